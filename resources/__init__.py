@@ -1,0 +1,1 @@
+"""Package data: fonts, icons, demo data (loaded with importlib.resources)."""

@@ -1,0 +1,7 @@
+"""`python -m csa_desktop` opens the GUI."""
+
+import sys
+
+from csa_desktop.app import main
+
+sys.exit(main())

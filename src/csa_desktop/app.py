@@ -1,0 +1,53 @@
+"""Start the GUI: parse arguments, open (or create) the copy, show the main window."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from csa_desktop import APP_NAME, __version__, paths
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="csa-desktop", description=f"{APP_NAME} (GUI)")
+    parser.add_argument("--data-dir", metavar="PATH", help="the copy's folder")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    folder = paths.data_dir(args.data_dir)
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+
+    from csa_desktop.errors import CsaError
+    from csa_desktop.logs import setup_logging
+
+    with contextlib.suppress(OSError):
+        setup_logging(folder)
+    try:
+        from csa_desktop.services.copy import open_or_create_demo
+
+        copy = open_or_create_demo(folder)
+    except CsaError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+
+    from csa_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(copy)
+    window.show()
+    code = app.exec()
+    copy.close()
+    return int(code)

@@ -1,0 +1,62 @@
+"""The `csa` command: the same services as the GUI, for scripts, tests and power users."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from csa_desktop import __version__, paths
+from csa_desktop.cli import copy_commands, record_commands
+from csa_desktop.errors import CsaError
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES = [copy_commands, record_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="PATH", default=argparse.SUPPRESS,
+                        help=f"the copy's folder (default: ${paths.ENV_VAR} or the user data "
+                             "folder)")
+    parser = argparse.ArgumentParser(
+        prog="csa", parents=[common],
+        description="CSA Desktop on the command line: the community safety agreement copy.",
+    )
+    parser.add_argument("--version", action="version", version=f"CSA Desktop {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMAND_MODULES:
+        module.register(commands, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    folder = paths.data_dir(getattr(args, "data_dir", None))
+    try:
+        from csa_desktop.logs import setup_logging
+
+        setup_logging(folder)
+    except OSError:
+        pass  # a read-only folder must not stop read-only commands
+    try:
+        code: int = args.run(args, folder)
+    except CsaError as exc:
+        print(f"csa: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("csa: interrupted; nothing was changed by the unfinished command", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("unexpected error in csa %s", args.command)
+        print(f"csa: internal error (a bug); details are in the log in {paths.log_dir(folder)}",
+              file=sys.stderr)
+        return 70
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Plain values and rules of the agreement: no Qt, no SQLAlchemy."""

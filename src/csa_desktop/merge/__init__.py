@@ -1,0 +1,1 @@
+"""Three-way field merge and the conflict queue."""

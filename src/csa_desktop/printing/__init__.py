@@ -1,0 +1,1 @@
+"""ReportLab documents: the plan on a page, the agreement, local plans."""

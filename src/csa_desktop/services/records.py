@@ -1,0 +1,259 @@
+"""Create, read, update, delete and reorder records: validated, in scope, one transaction each,
+with the revision bumped and history recorded. The GUI and the CLI both call these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from csa_desktop.domain import ordering
+from csa_desktop.domain.kinds import (
+    DEFAULTS,
+    KINDS,
+    FieldType,
+    KindSpec,
+    Value,
+    check_uid,
+    check_value,
+    kind,
+    parse_value,
+)
+from csa_desktop.domain.records import Changes, HistoryEntry, Record
+from csa_desktop.domain.roles import Identity, Owner, may_change
+from csa_desktop.errors import InputError, NotFoundError, ScopeError
+from csa_desktop.storage import records
+from csa_desktop.storage.database import Session, Store
+
+SYSTEM_FIELDS = frozenset({"uid", "rev", "updated_at", "updated_by", "deleted"})
+
+
+class RecordService:
+    def __init__(self, store: Store, identity: Identity) -> None:
+        self.store = store
+        self.identity = identity
+
+    # --- reading -------------------------------------------------------------------------
+
+    def list_kind(self, kind_name: str, *, partnership: str | None = None,
+             where: Mapping[str, object] | None = None,
+             include_deleted: bool = False) -> list[Record]:
+        spec = kind(kind_name)
+        with self.store.reader() as session:
+            partnership_uid = self._partnership_uid(session, partnership) if partnership else None
+            for name in where or {}:
+                spec.field(name)
+            return records.list_rows(session, spec.name, where=where,
+                                     partnership_uid=partnership_uid,
+                                     include_deleted=include_deleted)
+
+    def get(self, uid: str) -> Record:
+        check_uid(uid)
+        with self.store.reader() as session:
+            return self._get(session, uid)
+
+    def history(self, uid: str) -> list[HistoryEntry]:
+        record = self.get(uid)
+        with self.store.reader() as session:
+            return records.history(session, record.uid)
+
+    def titles(self, kind_name: str, uids: Sequence[str]) -> dict[str, str]:
+        with self.store.reader() as session:
+            return records.titles(session, kind(kind_name).name, uids)
+
+    def can_change(self, record: Record) -> bool:
+        """Whether this copy may edit `record` (views show the others read-only)."""
+        with self.store.reader() as session:
+            return self._allowed(session, KINDS[record.kind], record.fields)
+
+    def can_create(self, kind_name: str, values: Mapping[str, Value]) -> bool:
+        with self.store.reader() as session:
+            return self._allowed(session, kind(kind_name), values)
+
+    # --- writing -------------------------------------------------------------------------
+
+    def create(self, kind_name: str, values: Mapping[str, Value], *,
+               uid: str | None = None) -> Changes:
+        spec = kind(kind_name)
+        with self.store.transaction() as session:
+            new_uid = check_uid(uid) if uid else None
+            clean = {**DEFAULTS.get(spec.name, {}), **self._validate(session, spec, values)}
+            for f in spec.fields:
+                clean.setdefault(f.name, [] if f.type is FieldType.REF_LIST else None)
+                if f.required and clean[f.name] in (None, []):
+                    raise InputError(f"{f.label} is required for a new {spec.label.lower()}")
+            if spec.ordered and clean.get("position") is None:
+                clean["position"] = self._position_at_end(session, spec, clean)
+            self._require_scope(session, spec, clean)
+            from csa_desktop.domain.kinds import new_uid as make_uid
+
+            record = records.insert(session, spec.name, new_uid or make_uid(), clean,
+                                    who=self.identity.name)
+        return Changes(created=((spec.name, record.uid),),
+                       fields={record.uid: tuple(clean)})
+
+    def update(self, uid: str, values: Mapping[str, Value]) -> Changes:
+        check_uid(uid)
+        with self.store.transaction() as session:
+            record = self._get(session, uid)
+            if record.deleted:
+                raise InputError(f"{record.kind} {uid} is deleted")
+            spec = KINDS[record.kind]
+            clean = self._validate(session, spec, values)
+            for name, value in clean.items():
+                if spec.field(name).required and value in (None, []):
+                    raise InputError(f"{spec.field(name).label} is required")
+            self._require_scope(session, spec, record.fields)
+            self._require_scope(session, spec, {**record.fields, **clean})
+            changed = records.update(session, spec.name, uid, clean, who=self.identity.name)
+        if not changed:
+            return Changes()
+        return Changes(updated=((spec.name, uid),), fields={uid: changed})
+
+    def update_from_text(self, uid: str, texts: Mapping[str, str]) -> Changes:
+        """`update` with values typed as text (the CLI's FIELD=VALUE, a form's line edit)."""
+        record = self.get(uid)
+        return self.update(uid, parse_fields(KINDS[record.kind], texts))
+
+    def create_from_text(self, kind_name: str, texts: Mapping[str, str]) -> Changes:
+        return self.create(kind_name, parse_fields(kind(kind_name), texts))
+
+    def delete(self, uid: str) -> Changes:
+        """Tombstone a record and the records under it; `restore` undoes it."""
+        check_uid(uid)
+        with self.store.transaction() as session:
+            record = self._get(session, uid)
+            if record.deleted:
+                raise InputError(f"{record.kind} {uid} is already deleted")
+            self._require_scope(session, KINDS[record.kind], record.fields)
+            doomed = [(record.kind, uid), *records.children(session, record.kind, uid)]
+            for doomed_kind, doomed_uid in doomed:
+                records.set_deleted(session, doomed_kind, doomed_uid, True,
+                                    who=self.identity.name)
+        return Changes(deleted=tuple(doomed))
+
+    def restore(self, uids: Sequence[str]) -> Changes:
+        """Bring tombstoned records back (undo of a delete)."""
+        restored: list[tuple[str, str]] = []
+        with self.store.transaction() as session:
+            for uid in uids:
+                record = self._get(session, check_uid(uid))
+                self._require_scope(session, KINDS[record.kind], record.fields)
+                if records.set_deleted(session, record.kind, uid, False, who=self.identity.name):
+                    restored.append((record.kind, uid))
+        return Changes(created=tuple(restored))
+
+    def move(self, uid: str, *, after: str | None, before: str | None) -> Changes:
+        """Place an ordered record between two neighbours (None: at that end)."""
+        record = self.get(uid)
+        spec = KINDS[record.kind]
+        if not spec.ordered:
+            raise InputError(f"{spec.plural} have no order")
+        low = self.get(after).fields["position"] if after else None
+        high = self.get(before).fields["position"] if before else None
+        if low is not None and high is not None and low == high:
+            # Two concurrent inserts can share a key: fall back to the next free slot.
+            high = None
+        position = ordering.key_between(low if isinstance(low, str) else None,
+                                        high if isinstance(high, str) else None)
+        return self.update(uid, {"position": position})
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _get(self, session: Session, uid: str) -> Record:
+        found_kind = records.find_kind(session, uid)
+        record = records.get(session, found_kind, uid) if found_kind else None
+        if record is None:
+            raise NotFoundError(f"no record has the uid {uid}")
+        return record
+
+    def _partnership_uid(self, session: Session, name_or_uid: str) -> str:
+        for record in records.list_rows(session, "partnership", include_deleted=True):
+            if name_or_uid in (record.uid, record.title) or (
+                record.title.casefold() == name_or_uid.casefold()
+            ):
+                return record.uid
+        raise InputError(f"unknown partnership '{name_or_uid}'")
+
+    def _validate(self, session: Session, spec: KindSpec,
+                  values: Mapping[str, Value]) -> dict[str, Value]:
+        clean: dict[str, Value] = {}
+        for name, value in values.items():
+            if name in SYSTEM_FIELDS:
+                raise InputError(f"'{name}' is kept by CSA Desktop and cannot be set")
+            f = spec.field(name)
+            checked = check_value(f, value)
+            if f.type is FieldType.REF and checked is not None:
+                assert f.ref_kind and isinstance(checked, str)
+                if not records.exists(session, f.ref_kind, checked):
+                    raise InputError(f"{f.label}: no {KINDS[f.ref_kind].label.lower()} "
+                                     f"has the uid {checked}")
+            if f.type is FieldType.REF_LIST and isinstance(checked, list):
+                assert f.ref_kind
+                for item in checked:
+                    if not records.exists(session, f.ref_kind, item):
+                        raise InputError(f"{f.label}: no {KINDS[f.ref_kind].label.lower()} "
+                                         f"has the uid {item}")
+            clean[name] = checked
+        return clean
+
+    def _position_at_end(self, session: Session, spec: KindSpec,
+                         values: Mapping[str, Value]) -> str:
+        where = {spec.parent_field: values[spec.parent_field]} if spec.parent_field else {}
+        if spec.name == "plan-item":
+            where["column"] = values["column"]
+        siblings = records.list_rows(session, spec.name, where=where, include_deleted=True)
+        positions = [p for r in siblings if isinstance(p := r.fields["position"], str)]
+        return ordering.key_between(max(positions) if positions else None, None)
+
+    def owner_of(self, session: Session, spec: KindSpec, values: Mapping[str, Value]) -> Owner:
+        """The partnership or area a record belongs to, following parent links."""
+        if spec.name == "evidence-item":
+            area = values.get("area_uid")
+            return Owner(area_uid=area if isinstance(area, str) else None)
+        current_kind, current = spec.name, values
+        for _ in range(5):
+            if current_kind == "local-plan":
+                partnership = current.get("partnership_uid")
+                return Owner(partnership_uid=partnership if isinstance(partnership, str) else None)
+            parent_field = KINDS[current_kind].parent_field
+            if parent_field is None:
+                return Owner()
+            parent_uid = current.get(parent_field)
+            parent_kind = KINDS[current_kind].field(parent_field).ref_kind
+            if not isinstance(parent_uid, str) or parent_kind is None:
+                return Owner()
+            parent = records.get(session, parent_kind, parent_uid)
+            if parent is None:
+                return Owner()
+            current_kind, current = parent_kind, parent.fields
+        return Owner()
+
+    def scope_area_uids(self, session: Session) -> frozenset[str]:
+        areas: set[str] = set()
+        for uid in self.identity.partnership_uids:
+            partnership = records.get(session, "partnership", uid)
+            if partnership is not None:
+                areas.update(partnership.fields["area_uids"] or [])  # type: ignore[arg-type]
+        return frozenset(areas)
+
+    def _allowed(self, session: Session, spec: KindSpec, values: Mapping[str, Value]) -> bool:
+        owner = self.owner_of(session, spec, values)
+        return may_change(self.identity, spec, owner, self.scope_area_uids(session))
+
+    def _require_scope(self, session: Session, spec: KindSpec,
+                       values: Mapping[str, Value]) -> None:
+        if not self._allowed(session, spec, values):
+            raise ScopeError(
+                f"this {self.identity.role.value} copy cannot change "
+                f"{spec.plural.lower()} outside its scope"
+                + ("" if spec.scope.value != "local" else
+                   " (only its own partnership's plans)")
+            )
+
+
+def parse_fields(spec: KindSpec, texts: Mapping[str, str]) -> dict[str, Value]:
+    values: dict[str, Value] = {}
+    for name, text in texts.items():
+        if name in SYSTEM_FIELDS:
+            raise InputError(f"'{name}' is kept by CSA Desktop and cannot be set")
+        values[name] = parse_value(spec.field(name), text)
+    return values

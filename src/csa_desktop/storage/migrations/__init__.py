@@ -1,0 +1,8 @@
+"""Alembic migrations shipped in the package; they alone create and upgrade the schema.
+
+KNOWN_REVISIONS lists every revision in order (a test checks it against the scripts) so that
+opening a copy needs no Alembic import unless an upgrade is due.
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]

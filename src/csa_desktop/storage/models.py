@@ -1,0 +1,242 @@
+"""SQLAlchemy 2 typed models of a local copy; columns mirror domain.kinds (a test checks it).
+
+Schema changes happen only through Alembic migrations in storage/migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _ref(table: str) -> ForeignKey:
+    # Deferred, so records arriving in any order (bundles) are checked at commit.
+    return ForeignKey(f"{table}.uid", deferrable=True, initially="DEFERRED")
+
+
+class RecordRow(Base):
+    """Columns every record that travels in a bundle has."""
+
+    __abstract__ = True
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rev: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AreaRow(RecordRow):
+    __tablename__ = "areas"
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(40))
+    in_lancashire_12: Mapped[bool | None] = mapped_column(Boolean)
+    place_group: Mapped[str | None] = mapped_column(String(120))
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class OrganisationRow(RecordRow):
+    __tablename__ = "organisations"
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    responsible_authority: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class PartnershipRow(RecordRow):
+    __tablename__ = "partnerships"
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    area_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class AgreementRow(RecordRow):
+    __tablename__ = "agreements"
+    title: Mapped[str] = mapped_column(String(300))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    refresh_label: Mapped[str | None] = mapped_column(String(40))
+    footprint: Mapped[str | None] = mapped_column(String(300))
+    strategy_group: Mapped[str | None] = mapped_column(String(300))
+    strategic_assessment: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(40))
+    sent_to_pcc_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ApprovalRow(RecordRow):
+    __tablename__ = "approvals"
+    agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
+    body: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(500))
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    minute_ref: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class SectionRow(RecordRow):
+    __tablename__ = "sections"
+    agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
+    number: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class KeyIssueRow(RecordRow):
+    __tablename__ = "key_issues"
+    agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str | None] = mapped_column(Text)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    evidence_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    serious_violence_duty: Mapped[bool | None] = mapped_column(Boolean)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class PlanItemRow(RecordRow):
+    __tablename__ = "plan_items"
+    agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
+    column: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(String(1000))
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class DeliveryFrameworkRowRow(RecordRow):
+    __tablename__ = "delivery_framework_rows"
+    key_issue_uid: Mapped[str] = mapped_column(_ref("key_issues"), index=True)
+    lead_partnership_uid: Mapped[str | None] = mapped_column(_ref("partnerships"))
+    lead_name: Mapped[str | None] = mapped_column(String(200))
+    responsibility: Mapped[str | None] = mapped_column(String(40))
+    delivery_mechanism: Mapped[str | None] = mapped_column(Text)
+    reports_to: Mapped[str | None] = mapped_column(String(200))
+    frequency: Mapped[str | None] = mapped_column(String(100))
+
+
+class EvidenceItemRow(RecordRow):
+    __tablename__ = "evidence_items"
+    assessment: Mapped[str | None] = mapped_column(String(200))
+    area_uid: Mapped[str | None] = mapped_column(_ref("areas"), index=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    statement: Mapped[str] = mapped_column(Text)
+    figure: Mapped[str | None] = mapped_column(String(100))
+    period: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(300))
+
+
+class LocalPlanRow(RecordRow):
+    __tablename__ = "local_plans"
+    partnership_uid: Mapped[str] = mapped_column(_ref("partnerships"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str | None] = mapped_column(String(40))
+
+
+class LocalPriorityRow(RecordRow):
+    __tablename__ = "local_priorities"
+    plan_uid: Mapped[str] = mapped_column(_ref("local_plans"), index=True)
+    key_issue_uid: Mapped[str | None] = mapped_column(_ref("key_issues"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class ActionRow(RecordRow):
+    __tablename__ = "actions"
+    plan_uid: Mapped[str] = mapped_column(_ref("local_plans"), index=True)
+    priority_uid: Mapped[str | None] = mapped_column(_ref("local_priorities"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    lead_organisation_uid: Mapped[str | None] = mapped_column(_ref("organisations"))
+    lead_role: Mapped[str | None] = mapped_column(String(200))
+    partners: Mapped[str | None] = mapped_column(String(500))
+    measure: Mapped[str | None] = mapped_column(String(500))
+    start_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(40))
+    rag: Mapped[str] = mapped_column(String(20))
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class ProgressUpdateRow(RecordRow):
+    __tablename__ = "progress_updates"
+    action_uid: Mapped[str] = mapped_column(_ref("actions"), index=True)
+    period: Mapped[str] = mapped_column(String(60))
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    rag: Mapped[str] = mapped_column(String(20))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(200))
+
+
+ROW_CLASSES: dict[str, type[RecordRow]] = {
+    "area": AreaRow,
+    "organisation": OrganisationRow,
+    "partnership": PartnershipRow,
+    "agreement": AgreementRow,
+    "approval": ApprovalRow,
+    "section": SectionRow,
+    "key-issue": KeyIssueRow,
+    "plan-item": PlanItemRow,
+    "delivery-framework-row": DeliveryFrameworkRowRow,
+    "evidence-item": EvidenceItemRow,
+    "local-plan": LocalPlanRow,
+    "local-priority": LocalPriorityRow,
+    "action": ActionRow,
+    "progress-update": ProgressUpdateRow,
+}
+
+
+class ReplicaRow(Base):
+    """Who this copy is: exactly one row."""
+
+    __tablename__ = "replica"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    replica_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    partnership_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    baseline_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ChangeRecordRow(Base):
+    """History: one row per field value that was set, accepted from a bundle, or lost."""
+
+    __tablename__ = "change_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_uid: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text)  # JSON
+    new: Mapped[str | None] = mapped_column(Text)  # JSON
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    bundle_id: Mapped[str | None] = mapped_column(String(36))
+    outcome: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (Index("ix_change_records_record_uid", "record_uid"),)

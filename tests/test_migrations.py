@@ -1,0 +1,88 @@
+"""The schema is made only by migrations, and they give exactly the models' schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from csa_desktop.errors import StoreError
+from csa_desktop.services.copy import Copy, init_copy
+from csa_desktop.storage.database import Store, make_engine
+from csa_desktop.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
+from csa_desktop.storage.models import Base
+
+
+def script_directory() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", "csa_desktop.storage:migrations")
+    return ScriptDirectory.from_config(config)
+
+
+def test_known_revisions_list_every_migration_in_order():
+    scripts = [s.revision for s in script_directory().walk_revisions()]
+    assert tuple(reversed(scripts)) == KNOWN_REVISIONS
+    assert script_directory().get_current_head() == HEAD_REVISION
+
+
+def test_migrating_an_empty_database_gives_exactly_the_models_schema(tmp_path: Path):
+    store = Store.open(tmp_path / "new.sqlite3", create=True)
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_every_migration_upgrades_a_copy_with_data_and_keeps_it(tmp_path: Path):
+    from alembic import command
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", "csa_desktop.storage:migrations")
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, KNOWN_REVISIONS[0])
+        connection.exec_driver_sql(
+            "INSERT INTO areas (uid, rev, updated_at, updated_by, deleted, name, kind) VALUES "
+            "('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11', 1, '2024-01-01 00:00:00', 'test', 0, "
+            "'Burnley', 'district')"
+        )
+        connection.commit()
+    engine.dispose()
+    store = Store.open(path)
+    store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name FROM areas").fetchall() == [("Burnley",)]
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
+    conn.close()
+    if len(KNOWN_REVISIONS) > 1:
+        backups = list((tmp_path / "backups").glob("*before-upgrade*.sqlite3"))
+        assert len(backups) == 1
+
+
+def test_a_copy_written_by_a_newer_version_is_refused_with_a_clear_message(tmp_path: Path):
+    init_copy(tmp_path, empty=True).close()
+    conn = sqlite3.connect(tmp_path / "csa.sqlite3")
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer CSA Desktop"):
+        Copy.open(tmp_path)
+
+
+def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path: Path):
+    (tmp_path / "csa.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match=r"csa\.sqlite3"):
+        Copy.open(tmp_path)
+
+
+def test_the_copy_uses_wal_and_foreign_keys(tmp_path: Path):
+    with init_copy(tmp_path, empty=True) as copy, copy.store.reader() as session:
+        assert session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
