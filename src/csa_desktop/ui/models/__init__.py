@@ -1,0 +1,1 @@
+"""Item models (tables, lists, trees) with named custom roles."""

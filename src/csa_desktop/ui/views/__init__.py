@@ -1,0 +1,1 @@
+"""Editor pages: one module per kind of navigator node."""
