@@ -12,7 +12,7 @@ from csa_desktop.domain.roles import Identity, Role
 from csa_desktop.errors import InputError, StoreError
 from csa_desktop.services.records import RecordService
 from csa_desktop.storage import checks, identity, records
-from csa_desktop.storage.database import Store, schema_revision
+from csa_desktop.storage.database import Session, Store, schema_revision
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,9 @@ def init_copy(
     return Copy(data_dir, store)
 
 
-def _resolve_partnerships(session: object, wanted: Sequence[str], *,
+def _resolve_partnerships(session: Session, wanted: Sequence[str], *,
                           allow_unknown_uids: bool) -> tuple[str, ...]:
-    known = records.list_rows(session, "partnership")  # type: ignore[arg-type]
+    known = records.list_rows(session, "partnership")
     by_name = {r.title.casefold(): r.uid for r in known}
     by_uid = {r.uid for r in known}
     resolved: list[str] = []
