@@ -72,7 +72,8 @@ class KindSpec:
 
     @property
     def table(self) -> str:
-        return self.name.replace("-", "_") + "s"
+        stem = self.name.replace("-", "_")
+        return stem[:-1] + "ies" if stem.endswith("y") else stem + "s"
 
     def field(self, name: str) -> FieldSpec:
         try:
