@@ -156,6 +156,12 @@ BAD_INPUTS = [
     pytest.param(["delete", "00000000-0000-4000-8000-000000000000"], "no record",
                  id="delete-unknown"),
     pytest.param(["list", "spaceship"], "unknown record kind", id="list-unknown-kind"),
+    pytest.param(["show", "00000000-0000-4000-8000-000000000000"], "no record", id="show-unknown"),
+    pytest.param(["history", "nonsense"], "not a valid uid", id="history-malformed-uid"),
+    pytest.param(["add", "area", "name=Atlantis", "kind=island"], "not one of",
+                 id="add-bad-choice"),
+    pytest.param(["add", "area", "name=Atlantis", "kind=district", "name=Again"], "given twice",
+                 id="add-field-twice"),
     pytest.param(["list", "action", "--partnership", "Atlantis"], "unknown partnership",
                  id="list-unknown-partnership"),
 ]
@@ -207,3 +213,18 @@ def test_no_command_prints_usage_and_fails(capsys):
 def test_commands_on_a_missing_copy_say_to_run_init(tmp_path, capsys):
     assert csa(tmp_path / "nowhere", "info") == 1
     assert "csa init" in capsys.readouterr().err
+
+
+def test_our_own_bugs_exit_70_with_the_traceback_in_the_log_not_on_screen(demo_dir, capsys,
+                                                                           monkeypatch):
+    from csa_desktop.services.records import RecordService
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(RecordService, "list_kind", broken)
+    assert csa(demo_dir, "list", "area") == 70
+    err = capsys.readouterr().err
+    assert "internal error" in err and "Traceback" not in err
+    log_text = (demo_dir / "logs" / "csa-desktop.log").read_text()
+    assert "RuntimeError: simulated bug" in log_text and "Traceback" in log_text

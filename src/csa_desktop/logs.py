@@ -14,11 +14,15 @@ def setup_logging(folder: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     log_file = directory / "csa-desktop.log"
     root = logging.getLogger("csa_desktop")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    for old in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
+        if Path(old.baseFilename) == log_file.resolve():
+            return log_file
+        root.removeHandler(old)  # another copy was opened in this process: follow it
+        old.close()
+    handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
     return log_file
