@@ -100,6 +100,7 @@ AGREEMENT_STATUSES = (
     "draft", "editorial-review", "approved-by-board", "noted-by-cabinet",
     "approved-by-council", "sent-to-pcc",
 )
+APPROVAL_STAGES = ("approved-by-board", "noted-by-cabinet", "approved-by-council")
 SECTION_KINDS = (
     "context", "legislation", "governance", "priorities", "partnership-delivery",
     "delivery-framework", "appendix", "other",
@@ -160,6 +161,8 @@ KINDS: dict[str, KindSpec] = {
             _f("decision", F.TEXT, "Decision", required=True, max_length=500),
             _f("decided_on", F.DATE, "Date"),
             _f("minute_ref", F.TEXT, "Minute reference", max_length=100),
+            _f("stage", F.CHOICE, "Workflow stage", choices=APPROVAL_STAGES),
+            _f("refresh_label", F.TEXT, "Refresh", max_length=40),
             _f("position", F.POSITION, "Order"),
         ), title_field="body", parent_field="agreement_uid"),
         KindSpec("section", "Section", "Sections", Scope.AGREEMENT_TEXT, (
@@ -232,6 +235,7 @@ KINDS: dict[str, KindSpec] = {
             _f("due_on", F.DATE, "Due"),
             _f("status", F.CHOICE, "Status", required=True, choices=ACTION_STATUSES),
             _f("rag", F.CHOICE, "RAG", required=True, choices=RAGS),
+            _f("archived_in", F.TEXT, "Archived in refresh", max_length=40),
             _f("position", F.POSITION, "Order"),
         ), title_field="title", parent_field="plan_uid"),
         KindSpec("progress-update", "Progress update", "Progress updates", Scope.LOCAL, (

@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -95,6 +96,8 @@ class ApprovalRow(RecordRow):
     decision: Mapped[str] = mapped_column(String(500))
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     minute_ref: Mapped[str | None] = mapped_column(String(100))
+    stage: Mapped[str | None] = mapped_column(String(40))
+    refresh_label: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -180,6 +183,7 @@ class ActionRow(RecordRow):
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(40))
     rag: Mapped[str] = mapped_column(String(20))
+    archived_in: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -240,3 +244,40 @@ class ChangeRecordRow(Base):
     outcome: Mapped[str] = mapped_column(String(20))
 
     __table_args__ = (Index("ix_change_records_record_uid", "record_uid"),)
+
+
+class RefreshRow(Base):
+    """One annual refresh of the agreement; the live tables hold the open one (services/refresh)."""
+
+    __tablename__ = "refreshes"
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
+    label: Mapped[str] = mapped_column(String(40))
+    based_on_uid: Mapped[str | None] = mapped_column(_ref("refreshes"))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    started_by: Mapped[str] = mapped_column(String(200))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("agreement_uid", "label"),)
+
+
+class RefreshRecordRow(Base):
+    """A record as it stood when its refresh closed: every field as JSON."""
+
+    __tablename__ = "refresh_records"
+    refresh_uid: Mapped[str] = mapped_column(_ref("refreshes"), primary_key=True)
+    record_uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    rev: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)
+
+
+class RefreshNoteRow(Base):
+    """The lead's one-line summary of one change in a refresh's version-control table."""
+
+    __tablename__ = "refresh_notes"
+    refresh_uid: Mapped[str] = mapped_column(_ref("refreshes"), primary_key=True)
+    record_uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    summary: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(200))
