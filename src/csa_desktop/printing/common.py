@@ -1,0 +1,244 @@
+"""What every printed document shares: the embedded font, colours, styles, safe markup, the
+page furniture (footer, sample marker) and PDF metadata.
+
+Safety rule: user text reaches ReportLab's paragraph markup ONLY through `inline()` or
+`long_text()`, which escape it; tag attributes are never built from user text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from csa_desktop import APP_NAME, __version__
+from csa_desktop.printing.model import PrintMeta, long_date
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
+               FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#555555")
+NAVY = colors.HexColor("#1F3A5F")
+RULE = colors.HexColor("#B8C2CC")
+PALE = colors.HexColor("#F2F5F8")
+SAMPLE = colors.HexColor("#8A1C7C")  # the "Sample data" marker: not a RAG colour
+
+# RAG: colour AND word; fills chosen so the word stays readable in greyscale.
+RAG_WORDS = {"red": "RED", "amber": "AMBER", "green": "GREEN", "not-rated": "NOT RATED"}
+RAG_FILLS = {"red": colors.HexColor("#B3261E"), "amber": colors.HexColor("#F2A900"),
+             "green": colors.HexColor("#1E7B34"), "not-rated": colors.HexColor("#E3E3E3")}
+RAG_INKS = {"red": colors.white, "amber": colors.black, "green": colors.white,
+            "not-rated": colors.black}
+
+def register_fonts() -> None:
+    """Register the shipped DejaVu fonts once (loaded through importlib.resources)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = resources.files("csa_desktop.resources").joinpath("fonts")
+    for name, filename in _FONT_FILES.items():
+        data = folder.joinpath(filename).read_bytes()
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                  boldItalic=FONT_BOLD)
+
+
+
+# --- safe markup -----------------------------------------------------------------------------
+
+
+def inline(text: str) -> str:
+    """User text as paragraph markup: escaped, line breaks kept."""
+    return "<br/>".join(escape(line) for line in text.strip().splitlines())
+
+
+def blocks(text: str) -> Iterator[tuple[str, str]]:
+    """Split long text into ("para", text) and ("bullet", text) blocks.
+
+    Paragraphs are separated by blank lines; a line starting "- " (or "• ") is a bullet.
+    """
+    para: list[str] = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if line.startswith(("- ", "• ")) or line in ("-", "•"):
+            if para:
+                yield "para", " ".join(para)
+                para = []
+            yield "bullet", line[2:].strip()
+        elif not line:
+            if para:
+                yield "para", " ".join(para)
+                para = []
+        else:
+            para.append(line)
+    if para:
+        yield "para", " ".join(para)
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    small: ParagraphStyle
+    small_bold: ParagraphStyle
+    heading: ParagraphStyle
+    subheading: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_head: ParagraphStyle
+    title: ParagraphStyle
+    centre: ParagraphStyle
+
+
+def styles(size: float = 10.0) -> Styles:
+    """A consistent set of paragraph styles for a base font size."""
+    lead = round(size * 1.28, 2)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=size, leading=lead, textColor=INK,
+                          spaceAfter=size * 0.55, alignment=TA_LEFT)
+    small = ParagraphStyle("small", parent=body, fontSize=size * 0.85,
+                           leading=round(size * 0.85 * 1.25, 2), textColor=MUTED, spaceAfter=0)
+    cell = ParagraphStyle("cell", parent=body, fontSize=size * 0.85,
+                          leading=round(size * 0.85 * 1.22, 2), spaceAfter=0)
+    return Styles(
+        body=body,
+        bullet=ParagraphStyle("bullet", parent=body, leftIndent=size * 1.3,
+                              bulletIndent=size * 0.3, spaceAfter=size * 0.3,
+                              bulletFontName=FONT),
+        small=small,
+        small_bold=ParagraphStyle("small-bold", parent=small, fontName=FONT_BOLD),
+        heading=ParagraphStyle("heading", parent=body, fontName=FONT_BOLD,
+                               fontSize=size * 1.5, leading=size * 1.85, textColor=NAVY,
+                               spaceBefore=size * 0.4, spaceAfter=size * 0.7),
+        subheading=ParagraphStyle("subheading", parent=body, fontName=FONT_BOLD,
+                                  fontSize=size * 1.1, leading=size * 1.4, textColor=NAVY,
+                                  spaceBefore=size * 0.6, spaceAfter=size * 0.35),
+        cell=cell,
+        cell_bold=ParagraphStyle("cell-bold", parent=cell, fontName=FONT_BOLD),
+        cell_head=ParagraphStyle("cell-head", parent=cell, fontName=FONT_BOLD,
+                                 textColor=colors.white),
+        title=ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=size * 2.6,
+                             leading=size * 3.1, textColor=NAVY, spaceAfter=size),
+        centre=ParagraphStyle("centre", parent=body, alignment=TA_CENTER),
+    )
+
+
+def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
+              bullet: ParagraphStyle | None = None) -> list[Flowable]:
+    """Paragraphs and "- " bullets of user text as flowables (escaped)."""
+    out: list[Flowable] = []
+    for kind, content in blocks(text):
+        if kind == "bullet":
+            out.append(Paragraph(inline(content), bullet or st.bullet, bulletText="•"))
+        else:
+            out.append(Paragraph(inline(content), body or st.body))
+    return out
+
+
+def spacer(height: float) -> Spacer:
+    return Spacer(1, height)
+
+
+# --- page furniture --------------------------------------------------------------------------
+
+
+def apply_metadata(canvas: Canvas, meta: PrintMeta) -> None:
+    canvas.setTitle(meta.title)
+    canvas.setAuthor(meta.author)
+    canvas.setSubject(meta.subject)
+    canvas.setCreator(f"{APP_NAME} {__version__}")
+    canvas.setKeywords("community safety agreement; CSA Desktop")
+
+
+def new_canvas(target: io.BytesIO, meta: PrintMeta, pagesize: tuple[float, float],
+               **extra: Any) -> Canvas:
+    canvas = Canvas(target, pagesize=pagesize, invariant=1 if meta.invariant else 0,
+                    lang="en-GB", pageCompression=1, **extra)
+    apply_metadata(canvas, meta)
+    return canvas
+
+
+def draw_sample_marker(canvas: Canvas, x_right: float, y_top: float) -> None:
+    """A visible label saying the print shows sample (demo) data."""
+    text = "SAMPLE DATA — contains illustrative content"
+    size = 7.5
+    width = pdfmetrics.stringWidth(text, FONT_BOLD, size) + 10
+    canvas.saveState()
+    canvas.setFillColor(SAMPLE)
+    canvas.roundRect(x_right - width, y_top - 13, width, 13, 2.5, stroke=0, fill=1)
+    canvas.setFillColor(colors.white)
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawString(x_right - width + 5, y_top - 9.6, text)
+    canvas.restoreState()
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """Shorten a one-line label for page furniture (never used for document content)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def draw_footer(canvas: Canvas, meta: PrintMeta, page: int, pages: int,
+                left: float, right: float, y: float) -> None:
+    """Version on the left, print date in the middle, "Page x of y" on the right."""
+    canvas.saveState()
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(left, y + 10, right, y + 10)
+    canvas.setFont(FONT, 7.5)
+    canvas.setFillColor(MUTED)
+    page_text = f"Page {page} of {pages}"
+    centre = f"Printed {long_date(meta.printed_on)} from {APP_NAME}"
+    third = (right - left) / 3
+    canvas.drawString(left, y, fit_text(f"{meta.title} · {meta.version}", FONT, 7.5,
+                                        third * 1.35))
+    canvas.drawCentredString(left + (right - left) * 0.58, y, centre)
+    canvas.drawRightString(right, y, page_text)
+    canvas.restoreState()
+
+
+def numbered_canvas(meta: PrintMeta, margin: float,
+                    extra: Callable[[Canvas, int, int], None] | None = None) -> type[Canvas]:
+    """A canvas class that knows the page count when it draws each footer ("Page x of y")."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["lang"] = "en-GB"
+            kwargs["invariant"] = 1 if meta.invariant else 0
+            super().__init__(*args, **kwargs)
+            apply_metadata(self, meta)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                width, _height = self._pagesize
+                draw_footer(self, meta, number, total, margin, width - margin, margin * 0.55)
+                if extra is not None:
+                    extra(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

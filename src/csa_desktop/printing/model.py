@@ -1,0 +1,156 @@
+"""Plain values the printed documents are made from: no database, no ReportLab.
+
+Every text here is user text and is printed literally: the documents escape it before it
+reaches ReportLab's paragraph markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+_SAMPLE_MARK = re.compile(r"\[(?:illustrative|sample)\b[^\]]*\]", re.IGNORECASE)
+
+
+def has_sample_marker(text: str) -> bool:
+    """Whether text carries the demo's "[illustrative…]" or "[sample]" marker."""
+    return bool(_SAMPLE_MARK.search(text))
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def long_date(day: dt.date | None) -> str:
+    """4 July 2022 (English month names whatever the process locale)."""
+    return "" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: dt.date | None) -> str:
+    """4 Jul 2022."""
+    return "" if day is None else f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+@dataclass(frozen=True)
+class PrintMeta:
+    """What every printed page says about itself."""
+
+    title: str  # the document's title, also the PDF title
+    subject: str  # the PDF subject
+    author: str  # who printed it (the copy's display name), the PDF author
+    version: str  # e.g. "2022/23 refresh"; shown in the footer
+    printed_on: dt.date
+    status: str  # the headline: "DRAFT", "APPROVED", "ADOPTED"…
+    status_detail: str = ""  # e.g. "4 July 2022 · Lancashire Community Safety Partnership Board"
+    sample: bool = False  # demo data: a visible "Sample data" marker on every page
+    invariant: bool = False  # byte-identical output for the same content (tests)
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    text: str
+    note: str = ""  # a second, smaller line (e.g. the lead and the due date)
+    rag: str = ""  # when set, a RAG badge (colour and word) leads the entry
+
+
+@dataclass(frozen=True)
+class PlanColumn:
+    heading: str
+    entries: tuple[PlanEntry, ...]
+
+
+@dataclass(frozen=True)
+class PlanOnAPage:
+    """One A4 landscape page: a title band, columns of short items, a footer."""
+
+    meta: PrintMeta
+    heading: str  # the big title in the band
+    details: tuple[str, ...]  # short lines under it: period, refresh, footprint…
+    columns: tuple[PlanColumn, ...]
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    key_issue: str
+    lead: str
+    responsibility: str  # "Lead", "Strategic" or ""
+    mechanism: str  # long text: paragraphs and "- " bullets
+    reports_to: str
+    frequency: str
+
+
+@dataclass(frozen=True)
+class KeyIssueText:
+    name: str
+    statement: str
+    serious_violence_duty: bool = False
+
+
+@dataclass(frozen=True)
+class ApprovalLine:
+    body: str
+    decision: str
+    decided_on: dt.date | None
+    minute_ref: str
+
+
+@dataclass(frozen=True)
+class AgreementSection:
+    number: str
+    title: str
+    body: str  # paragraphs separated by blank lines; lines starting "- " are bullets
+    kind: str
+    key_issues: tuple[KeyIssueText, ...] = ()  # printed under the priorities section
+    delivery_rows: tuple[DeliveryRow, ...] = ()  # printed under the delivery framework section
+    plan_columns: tuple[PlanColumn, ...] = ()  # printed under the plan on a page appendix
+
+
+@dataclass(frozen=True)
+class AgreementDocument:
+    meta: PrintMeta
+    cover_lines: tuple[tuple[str, str], ...]  # (label, value) under the title on the cover
+    sections: tuple[AgreementSection, ...]
+    approvals: tuple[ApprovalLine, ...]
+
+
+@dataclass(frozen=True)
+class ProgressLine:
+    period: str
+    reported_on: dt.date | None
+    rag: str  # one of domain.kinds.RAGS
+    narrative: str
+    author: str
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    title: str
+    lead: str  # post and organisation, e.g. "Community Safety Manager, West Lancashire BC"
+    partners: str
+    measure: str
+    start_on: dt.date | None
+    due_on: dt.date | None
+    status: str  # one of domain.kinds.ACTION_STATUSES
+    rag: str  # one of domain.kinds.RAGS
+    latest: ProgressLine | None = None
+
+
+@dataclass(frozen=True)
+class PriorityGroup:
+    title: str
+    key_issue: str  # the county key issue it adopts, or ""
+    description: str
+    actions: tuple[ActionLine, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class LocalPlanDocument:
+    """The local partnership plan / action tracker of one partnership."""
+
+    meta: PrintMeta
+    partnership: str
+    plan_title: str
+    period: str
+    plan_status: str
+    priorities: tuple[PriorityGroup, ...]  # "Other actions" last, for actions without one

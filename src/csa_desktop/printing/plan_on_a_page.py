@@ -1,0 +1,252 @@
+"""The plan on a page: one A4 landscape page, a title band, columns, a footer.
+
+Text shrinks together in every column down to MIN_SIZE; if a column still does not fit,
+PrintFitError names it. Nothing is ever cut.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+from csa_desktop.errors import PrintFitError
+from csa_desktop.printing.common import (
+    FONT,
+    FONT_BOLD,
+    FONT_ITALIC,
+    MUTED,
+    NAVY,
+    PALE,
+    RAG_FILLS,
+    RAG_INKS,
+    RAG_WORDS,
+    RULE,
+    draw_footer,
+    draw_sample_marker,
+    inline,
+    new_canvas,
+    register_fonts,
+)
+from csa_desktop.printing.model import PlanColumn, PlanEntry, PlanOnAPage
+
+MAX_SIZE = 12.0
+MIN_SIZE = 7.0  # the smallest text we print: below this a meeting cannot read it
+STEP = 0.25
+PAGE = landscape(A4)
+MARGIN = 28.0
+GUTTER = 16.0
+HEAD_H = 24.0
+PAD = 8.0
+COLUMN_COLOURS = (colors.HexColor("#2F5D8A"), colors.HexColor("#1F3A5F"),
+                  colors.HexColor("#2C6E6A"), colors.HexColor("#4A4E8C"))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    width: float
+    height: float
+    band_top: float
+    band_bottom: float
+    columns_top: float
+    columns_bottom: float
+    column_width: float
+
+
+def _entry_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    leading = round(size * 1.25, 3)
+    item = ParagraphStyle("poap-item", fontName=FONT, fontSize=size, leading=leading,
+                          leftIndent=size * 1.05, bulletIndent=0, bulletFontName=FONT,
+                          spaceAfter=size * 0.5, textColor=colors.HexColor("#1A1A1A"))
+    note = ParagraphStyle("poap-note", parent=item, fontSize=size * 0.86,
+                          leading=round(size * 0.86 * 1.22, 3), textColor=MUTED,
+                          spaceBefore=-size * 0.35, spaceAfter=size * 0.55)
+    empty = ParagraphStyle("poap-empty", parent=item, fontName=FONT_ITALIC, textColor=MUTED,
+                           leftIndent=0)
+    return item, note, empty
+
+
+def _badge(rag: str) -> str:
+    """RAG as colour and word; attributes come from fixed tables, never from user text."""
+    key = rag if rag in RAG_WORDS else "not-rated"
+    fill = RAG_FILLS[key].hexval().replace("0x", "#")
+    ink = RAG_INKS[key].hexval().replace("0x", "#")
+    return (f'<font name="{FONT_BOLD}" color="{ink}" backColor="{fill}">'
+            f"\u00a0{RAG_WORDS[key]}\u00a0</font>\u00a0 ")
+
+
+def _entry_flowables(entry: PlanEntry, item: ParagraphStyle,
+                     note: ParagraphStyle) -> list[Flowable]:
+    text = (_badge(entry.rag) if entry.rag else "") + inline(entry.text)
+    out: list[Flowable] = [Paragraph(text, item, bulletText=None if entry.rag else "•")]
+    if entry.note:
+        out.append(Paragraph(inline(entry.note), note))
+    return out
+
+
+def _column_flowables(column: PlanColumn, size: float) -> list[Flowable]:
+    item, note, empty = _entry_styles(size)
+    if not column.entries:
+        return [Paragraph("Nothing entered yet.", empty)]
+    out: list[Flowable] = []
+    for entry in column.entries:
+        out.extend(_entry_flowables(entry, item, note))
+    return out
+
+
+def _height(flowables: list[Flowable], width: float) -> float:
+    total = 0.0
+    for index, flowable in enumerate(flowables):
+        _w, h = flowable.wrap(width, 10_000)
+        total += h + flowable.getSpaceAfter()
+        if index:
+            total += flowable.getSpaceBefore()
+    return total
+
+
+def _band_paragraphs(plan: PlanOnAPage, width: float) -> tuple[Paragraph, Paragraph, float]:
+    title_style = ParagraphStyle("band-title", fontName=FONT_BOLD, fontSize=17, leading=21,
+                                 textColor=colors.white)
+    detail_style = ParagraphStyle("band-detail", fontName=FONT, fontSize=9, leading=12,
+                                  textColor=colors.HexColor("#DCE6F0"))
+    title = Paragraph(inline(plan.heading), title_style)
+    details = Paragraph("\u2002·\u2002".join(inline(d) for d in plan.details if d),
+                        detail_style)
+    _w, th = title.wrap(width, 1000)
+    _w, dh = details.wrap(width, 1000)
+    return title, details, th + 4 + dh
+
+
+def _status_paragraph(plan: PlanOnAPage, width: float) -> tuple[Paragraph, float]:
+    style = ParagraphStyle("band-status", fontName=FONT, fontSize=8, leading=10,
+                           textColor=NAVY)
+    text = f'<font name="{FONT_BOLD}" size="13">{inline(plan.meta.status)}</font>'
+    if plan.meta.status_detail:
+        text += "<br/>" + inline(plan.meta.status_detail)
+    para = Paragraph(text, ParagraphStyle("band-status-lead", parent=style, leading=11))
+    _w, h = para.wrap(width, 1000)
+    return para, h
+
+
+def render_plan_on_a_page(plan: PlanOnAPage) -> bytes:
+    """The PDF bytes of a plan on a page, or PrintFitError naming the column too long."""
+    register_fonts()
+    width, height = PAGE
+    status_w = 210.0
+    text_w = width - 2 * MARGIN - status_w - 3 * PAD
+    title, details, band_text_h = _band_paragraphs(plan, text_w)
+    status, status_h = _status_paragraph(plan, status_w - 2 * PAD)
+    band_h = max(band_text_h, status_h) + 2 * PAD + 4
+    band_top = height - MARGIN
+    band_bottom = band_top - band_h
+    columns_top = band_bottom - 12
+    columns_bottom = MARGIN * 0.55 + 18
+    count = max(1, len(plan.columns))
+    column_w = (width - 2 * MARGIN - GUTTER * (count - 1)) / count
+    layout = _Layout(width, height, band_top, band_bottom, columns_top, columns_bottom,
+                     column_w)
+    _size, bodies = _fit(plan, layout)
+
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, plan.meta, PAGE)
+    _draw_band(canvas, plan, layout, title, details, band_text_h, status, status_h, status_w)
+    for index, (column, body) in enumerate(zip(plan.columns, bodies, strict=True)):
+        x = MARGIN + index * (column_w + GUTTER)
+        _draw_column(canvas, column, body, x, layout, COLUMN_COLOURS[index % 4])
+        if index:
+            _draw_chevron(canvas, x - GUTTER / 2, (columns_top - HEAD_H / 2))
+    draw_footer(canvas, plan.meta, 1, 1, MARGIN, width - MARGIN, MARGIN * 0.55)
+    if plan.meta.sample:
+        draw_sample_marker(canvas, width - MARGIN, height - 7)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[list[Flowable]]]:
+    inner_w = layout.column_width - 2 * PAD
+    inner_h = layout.columns_top - layout.columns_bottom - HEAD_H - 2 * PAD
+    size = MAX_SIZE
+    while size >= MIN_SIZE - 1e-9:
+        bodies = [_column_flowables(column, size) for column in plan.columns]
+        if all(_height(body, inner_w) <= inner_h for body in bodies):
+            return size, bodies
+        size -= STEP
+    bodies = [_column_flowables(column, MIN_SIZE) for column in plan.columns]
+    too_long = [(column, _height(body, inner_w) / inner_h)
+                for column, body in zip(plan.columns, bodies, strict=True)
+                if _height(body, inner_w) > inner_h]
+    names = " and ".join(f"“{column.heading}”" for column, _ratio in too_long)
+    worst = max(ratio for _column, ratio in too_long)
+    plural = "columns are" if len(too_long) > 1 else "column is"
+    items = sum(len(column.entries) for column, _ratio in too_long)
+    raise PrintFitError(
+        f"{plan.meta.title} does not fit on one page: the {names} {plural} too long even at "
+        f"the smallest readable text size ({MIN_SIZE:g} pt); it needs about {worst:.0%} of "
+        f"the space. Shorten or remove some of its {items} items; nothing was printed."
+    )
+
+
+def _draw_band(canvas: Canvas, plan: PlanOnAPage, layout: _Layout, title: Paragraph,
+               details: Paragraph, text_h: float, status: Paragraph, status_h: float,
+               status_w: float) -> None:
+    band_h = layout.band_top - layout.band_bottom
+    canvas.saveState()
+    canvas.setFillColor(NAVY)
+    canvas.roundRect(MARGIN, layout.band_bottom, layout.width - 2 * MARGIN, band_h, 4,
+                     stroke=0, fill=1)
+    y = layout.band_top - PAD - 2
+    _w, th = title.wrap(layout.width - 2 * MARGIN - status_w - 3 * PAD, 1000)
+    title.drawOn(canvas, MARGIN + PAD + 2, y - th)
+    _w, dh = details.wrap(layout.width - 2 * MARGIN - status_w - 3 * PAD, 1000)
+    details.drawOn(canvas, MARGIN + PAD + 2, y - th - 4 - dh)
+    box_x = layout.width - MARGIN - PAD - status_w
+    box_h = band_h - 2 * PAD
+    canvas.setFillColor(colors.white)
+    canvas.roundRect(box_x, layout.band_bottom + PAD, status_w, box_h, 3, stroke=0, fill=1)
+    status.wrap(status_w - 2 * PAD, 1000)
+    status.drawOn(canvas, box_x + PAD, layout.band_bottom + PAD + (box_h - status_h) / 2)
+    canvas.restoreState()
+
+
+def _draw_column(canvas: Canvas, column: PlanColumn, body: list[Flowable], x: float,
+                 layout: _Layout, colour: colors.Color) -> None:
+    top, bottom, w = layout.columns_top, layout.columns_bottom, layout.column_width
+    canvas.saveState()
+    canvas.setFillColor(PALE)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.roundRect(x, bottom, w, top - bottom, 4, stroke=1, fill=1)
+    canvas.setFillColor(colour)
+    canvas.roundRect(x, top - HEAD_H, w, HEAD_H, 4, stroke=0, fill=1)
+    canvas.rect(x, top - HEAD_H, w, 6, stroke=0, fill=1)
+    head = Paragraph(inline(column.heading),
+                     ParagraphStyle("poap-head", fontName=FONT_BOLD, fontSize=12, leading=14,
+                                    textColor=colors.white))
+    head.wrap(w - 2 * PAD, HEAD_H)
+    head.drawOn(canvas, x + PAD, top - HEAD_H + 6)
+    y = top - HEAD_H - PAD
+    for index, flowable in enumerate(body):
+        _fw, h = flowable.wrap(w - 2 * PAD, 10_000)
+        if index:
+            y -= flowable.getSpaceBefore()
+        flowable.drawOn(canvas, x + PAD, y - h)
+        y -= h + flowable.getSpaceAfter()
+    canvas.restoreState()
+
+
+def _draw_chevron(canvas: Canvas, cx: float, cy: float) -> None:
+    canvas.saveState()
+    canvas.setFillColor(RULE)
+    path = canvas.beginPath()
+    path.moveTo(cx - 4, cy + 7)
+    path.lineTo(cx + 5, cy)
+    path.lineTo(cx - 4, cy - 7)
+    path.close()
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()

@@ -1,0 +1,489 @@
+"""Print the plan on a page, the agreement and the local plans: gather the records of a copy into
+the plain values of csa_desktop.printing.model, render them to PDF bytes, write them to a file.
+
+ReportLab is imported only inside the render functions, so opening the app never pays for it.
+
+Sample data rule: a print is marked "Sample data" when any text of the records it is made from
+(the agreement and everything under it; for a local plan, the plan, its priorities, actions and
+progress updates) carries the demo's "[illustrative…]" or "[sample]" marker. The demo marks its
+invented content that way (DEMO-FACTS.md), and a real copy whose text still holds such a marker
+is still partly sample text, so the rule stays honest after edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from csa_desktop.domain.kinds import PLAN_COLUMN_LABELS, PLAN_COLUMNS, RAGS
+from csa_desktop.domain.records import Record
+from csa_desktop.errors import InputError, StoreError
+from csa_desktop.printing.model import (
+    ActionLine,
+    AgreementDocument,
+    AgreementSection,
+    ApprovalLine,
+    DeliveryRow,
+    KeyIssueText,
+    LocalPlanDocument,
+    PlanColumn,
+    PlanEntry,
+    PlanOnAPage,
+    PriorityGroup,
+    PrintMeta,
+    ProgressLine,
+    has_sample_marker,
+    long_date,
+    short_date,
+)
+from csa_desktop.services.copy import Copy
+
+DOCUMENTS: dict[str, str] = {
+    "plan-on-a-page": "Plan on a page",
+    "agreement": "The agreement",
+    "local-plan": "Local partnership plan / action tracker",
+}
+"""Printable documents by the name the CLI uses; plan-on-a-page with a partnership is the
+partnership's local plan on a page."""
+
+ACTION_STATUS_LABELS = {
+    "not-started": "Not started", "in-progress": "In progress", "completed": "Completed",
+    "on-hold": "On hold", "cancelled": "Cancelled",
+}
+_CLOSED = ("completed", "cancelled")
+_AGREEMENT_STATUS = {
+    # status: (headline, approval record it rests on: words in body, words in decision)
+    "approved-by-board": ("APPROVED", ("board",), ("approv",)),
+    "noted-by-cabinet": ("NOTED BY CABINET", ("cabinet",), ("note",)),
+    "approved-by-council": ("APPROVED BY COUNCIL", ("council",), ("approv",)),
+    "sent-to-pcc": ("APPROVED", ("council", "board"), ("approv",)),
+}
+
+
+@dataclass(frozen=True)
+class PartnershipChoice:
+    uid: str
+    name: str
+    has_plan: bool
+
+
+# --- public API: one function per document ---------------------------------------------------
+
+
+def plan_on_a_page_pdf(copy: Copy, *, partnership: str | None = None,
+                       printed_on: dt.date | None = None, invariant: bool = False) -> bytes:
+    """The county plan on a page, or with `partnership` that partnership's local plan on a
+    page. Raises PrintFitError naming the column that is too long."""
+    from csa_desktop.printing.plan_on_a_page import render_plan_on_a_page
+
+    if partnership:
+        return render_plan_on_a_page(local_plan_on_a_page_data(
+            copy, partnership, printed_on=printed_on, invariant=invariant))
+    return render_plan_on_a_page(plan_on_a_page_data(copy, printed_on=printed_on,
+                                                     invariant=invariant))
+
+
+def agreement_pdf(copy: Copy, *, printed_on: dt.date | None = None,
+                  invariant: bool = False) -> bytes:
+    """The detailed agreement: cover, contents, sections in order, approvals."""
+    from csa_desktop.printing.agreement import render_agreement
+
+    return render_agreement(agreement_data(copy, printed_on=printed_on, invariant=invariant))
+
+
+def local_plan_pdf(copy: Copy, partnership: str | None = None, *,
+                   printed_on: dt.date | None = None, invariant: bool = False) -> bytes:
+    """A partnership's local plan / action tracker (the copy's own partnership by default)."""
+    from csa_desktop.printing.local_plan import render_local_plan
+
+    return render_local_plan(local_plan_data(copy, partnership, printed_on=printed_on,
+                                             invariant=invariant))
+
+
+def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
+                 printed_on: dt.date | None = None, invariant: bool = False) -> bytes:
+    """Any document of DOCUMENTS by name (the CLI and the preview dialog use this)."""
+    if document == "plan-on-a-page":
+        return plan_on_a_page_pdf(copy, partnership=partnership, printed_on=printed_on,
+                                  invariant=invariant)
+    if document == "agreement":
+        if partnership:
+            raise InputError("the agreement is the county's document; --partnership is for "
+                             "plan-on-a-page and local-plan")
+        return agreement_pdf(copy, printed_on=printed_on, invariant=invariant)
+    if document == "local-plan":
+        return local_plan_pdf(copy, partnership, printed_on=printed_on, invariant=invariant)
+    raise InputError(f"unknown document '{document}' (documents: {', '.join(DOCUMENTS)})")
+
+
+def write_pdf(data: bytes, path: Path) -> Path:
+    """Write PDF bytes atomically: the file is complete or untouched."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def partnership_choices(copy: Copy) -> list[PartnershipChoice]:
+    """Partnerships in order, saying which have a local plan to print."""
+    with_plans = {p["partnership_uid"] for p in copy.records.list_kind("local-plan")}
+    return [PartnershipChoice(p.uid, p.title, p.uid in with_plans)
+            for p in copy.records.list_kind("partnership")]
+
+
+# --- building the documents -------------------------------------------------------------------
+
+
+def plan_on_a_page_data(copy: Copy, *, printed_on: dt.date | None = None,
+                        invariant: bool = False) -> PlanOnAPage:
+    agreement = _agreement(copy)
+    items = _children(copy, "plan-item", "agreement_uid", agreement.uid)
+    columns = tuple(
+        PlanColumn(PLAN_COLUMN_LABELS[name],
+                   tuple(PlanEntry(_text(i["text"])) for i in items if i["column"] == name))
+        for name in PLAN_COLUMNS
+    )
+    headline, detail = agreement_status(copy, agreement)
+    meta = PrintMeta(
+        title=f"{agreement.title} — plan on a page",
+        subject="Plan on a page: evidence, key issues, our approach and our activity",
+        author=copy.identity.name, version=_version(agreement),
+        printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
+        sample=_is_sample(_agreement_records(copy, agreement)), invariant=invariant,
+    )
+    details = ("Plan on a page", _period(agreement["period_start"], agreement["period_end"]),
+               _version(agreement), _text(agreement["footprint"]))
+    return PlanOnAPage(meta, agreement.title, tuple(d for d in details if d), columns)
+
+
+def local_plan_on_a_page_data(copy: Copy, partnership: str, *,
+                              printed_on: dt.date | None = None,
+                              invariant: bool = False) -> PlanOnAPage:
+    document = local_plan_data(copy, partnership, printed_on=printed_on, invariant=invariant)
+    today = document.meta.printed_on
+    priorities = tuple(
+        PlanEntry(group.title, note=_priority_note(group))
+        for group in document.priorities if group.title != OTHER_ACTIONS or group.actions
+    )
+    actions = tuple(
+        PlanEntry(action.title, rag=action.rag, note=" · ".join(part for part in (
+            action.lead, f"due {short_date(action.due_on)}" if action.due_on else "",
+            ACTION_STATUS_LABELS.get(action.status, action.status).lower()) if part))
+        for group in document.priorities for action in group.actions
+    )
+    every = [a for g in document.priorities for a in g.actions]
+    glance: list[PlanEntry] = []
+    for rag in RAGS:
+        count = sum(1 for a in every if a.rag == rag)
+        if count:
+            glance.append(PlanEntry(_count(count, "action"), rag=rag))
+    for status, label in ACTION_STATUS_LABELS.items():
+        count = sum(1 for a in every if a.status == status)
+        if count:
+            glance.append(PlanEntry(f"{label}: {count}"))
+    overdue = [a for a in every
+               if a.due_on and a.due_on < today and a.status not in _CLOSED]
+    if overdue:
+        glance.append(PlanEntry(f"Past due date and not completed: {len(overdue)}",
+                                note="; ".join(a.title for a in overdue)))
+    updates = [a.latest for a in every if a.latest and a.latest.reported_on]
+    if updates:
+        latest = max(u.reported_on for u in updates if u.reported_on)
+        glance.append(PlanEntry(f"Latest progress update: {long_date(latest)}"))
+    meta = document.meta
+    meta = PrintMeta(
+        title=f"{document.plan_title} — plan on a page",
+        subject=f"{document.partnership}: local plan on a page", author=meta.author,
+        version=meta.version, printed_on=meta.printed_on, status=meta.status,
+        status_detail="Local partnership plan on a page", sample=meta.sample,
+        invariant=meta.invariant,
+    )
+    agreement = _agreement_or_none(copy)
+    details = (document.partnership, document.period,
+               f"Delivers the {agreement.title}" if agreement else "")
+    return PlanOnAPage(meta, document.plan_title, tuple(d for d in details if d), (
+        PlanColumn("Our priorities", priorities),
+        PlanColumn("Our actions", actions),
+        PlanColumn("At a glance", tuple(glance)),
+    ))
+
+
+OTHER_ACTIONS = "Other actions"
+
+
+def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
+                   invariant: bool = False) -> AgreementDocument:
+    agreement = _agreement(copy)
+    key_issues = _children(copy, "key-issue", "agreement_uid", agreement.uid)
+    issue_texts = tuple(KeyIssueText(k.title, _text(k["statement"]),
+                                     bool(k["serious_violence_duty"])) for k in key_issues)
+    rows = _delivery_rows(copy, key_issues)
+    items = _children(copy, "plan-item", "agreement_uid", agreement.uid)
+    plan_columns = tuple(
+        PlanColumn(PLAN_COLUMN_LABELS[name],
+                   tuple(PlanEntry(_text(i["text"])) for i in items if i["column"] == name))
+        for name in PLAN_COLUMNS
+    )
+    sections: list[AgreementSection] = []
+    placed = {"issues": False, "rows": False, "plan": False}
+    for s in _children(copy, "section", "agreement_uid", agreement.uid):
+        kind = _text(s["kind"])
+        extra: dict[str, object] = {}
+        if kind == "priorities" and not placed["issues"]:
+            extra["key_issues"], placed["issues"] = issue_texts, True
+        if kind == "delivery-framework" and not placed["rows"]:
+            extra["delivery_rows"], placed["rows"] = rows, True
+        if "plan on a page" in s.title.casefold() and not placed["plan"]:
+            extra["plan_columns"], placed["plan"] = plan_columns, True
+        sections.append(AgreementSection(_text(s["number"]), s.title, _text(s["body"]), kind,
+                                         **extra))  # type: ignore[arg-type]
+    # Nothing is left out because a section is missing: add the parts at the end.
+    if issue_texts and not placed["issues"]:
+        sections.append(AgreementSection("", "Key issues", "", "priorities",
+                                         key_issues=issue_texts))
+    if rows and not placed["rows"]:
+        sections.append(AgreementSection("", "Delivery framework", "", "delivery-framework",
+                                         delivery_rows=rows))
+    approvals = tuple(
+        ApprovalLine(a.title, _text(a["decision"]), _date(a["decided_on"]),
+                     _text(a["minute_ref"]))
+        for a in _children(copy, "approval", "agreement_uid", agreement.uid)
+    )
+    headline, detail = agreement_status(copy, agreement)
+    cover = (
+        ("Period", _period(agreement["period_start"], agreement["period_end"])),
+        ("Refresh", _text(agreement["refresh_label"])),
+        ("Footprint", _text(agreement["footprint"])),
+        ("Prepared by", _text(agreement["strategy_group"])),
+        ("Based on", _text(agreement["strategic_assessment"])),
+        ("Status", f"{headline.capitalize()}{' — ' + detail if detail else ''}"),
+        ("Sent to the Police and Crime Commissioner",
+         long_date(_date(agreement["sent_to_pcc_on"]))),
+    )
+    meta = PrintMeta(
+        title=agreement.title,
+        subject="Community Safety Agreement (Crime and Disorder Act 1998): the detailed "
+                "agreement",
+        author=copy.identity.name, version=_version(agreement),
+        printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
+        sample=_is_sample(_agreement_records(copy, agreement)), invariant=invariant,
+    )
+    return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
+                             approvals)
+
+
+def local_plan_data(copy: Copy, partnership: str | None = None, *,
+                    printed_on: dt.date | None = None,
+                    invariant: bool = False) -> LocalPlanDocument:
+    partner = _partnership(copy, partnership)
+    plan = _local_plan(copy, partner)
+    priorities = _children(copy, "local-priority", "plan_uid", plan.uid)
+    actions = _children(copy, "action", "plan_uid", plan.uid)
+    action_uids = {a.uid for a in actions}
+    updates: dict[str, list[Record]] = {}
+    for update in copy.records.list_kind("progress-update"):
+        if update["action_uid"] in action_uids:
+            updates.setdefault(_text(update["action_uid"]), []).append(update)
+    organisations = copy.records.titles(
+        "organisation", [u for a in actions if isinstance(u := a["lead_organisation_uid"], str)])
+    issue_names = copy.records.titles(
+        "key-issue", [u for p in priorities if isinstance(u := p["key_issue_uid"], str)])
+
+    def line(action: Record) -> ActionLine:
+        latest = max(updates.get(action.uid, []), default=None,
+                     key=lambda u: (_date(u["reported_on"]) or dt.date.min, u.updated_at))
+        organisation = organisations.get(_text(action["lead_organisation_uid"]), "")
+        return ActionLine(
+            title=action.title,
+            lead=", ".join(p for p in (_text(action["lead_role"]), organisation) if p),
+            partners=_text(action["partners"]), measure=_text(action["measure"]),
+            start_on=_date(action["start_on"]), due_on=_date(action["due_on"]),
+            status=_text(action["status"]), rag=_text(action["rag"]) or "not-rated",
+            latest=None if latest is None else ProgressLine(
+                _text(latest["period"]), _date(latest["reported_on"]),
+                _text(latest["rag"]) or "not-rated", _text(latest["narrative"]),
+                _text(latest["author"])),
+        )
+
+    known = {p.uid for p in priorities}
+    groups = [PriorityGroup(
+        p.title, issue_names.get(_text(p["key_issue_uid"]), ""), _text(p["description"]),
+        tuple(line(a) for a in actions if a["priority_uid"] == p.uid),
+    ) for p in priorities]
+    loose = tuple(line(a) for a in actions if a["priority_uid"] not in known)
+    if loose:
+        groups.append(PriorityGroup(OTHER_ACTIONS, "", "Actions not linked to a priority.",
+                                    loose))
+    status = _text(plan["status"]) or "draft"
+    trail: list[Record] = [plan, *priorities, *actions,
+                           *(u for us in updates.values() for u in us)]
+    meta = PrintMeta(
+        title=plan.title,
+        subject=f"{partner.title}: local partnership plan and action tracker",
+        author=copy.identity.name,
+        version=_period(plan["period_start"], plan["period_end"]) or "undated",
+        printed_on=printed_on or dt.date.today(), status=status.upper(),
+        status_detail="Local partnership plan / action tracker",
+        sample=_is_sample(trail), invariant=invariant,
+    )
+    return LocalPlanDocument(meta, partner.title, plan.title,
+                             _period(plan["period_start"], plan["period_end"]),
+                             status.capitalize(), tuple(groups))
+
+
+def agreement_status(copy: Copy, agreement: Record) -> tuple[str, str]:
+    """The status for title bands: ("DRAFT", why) or the approval it rests on.
+
+    The approval shown is the latest dated approval record whose body and decision match the
+    agreement's status (e.g. "approved-by-board": a body naming a board and a decision
+    "Approved…"); without one, the status alone.
+    """
+    status = _text(agreement["status"]) or "draft"
+    if status == "draft":
+        return "DRAFT", "not yet approved"
+    if status == "editorial-review":
+        return "DRAFT", "in editorial review"
+    headline, bodies, decisions = _AGREEMENT_STATUS.get(status, (status.upper(), (), ()))
+    approvals = [a for a in _children(copy, "approval", "agreement_uid", agreement.uid)
+                 if any(w in a.title.casefold() for w in bodies)
+                 and any(w in _text(a["decision"]).casefold() for w in decisions)]
+    dated = [a for a in approvals if _date(a["decided_on"])]
+    detail = ""
+    if dated:
+        chosen = max(dated, key=lambda a: _date(a["decided_on"]) or dt.date.min)
+        detail = f"{long_date(_date(chosen['decided_on']))} · {chosen.title}"
+    if status == "sent-to-pcc" and (sent := _date(agreement["sent_to_pcc_on"])):
+        detail = (detail + " · " if detail else "") + f"sent to the PCC {long_date(sent)}"
+    return headline, detail
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _period(start: object, end: object) -> str:
+    first, last = _date(start), _date(end)
+    if first and last:
+        return f"{long_date(first)} to {long_date(last)}"
+    return long_date(first or last)
+
+
+def _version(agreement: Record) -> str:
+    label = _text(agreement["refresh_label"])
+    return f"{label} refresh" if label else f"revision {agreement.rev}"
+
+
+def _priority_note(group: PriorityGroup) -> str:
+    if group.title == OTHER_ACTIONS:
+        return ""
+    if not group.key_issue:
+        return "Local priority"
+    if group.key_issue.casefold() == group.title.casefold():
+        return "County key issue"
+    return f"County key issue: {group.key_issue}"
+
+
+def _children(copy: Copy, kind: str, parent_field: str, parent_uid: str) -> list[Record]:
+    return copy.records.list_kind(kind, where={parent_field: parent_uid})
+
+
+def _agreement_or_none(copy: Copy) -> Record | None:
+    agreements = copy.records.list_kind("agreement")
+    if not agreements:
+        return None
+    return max(agreements, key=lambda a: (_date(a["period_start"]) or dt.date.min, a.uid))
+
+
+def _agreement(copy: Copy) -> Record:
+    agreement = _agreement_or_none(copy)
+    if agreement is None:
+        raise InputError("this copy has no agreement yet: there is nothing to print")
+    return agreement
+
+
+def _agreement_records(copy: Copy, agreement: Record) -> list[Record]:
+    found: list[Record] = [agreement]
+    for kind in ("approval", "section", "key-issue", "plan-item"):
+        found.extend(_children(copy, kind, "agreement_uid", agreement.uid))
+    issues = {r.uid for r in found if r.kind == "key-issue"}
+    found.extend(r for r in copy.records.list_kind("delivery-framework-row")
+                 if r["key_issue_uid"] in issues)
+    return found
+
+
+def _delivery_rows(copy: Copy, key_issues: Sequence[Record]) -> tuple[DeliveryRow, ...]:
+    by_issue: dict[str, list[Record]] = {}
+    for row in copy.records.list_kind("delivery-framework-row"):
+        by_issue.setdefault(_text(row["key_issue_uid"]), []).append(row)
+    partnerships = copy.records.titles(
+        "partnership", [u for rows in by_issue.values() for r in rows
+                        if isinstance(u := r["lead_partnership_uid"], str)])
+    out: list[DeliveryRow] = []
+    for issue in key_issues:
+        for row in by_issue.get(issue.uid, []):
+            lead = _text(row["lead_name"]) or partnerships.get(
+                _text(row["lead_partnership_uid"]), "")
+            out.append(DeliveryRow(issue.title, lead,
+                                   _text(row["responsibility"]).capitalize(),
+                                   _text(row["delivery_mechanism"]), _text(row["reports_to"]),
+                                   _text(row["frequency"])))
+    return tuple(out)
+
+
+def _is_sample(found: Iterable[Record]) -> bool:
+    return any(isinstance(value, str) and has_sample_marker(value)
+               for record in found for value in record.fields.values())
+
+
+def _partnership(copy: Copy, wanted: str | None) -> Record:
+    partnerships = copy.records.list_kind("partnership")
+    with_plans = {p["partnership_uid"] for p in copy.records.list_kind("local-plan")}
+    if not wanted:
+        own = [p for p in partnerships if p.uid in copy.identity.partnership_uids
+               and p.uid in with_plans]
+        if len(own) == 1:
+            return own[0]
+        names = ", ".join(p.title for p in partnerships if p.uid in with_plans) or "none"
+        raise InputError(f"say which partnership's plan to print (with a local plan: {names})")
+    for p in partnerships:
+        if wanted in (p.uid, p.title) or p.title.casefold() == wanted.strip().casefold():
+            return p
+    names = ", ".join(p.title for p in partnerships if p.uid in with_plans) or "none"
+    raise InputError(f"unknown partnership '{wanted}' (partnerships with a local plan: {names})")
+
+
+def _local_plan(copy: Copy, partnership: Record) -> Record:
+    plans = _children(copy, "local-plan", "partnership_uid", partnership.uid)
+    if not plans:
+        raise InputError(f"{partnership.title} has no local plan yet: there is nothing to print")
+    current = [p for p in plans if p["status"] != "archived"] or plans
+    return max(current, key=lambda p: (_date(p["period_start"]) or dt.date.min, p.uid))
