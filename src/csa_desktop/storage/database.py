@@ -1,43 +1,101 @@
-"""Open a local copy: check its schema version cheaply, back up and migrate when older,
-refuse when newer, and hand out sessions (foreign keys on, WAL journal)."""
+"""Open a local copy: check it is sound and its schema version cheaply, back up and migrate when
+older, refuse when newer or damaged, and hand out sessions (foreign keys on, WAL journal,
+synchronous=FULL). Writes take the folder's writer lock; a disk that fills or a folder that
+cannot be written turns the copy read-only with a plain message, and nothing saved is lost."""
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from csa_desktop.errors import StoreError
 from csa_desktop.storage import backups
+from csa_desktop.storage.lock import DEFAULT_WAIT, FolderLock
 from csa_desktop.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
 log = logging.getLogger(__name__)
 
 
-def schema_revision(path: Path) -> str | None:
-    """The Alembic revision stamped in the file, read with plain sqlite3 (no Alembic import)."""
+class DamagedCopyError(StoreError):
+    """The file fails SQLite's check; it is not opened, and the newest good backup is named."""
+
+    def __init__(self, path: Path, problems: list[str], backup: backups.BackupInfo | None) -> None:
+        offer = (f"The newest good backup is from {backup.describe()}: restore it with "
+                 f"'csa backup restore {backup.id}'" if backup else
+                 "There is no good backup of it in its backups folder")
+        super().__init__(
+            f"the copy {path} is damaged ({problems[0]}), so it was not opened; it has not "
+            f"been changed. {offer}"
+        )
+        self.path = path
+        self.problems = problems
+        self.backup = backup
+
+
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    """A sqlite3 URI that can never write to `path` (any characters in the path are safe)."""
+    return path.absolute().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def probe(path: Path) -> tuple[str | None, list[str]]:
+    """The stamped Alembic revision and SQLite's quick_check problems, read with plain sqlite3
+    (no Alembic import). quick_check (not the full integrity_check: no index contents) keeps
+    start-up fast; `csa check` and restores run the full check."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path, immutable=_needs_immutable(path)), uri=True)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
+        problems = [f"integrity check: {message}"
+                    for (message,) in conn.execute("PRAGMA quick_check") if message != "ok"]
+        if problems:
+            return None, problems
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
         ).fetchone()
         query = "SELECT version_num FROM alembic_version"
         row = conn.execute(query).fetchone() if has_table else None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a CSA Desktop copy or is damaged ({exc})") from None
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            return None, [f"the file is not a readable database: {exc}"]
+        raise StoreError(f"cannot read {path}: {exc}") from None
     finally:
         conn.close()
-    return str(row[0]) if row else None
+    return (str(row[0]) if row else None), []
+
+
+def schema_revision(path: Path) -> str | None:
+    """The Alembic revision stamped in the file."""
+    revision, problems = probe(path)
+    if problems:
+        raise StoreError(f"{path} is not a CSA Desktop copy or is damaged ({problems[0]})")
+    return revision
+
+
+def _needs_immutable(path: Path) -> bool:
+    """A WAL copy in a folder nobody may write can only be read as immutable (no -shm file)."""
+    folder_writable = os.access(path.parent, os.W_OK)
+    shm_exists = Path(f"{path}-shm").exists() and Path(f"{path}-wal").exists()
+    return not folder_writable and not shm_exists
+
+
+def unwritable_reason(path: Path) -> str | None:
+    """Why CSA Desktop may not write the copy at `path`, or None when it may."""
+    if not os.access(path.parent, os.W_OK):
+        return f"CSA Desktop may not write in the folder {path.parent}"
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"CSA Desktop may not write the file {path}"
+    return None
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -51,11 +109,24 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _on_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
 def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    if read_only:
+        uri = read_only_uri(path, immutable=_needs_immutable(path))
+        engine = create_engine(
+            f"sqlite:///{path}",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+        event.listen(engine, "connect", _on_connect_read_only)
+        return engine
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
@@ -76,44 +147,185 @@ def migrate(engine: Engine, path: Path) -> None:
     log.info("migrated %s to %s", path, HEAD_REVISION)
 
 
-class Store:
-    """One open SQLite copy. Every `transaction()` is all or nothing."""
+def write_problem(exc: BaseException) -> tuple[str, str | None] | None:
+    """A failed write in plain words: (message, reason the copy is now read-only or None);
+    None when the error is not the disk's or the file's (then it is our bug)."""
+    orig = getattr(exc, "orig", exc)
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    name = str(getattr(orig, "sqlite_errorname", "") or "")
+    text = str(orig).lower()
+    safe = "Everything saved before it is safe"
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        reason = ("the disk is full: the copy is read-only until you free some space and open "
+                  "it again")
+        return f"the disk is full, so this change was not saved. {safe}; {reason}", reason
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        reason = "CSA Desktop may not write to this copy's file or folder: it is read-only"
+        return f"this change was not saved: {reason}. {safe}", reason
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        reason = ("the disk reported an error: the copy is read-only until it is opened "
+                  "again")
+        return f"this change was not saved because {reason}. {safe}", reason
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text:
+        reason = ("the copy's file is damaged: it is read-only; open it again to be offered "
+                  "a backup")
+        return f"this change was not saved because {reason}. {safe}", reason
+    if name in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in text:
+        return ("this change was not saved: another program kept the copy busy. "
+                "Try again in a moment", None)
+    if name == "SQLITE_CANTOPEN" or "unable to open" in text:
+        reason = "the copy's file cannot be opened for writing: it is read-only"
+        return f"this change was not saved because {reason}. {safe}", reason
+    return None
 
-    def __init__(self, path: Path) -> None:
+
+class Store:
+    """One open SQLite copy. Every `transaction()` is all or nothing and holds the writer lock.
+
+    `read_only_reason` is set when the copy cannot be written (opened read-only, a read-only
+    folder, or a write that failed for want of space or permission); then every
+    `transaction()` raises StoreError with that reason and reading still works.
+    """
+
+    def __init__(self, path: Path, *, read_only_reason: str | None = None) -> None:
         self.path = path
-        self.engine = make_engine(path)
+        self.read_only_reason = read_only_reason
+        self.engine = make_engine(path, read_only=read_only_reason is not None)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.lock = FolderLock(path.parent)
+        self.opened_read_only = read_only_reason is not None
+        self.created = False
+        self._read_only_listeners: list[Callable[[str], None]] = []
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False) -> Store:
+    def open(cls, path: Path, *, create: bool = False, read_only: bool = False) -> Store:
         exists = path.exists() and path.stat().st_size > 0
         if not exists and not create:
             raise StoreError(f"there is no copy at {path}; run 'csa init' first")
-        revision = schema_revision(path) if exists else None
+        reason = "it was opened read-only" if read_only else None
+        if exists:
+            reason = reason or unwritable_reason(path)
+            revision = cls._checked_revision(path)
+        else:
+            revision = None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot make the folder {path.parent}: "
+                                 f"{exc.strerror or exc}") from None
+        store = cls(path, read_only_reason=reason)
+        store.created = not exists
+        if revision == HEAD_REVISION:
+            return store
+        if reason is not None:
+            store.close()
+            raise StoreError(f"this copy needs an upgrade to open in this CSA Desktop, but "
+                             f"{reason}")
+        try:
+            store.claim_writer(daily_backup=False)
+            revision = cls._checked_revision(path) if exists else None  # as of holding the lock
+            if revision != HEAD_REVISION:
+                if exists:
+                    backups.make_backup(path, reason=f"before-upgrade-from-{revision or 'none'}")
+                store._guarded(lambda: migrate(store.engine, path))
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @staticmethod
+    def _checked_revision(path: Path) -> str | None:
+        revision, problems = probe(path)
+        if problems:
+            log.error("damaged copy %s: %s", path, "; ".join(problems))
+            raise DamagedCopyError(path, problems, backups.newest_good_backup(path))
         if revision is not None and revision not in KNOWN_REVISIONS:
             raise StoreError(
                 f"{path} was written by a newer CSA Desktop (schema {revision}); "
                 "please update CSA Desktop to open it"
             )
-        if exists and revision != HEAD_REVISION:
-            backups.make_backup(path, reason=f"before-upgrade-from-{revision or 'none'}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        store = cls(path)
-        if revision != HEAD_REVISION:
-            migrate(store.engine, path)
-        return store
+        return revision
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    def on_read_only(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(reason)` when a failed write turns this copy read-only."""
+        self._read_only_listeners.append(listener)
+
+    def claim_writer(self, wait: float = DEFAULT_WAIT, *, daily_backup: bool = True) -> None:
+        """Take the folder's writer lock (once; kept until `close`). The first writer of a day
+        makes the daily backup before it changes anything."""
+        if self.read_only_reason is not None:
+            raise StoreError(f"nothing was changed: {self.read_only_reason}")
+        if self.lock.held:
+            return
+        self.lock.acquire(wait)
+        if daily_backup and not self.created:
+            try:
+                backups.make_daily_backup(self.path)
+            except (OSError, sqlite3.Error) as exc:
+                log.warning("no daily backup of %s: %s", self.path, exc)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        with self._sessions() as session, session.begin():
-            yield session
+        self.claim_writer()
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except (DBAPIError, sqlite3.Error) as exc:
+            self._raise_store_error(exc)
+            raise
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
         with self._sessions() as session:
             yield session
 
+    def _guarded(self, write: Callable[[], None]) -> None:
+        try:
+            write()
+        except (DBAPIError, sqlite3.Error) as exc:
+            self._raise_store_error(exc)
+            raise
+
+    def _raise_store_error(self, exc: BaseException) -> None:
+        problem = write_problem(exc)
+        if problem is None:
+            return
+        message, reason = problem
+        log.warning("write to %s failed: %s", self.path, exc)
+        if reason is not None and self.read_only_reason is None:
+            self.become_read_only(reason)
+        raise StoreError(message) from exc
+
+    def become_read_only(self, reason: str) -> None:
+        """Refuse further writes (reads go on) and tell the listeners why."""
+        self.read_only_reason = reason
+        self.lock.release()
+        for listener in list(self._read_only_listeners):
+            listener(reason)
+
+    def restore_backup(self, backup: backups.BackupInfo) -> Path | None:
+        """Make this open copy what `backup` holds (also after a failed write turned it
+        read-only); the current state is backed up first. Returns that backup (None if none).
+        No session of this store may be open."""
+        if self.opened_read_only:
+            raise StoreError(f"nothing was restored: {self.read_only_reason}")
+        self.lock.acquire(DEFAULT_WAIT)
+        self.engine.dispose()
+        saved = backups.restore(self.path, backup)
+        self.read_only_reason = None
+        revision = self._checked_revision(self.path)
+        if revision != HEAD_REVISION:
+            self._guarded(lambda: migrate(self.engine, self.path))
+        return saved
+
     def close(self) -> None:
         self.engine.dispose()
+        self.lock.release()
 
-__all__ = ["Session", "Store", "make_engine", "migrate", "schema_revision"]
+
+__all__ = ["DamagedCopyError", "Session", "Store", "make_engine", "migrate", "schema_revision"]
