@@ -1,0 +1,81 @@
+"""Entry point of the frozen program: the GUI, the `csa` command, or a start-up self-test.
+
+One script serves both executables of the one-folder build:
+  csa-desktop [--data-dir PATH]      the GUI (csa_desktop.app)
+  csa ARGS / csa-desktop cli ARGS    the command line tool (csa_desktop.cli)
+  csa-desktop --self-test [ARGS]     open the main window, report what was loaded, quit
+It also runs unfrozen (`python packaging/launcher.py ...`), which the fast tests use.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+SELF_TEST_TIMEOUT_MS = 60_000
+
+
+def is_cli_executable(executable: str) -> bool:
+    return Path(executable).stem.lower() == "csa"
+
+
+def resource_report() -> str:
+    """Read the bundled resources through importlib.resources, as the program does."""
+    from importlib import resources
+
+    package = resources.files("csa_desktop.resources")
+    icon = package.joinpath("icons").joinpath("csa-desktop.svg").read_bytes()
+    demo = [p.name for p in package.joinpath("demo").iterdir() if p.name.endswith(".json")]
+    fonts_dir = package.joinpath("fonts")
+    fonts = [p.name for p in fonts_dir.iterdir()] if fonts_dir.is_dir() else []
+    versions = resources.files("csa_desktop.storage").joinpath("migrations").joinpath("versions")
+    migrations = [p.name for p in versions.iterdir() if p.name[:1].isdigit()]
+    return (f"icon {len(icon)} bytes; demo data {sorted(demo)}; fonts {len(fonts)}; "
+            f"migrations {sorted(migrations)}")
+
+
+def self_test(argv: Sequence[str]) -> int:
+    """Start the GUI the normal way and quit as soon as its main window is on screen."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from csa_desktop import APP_NAME, __version__, app
+
+    print(f"{APP_NAME} {__version__} self-test: {resource_report()}", flush=True)
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    elapsed = 0
+
+    def check() -> None:
+        nonlocal elapsed
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, QMainWindow) and w.isVisible()]
+        if windows:
+            print(f"main window opened: {windows[0].windowTitle()}", flush=True)
+            qt_app.exit(0)
+        elif elapsed >= SELF_TEST_TIMEOUT_MS:
+            print("self-test failed: no main window appeared", file=sys.stderr, flush=True)
+            qt_app.exit(3)
+        else:
+            elapsed += 100
+            QTimer.singleShot(100, check)
+
+    QTimer.singleShot(0, check)
+    return app.main(argv)
+
+
+def main(argv: Sequence[str] | None = None, executable: str = sys.executable) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--self-test"]:
+        return self_test(args[1:])
+    if is_cli_executable(executable) or args[:1] == ["cli"]:
+        from csa_desktop.cli import main as cli_main
+
+        return cli_main(args[1:] if args[:1] == ["cli"] else args)
+    from csa_desktop.app import main as gui_main
+
+    return gui_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
