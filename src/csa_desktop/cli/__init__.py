@@ -8,12 +8,18 @@ import sys
 from collections.abc import Sequence
 
 from csa_desktop import __version__, paths
-from csa_desktop.cli import backup_commands, copy_commands, dev_commands, record_commands
+from csa_desktop.cli import (
+    backup_commands,
+    copy_commands,
+    dev_commands,
+    print_commands,
+    record_commands,
+)
 from csa_desktop.errors import CsaError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands]
+COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands, print_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

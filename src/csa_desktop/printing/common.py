@@ -7,7 +7,6 @@ Safety rule: user text reaches ReportLab's paragraph markup ONLY through `inline
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ FONT_ITALIC = "DejaVuSans-Oblique"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
                FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
 
+KEYWORDS = "community safety agreement; Crime and Disorder Act 1998; CSA Desktop"
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#555555")
 NAVY = colors.HexColor("#1F3A5F")
@@ -123,7 +123,7 @@ def styles(size: float = 10.0) -> Styles:
         small_bold=ParagraphStyle("small-bold", parent=small, fontName=FONT_BOLD),
         heading=ParagraphStyle("heading", parent=body, fontName=FONT_BOLD,
                                fontSize=size * 1.5, leading=size * 1.85, textColor=NAVY,
-                               spaceBefore=size * 0.4, spaceAfter=size * 0.7),
+                               spaceBefore=size * 1.1, spaceAfter=size * 0.7),
         subheading=ParagraphStyle("subheading", parent=body, fontName=FONT_BOLD,
                                   fontSize=size * 1.1, leading=size * 1.4, textColor=NAVY,
                                   spaceBefore=size * 0.6, spaceAfter=size * 0.35),
@@ -141,12 +141,25 @@ def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
               bullet: ParagraphStyle | None = None) -> list[Flowable]:
     """Paragraphs and "- " bullets of user text as flowables (escaped)."""
     out: list[Flowable] = []
+    previous = ""
     for kind, content in blocks(text):
+        if kind == "para" and previous == "bullet":
+            out.append(Spacer(1, (body or st.body).fontSize * 0.5))
+        previous = kind
         if kind == "bullet":
             out.append(Paragraph(inline(content), bullet or st.bullet, bulletText="•"))
         else:
             out.append(Paragraph(inline(content), body or st.body))
     return out
+
+
+def rag_badge(rag: str) -> str:
+    """RAG as colour and word; attributes come from fixed tables, never from user text."""
+    key = rag if rag in RAG_WORDS else "not-rated"
+    fill = RAG_FILLS[key].hexval().replace("0x", "#")
+    ink = RAG_INKS[key].hexval().replace("0x", "#")
+    return (f'<font name="{FONT_BOLD}" color="{ink}" backColor="{fill}">'
+            f"\u00a0{RAG_WORDS[key]}\u00a0</font>\u00a0 ")
 
 
 def spacer(height: float) -> Spacer:
@@ -161,13 +174,13 @@ def apply_metadata(canvas: Canvas, meta: PrintMeta) -> None:
     canvas.setAuthor(meta.author)
     canvas.setSubject(meta.subject)
     canvas.setCreator(f"{APP_NAME} {__version__}")
-    canvas.setKeywords("community safety agreement; CSA Desktop")
+    canvas.setKeywords(KEYWORDS)
 
 
 def new_canvas(target: io.BytesIO, meta: PrintMeta, pagesize: tuple[float, float],
                **extra: Any) -> Canvas:
     canvas = Canvas(target, pagesize=pagesize, invariant=1 if meta.invariant else 0,
-                    lang="en-GB", pageCompression=1, **extra)
+                    lang="en-GB", pageCompression=1, initialFontName=FONT, **extra)
     apply_metadata(canvas, meta)
     return canvas
 
@@ -197,20 +210,18 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
 
 def draw_footer(canvas: Canvas, meta: PrintMeta, page: int, pages: int,
                 left: float, right: float, y: float) -> None:
-    """Version on the left, print date in the middle, "Page x of y" on the right."""
+    """Title and version on the left; print date and "Page x of y" on the right."""
     canvas.saveState()
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
     canvas.line(left, y + 10, right, y + 10)
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(MUTED)
-    page_text = f"Page {page} of {pages}"
-    centre = f"Printed {long_date(meta.printed_on)} from {APP_NAME}"
-    third = (right - left) / 3
-    canvas.drawString(left, y, fit_text(f"{meta.title} · {meta.version}", FONT, 7.5,
-                                        third * 1.35))
-    canvas.drawCentredString(left + (right - left) * 0.58, y, centre)
-    canvas.drawRightString(right, y, page_text)
+    right_text = f"Printed {long_date(meta.printed_on)}\u2003Page {page} of {pages}"
+    room = right - left - pdfmetrics.stringWidth(right_text, FONT, 7.5) - 24
+    canvas.drawString(left, y, fit_text(f"{meta.title}\u2002·\u2002{meta.version}", FONT,
+                                        7.5, room))
+    canvas.drawRightString(right, y, right_text)
     canvas.restoreState()
 
 
@@ -218,10 +229,11 @@ def numbered_canvas(meta: PrintMeta, margin: float,
                     extra: Callable[[Canvas, int, int], None] | None = None) -> type[Canvas]:
     """A canvas class that knows the page count when it draws each footer ("Page x of y")."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["lang"] = "en-GB"
             kwargs["invariant"] = 1 if meta.invariant else 0
+            kwargs["initialFontName"] = FONT
             super().__init__(*args, **kwargs)
             apply_metadata(self, meta)
             self._pages: list[dict[str, Any]] = []

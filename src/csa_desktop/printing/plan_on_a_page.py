@@ -23,14 +23,12 @@ from csa_desktop.printing.common import (
     MUTED,
     NAVY,
     PALE,
-    RAG_FILLS,
-    RAG_INKS,
-    RAG_WORDS,
     RULE,
     draw_footer,
     draw_sample_marker,
     inline,
     new_canvas,
+    rag_badge,
     register_fonts,
 )
 from csa_desktop.printing.model import PlanColumn, PlanEntry, PlanOnAPage
@@ -71,18 +69,9 @@ def _entry_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle, Paragrap
     return item, note, empty
 
 
-def _badge(rag: str) -> str:
-    """RAG as colour and word; attributes come from fixed tables, never from user text."""
-    key = rag if rag in RAG_WORDS else "not-rated"
-    fill = RAG_FILLS[key].hexval().replace("0x", "#")
-    ink = RAG_INKS[key].hexval().replace("0x", "#")
-    return (f'<font name="{FONT_BOLD}" color="{ink}" backColor="{fill}">'
-            f"\u00a0{RAG_WORDS[key]}\u00a0</font>\u00a0 ")
-
-
 def _entry_flowables(entry: PlanEntry, item: ParagraphStyle,
                      note: ParagraphStyle) -> list[Flowable]:
-    text = (_badge(entry.rag) if entry.rag else "") + inline(entry.text)
+    text = (rag_badge(entry.rag) if entry.rag else "") + inline(entry.text)
     out: list[Flowable] = [Paragraph(text, item, bulletText=None if entry.rag else "•")]
     if entry.note:
         out.append(Paragraph(inline(entry.note), note))

@@ -33,8 +33,8 @@ from csa_desktop.printing.model import (
     PlanColumn,
     PlanEntry,
     PlanOnAPage,
-    PriorityGroup,
     PrintMeta,
+    PriorityGroup,
     ProgressLine,
     has_sample_marker,
     long_date,
@@ -296,7 +296,8 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
     partner = _partnership(copy, partnership)
     plan = _local_plan(copy, partner)
     priorities = _children(copy, "local-priority", "plan_uid", plan.uid)
-    actions = _children(copy, "action", "plan_uid", plan.uid)
+    actions = [a for a in _children(copy, "action", "plan_uid", plan.uid)
+               if not a.fields.get("archived_in")]  # archived in an earlier refresh
     action_uids = {a.uid for a in actions}
     updates: dict[str, list[Record]] = {}
     for update in copy.records.list_kind("progress-update"):
@@ -352,9 +353,10 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
 def agreement_status(copy: Copy, agreement: Record) -> tuple[str, str]:
     """The status for title bands: ("DRAFT", why) or the approval it rests on.
 
-    The approval shown is the latest dated approval record whose body and decision match the
-    agreement's status (e.g. "approved-by-board": a body naming a board and a decision
-    "Approved…"); without one, the status alone.
+    The approval shown is the latest dated approval record whose workflow stage is the
+    agreement's status; for records without a stage, one whose body and decision match it
+    (e.g. "approved-by-board": a body naming a board and a decision "Approved…"); without
+    one, the status alone.
     """
     status = _text(agreement["status"]) or "draft"
     if status == "draft":
@@ -362,9 +364,12 @@ def agreement_status(copy: Copy, agreement: Record) -> tuple[str, str]:
     if status == "editorial-review":
         return "DRAFT", "in editorial review"
     headline, bodies, decisions = _AGREEMENT_STATUS.get(status, (status.upper(), (), ()))
-    approvals = [a for a in _children(copy, "approval", "agreement_uid", agreement.uid)
-                 if any(w in a.title.casefold() for w in bodies)
-                 and any(w in _text(a["decision"]).casefold() for w in decisions)]
+    stages = {"sent-to-pcc": ("approved-by-council", "approved-by-board")}.get(status, (status,))
+    every = _children(copy, "approval", "agreement_uid", agreement.uid)
+    approvals = [a for a in every if a.fields.get("stage") in stages] or [
+        a for a in every if not a.fields.get("stage")
+        and any(w in a.title.casefold() for w in bodies)
+        and any(w in _text(a["decision"]).casefold() for w in decisions)]
     dated = [a for a in approvals if _date(a["decided_on"])]
     detail = ""
     if dated:

@@ -1,0 +1,42 @@
+"""csa print: the plan on a page, the agreement or a local plan as a PDF file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from csa_desktop.domain.kinds import parse_date
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.printing import DOCUMENTS, document_pdf, write_pdf
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser(
+        "print", parents=[common], help="print a document to a PDF file",
+        description="Print a document to PDF. plan-on-a-page: the county plan on a page, or "
+                    "with --partnership that partnership's local plan on a page; agreement: "
+                    "the detailed agreement; local-plan: a partnership's plan and action "
+                    "tracker. Exit code 3: the plan on a page does not fit on one page.",
+    )
+    p.add_argument("document", choices=list(DOCUMENTS), metavar="DOCUMENT",
+                   help=f"one of: {', '.join(DOCUMENTS)}")
+    p.add_argument("--partnership", metavar="NAME-OR-UID",
+                   help="the partnership (local-plan; plan-on-a-page for a local plan)")
+    p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path,
+                   help="the PDF file to write (replaced if it exists)")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="the print date shown on the pages (default: today)")
+    p.add_argument("--reproducible", action="store_true",
+                   help="byte-identical output for the same content and date")
+    p.set_defaults(run=run_print)
+
+
+def run_print(args: argparse.Namespace, folder: Path) -> int:
+    printed_on = parse_date(args.date, "--date") if args.date else None
+    with Copy.open(folder) as copy:
+        data = document_pdf(copy, args.document, partnership=args.partnership,
+                            printed_on=printed_on, invariant=args.reproducible)
+    path = write_pdf(data, args.out)
+    print(f"wrote {path} ({len(data) // 1024 + 1} KB)")
+    return 0

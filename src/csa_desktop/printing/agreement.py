@@ -1,0 +1,292 @@
+"""The detailed agreement: cover, contents with page numbers, sections in order (paragraphs,
+bullets, key issues, the delivery framework table, the plan on a page), approvals."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from csa_desktop import APP_NAME, __version__
+from csa_desktop.printing.common import (
+    FONT,
+    FONT_BOLD,
+    FONT_ITALIC,
+    INK,
+    KEYWORDS,
+    MUTED,
+    NAVY,
+    PALE,
+    RULE,
+    Styles,
+    draw_sample_marker,
+    inline,
+    long_text,
+    numbered_canvas,
+    register_fonts,
+    spacer,
+    styles,
+)
+from csa_desktop.printing.model import (
+    AgreementDocument,
+    AgreementSection,
+    DeliveryRow,
+    PlanColumn,
+    long_date,
+)
+
+PAGE = A4
+MARGIN = 56.0  # 2 cm
+
+
+class _Heading(Paragraph):  # type: ignore[misc]
+    """A heading that goes into the contents and the PDF outline."""
+
+    def __init__(self, markup: str, style: ParagraphStyle, *, outline: str, level: int,
+                 key: str) -> None:
+        super().__init__(markup, style)
+        self.toc_markup = markup  # already escaped
+        self.outline = outline  # plain text: the outline is not markup
+        self.level = level
+        self.key = key
+
+
+class _AgreementTemplate(BaseDocTemplate):  # type: ignore[misc]
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
+        if isinstance(flowable, _Heading):
+            self.canv.bookmarkPage(flowable.key)
+            self.canv.addOutlineEntry(flowable.outline, flowable.key, level=flowable.level)
+            self.notify("TOCEntry", (flowable.level, flowable.toc_markup, self.page,
+                                     flowable.key))
+
+
+def render_agreement(document: AgreementDocument) -> bytes:
+    register_fonts()
+    st = styles(10)
+    buffer = io.BytesIO()
+    width, height = PAGE
+    meta = document.meta
+
+    def furniture(canvas: Canvas, _page: int, _pages: int) -> None:
+        if meta.sample:
+            draw_sample_marker(canvas, width - MARGIN, height - 18)
+
+    doc = _AgreementTemplate(
+        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN, title=meta.title, author=meta.author, subject=meta.subject,
+        lang="en-GB", invariant=1 if meta.invariant else 0, creator=f"{APP_NAME} {__version__}",
+        keywords=KEYWORDS, initialFontName=FONT,
+    )
+    frame = Frame(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
+    story = _cover(document, st, width - 2 * MARGIN)
+    story += [NextPageTemplate("body"), PageBreak()]
+    story += _contents(st)
+    story.append(PageBreak())
+    for index, section in enumerate(document.sections):
+        story += _section(section, st, width - 2 * MARGIN, f"s{index}")
+    if document.approvals:
+        story += _approvals(document, st, width - 2 * MARGIN)
+    doc.multiBuild(story, canvasmaker=numbered_canvas(meta, MARGIN, furniture))
+    return buffer.getvalue()
+
+
+def _cover(document: AgreementDocument, st: Styles, width: float) -> list[Flowable]:
+    kicker = ParagraphStyle("kicker", parent=st.body, fontName=FONT_BOLD, fontSize=11,
+                            textColor=colors.HexColor("#DCE6F0"), spaceAfter=8)
+    title = ParagraphStyle("cover-title", parent=st.title, textColor=colors.white,
+                           fontSize=26, leading=31)
+    label = ParagraphStyle("cover-label", parent=st.body, fontName=FONT_BOLD,
+                           textColor=MUTED, fontSize=9.5, spaceAfter=0)
+    value = ParagraphStyle("cover-value", parent=st.body, fontSize=10.5, leading=14,
+                           spaceAfter=0)
+    meta = document.meta
+    band = Table([[Paragraph("Community Safety Agreement", kicker)],
+                  [Paragraph(inline(meta.title), title)]], colWidths=[width])
+    band.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("BACKGROUND", (0, 0), (-1, -1), NAVY),
+        ("LEFTPADDING", (0, 0), (-1, -1), 22), ("RIGHTPADDING", (0, 0), (-1, -1), 22),
+        ("TOPPADDING", (0, 0), (-1, 0), 26), ("BOTTOMPADDING", (0, -1), (-1, -1), 30),
+    ]))
+    story: list[Flowable] = [spacer(40), band, spacer(40)]
+    status = ParagraphStyle("cover-status", parent=st.body, fontName=FONT_BOLD, fontSize=16,
+                            leading=20, textColor=NAVY, spaceAfter=2)
+    status_box = Table([[Paragraph(inline(meta.status), status)],
+                        [Paragraph(inline(meta.status_detail), st.small)]],
+                       colWidths=[width])
+    status_box.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("BACKGROUND", (0, 0), (-1, -1), PALE), ("LINEBEFORE", (0, 0), (0, -1), 4, NAVY),
+        ("LEFTPADDING", (0, 0), (-1, -1), 12), ("TOPPADDING", (0, 0), (-1, 0), 9),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 9),
+    ]))
+    story += [status_box, spacer(22)]
+    rows = [[Paragraph(inline(k), label), Paragraph(inline(v), value)]
+            for k, v in document.cover_lines if k != "Status"]
+    if rows:
+        table = Table(rows, colWidths=[width * 0.3, width * 0.7])
+        table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -2), 0.5, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        story.append(table)
+    story.append(spacer(28))
+    note = ParagraphStyle("cover-note", parent=st.small, fontName=FONT_ITALIC)
+    story.append(Paragraph(
+        f"Printed {long_date(meta.printed_on)} by {inline(meta.author)} · {inline(meta.version)}",
+        note))
+    if meta.sample:
+        story.append(spacer(6))
+        story.append(Paragraph(
+            "This copy contains sample data: text marked [illustrative] or [sample] is "
+            "invented for demonstration and is not part of any published agreement.", note))
+    return story
+
+
+def _contents(st: Styles) -> list[Flowable]:
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.tableStyle = TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ])
+    toc.levelStyles = [
+        ParagraphStyle("toc0", fontName=FONT, fontSize=10.5, leading=15, leftIndent=0,
+                       firstLineIndent=0, textColor=INK, spaceBefore=3),
+        ParagraphStyle("toc1", fontName=FONT, fontSize=9.5, leading=13, leftIndent=18,
+                       firstLineIndent=0, textColor=MUTED),
+    ]
+    return [Paragraph("Contents", st.heading), spacer(6), toc]
+
+
+def _heading_text(section: AgreementSection) -> tuple[str, str]:
+    number = section.number.strip()
+    plain = f"{number}  {section.title}" if number else section.title
+    markup = (f"{inline(number)}\u2003{inline(section.title)}" if number
+              else inline(section.title))
+    return markup, plain
+
+
+def _section(section: AgreementSection, st: Styles, width: float,
+             key: str) -> list[Flowable]:
+    markup, plain = _heading_text(section)
+    heading_style = ParagraphStyle("section-heading", parent=st.heading, keepWithNext=1)
+    story: list[Flowable] = []
+    if section.kind == "appendix":
+        story.append(PageBreak())
+    story.append(_Heading(markup, heading_style, outline=plain, level=0, key=key))
+    story += long_text(section.body, st)
+    if section.key_issues:
+        story.append(Paragraph("The key issues", ParagraphStyle(
+            "sub", parent=st.subheading, keepWithNext=1)))
+        for number, issue in enumerate(section.key_issues, start=1):
+            name = f"{number}.\u2002{inline(issue.name)}"
+            if issue.serious_violence_duty:
+                name += f'\u2002<font name="{FONT}" size="8" color="#1F3A5F">' \
+                        "[Serious Violence Duty]</font>"
+            block: list[Flowable] = [Paragraph(name, ParagraphStyle(
+                "issue", parent=st.body, fontName=FONT_BOLD, spaceAfter=2, keepWithNext=1))]
+            if issue.statement:
+                block += long_text(issue.statement, st, body=ParagraphStyle(
+                    "issue-text", parent=st.body, leftIndent=14))
+            story.append(KeepTogether(block))
+    if section.delivery_rows:
+        story.append(spacer(4))
+        story.append(_delivery_table(section.delivery_rows, st, width))
+    if section.plan_columns:
+        story.append(spacer(4))
+        story.append(_plan_table(section.plan_columns, st, width))
+    return story
+
+
+def _header_style(st: Styles) -> TableStyle:
+    return TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+    ])
+
+
+def _delivery_table(rows: tuple[DeliveryRow, ...], st: Styles, width: float) -> Table:
+    head = ["Key issue", "Lead partnership or board", "Delivery mechanism",
+            "Reports to (how often)"]
+    bullet = ParagraphStyle("cell-bullet", parent=st.cell, leftIndent=10, bulletIndent=1,
+                            spaceAfter=2, bulletFontName=FONT)
+    body = ParagraphStyle("cell-para", parent=st.cell, spaceAfter=3)
+    data: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in head]]
+    for row in rows:
+        lead = inline(row.lead) or "—"
+        if row.responsibility:
+            lead += f"<br/><font color=\"#555555\">{inline(row.responsibility)} " \
+                    "responsibility</font>"
+        reports = inline(row.reports_to) or "—"
+        if row.frequency:
+            reports += f"<br/><font color=\"#555555\">{inline(row.frequency)}</font>"
+        data.append([
+            Paragraph(inline(row.key_issue), st.cell_bold),
+            Paragraph(lead, st.cell),
+            long_text(row.mechanism, st, body=body, bullet=bullet) or Paragraph("—", st.cell),
+            Paragraph(reports, st.cell),
+        ])
+    table = Table(data, colWidths=[width * f for f in (0.21, 0.23, 0.35, 0.21)], repeatRows=1)
+    table.setStyle(_header_style(st))
+    return table
+
+
+def _plan_table(columns: tuple[PlanColumn, ...], st: Styles, width: float) -> Table:
+    bullet = ParagraphStyle("plan-bullet", parent=st.cell, leftIndent=10, bulletIndent=1,
+                            spaceAfter=3, bulletFontName=FONT)
+    head = [Paragraph(inline(c.heading), st.cell_head) for c in columns]
+    cells = [[Paragraph(inline(e.text), bullet, bulletText="•") for e in c.entries]
+             or Paragraph("—", st.cell) for c in columns]
+    table = Table([head, cells], colWidths=[width / len(columns)] * len(columns),
+                  repeatRows=1)
+    table.setStyle(_header_style(st))
+    return table
+
+
+def _approvals(document: AgreementDocument, st: Styles, width: float) -> list[Flowable]:
+    markup = "Approvals"
+    story: list[Flowable] = [
+        _Heading(markup, ParagraphStyle("approvals-heading", parent=st.heading,
+                                        keepWithNext=1), outline=markup, level=0,
+                 key="approvals"),
+    ]
+    data: list[list[Any]] = [[Paragraph(h, st.cell_head)
+                              for h in ("Body", "Decision", "Date", "Minute reference")]]
+    for approval in document.approvals:
+        data.append([Paragraph(inline(approval.body), st.cell_bold),
+                     Paragraph(inline(approval.decision), st.cell),
+                     Paragraph(long_date(approval.decided_on) or "—", st.cell),
+                     Paragraph(inline(approval.minute_ref) or "—", st.cell)])
+    table = Table(data, colWidths=[width * f for f in (0.3, 0.4, 0.15, 0.15)], repeatRows=1)
+    table.setStyle(_header_style(st))
+    story.append(table)
+    return story
