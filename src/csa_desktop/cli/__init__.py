@@ -11,6 +11,7 @@ from csa_desktop import __version__, paths
 from csa_desktop.cli import (
     backup_commands,
     copy_commands,
+    cycle_commands,
     dev_commands,
     print_commands,
     record_commands,
@@ -19,7 +20,8 @@ from csa_desktop.errors import CsaError
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands, print_commands]
+COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands, print_commands,
+                   cycle_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

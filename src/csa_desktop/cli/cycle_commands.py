@@ -1,0 +1,268 @@
+"""csa refresh, approve, approvals, diff: the yearly cycle of the agreement."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+
+from csa_desktop.cli.output import dumps, record_json, table
+from csa_desktop.domain.cycle import STAGES, Refresh, stage
+from csa_desktop.domain.kinds import KINDS, parse_date
+from csa_desktop.domain.records import Changes
+from csa_desktop.services.copy import Copy
+
+STAGE_HELP = ", ".join(s.status for s in STAGES[1:])
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    refresh = commands.add_parser("refresh", parents=[common], help="annual refreshes of the "
+                                  "agreement: start, list, read, version-control table")
+    verbs = refresh.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = verbs.add_parser("start", parents=[common], help="start the next annual refresh (lead)",
+                         description="Close the refresh in progress (every record is kept as "
+                         "it stands) and start a new one from it: closed actions are archived, "
+                         "open ones carry on, the agreement goes back to Draft.")
+    p.add_argument("--year", required=True, metavar="YYYY/YY", help="e.g. 2023/24")
+    p.add_argument("--dry-run", action="store_true", help="say what would happen; change nothing")
+    p.set_defaults(run=run_refresh_start)
+
+    p = verbs.add_parser("list", parents=[common], help="every refresh, oldest first")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_refresh_list)
+
+    p = verbs.add_parser("changes", parents=[common],
+                         help="the version-control table: what changed since the previous "
+                              "refresh")
+    p.add_argument("refresh", nargs="?", default="current", metavar="REFRESH",
+                   help="year label, uid or 'current' (default)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_refresh_changes)
+
+    p = verbs.add_parser("summary", parents=[common],
+                         help="edit the one-line summary of a change (lead); empty: derived")
+    p.add_argument("refresh", metavar="REFRESH")
+    p.add_argument("uid", metavar="UID", help="the changed record (see 'csa refresh changes')")
+    p.add_argument("text", metavar="TEXT")
+    p.set_defaults(run=run_refresh_summary)
+
+    p = verbs.add_parser("records", parents=[common],
+                         help="records of a kind as they stood in a refresh")
+    p.add_argument("refresh", metavar="REFRESH")
+    p.add_argument("kind", metavar="KIND")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_refresh_records)
+
+    p = commands.add_parser(
+        "approve", parents=[common], help="record the next approval step (lead)",
+        description=f"STAGE is the next step of the refresh in progress: {STAGE_HELP} "
+                    "(or board, cabinet, council, pcc); 'undo' steps back one stage.")
+    p.add_argument("stage", metavar="STAGE")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date of the decision (needed from the "
+                   "Board on)")
+    p.add_argument("--minute", metavar="REF", help="minute reference of the decision")
+    p.set_defaults(run=run_approve)
+
+    p = commands.add_parser("approvals", parents=[common],
+                            help="where the refresh in progress stands in its approvals")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_approvals)
+
+    p = commands.add_parser("diff", parents=[common],
+                            help="compare two refreshes field by field",
+                            description="REFRESH is a year label (2022/23), a uid or 'current'.")
+    p.add_argument("a", metavar="REFRESH-A")
+    p.add_argument("b", metavar="REFRESH-B")
+    p.add_argument("--kind", action="append", default=[], metavar="KIND",
+                   help=f"only records of this kind (repeatable): {', '.join(KINDS)}")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_diff)
+
+
+def _when(value: dt.datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else ""
+
+
+def _report(changes: Changes) -> None:
+    for kind_name, uid in changes.created:
+        print(f"created {kind_name} {uid}")
+    for kind_name, uid in changes.updated:
+        print(f"updated {kind_name} {uid}: {', '.join(changes.fields.get(uid, ()))}")
+    for kind_name, uid in changes.deleted:
+        print(f"deleted {kind_name} {uid}")
+
+
+def run_refresh_start(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.services.refresh import plan_refresh, start_refresh
+
+    with Copy.open(folder) as copy:
+        if args.dry_run:
+            plan = plan_refresh(copy, args.year)
+            print(f"would start the {plan.label} refresh from {plan.previous.label}: "
+                  f"{plan.records} records carried forward, {len(plan.archive)} closed actions "
+                  f"archived, {plan.carry_on} open actions carry on, {plan.approvals} approval "
+                  f"records stay with {plan.previous.label}; nothing was changed")
+            return 0
+        started = start_refresh(copy, args.year)
+    print(f"started the {started.refresh.label} refresh from {started.previous.label}: "
+          f"{started.snapshot_records} records carried forward ({started.previous.label} kept "
+          f"as it stood), {len(started.archived)} closed actions archived, "
+          f"{started.carried_on} open actions carry on; the agreement is a draft again")
+    print(f"restore point: {started.backup}")
+    return 0
+
+
+def _refresh_json(refresh: Refresh) -> dict[str, object]:
+    return {"uid": refresh.uid, "label": refresh.label, "based_on": refresh.based_on_label,
+            "based_on_uid": refresh.based_on_uid, "started_at": refresh.started_at,
+            "started_by": refresh.started_by, "closed_at": refresh.closed_at,
+            "current": refresh.current}
+
+
+def run_refresh_list(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.services.refresh import list_refreshes
+
+    with Copy.open(folder) as copy:
+        found = list_refreshes(copy)
+    if args.json:
+        print(dumps([_refresh_json(r) for r in found]))
+        return 0
+    rows = [(r.label, r.based_on_label or "", _when(r.started_at), r.started_by,
+             "in progress" if r.current else f"closed {_when(r.closed_at)}") for r in found]
+    print(table(rows, ["refresh", "based on", "started", "by", "state"]))
+    return 0
+
+
+def run_refresh_changes(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.services.refresh import find_refresh, version_table
+
+    with Copy.open(folder) as copy:
+        found = version_table(copy, find_refresh(copy, args.refresh))
+    if args.json:
+        print(dumps({
+            "refresh": found.refresh.label,
+            "based_on": found.based_on.label if found.based_on else None,
+            "changes": [c.__dict__ for c in found.changes],
+        }))
+        return 0
+    if found.based_on is None:
+        print(f"{found.refresh.label} is the first refresh: there is nothing before it to "
+              "compare with")
+        return 0
+    if not found.changes:
+        print(f"no section, key issue or delivery framework row has changed in "
+              f"{found.refresh.label} since {found.based_on.label}")
+        return 0
+    print(f"Version control: {found.refresh.label} (changes since {found.based_on.label})\n")
+    rows = [(c.area, c.item, c.change, c.summary + ("" if not c.edited else " *"),
+             c.changed_on.isoformat() if c.changed_on else "", c.record_uid)
+            for c in found.changes]
+    print(table(rows, ["area", "item", "change", "summary", "changed on", "uid"]))
+    if any(c.edited for c in found.changes):
+        print("\n* summary edited by the lead")
+    return 0
+
+
+def run_refresh_summary(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.services.refresh import find_refresh, set_change_summary
+
+    with Copy.open(folder) as copy:
+        changed = set_change_summary(copy, find_refresh(copy, args.refresh), args.uid, args.text)
+    print("summary saved" if changed else "nothing changed: the summary was already so")
+    return 0
+
+
+def run_refresh_records(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.domain.kinds import kind
+    from csa_desktop.services.refresh import find_refresh, refresh_records
+
+    spec = kind(args.kind)
+    with Copy.open(folder) as copy:
+        found = refresh_records(copy, find_refresh(copy, args.refresh), spec.name)
+    if args.json:
+        print(dumps([record_json(r) for r in found]))
+        return 0
+    print(table([(r.uid, r.title) for r in found], ["uid", spec.label.lower()]))
+    return 0
+
+
+def run_approve(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.services.approvals import advance, step_back, workflow
+
+    on = parse_date(args.date, "--date") if args.date else None
+    with Copy.open(folder) as copy:
+        if args.stage.strip().lower() == "undo":
+            if on is not None or args.minute:
+                from csa_desktop.errors import InputError
+
+                raise InputError("'csa approve undo' takes no --date or --minute")
+            changes = step_back(copy)
+        else:
+            changes = advance(copy, args.stage, on=on, minute_ref=args.minute)
+        now = workflow(copy)
+    _report(changes)
+    print(f"the {now.refresh_label} refresh is now at '{now.current_stage.label}'"
+          + (f"; next: {now.next_stage.label}" if now.next_stage else ""))
+    return 0
+
+
+def run_approvals(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.services.approvals import workflow
+
+    with Copy.open(folder) as copy:
+        now = workflow(copy)
+    if args.json:
+        print(dumps({"refresh": now.refresh_label, "status": now.status, "draft": now.draft,
+                     "print_status": now.print_status,
+                     "stages": [s.__dict__ for s in now.stages]}))
+        return 0
+    print(f"{now.refresh_label} refresh: {now.print_status}\n")
+    rows = [("→" if s.current else ("✓" if s.reached else ""), s.label,
+             s.decided_on.isoformat() if s.decided_on else "", s.minute_ref,
+             s.body if s.reached or s.approval_uid else "") for s in now.stages]
+    print(table(rows, ["", "stage", "date", "minute", "by"]))
+    if now.next_stage:
+        needs_date = stage(now.next_stage.status).needs_date
+        print(f"\nnext: csa approve {now.next_stage.status}"
+              + (" --date YYYY-MM-DD" if needs_date else ""))
+    return 0
+
+
+def run_diff(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.services.compare import compare_refreshes
+
+    with Copy.open(folder) as copy:
+        result = compare_refreshes(copy, args.a, args.b, args.kind or None)
+    if args.json:
+        print(dumps({
+            "a": result.a.label, "b": result.b.label, "counts": result.counts,
+            "records": [{
+                "kind": r.kind, "uid": r.uid, "title": r.title, "change": r.change,
+                "fields": [{"name": f.name, "label": f.label, "a": f.old, "b": f.new,
+                            "a_text": f.old_text, "b_text": f.new_text} for f in r.fields],
+            } for r in result.records],
+        }))
+        return 0
+    counts = result.counts
+    if result.empty:
+        print(f"no differences between {result.a.label} and {result.b.label}")
+        return 0
+    print(f"{result.a.label} → {result.b.label}: {counts['added']} added, "
+          f"{counts['changed']} changed, {counts['removed']} removed")
+    marks = {"added": "+", "removed": "-", "changed": "~"}
+    for record in result.records:
+        print(f"\n{marks[record.change]} {record.kind_label}: {record.title}  [{record.uid}]")
+        if record.change != "changed":
+            continue
+        for f in record.fields:
+            if f.long and "\n" in (f.old_text + f.new_text):
+                print(f"    {f.label}:")
+                for line in difflib.unified_diff(f.old_text.splitlines(),
+                                                 f.new_text.splitlines(), lineterm="", n=1):
+                    if not line.startswith(("---", "+++")):
+                        print(f"      {line}")
+            else:
+                print(f"    {f.label}: {f.old_text or '(empty)'} → {f.new_text or '(empty)'}")
+    return 0
