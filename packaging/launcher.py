@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import PureWindowsPath
 
 SELF_TEST_TIMEOUT_MS = 60_000
 
 
 def is_cli_executable(executable: str) -> bool:
-    return Path(executable).stem.lower() == "csa"
+    # PureWindowsPath splits on both separators, so this reads any platform's path.
+    return PureWindowsPath(executable).stem.lower() == "csa"
 
 
 def resource_report() -> str:
