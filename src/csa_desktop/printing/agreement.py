@@ -12,6 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -193,10 +194,10 @@ def _heading_text(section: AgreementSection) -> tuple[str, str]:
 def _section(section: AgreementSection, st: Styles, width: float,
              key: str) -> list[Flowable]:
     markup, plain = _heading_text(section)
-    heading_style = ParagraphStyle("section-heading", parent=st.heading, keepWithNext=1)
-    story: list[Flowable] = []
-    if section.kind == "appendix":
-        story.append(PageBreak())
+    heading_style = ParagraphStyle("section-heading", parent=st.heading)
+    # A page break when less than ~6 lines are left, instead of keepWithNext: grouping the
+    # heading with what follows would report the wrong page to the contents.
+    story: list[Flowable] = [PageBreak() if section.kind == "appendix" else CondPageBreak(90)]
     story.append(_Heading(markup, heading_style, outline=plain, level=0, key=key))
     story += long_text(section.body, st)
     if section.key_issues:
@@ -275,9 +276,9 @@ def _plan_table(columns: tuple[PlanColumn, ...], st: Styles, width: float) -> Ta
 def _approvals(document: AgreementDocument, st: Styles, width: float) -> list[Flowable]:
     markup = "Approvals"
     story: list[Flowable] = [
-        _Heading(markup, ParagraphStyle("approvals-heading", parent=st.heading,
-                                        keepWithNext=1), outline=markup, level=0,
-                 key="approvals"),
+        CondPageBreak(90),
+        _Heading(markup, ParagraphStyle("approvals-heading", parent=st.heading),
+                 outline=markup, level=0, key="approvals"),
     ]
     data: list[list[Any]] = [[Paragraph(h, st.cell_head)
                               for h in ("Body", "Decision", "Date", "Minute reference")]]
