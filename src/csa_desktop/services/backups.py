@@ -10,9 +10,10 @@ from csa_desktop import paths
 from csa_desktop.errors import StoreError
 from csa_desktop.services.copy import Copy
 from csa_desktop.storage import backups, identity
+from csa_desktop.storage import lock as folder_lock
 from csa_desktop.storage.backups import KEEP_DAILY, BackupInfo
 from csa_desktop.storage.database import Store, unwritable_reason
-from csa_desktop.storage.lock import DEFAULT_WAIT, FolderLock
+from csa_desktop.storage.lock import FolderLock
 
 __all__ = ["KEEP_DAILY", "BackupInfo", "RestoreResult", "create_backup", "list_backups",
            "newest_good_backup", "restore_backup"]
@@ -41,15 +42,10 @@ def create_backup(data_dir: Path, *, reason: str = "manual") -> BackupInfo:
         raise StoreError(f"there is no copy at {database}; run 'csa init' first")
     problems = backups.file_problems(database, full=False)
     if problems:
-        raise StoreError(f"the copy is damaged ({problems[0]}), so a backup of it would be "
-                         "too; restore a good backup instead")
-    try:
-        made = backups.make_backup(database, reason)
-    except OSError as exc:
-        raise StoreError(f"the backup was not made: {exc.strerror or exc} in "
-                         f"{backups.backups_dir(database)}") from None
-    info = backups.find_backup(database, made.stem)
-    return info
+        raise StoreError(f"no backup was made: the copy fails its check ({problems[0]}); "
+                         "restore a good backup instead")
+    made = backups.make_backup(database, reason)
+    return backups.find_backup(database, made.stem)
 
 
 def restore_backup(data_dir: Path, backup_id: str, *, copy: Copy | None = None) -> RestoreResult:
@@ -68,7 +64,7 @@ def restore_backup(data_dir: Path, backup_id: str, *, copy: Copy | None = None) 
         copy.records.identity = copy.identity
     else:
         lock = FolderLock(data_dir)
-        lock.acquire(DEFAULT_WAIT)
+        lock.acquire(folder_lock.DEFAULT_WAIT)
         try:
             saved = backups.restore(database, chosen)
             Store.open(database).close()  # upgrades a backup from an older version

@@ -109,9 +109,17 @@ def _new_path(database: Path, reason: str) -> Path:
 
 
 def make_backup(database: Path, reason: str) -> Path:
-    """Copy `database` to backups/<timestamp>-<reason>.sqlite3 and return the new file."""
-    target = _new_path(database, reason)
-    copy_database(database, target)
+    """Copy `database` to backups/<timestamp>-<reason>.sqlite3 and return the new file;
+    StoreError (and no file) when it cannot be written."""
+    try:
+        target = _new_path(database, reason)
+        if not os.access(target.parent, os.W_OK):
+            raise StoreError(f"no backup was made: CSA Desktop may not write in the folder "
+                             f"{target.parent}")
+        copy_database(database, target)
+    except (OSError, sqlite3.Error) as exc:
+        text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"no backup was made in {backups_dir(database)}: {text}") from None
     return target
 
 
@@ -120,7 +128,7 @@ def copy_database(source: Path, target: Path) -> None:
     written beside it under a temporary name, synced, then renamed into place."""
     partial = target.with_name(target.name + ".partial")
     try:
-        src = sqlite3.connect(_read_only_uri(source), uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
@@ -171,7 +179,7 @@ def file_problems(path: Path, *, full: bool = True) -> list[str]:
     unless `full`), foreign keys, and whether this CSA Desktop knows its schema version."""
     found: list[str] = []
     try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         return [f"cannot open it: {exc}"]
     try:
@@ -191,7 +199,10 @@ def file_problems(path: Path, *, full: bool = True) -> list[str]:
         elif row[0] not in KNOWN_REVISIONS:
             found.append(f"it was written by a newer CSA Desktop (schema {row[0]})")
     except sqlite3.DatabaseError as exc:
-        found.append(f"the file is not a readable database: {exc}")
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
+            found.append(f"the file is not a readable database: {exc}")
+        else:
+            found.append(f"it cannot be read: {exc}")
     finally:
         conn.close()
     return found
@@ -258,7 +269,7 @@ def _restore(database: Path, backup: BackupInfo) -> Path | None:
 
 
 def _load_into(source: Path, database: Path) -> None:
-    src = sqlite3.connect(_read_only_uri(source), uri=True)
+    src = sqlite3.connect(read_only_uri(source), uri=True)
     try:
         dst = sqlite3.connect(database, isolation_level=None)
         try:
@@ -275,7 +286,7 @@ def _load_into(source: Path, database: Path) -> None:
 def _swap_in(source: Path, database: Path) -> None:
     incoming = database.with_name(database.name + ".restoring")
     try:
-        src = sqlite3.connect(_read_only_uri(source), uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             dst = sqlite3.connect(incoming)
             try:
@@ -296,8 +307,13 @@ def _swap_in(source: Path, database: Path) -> None:
         raise
 
 
-def _read_only_uri(path: Path) -> str:
-    return path.absolute().as_uri() + "?mode=ro"
+def read_only_uri(path: Path) -> str:
+    """A sqlite3 URI that can never write to `path` (any characters in the path are safe).
+    A WAL copy in a folder nobody may write can only be read as immutable (no -shm file)."""
+    folder_writable = os.access(path.parent, os.W_OK)
+    has_shm = Path(f"{path}-shm").exists() and Path(f"{path}-wal").exists()
+    immutable = not folder_writable and not has_shm
+    return path.absolute().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
 
 
 def _fsync(path: Path) -> None:

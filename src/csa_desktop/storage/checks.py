@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from csa_desktop.storage.backups import read_only_uri
 from csa_desktop.storage.database import schema_revision
 from csa_desktop.storage.migrations import HEAD_REVISION
 
@@ -13,7 +14,7 @@ def problems(path: Path) -> list[str]:
     """Every problem found, as a sentence; an empty list means the copy is sound."""
     found: list[str] = []
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         return [f"cannot open {path}: {exc}"]
     try:

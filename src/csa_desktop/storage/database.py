@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from csa_desktop.errors import StoreError
 from csa_desktop.storage import backups
-from csa_desktop.storage.lock import DEFAULT_WAIT, FolderLock
+from csa_desktop.storage import lock as folder_lock
+from csa_desktop.storage.lock import FolderLock
 from csa_desktop.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
 log = logging.getLogger(__name__)
@@ -42,17 +43,12 @@ class DamagedCopyError(StoreError):
         self.backup = backup
 
 
-def read_only_uri(path: Path, *, immutable: bool = False) -> str:
-    """A sqlite3 URI that can never write to `path` (any characters in the path are safe)."""
-    return path.absolute().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
-
-
 def probe(path: Path) -> tuple[str | None, list[str]]:
     """The stamped Alembic revision and SQLite's quick_check problems, read with plain sqlite3
     (no Alembic import). quick_check (not the full integrity_check: no index contents) keeps
     start-up fast; `csa check` and restores run the full check."""
     try:
-        conn = sqlite3.connect(read_only_uri(path, immutable=_needs_immutable(path)), uri=True)
+        conn = sqlite3.connect(backups.read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
@@ -80,13 +76,6 @@ def schema_revision(path: Path) -> str | None:
     if problems:
         raise StoreError(f"{path} is not a CSA Desktop copy or is damaged ({problems[0]})")
     return revision
-
-
-def _needs_immutable(path: Path) -> bool:
-    """A WAL copy in a folder nobody may write can only be read as immutable (no -shm file)."""
-    folder_writable = os.access(path.parent, os.W_OK)
-    shm_exists = Path(f"{path}-shm").exists() and Path(f"{path}-wal").exists()
-    return not folder_writable and not shm_exists
 
 
 def unwritable_reason(path: Path) -> str | None:
@@ -120,7 +109,7 @@ def _on_begin(conn: Any) -> None:
 
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     if read_only:
-        uri = read_only_uri(path, immutable=_needs_immutable(path))
+        uri = backups.read_only_uri(path)
         engine = create_engine(
             f"sqlite:///{path}",
             creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
@@ -255,18 +244,19 @@ class Store:
         """Call `listener(reason)` when a failed write turns this copy read-only."""
         self._read_only_listeners.append(listener)
 
-    def claim_writer(self, wait: float = DEFAULT_WAIT, *, daily_backup: bool = True) -> None:
-        """Take the folder's writer lock (once; kept until `close`). The first writer of a day
-        makes the daily backup before it changes anything."""
+    def claim_writer(self, wait: float | None = None, *, daily_backup: bool = True) -> None:
+        """Take the folder's writer lock (once; kept until `close`), waiting `wait` seconds
+        (default: lock.DEFAULT_WAIT). The first writer of a day makes the daily backup before
+        it changes anything."""
         if self.read_only_reason is not None:
             raise StoreError(f"nothing was changed: {self.read_only_reason}")
         if self.lock.held:
             return
-        self.lock.acquire(wait)
+        self.lock.acquire(folder_lock.DEFAULT_WAIT if wait is None else wait)
         if daily_backup and not self.created:
             try:
                 backups.make_daily_backup(self.path)
-            except (OSError, sqlite3.Error) as exc:
+            except StoreError as exc:
                 log.warning("no daily backup of %s: %s", self.path, exc)
 
     @contextmanager
@@ -314,7 +304,7 @@ class Store:
         No session of this store may be open."""
         if self.opened_read_only:
             raise StoreError(f"nothing was restored: {self.read_only_reason}")
-        self.lock.acquire(DEFAULT_WAIT)
+        self.lock.acquire(folder_lock.DEFAULT_WAIT)
         self.engine.dispose()
         saved = backups.restore(self.path, backup)
         self.read_only_reason = None
