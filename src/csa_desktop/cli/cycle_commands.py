@@ -266,3 +266,29 @@ def run_diff(args: argparse.Namespace, folder: Path) -> int:
             else:
                 print(f"    {f.label}: {f.old_text or '(empty)'} → {f.new_text or '(empty)'}")
     return 0
+
+
+def run_office_export(args: argparse.Namespace, folder: Path,
+                      printed_on: dt.date | None) -> int:
+    """`csa print DOCUMENT --out FILE.docx|FILE.xlsx`: the format follows the file name."""
+    from csa_desktop.errors import InputError
+    from csa_desktop.services.office_export import export_agreement_docx, export_local_plans_xlsx
+
+    suffix = args.out.suffix.lower()
+    if suffix == ".docx" and args.document != "agreement":
+        raise InputError(f"a Word file (.docx) is made of the agreement: csa print agreement "
+                         f"--out {args.out.name}; print {args.document} to .pdf")
+    if suffix == ".xlsx" and args.document != "local-plan":
+        raise InputError(f"an Excel file (.xlsx) is made of the action trackers: csa print "
+                         f"local-plan [--partnership P] --out {args.out.name}; print "
+                         f"{args.document} to .pdf")
+    with Copy.open(folder) as copy:
+        if suffix == ".docx":
+            if args.partnership:
+                raise InputError("the agreement is the county's document; --partnership is "
+                                 "for plan-on-a-page and local-plan")
+            path = export_agreement_docx(copy, args.out, printed_on=printed_on)
+        else:
+            path = export_local_plans_xlsx(copy, args.out, partnership=args.partnership)
+    print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB)")
+    return 0

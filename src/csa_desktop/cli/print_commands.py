@@ -24,7 +24,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--partnership", metavar="NAME-OR-UID",
                    help="the partnership (local-plan; plan-on-a-page for a local plan)")
     p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path,
-                   help="the PDF file to write (replaced if it exists)")
+                   help="the PDF file to write (replaced if it exists); FILE.docx for the "
+                        "agreement in Word, FILE.xlsx for the action trackers in Excel")
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="the print date shown on the pages (default: today)")
     p.add_argument("--reproducible", action="store_true",
@@ -34,6 +35,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run_print(args: argparse.Namespace, folder: Path) -> int:
     printed_on = parse_date(args.date, "--date") if args.date else None
+    if args.out.suffix.lower() in (".docx", ".xlsx"):  # Word and Excel: issue 10's exporters
+        from csa_desktop.cli.cycle_commands import run_office_export
+
+        return run_office_export(args, folder, printed_on)
     with Copy.open(folder) as copy:
         data = document_pdf(copy, args.document, partnership=args.partnership,
                             printed_on=printed_on, invariant=args.reproducible)

@@ -1,0 +1,534 @@
+"""Word and Excel for the rest of the council: the agreement as .docx (python-docx) and the
+action trackers as .xlsx (openpyxl), written atomically.
+
+The agreement is built from the same plain values as the printed PDF (services.printing), plus
+the approval workflow and the version-control table, so the three never disagree. Text goes in
+as text: nothing is escaped, but characters XML cannot hold are dropped, and a spreadsheet cell
+that starts with = + - @ (or a tab or carriage return) is stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
+from csa_desktop.domain.records import Record
+from csa_desktop.errors import InputError, StoreError
+
+if TYPE_CHECKING:
+    from csa_desktop.printing.model import AgreementSection
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.services.refresh import VersionTable
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "not-rated": "Not rated"}
+RAG_FILLS = {  # (fill, font): strong enough to read at a glance, the word says it too
+    "red": ("C00000", "FFFFFF"), "amber": ("FFC000", "000000"),
+    "green": ("00B050", "000000"), "not-rated": ("D9D9D9", "000000"),
+}
+STATUS_WORDS = {s: s.replace("-", " ").capitalize() for s in ACTION_STATUSES}
+assert set(RAG_WORDS) == set(RAGS)
+
+
+def clean(text: str) -> str:
+    """Text as it is, less the control characters XML (and so Word and Excel) cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def blocks(text: str) -> Iterator[tuple[str, str]]:
+    """("para", text) and ("bullet", text): paragraphs split on blank lines, "- " bullets (the
+    same rule as the printed documents)."""
+    para: list[str] = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if line.startswith(("- ", "• ")) or line in ("-", "•"):
+            if para:
+                yield "para", " ".join(para)
+                para = []
+            yield "bullet", line[2:].strip()
+        elif not line:
+            if para:
+                yield "para", " ".join(para)
+                para = []
+        else:
+            para.append(line)
+    if para:
+        yield "para", " ".join(para)
+
+
+def write_atomically(data: bytes, path: Path) -> Path:
+    """The file is complete or untouched (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: the folder {folder} does not exist")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            os.chmod(temp, 0o666 & ~_umask())  # as any new file, not mkstemp's 0600
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _require_suffix(path: Path, suffix: str) -> None:
+    if Path(path).suffix.lower() != suffix:
+        raise InputError(f"{path} should end in {suffix}")
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+
+def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
+    """The agreement as a Word document: cover details, approvals, every section with its
+    bullets, the key issues, the delivery framework as a table, and the version-control
+    table as an appendix."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Cm, Pt, RGBColor
+
+    from csa_desktop.services.approvals import current_approvals, workflow
+    from csa_desktop.services.printing import agreement_data
+    from csa_desktop.services.refresh import version_history
+
+    data = agreement_data(copy, printed_on=printed_on)
+    flow = workflow(copy)
+    history = version_history(copy)
+    meta = data.meta
+    doc = Document()
+    props = doc.core_properties
+    props.title = clean(meta.title)
+    props.subject = clean(meta.subject)
+    props.author = clean(meta.author)
+    props.language = "en-GB"
+    props.keywords = "Community Safety Agreement"
+    props.comments = clean(f"{meta.version}; {flow.print_status}")
+    if meta.invariant or printed_on is not None:
+        moment = dt.datetime.combine(meta.printed_on, dt.time())
+        props.created = props.modified = moment
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    header = section.header.paragraphs[0]
+    header.text = clean(f"{meta.title} · {meta.version}")
+    if flow.draft:
+        run = header.add_run("   DRAFT")
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    if meta.sample:
+        header.add_run("   Sample data").italic = True
+    footer = section.footer.paragraphs[0]
+    footer.text = clean(f"{meta.version} · {flow.print_status} · printed "
+                        f"{_long_date(meta.printed_on)} · page ")
+    _add_page_field(footer)
+
+    doc.add_heading(clean(meta.title), level=0)
+    status = doc.add_paragraph()
+    status_run = status.add_run(clean(flow.print_status))
+    status_run.bold = True
+    status_run.font.size = Pt(14)
+    if flow.draft:
+        status_run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    if meta.sample:
+        doc.add_paragraph().add_run("Sample data: this copy holds the demo agreement; "
+                                    "figures and names marked [illustrative] are "
+                                    "invented.").italic = True
+    details = doc.add_table(rows=0, cols=2)
+    details.style = "Table Grid"
+    for label, value in data.cover_lines:
+        cells = details.add_row().cells
+        cells[0].text = clean(label)
+        cells[1].text = clean(value)
+        for run in cells[0].paragraphs[0].runs:
+            run.bold = True
+
+    doc.add_heading("Approvals", level=1)
+    for line in flow.lines or ("Not yet approved: this refresh is a draft.",):
+        doc.add_paragraph(clean(line), style="List Bullet")
+    decisions = current_approvals(copy)  # this refresh's; earlier ones stay in their year
+    if decisions:
+        table = _docx_table(doc, ("Body", "Decision", "Date", "Minute"), [
+            (a.title, _str(a["decision"]), _long_date(_day(a["decided_on"])),
+             _str(a["minute_ref"])) for a in decisions])
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+
+    for part in data.sections:
+        _docx_section(doc, part)
+
+    doc.add_heading("Appendix: version control", level=1)
+    doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
+                      "annual refresh, derived from the history of the agreement.")
+    rows = version_rows(history)
+    if rows:
+        _docx_table(doc, ("Refresh", "Area", "Item", "Change", "Summary of change"),
+                    [(r.refresh, r.area, r.item, r.change, r.summary) for r in rows],
+                    widths=(2.0, 3.0, 4.6, 1.9, 5.5))
+    else:
+        doc.add_paragraph(clean(f"This is the first version of the agreement "
+                                f"({flow.refresh_label}): there is no earlier refresh to "
+                                "compare with."))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _docx_section(doc: Any, part: AgreementSection) -> None:
+    from docx.shared import Pt
+
+    title = f"{part.number} {part.title}".strip() if part.number else part.title
+    doc.add_heading(clean(title), level=1)
+    _docx_text(doc, part.body)
+    for issue in part.key_issues:
+        doc.add_heading(clean(issue.name), level=2)
+        _docx_text(doc, issue.statement)
+        if issue.serious_violence_duty:
+            doc.add_paragraph("Serious Violence Duty applies.").runs[0].italic = True
+    if part.delivery_rows:
+        table = _docx_table(doc, ("Key issue", "Lead partnership or board", "Responsibility",
+                                  "Delivery mechanism", "Reports to", "How often"), [])
+        for row in part.delivery_rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, (row.key_issue, row.lead, row.responsibility, "",
+                                           row.reports_to, row.frequency), strict=True):
+                cell.text = clean(value)
+            _cell_text(cells[3], row.mechanism)
+        _set_widths(table, (2.5, 2.6, 2.6, 4.7, 2.4, 2.2))
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(9)
+    for column in part.plan_columns:
+        doc.add_heading(clean(column.heading), level=2)
+        for entry in column.entries:
+            doc.add_paragraph(clean(entry.text), style="List Bullet")
+
+
+def _docx_text(doc: Any, text: str) -> None:
+    for kind, content in blocks(text):
+        doc.add_paragraph(clean(content), style="List Bullet" if kind == "bullet" else None)
+
+
+def _cell_text(cell: Any, text: str) -> None:
+    first = True
+    for kind, content in blocks(text):
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        paragraph.text = clean(content)
+        if kind == "bullet":
+            paragraph.style = "List Bullet"
+
+
+def _docx_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]], *,
+                widths: Sequence[float] = ()) -> Any:
+    """A grid table with a bold header row repeated on every page; `widths` in cm."""
+    table = doc.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    _repeat_header(table.rows[0])
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = clean(value)
+    if widths:
+        _set_widths(table, widths)
+    return table
+
+
+def _set_widths(table: Any, widths: Sequence[float]) -> None:
+    """Fixed column widths (Word reads the cells' widths, LibreOffice the grid's)."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def _repeat_header(row: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    properties.append(flag)
+
+
+def _add_page_field(paragraph: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _long_date(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    refresh: str
+    area: str
+    item: str
+    change: str  # Added, Changed, Removed
+    summary: str
+
+
+def version_rows(history: Sequence[VersionTable]) -> list[VersionRow]:
+    """The version-control appendix as plain rows, oldest refresh first."""
+    rows = []
+    for table in history:
+        if not table.changes:
+            base = table.based_on.label if table.based_on else ""
+            rows.append(VersionRow(table.refresh.label, "", "", "",
+                                   f"No change to the sections, key issues or delivery "
+                                   f"framework since {base}."))
+        rows.extend(VersionRow(table.refresh.label, c.area, c.item, c.change.capitalize(),
+                               c.summary) for c in table.changes)
+    return rows
+
+
+def version_appendix(copy: Copy) -> list[VersionRow]:
+    """The version-control table of every refresh after the first, for the printed appendix."""
+    from csa_desktop.services.refresh import version_history
+
+    return version_rows(version_history(copy))
+
+
+def export_agreement_docx(copy: Copy, path: Path, *,
+                          printed_on: dt.date | None = None) -> Path:
+    _require_suffix(path, ".docx")
+    return write_atomically(agreement_docx(copy, printed_on=printed_on), path)
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+COLUMNS: tuple[tuple[str, float, bool], ...] = (  # heading, width in characters, wrap
+    ("Priority", 28, True), ("County key issue", 22, True), ("What we will do", 48, True),
+    ("Lead (post)", 24, True), ("Lead organisation", 26, True),
+    ("Who else is involved", 28, True), ("How we will know", 32, True),
+    ("Start", 12, False), ("Due", 12, False), ("Status", 13, False), ("RAG", 11, False),
+    ("Latest update", 16, True), ("Reported on", 12, False), ("Latest progress", 60, True),
+)
+DATE_FORMAT = "dd/mm/yyyy"
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class TrackerSheet:
+    """One partnership's action tracker as rows of cell values."""
+
+    partnership: str
+    plan_title: str
+    rows: tuple[tuple[object, ...], ...]  # values in COLUMNS order; rag as its RAGS name
+
+
+def tracker_sheets(copy: Copy, partnership: str | None = None) -> list[TrackerSheet]:
+    """Every partnership with a local plan (or just `partnership`), its current plan's open
+    actions (not archived) grouped by priority, each with its latest progress update."""
+    partnerships = copy.records.list_kind("partnership")
+    plans = copy.records.list_kind("local-plan")
+    if partnership:
+        wanted = partnership.strip()
+        chosen = [p for p in partnerships if wanted in (p.uid, p.title)
+                  or p.title.casefold() == wanted.casefold()]
+        if not chosen:
+            names = ", ".join(p.title for p in partnerships
+                              if any(lp["partnership_uid"] == p.uid for lp in plans))
+            raise InputError(f"unknown partnership '{wanted}' (with a local plan: "
+                             f"{names or 'none'})")
+        if not any(lp["partnership_uid"] == chosen[0].uid for lp in plans):
+            raise InputError(f"{chosen[0].title} has no local plan yet: there is nothing to "
+                             "export")
+    else:
+        chosen = [p for p in partnerships if any(lp["partnership_uid"] == p.uid for lp in plans)]
+    if not chosen:
+        raise InputError("this copy has no local plans: there is nothing to export")
+    priorities = {p.uid: p for p in copy.records.list_kind("local-priority")}
+    issues = {k.uid: k.title for k in copy.records.list_kind("key-issue")}
+    organisations = {o.uid: o.title for o in copy.records.list_kind("organisation")}
+    actions = [a for a in copy.records.list_kind("action") if not a["archived_in"]]
+    latest: dict[str, Record] = {}
+    for update in copy.records.list_kind("progress-update"):
+        uid = str(update["action_uid"])
+        known = latest.get(uid)
+        if known is None or _update_key(update) > _update_key(known):
+            latest[uid] = update
+    sheets = []
+    for p in chosen:
+        own = [lp for lp in plans if lp["partnership_uid"] == p.uid]
+        current = [lp for lp in own if lp["status"] != "archived"] or own
+        plan = max(current, key=lambda lp: (_day(lp["period_start"]) or dt.date.min, lp.uid))
+        order = {uid: i for i, uid in enumerate(
+            r.uid for r in priorities.values() if r["plan_uid"] == plan.uid)}
+        mine = sorted((a for a in actions if a["plan_uid"] == plan.uid),
+                      key=lambda a: (order.get(str(a["priority_uid"]), len(order)),
+                                     str(a["position"] or ""), a.uid))
+        rows = []
+        for action in mine:
+            priority = priorities.get(str(action["priority_uid"]))
+            last = latest.get(action.uid)
+            rows.append((
+                priority.title if priority else "",
+                issues.get(str(priority["key_issue_uid"]), "") if priority else "",
+                action.title, _str(action["lead_role"]),
+                organisations.get(str(action["lead_organisation_uid"]), ""),
+                _str(action["partners"]), _str(action["measure"]),
+                _day(action["start_on"]), _day(action["due_on"]),
+                STATUS_WORDS.get(str(action["status"]), _str(action["status"])),
+                str(action["rag"] or "not-rated"),
+                _str(last["period"]) if last else "",
+                _day(last["reported_on"]) if last else None,
+                _str(last["narrative"]) if last else "",
+            ))
+        sheets.append(TrackerSheet(p.title, plan.title, tuple(rows)))
+    return sheets
+
+
+def _update_key(update: Record) -> tuple[dt.date, dt.datetime]:
+    return _day(update["reported_on"]) or dt.date.min, update.updated_at
+
+
+def _day(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\, unique."""
+    base = _SHEET_BAD.sub("-", clean(name)).strip("' ") or "Partnership"
+    if base.casefold() == "history":
+        base = "History (partnership)"
+    title = base[:31]
+    n = 2
+    while title.casefold() in taken:
+        suffix = f" ({n})"
+        title = base[:31 - len(suffix)] + suffix
+        n += 1
+    taken.add(title.casefold())
+    return title
+
+
+def _set_text(cell: Any, text: str) -> None:
+    value = clean(text)
+    cell.value = value
+    if value.startswith(_FORMULA_START):
+        cell.data_type = "s"  # text, never a formula
+        cell.quotePrefix = True
+
+
+def _row_height(values: Sequence[object]) -> float:
+    """Points for a row whose wrapped cells all show in full (not every reader fits rows)."""
+    lines = 1
+    for (_, width, wraps), value in zip(COLUMNS, values, strict=True):
+        if wraps and isinstance(value, str) and value:
+            per_line = max(int(width * 1.15), 1)
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line)
+                                   for part in value.splitlines() or [""]))
+    return min(15.0 * lines + 3, 409.0)
+
+
+def local_plans_xlsx(copy: Copy, partnership: str | None = None) -> bytes:
+    """The action trackers as an Excel workbook: one sheet per partnership, the RAG as a cell
+    colour and a word, filters on, the header frozen, dates as real dates."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheets = tracker_sheets(copy, partnership)
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.title = "Local partnership plans: action trackers"
+    book.properties.creator = clean(copy.identity.name)
+    book.properties.language = "en-GB"
+    taken: set[str] = set()
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    top = Alignment(vertical="top")
+    wrap = Alignment(vertical="top", wrap_text=True)
+    rag_column = [c[0] for c in COLUMNS].index("RAG") + 1
+    for sheet in sheets:
+        ws = book.create_sheet(sheet_title(sheet.partnership, taken))
+        for col, (heading, width, _) in enumerate(COLUMNS, 1):
+            cell = ws.cell(row=1, column=col, value=heading)
+            cell.font = bold
+            cell.fill = header_fill
+            cell.alignment = wrap
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for r, values in enumerate(sheet.rows, 2):
+            ws.row_dimensions[r].height = _row_height(values)
+            for col, value in enumerate(values, 1):
+                cell = ws.cell(row=r, column=col)
+                if col == rag_column:
+                    rag = str(value) if value in RAG_FILLS else "not-rated"
+                    cell.value = RAG_WORDS[rag]
+                    fill, font = RAG_FILLS[rag]
+                    cell.fill = PatternFill("solid", fgColor=fill)
+                    cell.font = Font(bold=True, color=font)
+                    cell.alignment = top
+                elif isinstance(value, dt.date):
+                    cell.value = value
+                    cell.number_format = DATE_FORMAT
+                    cell.alignment = top
+                elif value is None:
+                    cell.alignment = top
+                else:
+                    _set_text(cell, str(value))
+                    cell.alignment = wrap if COLUMNS[col - 1][2] else top
+        last = get_column_letter(len(COLUMNS))
+        ws.auto_filter.ref = f"A1:{last}{max(len(sheet.rows) + 1, 2)}"
+        ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.oddHeader.center.text = clean(sheet.plan_title).replace("&", "&&")
+        ws.oddFooter.center.text = "Page &P of &N"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_local_plans_xlsx(copy: Copy, path: Path, partnership: str | None = None) -> Path:
+    _require_suffix(path, ".xlsx")
+    return write_atomically(local_plans_xlsx(copy, partnership), path)
