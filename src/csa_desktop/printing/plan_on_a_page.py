@@ -158,14 +158,26 @@ def render_plan_on_a_page(plan: PlanOnAPage) -> bytes:
 
 
 def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[list[Flowable]]]:
+    """The largest text size (MIN_SIZE..MAX_SIZE in STEPs) at which every column fits."""
     inner_w = layout.column_width - 2 * PAD
     inner_h = layout.columns_top - layout.columns_bottom - HEAD_H - 2 * PAD
-    size = MAX_SIZE
-    while size >= MIN_SIZE - 1e-9:
+
+    def attempt(size: float) -> list[list[Flowable]] | None:
         bodies = [_column_flowables(column, size) for column in plan.columns]
-        if all(_height(body, inner_w) <= inner_h for body in bodies):
-            return size, bodies
-        size -= STEP
+        return bodies if all(_height(b, inner_w) <= inner_h for b in bodies) else None
+
+    sizes = [MAX_SIZE - n * STEP for n in range(int((MAX_SIZE - MIN_SIZE) / STEP) + 1)]
+    best: tuple[float, list[list[Flowable]]] | None = None
+    low, high = 0, len(sizes) - 1  # binary search: text height falls as the size falls
+    while low <= high:
+        middle = (low + high) // 2
+        bodies = attempt(sizes[middle])
+        if bodies is not None:
+            best, high = (sizes[middle], bodies), middle - 1
+        else:
+            low = middle + 1
+    if best is not None:
+        return best
     bodies = [_column_flowables(column, MIN_SIZE) for column in plan.columns]
     too_long = [(column, _height(body, inner_w) / inner_h)
                 for column, body in zip(plan.columns, bodies, strict=True)

@@ -1,0 +1,263 @@
+"""Print preview: the chosen document as the PDF it will be, with Print… and Save as PDF…."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csa_desktop.errors import CsaError
+from csa_desktop.services import printing
+from csa_desktop.services.copy import Copy
+
+COUNTY = ""  # the partnership choice meaning "the county agreement"
+
+
+class PrintPreviewDialog(QDialog):
+    """Shows one document at a time; the PDF shown is exactly what Print… and Save send."""
+
+    def __init__(self, copy: Copy, parent: QWidget | None = None, *,
+                 document: str = "plan-on-a-page", partnership: str = COUNTY) -> None:
+        super().__init__(parent)
+        self.copy = copy
+        self.pdf_bytes = b""
+        self.problem = ""
+        self.setWindowTitle("Print preview")
+        self.resize(1000, 760)
+
+        self.document_box = QComboBox()
+        for name, label in printing.DOCUMENTS.items():
+            self.document_box.addItem(label, name)
+        self.partnership_box = QComboBox()
+        self.partnership_label = QLabel("&Partnership:")
+        self.partnership_label.setBuddy(self.partnership_box)
+        self.print_button = QPushButton("&Print…")
+        self.save_button = QPushButton("&Save as PDF…")
+        close_button = QPushButton("Close")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
+
+        document_label = QLabel("&Document:")
+        document_label.setBuddy(self.document_box)
+        bar = QHBoxLayout()
+        bar.addWidget(document_label)
+        bar.addWidget(self.document_box)
+        bar.addSpacing(12)
+        bar.addWidget(self.partnership_label)
+        bar.addWidget(self.partnership_box, 1)
+        bar.addSpacing(12)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.save_button)
+        bar.addWidget(close_button)
+
+        self.pdf = QPdfDocument(self)
+        self._buffer = QBuffer(self)
+        self.view = QPdfView(self)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setDocument(self.pdf)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setMargin(40)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.message)
+        self.status = QLabel()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.status)
+
+        index = self.document_box.findData(document)
+        self.document_box.setCurrentIndex(max(0, index))
+        self._fill_partnerships(partnership)
+        self.document_box.currentIndexChanged.connect(self._document_changed)
+        self.partnership_box.currentIndexChanged.connect(self.refresh)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as_pdf)
+        close_button.clicked.connect(self.reject)
+        self.refresh()
+
+    # --- choosing ------------------------------------------------------------------------
+
+    @property
+    def document(self) -> str:
+        return str(self.document_box.currentData())
+
+    @property
+    def partnership(self) -> str:
+        return str(self.partnership_box.currentData() or COUNTY)
+
+    def _fill_partnerships(self, wanted: str = COUNTY) -> None:
+        current = wanted or self.partnership
+        self.partnership_box.blockSignals(True)
+        self.partnership_box.clear()
+        if self.document == "plan-on-a-page":
+            self.partnership_box.addItem("The county (the agreement)", COUNTY)
+        if self.document in ("plan-on-a-page", "local-plan"):
+            for choice in printing.partnership_choices(self.copy):
+                if choice.has_plan:
+                    self.partnership_box.addItem(choice.name, choice.uid)
+        own = next((i for i in range(self.partnership_box.count())
+                    if self.partnership_box.itemData(i) in self.copy.identity.partnership_uids),
+                   0)
+        index = self.partnership_box.findData(current) if current else -1
+        if index < 0:
+            index = self.partnership_box.findText(current) if current else -1
+        self.partnership_box.setCurrentIndex(index if index >= 0 else own)
+        enabled = self.partnership_box.count() > 0 and self.document != "agreement"
+        self.partnership_box.setEnabled(enabled)
+        self.partnership_label.setEnabled(enabled)
+        self.partnership_box.blockSignals(False)
+
+    def _document_changed(self) -> None:
+        self._fill_partnerships()
+        self.refresh()
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Render the chosen document; a problem (e.g. too long to fit) is shown in place."""
+        label = self.document_box.currentText()
+        self.status.setText(f"Preparing {label.lower()}…")
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QGuiApplication.processEvents()
+        try:
+            data = printing.document_pdf(self.copy, self.document,
+                                         partnership=self.partnership or None)
+        except CsaError as exc:
+            self._show_problem(str(exc))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._show_pdf(data)
+
+    def _show_pdf(self, data: bytes) -> None:
+        self.pdf.close()
+        self._buffer.close()
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf.load(self._buffer)
+        self.pdf_bytes = data
+        self.problem = ""
+        self.stack.setCurrentWidget(self.view)
+        pages = self.pdf.pageCount()
+        self.status.setText(f"{self.document_box.currentText()}: {pages} "
+                            f"page{'s' if pages != 1 else ''}")
+        self.print_button.setEnabled(pages > 0)
+        self.save_button.setEnabled(pages > 0)
+
+    def _show_problem(self, text: str) -> None:
+        self.pdf.close()
+        self.pdf_bytes = b""
+        self.problem = text
+        self.message.setText(f"This document cannot be printed as it is.\n\n{text}")
+        self.stack.setCurrentWidget(self.message)
+        self.status.setText("Nothing to print")
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+
+    # --- output --------------------------------------------------------------------------
+
+    def suggested_file_name(self) -> str:
+        name = self.document
+        if self.partnership:
+            name += "-" + self.partnership_box.currentText().lower().replace(" ", "-")
+        return f"{name}.pdf"
+
+    def save_as_pdf(self) -> None:
+        if not self.pdf_bytes:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save as PDF", str(Path.home() / self.suggested_file_name()),
+            "PDF documents (*.pdf)")
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        try:
+            printing.write_pdf(self.pdf_bytes, Path(path))
+        except CsaError as exc:
+            QMessageBox.warning(self, "Save as PDF", str(exc))
+            return
+        self.status.setText(f"Saved {path}")
+
+    def print_document(self) -> None:
+        if not self.pdf_bytes:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.pdf.metaData(QPdfDocument.MetaDataField.Title) or "CSA Desktop")
+        printer.setFromTo(1, self.pdf.pageCount())
+        self._match_page(printer, 0)
+        dialog = QPrintDialog(printer, self)
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
+        dialog.setMinMax(1, self.pdf.pageCount())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.status.setText("Printing…")
+        QGuiApplication.processEvents()
+        try:
+            pages = self.print_to(printer)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.status.setText(f"Sent {pages} page{'s' if pages != 1 else ''} to "
+                            f"{printer.printerName() or printer.outputFileName()}")
+
+    def _match_page(self, printer: QPrinter, page: int) -> None:
+        size = self.pdf.pagePointSize(page)
+        orientation = (QPageLayout.Orientation.Landscape if size.width() > size.height()
+                       else QPageLayout.Orientation.Portrait)
+        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
+                                          QMarginsF(0, 0, 0, 0)))
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Render the PDF's pages (or the chosen range) onto `printer`; returns pages sent."""
+        count = self.pdf.pageCount()
+        first, last = printer.fromPage(), printer.toPage()
+        if first == 0 and last == 0:
+            first, last = 1, count
+        first, last = max(1, first), min(count, last)
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Print", "The printer could not be started.")
+            return 0
+        options = QPdfDocumentRenderOptions()
+        sent = 0
+        try:
+            for number in range(first, last + 1):
+                if sent:
+                    printer.newPage()
+                target = painter.viewport()
+                points = self.pdf.pagePointSize(number - 1)
+                dpi = min(printer.resolution(), 300)  # sharp on paper, modest in memory
+                image = self.pdf.render(number - 1, QSize(round(points.width() * dpi / 72),
+                                                          round(points.height() * dpi / 72)),
+                                        options)
+                fitted = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(QRect(target.x() + (target.width() - fitted.width()) // 2,
+                                        target.y() + (target.height() - fitted.height()) // 2,
+                                        fitted.width(), fitted.height()), image)
+                sent += 1
+        finally:
+            painter.end()
+        return sent

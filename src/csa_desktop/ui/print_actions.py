@@ -1,0 +1,48 @@
+"""File ▸ Print preview… (Ctrl+P): opens the print preview dialog on the window's copy."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+
+def _file_menu(window: QMainWindow) -> QMenu:
+    menu = getattr(window, "file_menu", None)
+    if isinstance(menu, QMenu):
+        return menu
+    for action in window.menuBar().actions():
+        if action.menu() is not None and action.text().replace("&", "") == "File":
+            return action.menu()  # type: ignore[return-value]
+    return window.menuBar().addMenu("&File")
+
+
+def install(window: QMainWindow) -> QAction:
+    """Add File ▸ Print preview… to `window` (which has a `copy`); returns the action."""
+    action = QAction("Print pre&view…", window)
+    action.setShortcut(QKeySequence.StandardKey.Print)
+    action.setStatusTip("Preview, print or save the plan on a page, the agreement or a "
+                        "local plan")
+    action.setObjectName("print_preview_action")
+
+    def open_preview() -> None:
+        from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
+
+        dialog = PrintPreviewDialog(window.copy, window)  # type: ignore[attr-defined]
+        dialog.exec()
+
+    action.triggered.connect(open_preview)
+    menu = _file_menu(window)
+    first = menu.actions()[0] if menu.actions() else None
+    quit_like = next((a for a in menu.actions()
+                      if a.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+                      or a.text().replace("&", "").lower().startswith(("quit", "exit"))),
+                     None)
+    if quit_like is not None:
+        menu.insertAction(quit_like, action)
+        menu.insertSeparator(quit_like)
+    elif first is not None:
+        menu.addSeparator()
+        menu.addAction(action)
+    else:
+        menu.addAction(action)
+    return action
