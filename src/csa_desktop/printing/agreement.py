@@ -201,8 +201,8 @@ def _section(section: AgreementSection, st: Styles, width: float,
     story.append(_Heading(markup, heading_style, outline=plain, level=0, key=key))
     story += long_text(section.body, st)
     if section.key_issues:
-        story.append(Paragraph("The key issues", ParagraphStyle(
-            "sub", parent=st.subheading, keepWithNext=1)))
+        story.append(CondPageBreak(110))
+        story.append(Paragraph("The key issues", st.subheading))
         for number, issue in enumerate(section.key_issues, start=1):
             name = f"{number}.\u2002{inline(issue.name)}"
             if issue.serious_violence_duty:
