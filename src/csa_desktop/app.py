@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="csa-desktop", description=f"{APP_NAME} (GUI)")
     parser.add_argument("--data-dir", metavar="PATH", help="the copy's folder")
+    parser.add_argument(
+        "--show", metavar="PLACE",
+        help="open at PLACE: agreement, plan-on-a-page, sections, key-issues, evidence, "
+             "local-plans, or local-plan:NAME (a partnership's name, or its start)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser.parse_args(argv)
 
@@ -47,7 +51,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from csa_desktop.ui.main_window import MainWindow
 
     window = MainWindow(copy)
+    if args.show and not window.show_place(args.show):
+        window.show_message(f"Nothing to show called '{args.show}'.")
     window.show()
+
+    def report_bug(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        log.error("unexpected error", exc_info=(kind, value, tb))  # type: ignore[arg-type]
+        window.show_message("Something went wrong; the details are in the log file. "
+                            "Everything already saved is safe.", 20000)
+
+    sys.excepthook = report_bug
     code = app.exec()
     copy.close()
     return int(code)

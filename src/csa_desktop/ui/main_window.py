@@ -1,19 +1,464 @@
-"""The main window."""
+"""The main window: the navigator on the left, the editor for the selected node on the right,
+menus, toolbar and status bar; every edit is saved at once and can be undone."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import importlib
+from collections.abc import Callable
+from functools import partial
+from html import escape
 
-from csa_desktop import APP_NAME
+from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QShowEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QTreeView,
+    QUndoView,
+)
+
+from csa_desktop import APP_NAME, __version__
+from csa_desktop.domain.records import Changes
 from csa_desktop.services.copy import Copy
+from csa_desktop.ui import icons
+from csa_desktop.ui.commands import EditHistory
+from csa_desktop.ui.context import EditorContext
+from csa_desktop.ui.models import navigator as nav
+from csa_desktop.ui.settings import WindowSettings
+from csa_desktop.ui.views.agreement_page import AgreementPage
+from csa_desktop.ui.views.common import EditorPage
+from csa_desktop.ui.views.evidence_page import EvidencePage
+from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
+from csa_desktop.ui.views.local_plan_page import LocalPlansPage
+from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
+from csa_desktop.ui.views.sections_page import SectionsPage
+
+# Feature modules (ui/<feature>_actions.py), each with `install(window: MainWindow) -> None`
+# adding its menu items and toolbar buttons. Add yours here.
+FEATURE_MODULES: tuple[str, ...] = ()
+
+# Which fields of which kinds change the navigator tree (titles, order, parents).
+TREE_FIELDS: dict[str, frozenset[str]] = {
+    "agreement": frozenset({"title"}),
+    "section": frozenset({"number", "title", "position"}),
+    "key-issue": frozenset({"name", "position"}),
+    "partnership": frozenset({"name", "position"}),
+    "local-plan": frozenset({"partnership_uid", "status", "period_start"}),
+    "local-priority": frozenset({"title", "position", "plan_uid"}),
+    "action": frozenset({"title", "priority_uid", "plan_uid", "position"}),
+}
+
+# --show PLACE: the places the window can open at (besides local-plan:NAME).
+PLACES = {
+    "agreement": nav.DETAILS,
+    "plan-on-a-page": nav.PLAN_ON_A_PAGE,
+    "sections": nav.SECTIONS,
+    "key-issues": nav.KEY_ISSUES,
+    "evidence": nav.EVIDENCE,
+    "local-plans": nav.LOCAL_PLANS,
+}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, copy: Copy) -> None:
+    def __init__(self, copy: Copy, settings: WindowSettings | None = None) -> None:
         super().__init__()
         self.copy = copy
+        self.settings = settings or WindowSettings()
+        self.undo_stack = QUndoStack(self)
+        self.edits = EditHistory(copy.records, self.undo_stack, self)
+        self.context = EditorContext(copy, self.edits, self.show_message)
+        self.edits.changed.connect(self.refresh)
+        self.edits.failed.connect(self._undo_failed)
+        self.edits.replayed.connect(self.show_message)
+        self._restoring = False
+
         self.setWindowTitle(f"{copy.identity.title} — {APP_NAME}")
-        agreements = copy.records.list_kind("agreement")
-        title = agreements[0].title if agreements else "No agreement yet"
-        self.setCentralWidget(QLabel(title))
-        self.resize(1200, 800)
+        self.setObjectName("mainWindow")
+        self._create_navigator()
+        self._create_pages()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("main")
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        self.main_splitter = splitter
+        self.setCentralWidget(splitter)
+        self._create_actions()
+        self._create_menus()
+        self._create_tool_bar()
+        self._create_history_dock()
+        self._create_status_bar()
+        self.install_features()
+        self.resize(1300, 860)
+        self.settings.restore_window(self)
+        self._splitters_restored = self.settings.restore_splitter("main", splitter)
+        self.settings.restore_splitters(self)
+        self.reload_navigator()
+        if not self.show_place(self.settings.last_place):
+            self.show_place(nav.DETAILS)
+
+    # --- building the window ----------------------------------------------------------------
+
+    def _create_navigator(self) -> None:
+        self.navigator = nav.NavigatorModel(lambda node: nav.load_actions(self.copy, node), self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.navigator)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAccessibleName("Navigator")
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setMinimumWidth(200)
+        self.tree.selectionModel().currentChanged.connect(self._node_chosen)
+
+    def _create_pages(self) -> None:
+        self.stack = QStackedWidget()
+        self.agreement_page = AgreementPage(self.context)
+        self.plan_on_a_page_page = PlanOnAPagePage(self.context)
+        self.sections_page = SectionsPage(self.context)
+        self.key_issues_page = KeyIssuesPage(self.context)
+        self.evidence_page = EvidencePage(self.context)
+        self.local_plans_page = LocalPlansPage(self.context)
+        self.pages: list[EditorPage] = [
+            self.agreement_page, self.plan_on_a_page_page, self.sections_page,
+            self.key_issues_page, self.evidence_page, self.local_plans_page,
+        ]
+        for page in self.pages:
+            self.stack.addWidget(page)
+        self.page_for_kind: dict[str, EditorPage] = {
+            nav.AGREEMENT: self.agreement_page, nav.DETAILS: self.agreement_page,
+            nav.PLAN_ON_A_PAGE: self.plan_on_a_page_page,
+            nav.SECTIONS: self.sections_page, nav.SECTION: self.sections_page,
+            nav.KEY_ISSUES: self.key_issues_page, nav.KEY_ISSUE: self.key_issues_page,
+            nav.EVIDENCE: self.evidence_page,
+            nav.LOCAL_PLANS: self.local_plans_page, nav.PARTNERSHIP: self.local_plans_page,
+            nav.PRIORITY: self.local_plans_page, nav.UNPRIORITISED: self.local_plans_page,
+            nav.ACTION: self.local_plans_page,
+        }
+
+    def _action(self, text: str, slot: Callable[[], object], *,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                icon: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon:
+            action.setIcon(icons.icon(icon))
+        action.setStatusTip(tip or text.replace("&", "").rstrip("…"))
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _create_actions(self) -> None:
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.undo_action.setIcon(icons.icon("undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        redo_keys = [QKeySequence("Ctrl+Shift+Z")]
+        redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+                      if k not in redo_keys]
+        self.redo_action.setShortcuts(redo_keys)
+        self.redo_action.setIcon(icons.icon("redo"))
+        self.show_folder_action = self._action(
+            "Show &data folder", self.show_data_folder, icon="folder",
+            tip="Open the folder that holds this copy")
+        self.reload_action = self._action(
+            "Re&load from the copy", lambda: self.refresh(None),
+            shortcut=QKeySequence.StandardKey.Refresh,
+            tip="Read everything again (after changes made with the csa command)")
+        self.quit_action = self._action("&Quit", self.close,
+                                        shortcut=QKeySequence.StandardKey.Quit, icon="quit")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.find_action = self._action("&Find action…", self.find_action_text,
+                                        shortcut=QKeySequence.StandardKey.Find, icon="find",
+                                        tip="Filter the actions of the local plans")
+        self.new_action_action = self._action(
+            "&New action…", lambda: self.local_plans_page.actions_panel.add_action(),
+            shortcut=QKeySequence.StandardKey.New, icon="add",
+            tip="Add an action to the local plan shown")
+        self.go_actions: list[QAction] = []
+        for number, (label, kind) in enumerate((
+            ("Agreement &details and approvals", nav.DETAILS),
+            ("&Plan on a page", nav.PLAN_ON_A_PAGE),
+            ("&Sections", nav.SECTIONS),
+            ("&Key issues and delivery framework", nav.KEY_ISSUES),
+            ("&Evidence", nav.EVIDENCE),
+            ("&Local plans and actions", nav.LOCAL_PLANS),
+        ), start=1):
+            action = self._action(label, partial(self.show_place, kind),
+                                  shortcut=f"Ctrl+{number}")
+            self.go_actions.append(action)
+        self.navigator_focus_action = self._action(
+            "Focus the &navigator", self.tree.setFocus, shortcut="F6",
+            tip="Move the keyboard focus to the navigator")
+        self.new_section_action = self._action(
+            "New &section…", lambda: self._on_page(self.sections_page, nav.SECTIONS,
+                                                   self.sections_page.add_section))
+        self.new_key_issue_action = self._action(
+            "New &key issue…", lambda: self._on_page(self.key_issues_page, nav.KEY_ISSUES,
+                                                     self.key_issues_page.add_key_issue))
+        self.new_evidence_action = self._action(
+            "New &evidence item…", lambda: self._on_page(self.evidence_page, nav.EVIDENCE,
+                                                         self.evidence_page.add_item))
+        self.about_action = self._action(f"&About {APP_NAME}", self.about, icon="about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_qt_action = self._action("About &Qt", QApplication.aboutQt)
+        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu: QMenu = bar.addMenu("&File")
+        self.file_menu.addAction(self.show_folder_action)
+        self.file_menu.addAction(self.reload_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu: QMenu = bar.addMenu("&Edit")
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.new_action_action)
+        self.edit_menu.addAction(self.find_action)
+        self.view_menu: QMenu = bar.addMenu("&View")
+        for action in self.go_actions:
+            self.view_menu.addAction(action)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.navigator_focus_action)
+        self.agreement_menu: QMenu = bar.addMenu("&Agreement")
+        self.agreement_menu.addAction(self.new_section_action)
+        self.agreement_menu.addAction(self.new_key_issue_action)
+        self.agreement_menu.addAction(self.new_evidence_action)
+        self.help_menu: QMenu = bar.addMenu("&Help")
+        self.help_menu.addAction(self.about_action)
+        self.help_menu.addAction(self.about_qt_action)
+
+    def _create_tool_bar(self) -> None:
+        self.tool_bar = QToolBar("Main toolbar")
+        self.tool_bar.setObjectName("mainToolBar")
+        self.tool_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.tool_bar.addAction(self.undo_action)
+        self.tool_bar.addAction(self.redo_action)
+        self.tool_bar.addSeparator()
+        self.tool_bar.addAction(self.new_action_action)
+        self.tool_bar.addAction(self.find_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.tool_bar)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.tool_bar.toggleViewAction())
+
+    def _create_history_dock(self) -> None:
+        self.history_view = QUndoView(self.undo_stack)
+        self.history_view.setEmptyLabel("Opened")
+        self.history_view.setAccessibleName("Edit history of this session")
+        self.history_dock = QDockWidget("Edit history", self)
+        self.history_dock.setObjectName("historyDock")
+        self.history_dock.setWidget(self.history_view)
+        self.history_dock.hide()
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        toggle = self.history_dock.toggleViewAction()
+        toggle.setText("Edit &history")
+        toggle.setIcon(icons.icon("history"))
+        self.view_menu.addAction(toggle)
+
+    def _create_status_bar(self) -> None:
+        identity = self.copy.identity
+        if identity.partnership_uids:
+            titles = self.copy.records.titles("partnership", identity.partnership_uids)
+            scope = ", ".join(titles.get(uid, uid) for uid in identity.partnership_uids)
+        else:
+            scope = "everything"
+        self.scope_label = QLabel(f"{identity.role.value.capitalize()} copy · may change: "
+                                  f"{scope}")
+        self.scope_label.setAccessibleName("Role and scope of this copy")
+        self.statusBar().addPermanentWidget(self.scope_label)
+        self.show_message("Ready. Every change is saved as you make it.")
+
+    def install_features(self) -> None:
+        """Let each feature module add its menu items and toolbar buttons."""
+        for name in FEATURE_MODULES:
+            importlib.import_module(name).install(self)
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def reload_navigator(self) -> None:
+        """Rebuild the tree, keeping what was expanded and selected."""
+        expanded = self._expanded_keys()
+        current = self.current_node()
+        self._restoring = True
+        try:
+            self.navigator.set_root(nav.build_outline(self.copy))
+            if not expanded:
+                expanded = [nav.AGREEMENT, nav.LOCAL_PLANS]
+            for key in expanded:
+                index = self.navigator.find(key)
+                if index.isValid():
+                    self.tree.expand(index)
+            if current is not None:
+                index = self._find_nearest(current)
+                if index.isValid():
+                    self.tree.setCurrentIndex(index)
+        finally:
+            self._restoring = False
+
+    def _expanded_keys(self) -> list[str]:
+        keys: list[str] = []
+        pending = [QModelIndex()]
+        while pending:
+            parent = pending.pop(0)
+            for row in range(self.navigator.rowCount(parent)):
+                index = self.navigator.index(row, 0, parent)
+                if self.tree.isExpanded(index):
+                    keys.append(self.navigator.node(index).key)
+                    pending.append(index)
+        return keys
+
+    def _find_nearest(self, node: nav.Node) -> QModelIndex:
+        """The node with the same key, else its nearest surviving ancestor."""
+        current: nav.Node | None = node
+        while current is not None:
+            index = self.navigator.find(current.key)
+            if index.isValid():
+                return index
+            if current.kind == nav.ACTION and current.partnership_uid:
+                index = self.navigator.find(f"{nav.PARTNERSHIP}:{current.partnership_uid}")
+                if index.isValid():
+                    return index
+            current = current.parent
+        return QModelIndex()
+
+    def current_node(self) -> nav.Node | None:
+        index = self.tree.currentIndex()
+        return self.navigator.node(index) if index.isValid() else None
+
+    def _node_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring or not current.isValid():
+            return
+        node = self.navigator.node(current)
+        page = self.page_for_kind.get(node.kind)
+        if page is None:
+            return
+        shown = self.stack.currentWidget()
+        if isinstance(shown, EditorPage) and shown is not page:
+            shown.flush()
+        self.stack.setCurrentWidget(page)
+        page.show_node(node)
+
+    def show_place(self, place: str) -> bool:
+        """Select a navigator node by key ('sections', 'section:<uid>', ...), by --show
+        name, or 'local-plan:NAME' (a partnership's name or its start); False if unknown."""
+        if not place:
+            return False
+        key = PLACES.get(place, place)
+        if place.startswith("local-plan:"):
+            key = self._partnership_key(place.split(":", 1)[1])
+        index = self.navigator.find(key) if key else QModelIndex()
+        if not index.isValid():
+            return False
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+        return True
+
+    def _partnership_key(self, name: str) -> str:
+        wanted = name.strip().casefold()
+        local_plans = self.navigator.find(nav.LOCAL_PLANS)
+        candidates = self.navigator.node(local_plans).children if local_plans.isValid() else []
+        for node in candidates:
+            if node.title.casefold() == wanted:
+                return node.key
+        for node in candidates:
+            if node.title.casefold().startswith(wanted):
+                return node.key
+        return ""
+
+    def _on_page(self, page: EditorPage, kind: str, action: Callable[[], object]) -> None:
+        if self.stack.currentWidget() is not page:
+            self.show_place(kind)
+        action()
+
+    def find_action_text(self) -> None:
+        node = self.current_node()
+        if node is None or self.page_for_kind.get(node.kind) is not self.local_plans_page:
+            self.show_place(nav.LOCAL_PLANS)
+        self.local_plans_page.actions_panel.focus_filter()
+
+    # --- after changes ----------------------------------------------------------------------
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        """Show the copy as it now is. `changes` says what changed (None: anything may
+        have, e.g. after an import by another part of the program)."""
+        if changes is not None and changes.empty:
+            return
+        if changes is None or self._tree_changed(changes):
+            self.reload_navigator()
+        for page in self.pages:
+            page.refresh(changes)
+
+    @staticmethod
+    def _tree_changed(changes: Changes) -> bool:
+        for kind, _uid in (*changes.created, *changes.deleted):
+            if kind in TREE_FIELDS:
+                return True
+        for kind, uid in changes.updated:
+            if kind in TREE_FIELDS and TREE_FIELDS[kind] & set(changes.fields.get(uid, ())):
+                return True
+        return False
+
+    def show_message(self, text: str, timeout_ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def _undo_failed(self, message: str) -> None:
+        self.show_message(message, 15000)
+
+    # --- menu actions -----------------------------------------------------------------------
+
+    def show_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.copy.data_dir)))
+
+    def about(self) -> None:
+        identity = self.copy.identity
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Write, merge and print a county Community Safety Agreement and the local "
+            "partnership plans that deliver it.</p>"
+            f"<p><b>This copy:</b> {escape(identity.name)} ({identity.role.value})<br>"
+            f"<b>Data folder:</b> {escape(str(self.copy.data_dir))}<br>"
+            f"<b>Database:</b> {escape(str(self.copy.store.path))}</p>",
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._splitters_restored:  # first start: a navigator wide enough to read
+            self._splitters_restored = True
+            navigator = min(320, self.width() // 4)
+            self.main_splitter.setSizes([navigator, self.width() - navigator])
+
+    # --- closing ----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Save typing still waiting for a pause."""
+        for page in self.pages:
+            page.flush()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.flush()
+        self.settings.save_window(self)
+        self.settings.save_splitters(self)
+        node = self.current_node()
+        if node is not None and node.kind != nav.ACTION:
+            self.settings.last_place = node.key
+        self.settings.sync()
+        super().closeEvent(event)
+

@@ -1,0 +1,158 @@
+"""Rows for the large tables of the GUI (actions, evidence), read with one query each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from csa_desktop.domain.kinds import KINDS
+from csa_desktop.domain.roles import Owner, may_change
+from csa_desktop.services.copy import Copy
+from csa_desktop.storage import queries
+
+CLOSED_STATUSES = frozenset({"completed", "cancelled"})
+_date = dt.date.fromisoformat
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSummary:
+    """One line of the actions table: an action with its names resolved."""
+
+    uid: str
+    plan_uid: str
+    partnership_uid: str
+    partnership_name: str
+    priority_uid: str | None
+    priority_title: str | None
+    title: str
+    lead_organisation_uid: str | None
+    lead_organisation_name: str | None
+    lead_role: str | None
+    partners: str | None
+    measure: str | None
+    start_on: dt.date | None
+    due_on: dt.date | None
+    status: str
+    rag: str
+    editable: bool  # whether this copy's scope covers the action's partnership
+
+    def overdue(self, today: dt.date) -> bool:
+        """Past its due date and neither completed nor cancelled."""
+        return self.due_on is not None and self.due_on < today and (
+            self.status not in CLOSED_STATUSES
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSummary:
+    """One line of the evidence table."""
+
+    uid: str
+    assessment: str | None
+    area_uid: str | None
+    area_name: str | None  # None: county-wide
+    topic: str
+    statement: str
+    figure: str | None
+    period: str | None
+    source: str | None
+    editable: bool
+
+
+def action_rows(
+    copy: Copy,
+    *,
+    plan_uids: Sequence[str] | None = None,
+    priority_uids: Sequence[str] | None = None,
+    uids: Sequence[str] | None = None,
+) -> list[ActionSummary]:
+    """Live actions in plan order (partnership, plan, priority, action), optionally limited to
+    some plans, priorities or action uids."""
+    identity = copy.identity
+    spec = KINDS["action"]
+    in_scope: dict[str, bool] = {}
+    result: list[ActionSummary] = []
+    with copy.store.reader() as session:
+        rows = queries.action_rows(session, plan_uids=plan_uids, priority_uids=priority_uids,
+                                   uids=uids)
+    for row in rows:
+        partnership_uid = row[2]
+        editable = in_scope.get(partnership_uid)
+        if editable is None:
+            editable = may_change(identity, spec, Owner(partnership_uid=partnership_uid))
+            in_scope[partnership_uid] = editable
+        start, due = row[12], row[13]
+        result.append(ActionSummary(
+            *row[:12], _date(start) if start else None, _date(due) if due else None,
+            *row[14:], editable,
+        ))
+    return result
+
+
+def evidence_rows(copy: Copy) -> list[EvidenceSummary]:
+    """Live evidence items, county-wide first, then by area and topic."""
+    spec = KINDS["evidence-item"]
+    with copy.store.reader() as session:
+        rows = queries.evidence_rows(session)
+        scope_areas = copy.records.scope_area_uids(session)
+    return [
+        EvidenceSummary(*row, may_change(copy.identity, spec, Owner(area_uid=row[2]),
+                                scope_areas))
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """What the filter bar of the actions table asks for; empty parts match everything."""
+
+    text: str = ""
+    partnership_uid: str | None = None
+    priority_uid: str | None = None
+    status: str | None = None
+    rag: str | None = None
+    overdue_only: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text.strip() or self.partnership_uid or self.priority_uid
+                    or self.status or self.rag or self.overdue_only)
+
+    def matches(self, row: ActionSummary, today: dt.date, haystack: str | None = None) -> bool:
+        """Whether `row` passes; `haystack` is search_text(row), when the caller keeps it."""
+        return bool(self.select([row], today, lambda r: haystack or search_text(r)))
+
+    def select(self, rows: Iterable[ActionSummary], today: dt.date,
+               haystack: Callable[[ActionSummary], str] = lambda r: search_text(r),
+               ) -> list[ActionSummary]:
+        """The rows that pass, in their order: one pass per criterion, cheapest first."""
+        chosen = list(rows)
+        if self.partnership_uid:
+            chosen = [r for r in chosen if r.partnership_uid == self.partnership_uid]
+        if self.priority_uid:
+            chosen = [r for r in chosen if r.priority_uid == self.priority_uid]
+        if self.status:
+            chosen = [r for r in chosen if r.status == self.status]
+        if self.rag:
+            chosen = [r for r in chosen if r.rag == self.rag]
+        if self.overdue_only:
+            chosen = [r for r in chosen if r.overdue(today)]
+        for word in self.text.casefold().split():
+            chosen = [r for r in chosen if word in haystack(r)]
+        return chosen
+
+
+def search_text(row: ActionSummary) -> str:
+    """The text a filter searches: title, lead, partners, measure, priority, partnership."""
+    return "\n".join(part for part in (
+        row.title, row.lead_organisation_name, row.lead_role, row.partners, row.measure,
+        row.priority_title, row.partnership_name,
+    ) if part).casefold()
+
+
+def action_counts(copy: Copy) -> dict[tuple[str, str | None], int]:
+    """Live actions per (plan uid, priority uid); None: actions without a (live) priority."""
+    with copy.store.reader() as session:
+        return {(plan, priority): number
+                for plan, priority, number in queries.action_counts(session)}

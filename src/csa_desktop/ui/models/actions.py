@@ -1,0 +1,167 @@
+"""The actions table: every action of every plan (tens of thousands), a filter proxy, and
+row-by-row updates so an edit never reloads the whole table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
+from csa_desktop.services.tables import ActionFilter, ActionSummary, search_text
+from csa_desktop.ui.forms import choice_label
+from csa_desktop.ui.icons import rag_icon
+from csa_desktop.ui.models.roles import PARTNERSHIP_ROLE, PRIORITY_ROLE
+from csa_desktop.ui.models.tables import Column, ColumnsTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+RAG_ORDER = {rag: number for number, rag in enumerate(RAGS)}
+STATUS_ORDER = {status: number for number, status in enumerate(ACTION_STATUSES)}
+OVERDUE_COLOUR = QColor("#b00020")
+
+
+def format_date(value: object) -> str:
+    """'4 Jul 2022' (day without a leading zero on every platform); '' for no date."""
+    return f"{value.day} {value:%b %Y}" if isinstance(value, dt.date) else ""
+
+
+def _columns() -> list[Column[ActionSummary]]:
+    return [
+        Column("What we will do", lambda a: a.title, width=42),
+        Column("Partnership", lambda a: a.partnership_name, width=18),
+        Column("Priority", lambda a: a.priority_title or "", width=20),
+        Column("Due", lambda a: format_date(a.due_on), lambda a: a.due_on, width=10),
+        Column("Status", lambda a: choice_label(a.status), lambda a: STATUS_ORDER.get(a.status),
+               width=10),
+        Column("RAG", lambda a: choice_label(a.rag), lambda a: RAG_ORDER.get(a.rag),
+               icon=lambda a: rag_icon(a.rag), width=9),
+        Column("Lead organisation", lambda a: a.lead_organisation_name or "", width=20),
+        Column("Lead (post)", lambda a: a.lead_role or "", width=16),
+        Column("Who else is involved", lambda a: a.partners or "", width=20),
+        Column("Start", lambda a: format_date(a.start_on), lambda a: a.start_on, width=10),
+    ]
+
+
+TITLE_COLUMN, PARTNERSHIP_COLUMN, PRIORITY_COLUMN = 0, 1, 2
+DUE_COLUMN, STATUS_COLUMN, RAG_COLUMN = 3, 4, 5
+
+
+class ActionsTableModel(ColumnsTableModel[ActionSummary]):
+    def __init__(self, today: Callable[[], dt.date] = dt.date.today, parent: Any = None) -> None:
+        super().__init__(_columns(), lambda a: a.uid, parent)
+        self.today = today
+        self._haystacks: dict[str, str] = {}
+        self._index: dict[str, int] | None = None
+
+    def set_rows(self, rows: Sequence[ActionSummary]) -> None:
+        self._haystacks.clear()
+        self._index = None
+        super().set_rows(rows)
+
+    def row_of(self, uid: str) -> int:
+        if self._index is None:
+            self._index = {row.uid: number for number, row in enumerate(self.rows)}
+        return self._index.get(uid, -1)
+
+    def haystack(self, row: ActionSummary) -> str:
+        text = self._haystacks.get(row.uid)
+        if text is None:
+            text = self._haystacks[row.uid] = search_text(row)
+        return text
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == PARTNERSHIP_ROLE and index.isValid():
+            return self.rows[index.row()].partnership_uid
+        if role == PRIORITY_ROLE and index.isValid():
+            return self.rows[index.row()].priority_uid
+        if (role == Qt.ItemDataRole.ForegroundRole and index.isValid()
+                and index.column() == DUE_COLUMN
+                and self.rows[index.row()].overdue(self.today())):
+            return QBrush(OVERDUE_COLOUR)
+        if (role == Qt.ItemDataRole.ToolTipRole and index.isValid()
+                and index.column() == DUE_COLUMN
+                and self.rows[index.row()].overdue(self.today())):
+            return f"Overdue: was due {format_date(self.rows[index.row()].due_on)}"
+        return super().data(index, role)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._index = None
+        super().sort(column, order)
+
+    def upsert(self, rows: Iterable[ActionSummary]) -> None:
+        """Replace rows with the same uid in place; add new ones at the end."""
+        new: list[ActionSummary] = []
+        for row in rows:
+            number = self.row_of(row.uid)
+            if number < 0:
+                new.append(row)
+                continue
+            self.rows[number] = row
+            self._haystacks.pop(row.uid, None)
+            self.dataChanged.emit(self.index(number, 0),
+                                  self.index(number, len(self.columns) - 1))
+        if new:
+            start = len(self.rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+            self.rows.extend(new)
+            self._index = None
+            self.endInsertRows()
+
+    def remove(self, uids: Iterable[str]) -> None:
+        for uid in uids:
+            number = self.row_of(uid)
+            if number < 0:
+                continue
+            self.beginRemoveRows(QModelIndex(), number, number)
+            del self.rows[number]
+            self._haystacks.pop(uid, None)
+            self._index = None
+            self.endRemoveRows()
+
+
+class ActionsFilterProxyModel(QSortFilterProxyModel):
+    """Filters by the filter bar (ActionFilter); sorting is done by the source model in one
+    pass (QSortFilterProxyModel's own sort calls data() for every comparison).
+
+    Verdicts are worked out in one Python pass when the filter changes and kept per row
+    object, so filterAcceptsRow (called once per row from C++) stays a dictionary look-up;
+    a row replaced by an edit is a new object and gets a fresh verdict.
+    """
+
+    def __init__(self, source: ActionsTableModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.source = source
+        self.filter = ActionFilter()
+        self._verdicts: dict[str, tuple[ActionSummary, bool]] = {}
+        self._today = source.today()
+
+    def set_filter(self, action_filter: ActionFilter) -> None:
+        if action_filter == self.filter:
+            return
+        self.filter = action_filter
+        self._today = self.source.today()
+        self._verdicts = {}
+        if not action_filter.empty:
+            rows = self.source.rows
+            passed = {id(row) for row in action_filter.select(rows, self._today,
+                                                              self.source.haystack)}
+            self._verdicts = {row.uid: (row, id(row) in passed) for row in rows}
+        self.invalidate()  # one layout change: far quicker than many row removals
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._verdicts and self.filter.empty:
+            return True
+        row = self.source.rows[source_row]
+        verdict = self._verdicts.get(row.uid)
+        if verdict is None or verdict[0] is not row:
+            accepted = self.filter.matches(row, self._today, self.source.haystack(row))
+            self._verdicts[row.uid] = (row, accepted)
+            return accepted
+        return verdict[1]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source.sort(column, order)

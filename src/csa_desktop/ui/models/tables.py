@@ -1,0 +1,213 @@
+"""Generic list and table models over plain values (Records or table summaries).
+
+Columns are declared once (header, text, sort key); sorting happens in Python on the model's
+own rows, so even a large table sorts in one pass instead of calling data() per comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QIcon
+
+from csa_desktop.domain.records import Record
+from csa_desktop.ui.models.roles import (
+    EDITABLE_ROLE,
+    NO_INDEX,
+    RECORD_ROLE,
+    SORT_ROLE,
+    UID_ROLE,
+)
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    header: str
+    text: Callable[[T], str]
+    sort_key: Callable[[T], Any] | None = None  # default: the text, case-folded
+    icon: Callable[[T], QIcon | None] | None = None
+    tooltip: Callable[[T], str] | None = None
+    width: int = 0  # starting width in characters (0: let the view decide)
+
+
+def _editable(row: object) -> bool:
+    return bool(getattr(row, "editable", True))
+
+
+class ColumnsTableModel(QAbstractTableModel, Generic[T]):
+    """Rows of T shown through Column declarations; `uid_of` names each row's record."""
+
+    def __init__(self, columns: Sequence[Column[T]], uid_of: Callable[[T], str],
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.uid_of = uid_of
+        self.rows: list[T] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._editable_of: Callable[[T], bool] = _editable
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        if self._sort is not None:
+            self._sort_rows(*self._sort)
+        self.endResetModel()
+
+    def row_of(self, uid: str) -> int:
+        for number, row in enumerate(self.rows):
+            if self.uid_of(row) == uid:
+                return number
+        return -1
+
+    def row_value(self, row: int) -> T:
+        return self.rows[row]
+
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = DISPLAY) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns)
+                and role in (DISPLAY, Qt.ItemDataRole.ToolTipRole)):
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self.rows) and 0 <= column < len(self.columns)):
+            return None
+        value = self.rows[row]
+        spec = self.columns[column]
+        if role == DISPLAY:
+            return spec.text(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return spec.tooltip(value) if spec.tooltip else spec.text(value)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return spec.icon(value) if spec.icon else None
+        if role == SORT_ROLE:
+            return str(spec.sort_key(value) if spec.sort_key else spec.text(value).casefold())
+        if role == UID_ROLE:
+            return self.uid_of(value)
+        if role == RECORD_ROLE:
+            return value
+        if role == EDITABLE_ROLE:
+            return self._editable_of(value)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{spec.header}: {spec.text(value)}"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        old_places = [(self.rows[i.row()], i.column()) for i in old_persistent]
+        self._sort = (column, order)
+        self._sort_rows(column, order)
+        new_rows = {id(value): number for number, value in enumerate(self.rows)}
+        self.changePersistentIndexList(
+            old_persistent,
+            [self.index(new_rows[id(value)], place) for value, place in old_places],
+        )
+        self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        spec = self.columns[column]
+        key = spec.sort_key or (lambda value: spec.text(value).casefold())
+        self.rows.sort(key=_none_last(key),
+                       reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+def _none_last(key: Callable[[T], Any]) -> Callable[[T], tuple[bool, Any]]:
+    def wrapped(value: T) -> tuple[bool, Any]:
+        result = key(value)
+        return (result is None or result == "", result if result is not None else "")
+    return wrapped
+
+
+class RecordListModel(QAbstractListModel):
+    """Records in their stored order; `editable_field` may be edited in place (via `commit`)."""
+
+    edit_requested = Signal(str, object)  # uid, new text: the view decides how to save it
+
+    def __init__(self, title: Callable[[Record], str] | None = None,
+                 editable_field: str | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.records: list[Record] = []
+        self.title = title or (lambda record: record.title)
+        self.editable_field = editable_field
+        self.editable = True
+
+    def set_records(self, records: Sequence[Record], editable: bool = True) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.editable = editable
+        self.endResetModel()
+
+    def row_of(self, uid: str) -> int:
+        for number, record in enumerate(self.records):
+            if record.uid == uid:
+                return number
+        return -1
+
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.records):
+            return None
+        record = self.records[index.row()]
+        if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.title(record)
+        if role == Qt.ItemDataRole.EditRole:
+            value = record.fields.get(self.editable_field or "")
+            return value if isinstance(value, str) else self.title(record)
+        if role == UID_ROLE:
+            return record.uid
+        if role == RECORD_ROLE:
+            return record
+        if role == EDITABLE_ROLE:
+            return self.editable
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.editable_field and self.editable:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Asks for the edit (edit_requested); the row changes when the copy has saved it."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable_field:
+            return False
+        record = self.records[index.row()]
+        if value == record.fields.get(self.editable_field):
+            return False
+        self.edit_requested.emit(record.uid, value)
+        return False

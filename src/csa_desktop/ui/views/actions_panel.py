@@ -1,0 +1,521 @@
+"""The actions table of the local plans: a filter bar, the table (model/view, sorted and
+filtered without reloading), and a detail pane with the selected action and its progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, Value
+from csa_desktop.domain.records import Changes, Record
+from csa_desktop.errors import CsaError
+from csa_desktop.services import tables
+from csa_desktop.services.tables import ActionFilter, ActionSummary
+from csa_desktop.ui.context import EditorContext
+from csa_desktop.ui.dialogs.record_dialog import RecordDialog
+from csa_desktop.ui.forms import Option, RecordForm, choice_label
+from csa_desktop.ui.icons import rag_icon
+from csa_desktop.ui.models.actions import (
+    PARTNERSHIP_COLUMN,
+    ActionsFilterProxyModel,
+    ActionsTableModel,
+    format_date,
+)
+from csa_desktop.ui.models.tables import Column, ColumnsTableModel
+from csa_desktop.ui.views.common import RecordsPanel, table_view
+from csa_desktop.ui.widgets import ErrorLabel, ReadOnlyBanner, heading, labelled, make_button
+
+ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", "partners",
+                 "measure", "start_on", "due_on", "status", "rag")
+NEW_ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", "start_on",
+                     "due_on", "status", "rag")
+UPDATE_FIELDS = ("period", "reported_on", "rag", "narrative", "author")
+ACTION_KINDS = frozenset({"action", "local-priority", "local-plan", "partnership",
+                          "organisation", "progress-update"})
+
+
+def quarter_label(today: dt.date) -> str:
+    """The UK financial-year quarter of `today`, as the demo writes it ('2022/23 Q3')."""
+    start = today.year if today.month >= 4 else today.year - 1
+    quarter = (today.month - 4) % 12 // 3 + 1
+    return f"{start}/{(start + 1) % 100:02d} Q{quarter}"
+
+
+def update_columns() -> list[Column[Record]]:
+    return [
+        Column("Period", lambda r: r.title, width=11),
+        Column("Date", lambda r: format_date(r.fields.get("reported_on")),
+               lambda r: r.fields.get("reported_on"), width=11),
+        Column("RAG", lambda r: choice_label(str(r.fields.get("rag") or "")),
+               icon=lambda r: rag_icon(str(r.fields.get("rag"))), width=9),
+        Column("Narrative", lambda r: str(r.fields.get("narrative") or "").replace("\n", " "),
+               tooltip=lambda r: str(r.fields.get("narrative") or ""), width=40),
+        Column("Author", lambda r: str(r.fields.get("author") or ""), width=16),
+    ]
+
+
+class FilterBar(QWidget):
+    """Text, partnership, priority, status, RAG and 'overdue only'; says how many match."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText("Filter actions (title, lead, partners, priority…)")
+        self.text.setClearButtonEnabled(True)
+        self.text.setAccessibleName("Filter text")
+        self.text.setMinimumWidth(200)
+        self.partnership = self._combo("Partnership filter")
+        self.priority = self._combo("Priority filter")
+        self.status = self._combo("Status filter")
+        self.rag = self._combo("RAG filter")
+        self.status.addItem("Any status", None)
+        for status in ACTION_STATUSES:
+            self.status.addItem(choice_label(status), status)
+        self.rag.addItem("Any RAG", None)
+        for rag in RAGS:
+            self.rag.addItem(rag_icon(rag), choice_label(rag), rag)
+        self.overdue = QCheckBox("&Overdue only")
+        self.overdue.setAccessibleName("Overdue only")
+        self.clear = make_button("C&lear", "clear", self.reset, "Show every action")
+        self.count = QLabel()
+        self.count.setAccessibleName("Number of actions shown")
+        self._priorities: list[tuple[str, str, str]] = []  # (title, uid, partnership uid)
+        find = QLabel("&Search:")
+        find.setBuddy(self.text)
+        top = QHBoxLayout()
+        top.addWidget(find)
+        top.addWidget(self.text, 1)
+        top.addWidget(self.overdue)
+        top.addWidget(self.clear)
+        top.addWidget(self.count)
+        bottom = QHBoxLayout()
+        for label, combo in (("Pa&rtnership:", self.partnership), ("Pr&iority:", self.priority),
+                             ("S&tatus:", self.status), ("RA&G:", self.rag)):
+            caption = QLabel(label)
+            caption.setBuddy(combo)
+            bottom.addWidget(caption)
+            bottom.addWidget(combo, 2 if combo in (self.partnership, self.priority) else 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
+        self.text.textChanged.connect(lambda _t: self.changed.emit())
+        self.partnership.currentIndexChanged.connect(self._partnership_changed)
+        for combo in (self.priority, self.status, self.rag):
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.overdue.toggled.connect(lambda _on: self.changed.emit())
+
+    @staticmethod
+    def _combo(name: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        return combo
+
+    def set_choices(self, partnerships: Sequence[Option],
+                    priorities: Sequence[tuple[str, str, str]]) -> None:
+        """Partnerships (title, uid) and priorities (title, uid, partnership uid)."""
+        self._priorities = list(priorities)
+        current = self.partnership.currentData()
+        blocked = self.partnership.blockSignals(True)
+        self.partnership.clear()
+        self.partnership.addItem("All partnerships", None)
+        for title, uid in partnerships:
+            self.partnership.addItem(title, uid)
+        self.partnership.setCurrentIndex(max(0, self.partnership.findData(current)))
+        self.partnership.blockSignals(blocked)
+        self._fill_priorities()
+
+    def _fill_priorities(self) -> None:
+        partnership = self.partnership.currentData()
+        current = self.priority.currentData()
+        blocked = self.priority.blockSignals(True)
+        self.priority.clear()
+        self.priority.addItem("All priorities", None)
+        names = {self.partnership.itemData(i): self.partnership.itemText(i)
+                 for i in range(1, self.partnership.count())}
+        for title, uid, owner in self._priorities:
+            if partnership is None:
+                self.priority.addItem(f"{title} — {names.get(owner, '')}", uid)
+            elif owner == partnership:
+                self.priority.addItem(title, uid)
+        self.priority.setCurrentIndex(max(0, self.priority.findData(current)))
+        self.priority.blockSignals(blocked)
+
+    def _partnership_changed(self) -> None:
+        self._fill_priorities()
+        self.changed.emit()
+
+    def value(self) -> ActionFilter:
+        return ActionFilter(self.text.text(), self.partnership.currentData(),
+                            self.priority.currentData(), self.status.currentData(),
+                            self.rag.currentData(), self.overdue.isChecked())
+
+    def set_scope(self, partnership_uid: str | None, priority_uid: str | None) -> None:
+        """Show one partnership (and priority) as the navigator asks; other parts stay."""
+        blocked = self.blockSignals(True)
+        self.partnership.setCurrentIndex(max(0, self.partnership.findData(partnership_uid)))
+        self._fill_priorities()
+        self.priority.setCurrentIndex(max(0, self.priority.findData(priority_uid)))
+        self.blockSignals(blocked)
+        self.changed.emit()
+
+    def reset(self) -> None:
+        blocked = self.blockSignals(True)
+        self.text.clear()
+        self.partnership.setCurrentIndex(0)
+        self._fill_priorities()
+        for combo in (self.priority, self.status, self.rag):
+            combo.setCurrentIndex(0)
+        self.overdue.setChecked(False)
+        self.blockSignals(blocked)
+        self.changed.emit()
+
+    def show_count(self, shown: int, total: int) -> None:
+        self.count.setText(f"{shown:,} of {total:,} actions")
+
+
+class ActionDetailPane(QWidget):
+    """The selected action's fields (saved as you go) and its progress updates."""
+
+    def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.record: Record | None = None
+        self.editable = False
+        self.heading = heading("No action selected", level=2)
+        self.banner = ReadOnlyBanner()
+        self.form = RecordForm("action", ACTION_FIELDS, context=context,
+                               labels={"lead_role": "Lead (post)"})
+        self.updates = ColumnsTableModel(update_columns(), lambda r: r.uid, self)
+        self.updates_view = table_view(self.updates)
+        self.updates_view.setMinimumHeight(120)
+        self.updates_panel = RecordsPanel(context, self.updates_view, "progress update",
+                                          can_move=False)
+        self.updates_panel.buttons["add"].setText("Add &update…")
+        self.updates_panel.buttons["add"].setAccessibleName("Add progress update")
+        self.updates_panel.add_requested.connect(self.add_update)
+        self.updates_panel.edit_requested.connect(self.edit_update)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.form)
+        layout.addWidget(labelled("Progress updates", self.updates_panel), 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.show_action(None, False)
+
+    def set_organisations(self, options: Sequence[Option]) -> None:
+        self.form.set_options("lead_organisation_uid", options)
+
+    def show_action(self, record: Record | None, editable: bool,
+                    priorities: Sequence[Option] = ()) -> None:
+        if record is None or self.record is None or record.uid != self.record.uid:
+            self.form.flush()
+        self.record = record
+        self.editable = editable and record is not None
+        self.form.set_options("priority_uid", priorities)
+        self.form.load(record, self.editable)
+        self.heading.setText(record.title if record else "No action selected")
+        self.banner.show_for(self.editable or record is None,
+                             self.context.scope_reason("action"))
+        self.reload_updates()
+
+    def reload_updates(self) -> None:
+        current = self.updates_panel.current_uid()
+        updates = (self.context.records.list_kind("progress-update",
+                                                  where={"action_uid": self.record.uid})
+                   if self.record else [])
+        updates.sort(key=lambda r: str(r.fields.get("reported_on") or ""), reverse=True)
+        self.updates.set_rows(updates)
+        self.updates_panel.set_editable(self.editable)
+        if not self.updates_panel.select(current):
+            self.updates_panel.update_buttons()
+
+    def add_update(self) -> None:
+        if self.record is None or not self.editable:
+            return
+        action_uid = self.record.uid
+
+        def submit(values: dict[str, Value]) -> None:
+            uid = self.context.edits.create("progress-update",
+                                            {**values, "action_uid": action_uid})
+            self.updates_panel.select(uid)
+
+        RecordDialog(self, "Add progress update", "progress-update", UPDATE_FIELDS, submit,
+                     values={"period": quarter_label(dt.date.today()),
+                             "reported_on": dt.date.today(),
+                             "rag": self.record.fields.get("rag") or "not-rated",
+                             "author": self.context.copy.identity.name},
+                     text_lines={"narrative": 5}, ok_text="&Add").open()
+
+    def edit_update(self, uid: str) -> None:
+        record = self.context.records.get(uid)
+        RecordDialog(self, "Edit progress update", "progress-update", UPDATE_FIELDS,
+                     lambda values: self.context.edits.edit(uid, values),
+                     values=record.fields, text_lines={"narrative": 5},
+                     ok_text="&Save").open()
+
+
+class ActionsPanel(QWidget):
+    """Filter bar, actions table and detail pane; loads every action once, then follows
+    changes row by row."""
+
+    def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.loaded = False
+        self.plan_uid: str | None = None  # where "New action" puts an action
+        self.plan_editable = False
+        self._priorities: dict[str, list[Option]] = {}  # plan uid -> (title, uid)
+        self.filter_bar = FilterBar()
+        self.model = ActionsTableModel(parent=self)
+        self.proxy = ActionsFilterProxyModel(self.model, self)
+        self.view = table_view(self.proxy, sortable=True)
+        self.view.setAccessibleName("Actions")
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.horizontalHeader().setSortIndicatorClearable(True)
+        self.detail = ActionDetailPane(context)
+        self.new_action = make_button("&New action…", "add", self.add_action,
+                                      "Add an action to this local plan (Ctrl+N)")
+        self.delete_action = make_button("&Delete action", "delete", self.delete_current,
+                                         "Delete the selected action and its updates")
+        self.error = ErrorLabel()
+        self.filter_bar.changed.connect(self.apply_filter)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda _c, _p: self._show_current())
+        self.proxy.layoutChanged.connect(self._count)
+        self.proxy.rowsInserted.connect(self._count)
+        self.proxy.rowsRemoved.connect(self._count)
+        self.proxy.modelReset.connect(self._count)
+
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.filter_bar)
+        table_layout.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_action)
+        buttons.addWidget(self.delete_action)
+        buttons.addStretch(1)
+        table_layout.addLayout(buttons)
+        table_layout.addWidget(self.error)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("actions")
+        splitter.addWidget(table_box)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 440])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter, 1)
+        self._update_buttons()
+
+    # --- loading and following changes ------------------------------------------------------
+
+    def load(self) -> None:
+        """Read every action (one query) and the filter choices."""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            current = self.current_uid()
+            self._load_choices()
+            self.model.set_rows(tables.action_rows(self.context.copy))
+            self.loaded = True
+            self.select(current)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._count()
+
+    def _load_choices(self) -> None:
+        records = self.context.records
+        plans = {p.uid: str(p.fields["partnership_uid"]) for p in records.list_kind("local-plan")}
+        partnerships = [(p.title, p.uid) for p in records.list_kind("partnership")
+                        if p.uid in plans.values()]
+        self._priorities = {}
+        choices: list[tuple[str, str, str]] = []
+        for priority in records.list_kind("local-priority"):
+            plan = str(priority.fields["plan_uid"])
+            self._priorities.setdefault(plan, []).append((priority.title, priority.uid))
+            if plan in plans:
+                choices.append((priority.title, priority.uid, plans[plan]))
+        self.filter_bar.set_choices(partnerships, choices)
+        self.detail.set_organisations([(o.title, o.uid)
+                                       for o in records.list_kind("organisation")])
+
+    def refresh(self, changes: Changes | None) -> None:
+        if not self.loaded:
+            return
+        if changes is None or changes.kinds & {"local-priority", "local-plan", "partnership",
+                                               "organisation"}:
+            self.load()
+            self._show_current()
+            return
+        deleted = [uid for kind, uid in changes.deleted if kind == "action"]
+        touched = [uid for kind, uid in (*changes.created, *changes.updated)
+                   if kind == "action"]
+        if deleted:
+            self.model.remove(deleted)
+        if touched:
+            self.model.upsert(tables.action_rows(self.context.copy, uids=touched))
+        if touched or deleted:
+            self._count()
+        shown = self.detail.record.uid if self.detail.record else None
+        if shown in touched or shown in deleted:
+            self._show_current()
+        elif "progress-update" in changes.kinds:
+            self.detail.reload_updates()
+
+    # --- filter and selection ---------------------------------------------------------------
+
+    def apply_filter(self) -> None:
+        current = self.current_uid()
+        action_filter = self.filter_bar.value()
+        self.proxy.set_filter(action_filter)
+        self.view.setColumnHidden(PARTNERSHIP_COLUMN, action_filter.partnership_uid is not None)
+        self._count()
+        if not self.select(current) and self.proxy.rowCount():
+            self.view.selectRow(0)
+        elif not self.proxy.rowCount():
+            self._show_current()
+
+    def show_scope(self, partnership_uid: str | None, priority_uid: str | None,
+                   plan_uid: str | None, plan_editable: bool) -> None:
+        self.plan_uid = plan_uid
+        self.plan_editable = plan_editable
+        self.filter_bar.set_scope(partnership_uid, priority_uid)
+        self._update_buttons()
+
+    def current_uid(self) -> str:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return ""
+        row = self.proxy.mapToSource(index).row()
+        return self.model.rows[row].uid if 0 <= row < len(self.model.rows) else ""
+
+    def current_row(self) -> ActionSummary | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.proxy.mapToSource(index).row()
+        return self.model.rows[row] if 0 <= row < len(self.model.rows) else None
+
+    def select(self, uid: str | None) -> bool:
+        if not uid:
+            return False
+        row = self.model.row_of(uid)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
+        return True
+
+    def reveal(self, uid: str) -> None:
+        """Select an action, clearing the filters that hide it."""
+        if not self.select(uid):
+            row = self.model.row_of(uid)
+            if row >= 0:
+                summary = self.model.rows[row]
+                self.filter_bar.reset()
+                self.filter_bar.set_scope(summary.partnership_uid, None)
+                self.select(uid)
+
+    def _show_current(self) -> None:
+        summary = self.current_row()
+        record = None
+        if summary is not None:
+            record = self.context.records.get(summary.uid)
+        editable = summary is not None and summary.editable
+        priorities = self._priorities.get(summary.plan_uid, []) if summary else []
+        self.detail.show_action(record, editable, priorities)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.new_action.setEnabled(self.plan_uid is not None and self.plan_editable)
+        self.new_action.setToolTip("Add an action to this local plan (Ctrl+N)"
+                                   if self.plan_uid else
+                                   "Choose a partnership in the navigator first")
+        summary = self.current_row()
+        self.delete_action.setEnabled(summary is not None and summary.editable)
+
+    def _count(self, *_args: object) -> None:
+        self.filter_bar.show_count(self.proxy.rowCount(), self.model.rowCount())
+
+    # --- edits ------------------------------------------------------------------------------
+
+    def add_action(self) -> None:
+        if self.plan_uid is None or not self.plan_editable:
+            return
+        plan_uid = self.plan_uid
+        selected = self.current_row()
+        priority = self.filter_bar.priority.currentData() or (
+            selected.priority_uid if selected and selected.plan_uid == plan_uid else None)
+
+        def submit(values: dict[str, Value]) -> None:
+            uid = self.context.edits.create("action", {**values, "plan_uid": plan_uid})
+            self.reveal(uid)
+            self.detail.form.editor("partners").widget.setFocus()
+
+        organisations = [(o.title, o.uid) for o in self.context.records.list_kind("organisation")]
+        RecordDialog(self, "New action", "action", NEW_ACTION_FIELDS, submit,
+                     values={"priority_uid": priority, "status": "not-started",
+                             "rag": "not-rated"},
+                     options={"priority_uid": self._priorities.get(plan_uid, []),
+                              "lead_organisation_uid": organisations},
+                     ok_text="&Add").open()
+
+    def delete_current(self) -> None:
+        summary = self.current_row()
+        if summary is None or not summary.editable:
+            return
+        row = self.view.currentIndex().row()
+        try:
+            self.context.edits.delete(summary.uid)
+        except CsaError as exc:
+            self.error.show_message(str(exc))
+            self.context.show_message(f"Not deleted: {exc}")
+            return
+        self.error.show_message("")
+        self.context.show_message("Deleted the action and its progress updates. "
+                                  "Undo (Ctrl+Z) brings them back.")
+        count = self.proxy.rowCount()
+        if count:
+            index = self.proxy.index(min(row, count - 1), 0)
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.setFocus()
+
+    def focus_filter(self) -> None:
+        self.filter_bar.text.setFocus()
+        self.filter_bar.text.selectAll()
+

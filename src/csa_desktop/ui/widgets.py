@@ -1,0 +1,256 @@
+"""Small widgets and layout helpers shared by the editor pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csa_desktop.ui.icons import icon
+
+NO_DATE = QDate(1900, 1, 1)
+DATE_FORMAT = "d MMM yyyy"
+_WORD = re.compile(r"[\w’'-]*\w[\w’'-]*")
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: bullet markers ("- ") and punctuation are not words."""
+    return len(_WORD.findall(text))
+
+
+def make_button(text: str, icon_name: str | None, slot: Callable[[], object],
+                tooltip: str = "") -> QPushButton:
+    """A push button with a mnemonic in `text`, an accessible name and a tooltip."""
+    button = QPushButton(text)
+    if icon_name:
+        button.setIcon(icon(icon_name))
+    plain = text.replace("&", "")
+    button.setAccessibleName(plain.rstrip("…"))
+    button.setToolTip(tooltip or plain)
+    button.clicked.connect(slot)
+    return button
+
+
+def button_row(*buttons: QAbstractButton, stretch_first: bool = False) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    if stretch_first:
+        row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    if not stretch_first:
+        row.addStretch(1)
+    return row
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * (1.45 if level == 1 else 1.15))
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class ErrorLabel(QLabel):
+    """An inline validation message next to the field it is about; hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #b00020;")
+        self.setAccessibleName("Validation message")
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        self.setText(message)
+        self.setVisible(bool(message))
+
+
+class ReadOnlyBanner(QFrame):
+    """A visible note that what is shown is read-only for this copy, and why."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readOnlyBanner")
+        self.setStyleSheet("#readOnlyBanner { background: #fff4ce; border: 1px solid #e0c36a;"
+                           " border-radius: 3px; } #readOnlyBanner QLabel { color: #3d3000; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        picture = QLabel()
+        picture.setPixmap(icon("read-only").pixmap(16, 16))
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        layout.addWidget(picture)
+        layout.addWidget(self.label, 1)
+        self.setAccessibleName("Read-only note")
+        self.hide()
+
+    def show_for(self, editable: bool, reason: str) -> None:
+        self.label.setText(f"<b>Read-only:</b> {reason}")
+        self.setAccessibleDescription(f"Read-only: {reason}")
+        self.setVisible(not editable)
+
+
+class OptionalDateEdit(QWidget):
+    """A date picker (calendar popup) that can also be empty when the date is optional."""
+
+    edited = Signal()  # the user finished changing the date (typed, picked or cleared)
+
+    def __init__(self, optional: bool, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.optional = optional
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat(DATE_FORMAT)
+        self.date_edit.setAccessibleName(label)
+        self.date_edit.setMinimumDate(NO_DATE)
+        self.date_edit.setMaximumDate(QDate(2200, 12, 31))
+        if optional:
+            self.date_edit.setSpecialValueText("not set")
+        self.date_edit.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.date_edit)
+        self.clear_button = QToolButton()
+        self.clear_button.setIcon(icon("clear"))
+        self.clear_button.setText("Clear")
+        self.clear_button.setToolTip(f"Clear {label.lower()}")
+        self.clear_button.setAccessibleName(f"Clear {label.lower()}")
+        self.clear_button.clicked.connect(self._clear)
+        self.clear_button.setVisible(optional)
+        layout.addWidget(self.clear_button)
+        layout.addStretch(1)
+        self.setFocusProxy(self.date_edit)
+        self._last: dt.date | None = None
+        self.date_edit.editingFinished.connect(self._maybe_edited)
+        calendar = self.date_edit.calendarWidget()
+        calendar.clicked.connect(lambda _d: QTimer.singleShot(0, self._maybe_edited))
+        calendar.activated.connect(lambda _d: QTimer.singleShot(0, self._maybe_edited))
+        calendar.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and self.value() is None:
+            today = QDate.currentDate()
+            self.date_edit.calendarWidget().setCurrentPage(today.year(), today.month())
+        return False
+
+    def value(self) -> dt.date | None:
+        date = self.date_edit.date()
+        if self.optional and date == NO_DATE:
+            return None
+        result: dt.date = date.toPython()  # type: ignore[assignment]
+        return result
+
+    def set_value(self, value: dt.date | None) -> None:
+        self._last = value
+        self.date_edit.setDate(QDate(value) if value else
+                               (NO_DATE if self.optional else QDate.currentDate()))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.date_edit.setReadOnly(read_only)
+        self.clear_button.setEnabled(not read_only)
+
+    def _clear(self) -> None:
+        self.date_edit.setDate(NO_DATE)
+        self._maybe_edited()
+
+    def _maybe_edited(self) -> None:
+        if self.value() != self._last:
+            self._last = self.value()
+            self.edited.emit()
+
+
+class PlainTextEditor(QPlainTextEdit):
+    """Paragraphs and "- " bullet lines: Enter continues a bullet list, Enter on an empty bullet
+    ends it; Tab moves focus (keyboard users); says when typing pauses and when focus leaves."""
+
+    paused = Signal()  # a second after the last keystroke
+    focus_left = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(1000)
+        self._pause.timeout.connect(self.paused)
+        self.textChanged.connect(self._typed)
+
+    def _typed(self) -> None:
+        if self.hasFocus():
+            self._pause.start()
+
+    def set_text_keeping_cursor(self, text: str) -> None:
+        """Replace the text (undo/redo, another view) without jumping to the start."""
+        if text == self.toPlainText():
+            return
+        position = self.textCursor().position()
+        blocked = self.blockSignals(True)
+        self.setPlainText(text)
+        self.blockSignals(blocked)
+        cursor = self.textCursor()
+        cursor.setPosition(min(position, len(text)))
+        self.setTextCursor(cursor)
+        self.textChanged.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            cursor = self.textCursor()
+            line = cursor.block().text()
+            if line.startswith("- ") and cursor.atBlockEnd():
+                if line.strip() == "-":
+                    cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock,
+                                        QTextCursor.MoveMode.KeepAnchor)
+                    cursor.removeSelectedText()
+                    cursor.insertText("\n")
+                else:
+                    cursor.insertText("\n- ")
+                self.setTextCursor(cursor)
+                return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._pause.stop()
+        self.focus_left.emit()
+
+    def flush(self) -> None:
+        """Say 'paused' now if a pause is pending (before the window closes, say)."""
+        if self._pause.isActive():
+            self._pause.stop()
+            self.paused.emit()
+
+
+def labelled(label: str, widget: QWidget) -> QWidget:
+    """A small caption above a widget (for lists and tables inside a page)."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    caption = QLabel(label)
+    caption.setBuddy(widget)
+    font = caption.font()
+    font.setWeight(QFont.Weight.DemiBold)
+    caption.setFont(font)
+    layout.addWidget(caption)
+    layout.addWidget(widget, 1)
+    return box
