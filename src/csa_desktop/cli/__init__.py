@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from csa_desktop import __version__, paths
 from csa_desktop.cli import (
     backup_commands,
+    bundle_commands,
     copy_commands,
     cycle_commands,
     dev_commands,
@@ -21,7 +22,7 @@ from csa_desktop.errors import CsaError
 log = logging.getLogger(__name__)
 
 COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands, print_commands,
-                   cycle_commands]
+                   cycle_commands, bundle_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -104,6 +104,9 @@ def init_copy(
         for suffix in ("-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         raise
+    from csa_desktop.bundle.keys import ensure_key
+
+    ensure_key(data_dir)  # the copy's signing identity (private key file, user-readable only)
     return Copy(data_dir, store)
 
 

@@ -281,3 +281,7 @@ class RefreshNoteRow(Base):
     summary: Mapped[str] = mapped_column(String(300))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(200))
+
+
+# The bundle and merge tables live in their own module; importing it registers them on Base.
+from csa_desktop.storage import sync_models as _sync_models  # noqa: E402, F401

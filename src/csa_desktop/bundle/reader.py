@@ -1,0 +1,437 @@
+"""Read and verify a bundle entirely in memory, refusing anything unexpected before looking
+inside it. Nothing is ever extracted to disk.
+
+The checks run in the order of docs/bundle-format.md: size; a readable ZIP; only the expected
+members; per-member size and compression-ratio limits while reading; each member's SHA-256
+against the manifest; the signature (`open_bundle`); then, after the caller has checked that the
+signer is trusted, JSON within depth and size limits, the schema and the format version
+(`parse_bundle`). Every refusal is a BundleError whose message names the file and the problem.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import hashlib
+import io
+import json
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from csa_desktop.bundle import keys
+from csa_desktop.bundle.format import (
+    BASELINE,
+    CHANGES,
+    DELETED,
+    FORMAT_VERSION,
+    KNOWN_MEMBERS,
+    LIMITS,
+    MANIFEST,
+    PAYLOAD_MEMBER,
+    RECORDS,
+    SIGNATURE,
+    SUPPORTED_VERSIONS,
+    Bundle,
+    FieldChange,
+    Limits,
+    Manifest,
+    MemberEntry,
+    RecordChange,
+    RecordState,
+)
+from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json
+from csa_desktop.errors import BundleError, InputError
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    """A bundle whose container, hashes and signature are sound; its JSON is not yet trusted."""
+
+    name: str
+    sha256: str
+    manifest_data: dict[str, Any]
+    payload_name: str
+    payload: bytes
+    signer_key: str
+
+    @property
+    def declared_kind(self) -> str:
+        """The kind the signed manifest claims (schema-checked later)."""
+        kind = self.manifest_data.get("kind")
+        return kind if isinstance(kind, str) else ""
+
+
+def read_file(path: Path, limits: Limits = LIMITS) -> bytes:
+    """The bytes of a bundle file, refusing an oversized one before reading it."""
+    name = path.name
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise BundleError("not-a-file", f"{name}: is not a file")
+        if info.st_size > limits.bundle_bytes:
+            raise _too_large(name, info.st_size, limits)
+        with path.open("rb") as handle:
+            data = handle.read(limits.bundle_bytes + 1)
+    except FileNotFoundError:
+        raise BundleError("not-found", f"{path}: no such file") from None
+    except OSError as exc:
+        raise BundleError("unreadable", f"{name}: cannot be read ({exc.strerror})") from None
+    return data
+
+
+def _too_large(name: str, size: int, limits: Limits) -> BundleError:
+    return BundleError("too-large", f"{name}: is {size / 1e6:.1f} MB, larger than a bundle may "
+                                    f"be ({limits.bundle_bytes / 1e6:.0f} MB)")
+
+
+def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle:
+    """Container, members, limits, hashes and signature: everything short of trust."""
+    if len(data) > limits.bundle_bytes:
+        raise _too_large(name, len(data), limits)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError):
+        raise BundleError("not-a-zip", f"{name}: is not a CSA bundle (not a readable ZIP "
+                                       "file; truncated or another kind of file?)") from None
+    with archive:
+        chosen = _check_members(infos, name, limits)
+        contents = {info.filename: _read_member(archive, info, name, limits)
+                    for info in chosen}
+    manifest_data = parse_json(contents[MANIFEST], MANIFEST, name, limits)
+    if not isinstance(manifest_data, dict):
+        raise BundleError("manifest", f"{name}: {MANIFEST} is not a JSON object")
+    payload_name = next(n for n in contents if n not in (MANIFEST, SIGNATURE))
+    _check_hashes(manifest_data, payload_name, contents[payload_name], name)
+    signer = manifest_data.get("signer_key")
+    signature = contents[SIGNATURE]
+    if not isinstance(signer, str) or len(signature) != keys.SIGNATURE_BYTES or not keys.verify(
+        signer, contents[MANIFEST], signature
+    ):
+        raise BundleError("bad-signature", f"{name}: the signature does not match the manifest "
+                                           "(changed after signing, or not signed by the key "
+                                           "it names)")
+    return OpenedBundle(name, hashlib.sha256(data).hexdigest(), manifest_data, payload_name,
+                        contents[payload_name], signer)
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    raw = info.orig_filename
+    mode = (info.external_attr >> 16) & 0o170000
+    if mode == stat.S_IFLNK:
+        return f"'{raw}' is a symbolic link"
+    if info.is_dir() or mode == stat.S_IFDIR:
+        return f"'{raw}' is a directory"
+    parts = raw.replace("\\", "/").split("/")
+    if raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
+        return f"'{raw}' is an absolute path"
+    if ".." in parts:
+        return f"'{raw}' points outside the bundle (..)"
+    if raw != info.filename or "/" in raw or "\\" in raw or "\x00" in raw:
+        return f"'{raw}' is not a plain member name"
+    if raw not in KNOWN_MEMBERS:
+        return f"'{raw}' is not a member of a CSA bundle"
+    if info.flag_bits & 0x1:
+        return f"'{raw}' is encrypted"
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return f"'{raw}' uses an unsupported compression method"
+    return None
+
+
+def _check_members(infos: list[zipfile.ZipInfo], name: str,
+                   limits: Limits) -> list[zipfile.ZipInfo]:
+    if len(infos) > limits.members:
+        raise BundleError("members", f"{name}: has {len(infos)} members; a bundle has 3")
+    for info in infos:
+        problem = _member_problem(info)
+        if problem:
+            raise BundleError("members", f"{name}: {problem}")
+    counts = collections.Counter(info.filename for info in infos)
+    duplicates = sorted(n for n, c in counts.items() if c > 1)
+    if duplicates:
+        raise BundleError("members", f"{name}: member '{duplicates[0]}' appears twice")
+    for required in (MANIFEST, SIGNATURE):
+        if required not in counts:
+            raise BundleError("members", f"{name}: has no {required}")
+    payloads = [n for n in counts if n in (CHANGES, RECORDS)]
+    if len(payloads) != 1:
+        raise BundleError("members", f"{name}: must hold exactly one of {CHANGES} or {RECORDS}"
+                                     f" (found {len(payloads)})")
+    for info in infos:
+        cap = _member_cap(info.filename, limits)
+        if info.file_size > cap:
+            raise BundleError("member-too-large",
+                              f"{name}: member '{info.filename}' is {info.file_size:,} bytes "
+                              f"(at most {cap:,})")
+        if info.file_size > limits.ratio_floor and (
+            info.file_size > limits.compression_ratio * max(info.compress_size, 1)
+        ):
+            raise BundleError("zip-bomb", f"{name}: member '{info.filename}' expands "
+                                          f"{info.file_size // max(info.compress_size, 1):,} "
+                                          "times (a zip bomb?)")
+    return infos
+
+
+def _member_cap(member: str, limits: Limits) -> int:
+    if member == MANIFEST:
+        return limits.manifest_bytes
+    if member == SIGNATURE:
+        return limits.signature_bytes
+    return limits.payload_bytes
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                 limits: Limits) -> bytes:
+    """Stream one member, stopping as soon as it outgrows what its header promised."""
+    cap = min(info.file_size, _member_cap(info.filename, limits))
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(1 << 16):
+                total += len(chunk)
+                if total > cap:
+                    raise BundleError("zip-bomb", f"{name}: member '{info.filename}' expands "
+                                                  "beyond its declared size (a zip bomb?)")
+                chunks.append(chunk)
+    except BundleError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
+        why = "its content does not match its checksum" if "CRC" in str(exc) else \
+            _short(str(exc))
+        raise BundleError("damaged", f"{name}: member '{info.filename}' is damaged ({why})") \
+            from None
+    if total != info.file_size:
+        raise BundleError("damaged", f"{name}: member '{info.filename}' is shorter than its "
+                                     "header says")
+    return b"".join(chunks)
+
+
+def _check_hashes(manifest: dict[str, Any], payload_name: str, payload: bytes,
+                  name: str) -> None:
+    files = manifest.get("files")
+    if not isinstance(files, dict) or set(files) != {payload_name}:
+        raise BundleError("manifest", f"{name}: {MANIFEST} does not list exactly the bundle's "
+                                      f"members (expected {payload_name})")
+    entry = files[payload_name]
+    if not isinstance(entry, dict) or entry.get("size") != len(payload) or (
+        entry.get("sha256") != hashlib.sha256(payload).hexdigest()
+    ):
+        raise BundleError("hash-mismatch", f"{name}: {payload_name} does not match the size and "
+                                           f"SHA-256 in {MANIFEST} (changed or damaged)")
+
+
+# --- JSON, schema, version --------------------------------------------------------------
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key '{_short(key)}' appears twice in one object")
+            seen.add(key)
+    return result
+
+
+def _reject_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not allowed")
+
+
+def parse_json(data: bytes, member: str, name: str, limits: Limits = LIMITS) -> Any:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BundleError("bad-json", f"{name}: {member} is not valid UTF-8 text (bad byte at "
+                                      f"offset {exc.start})") from None
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys,
+                           parse_constant=_reject_constant)
+    except RecursionError:
+        raise BundleError("too-deep", f"{name}: {member} is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise BundleError("bad-json", f"{name}: {member} is not valid JSON ({exc.msg} at line "
+                                      f"{exc.lineno}, column {exc.colno})") from None
+    except ValueError as exc:
+        raise BundleError("bad-json", f"{name}: {member} is not valid JSON "
+                                      f"({_short(str(exc))})") from None
+    if _depth(value) > limits.json_depth:
+        raise BundleError("too-deep", f"{name}: {member} is nested more than "
+                                      f"{limits.json_depth} levels deep")
+    return value
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _where(path: collections.deque[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "top level"
+
+
+def _schema_error(name: str, member: str, error: Any) -> BundleError:
+    match error.validator:
+        case "maxLength":
+            problem = f"is too long (at most {error.validator_value} characters)"
+        case "pattern" | "not" | "format":
+            problem = "has a value of the wrong form (" + _short(repr(error.instance), 60) + ")"
+        case "enum" | "const":
+            problem = f"{_short(repr(error.instance), 60)} is not one of the allowed values"
+        case "type":
+            problem = f"should be {error.validator_value}, not {type(error.instance).__name__}"
+        case "additionalProperties" | "required":
+            problem = _short(error.message)
+        case _:
+            problem = _short(error.message)
+    return BundleError("schema", f"{name}: {member} {_where(error.absolute_path)} {problem}")
+
+
+def validate(data: Any, definition: str, member: str, name: str) -> None:
+    """Check `data` against $defs/`definition` of the shipped schema."""
+    from csa_desktop.bundle.schema import validator
+
+    error = next(iter(validator(definition).iter_errors(data)), None)
+    if error is not None:
+        import jsonschema.exceptions  # type: ignore[import-untyped]
+
+        raise _schema_error(name, member, jsonschema.exceptions.best_match([error]))
+
+
+def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS) -> Bundle:
+    """JSON within limits, the schema, then the format version; returns typed content."""
+    name = opened.name
+    payload = parse_json(opened.payload, opened.payload_name, name, limits)
+    validate(opened.manifest_data, "manifest", MANIFEST, name)
+    version = opened.manifest_data["format_version"]
+    kind = opened.manifest_data["kind"]
+    if opened.payload_name != PAYLOAD_MEMBER[kind]:
+        raise BundleError("schema", f"{name}: a {kind} carries {PAYLOAD_MEMBER[kind]}, "
+                                    f"not {opened.payload_name}")
+    if version in SUPPORTED_VERSIONS:
+        validate(payload, "records" if kind == BASELINE else "changes", opened.payload_name,
+                 name)
+    if version > FORMAT_VERSION:
+        raise BundleError("newer-version",
+                          f"{name}: was made by a newer CSA Desktop (bundle format {version}; "
+                          f"this one reads up to {FORMAT_VERSION}) — please update CSA Desktop")
+    if version not in SUPPORTED_VERSIONS:
+        raise BundleError("unknown-version",
+                          f"{name}: has bundle format {version}, which no CSA Desktop writes")
+    manifest = manifest_from_json(opened.manifest_data)
+    try:
+        if kind == BASELINE:
+            return Bundle(name, manifest, opened.sha256,
+                          records=_records(payload["records"], name))
+        return Bundle(name, manifest, opened.sha256, changes=_changes(payload["changes"], name))
+    except InputError as exc:
+        raise BundleError("schema", f"{name}: {opened.payload_name} {exc}") from None
+
+
+def manifest_from_json(data: dict[str, Any]) -> Manifest:
+    return Manifest(
+        format_version=data["format_version"], bundle_id=data["bundle_id"], kind=data["kind"],
+        replica_id=data["replica_id"], author=data["author"], role=data["role"],
+        scope=tuple(data["scope"]), baseline_id=data["baseline_id"], seq=data["seq"],
+        created_at=data["created_at"], app_version=data["app_version"],
+        signer_key=data["signer_key"],
+        files={n: MemberEntry(e["size"], e["sha256"]) for n, e in data["files"].items()},
+    )
+
+
+def _value(kind_name: str, field_name: str, raw: object, *, required: bool) -> Value:
+    spec = KINDS[kind_name].field(field_name)
+    if raw is None and not required:
+        return [] if spec.type is FieldType.REF_LIST else None
+    try:
+        return from_json(spec, raw)
+    except InputError as exc:
+        raise InputError(f"{kind_name} field '{field_name}': {exc}") from None
+
+
+def _changes(items: list[dict[str, Any]], name: str) -> tuple[RecordChange, ...]:
+    seen: set[str] = set()
+    changes = []
+    for index, item in enumerate(items):
+        where = f"change {index + 1} ({item['kind']} {item['uid']})"
+        if item["uid"] in seen:
+            raise InputError(f"{where}: the uid appears twice")
+        seen.add(item["uid"])
+        fields: dict[str, FieldChange] = {}
+        op = item["op"]
+        for field_name, pair in item["fields"].items():
+            if field_name == DELETED:
+                fields[DELETED] = FieldChange(pair["base"], pair["new"])
+                continue
+            required = KINDS[item["kind"]].field(field_name).required
+            fields[field_name] = FieldChange(
+                _value(item["kind"], field_name, pair["base"], required=False),
+                _value(item["kind"], field_name, pair["new"], required=required),
+            )
+        _check_op(op, item["base_rev"], fields, item["kind"], where)
+        changes.append(RecordChange(item["kind"], item["uid"], op, item["base_rev"], fields))
+    return tuple(changes)
+
+
+def _check_op(op: str, base_rev: int | None, fields: dict[str, FieldChange], kind_name: str,
+              where: str) -> None:
+    deleted = fields.get(DELETED)
+    if op == "create":
+        missing = [f.name for f in KINDS[kind_name].fields if f.name not in fields]
+        if base_rev is not None or missing or any(
+            c.base not in (None, []) for n, c in fields.items() if n != DELETED
+        ):
+            raise InputError(f"{where}: a new record must have every field, with empty base "
+                             "values and no base revision")
+        return
+    if base_rev is None:
+        raise InputError(f"{where}: an {op} needs the base revision")
+    if op == "delete" and (deleted is None or deleted.new is not True):
+        raise InputError(f"{where}: a delete must set '{DELETED}' to true")
+    if op == "update" and deleted is not None and deleted.new is True:
+        raise InputError(f"{where}: an update cannot delete the record")
+    if deleted is not None and deleted.base is None:
+        raise InputError(f"{where}: '{DELETED}' needs its base value")
+
+
+def _records(items: list[dict[str, Any]], name: str) -> tuple[RecordState, ...]:
+    seen: set[str] = set()
+    records = []
+    for index, item in enumerate(items):
+        if item["uid"] in seen:
+            raise InputError(f"record {index + 1} ({item['uid']}): the uid appears twice")
+        seen.add(item["uid"])
+        try:
+            updated_at = dt.datetime.fromisoformat(item["updated_at"])
+        except ValueError:
+            raise InputError(f"record {index + 1}: '{item['updated_at']}' is not a date and "
+                             "time") from None
+        values = {field_name: _value(item["kind"], field_name, raw,
+                                     required=KINDS[item["kind"]].field(field_name).required)
+                  for field_name, raw in item["fields"].items()}
+        records.append(RecordState(item["kind"], item["uid"], item["rev"], updated_at,
+                                   item["updated_by"], item[DELETED], values))
+    return tuple(records)

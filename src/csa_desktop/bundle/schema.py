@@ -1,0 +1,222 @@
+"""The JSON Schema of bundle members, built from the record kinds and shipped as
+bundle.schema.json (`python -m csa_desktop.bundle.schema` rewrites it; a test keeps the two
+equal). The import gate validates against the shipped file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from csa_desktop.bundle.format import (
+    BASELINE,
+    CHANGES,
+    CONTRIBUTION,
+    DELETED,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    RECORDS,
+)
+from csa_desktop.domain.kinds import KINDS, FieldSpec, FieldType
+from csa_desktop.domain.ordering import MAX_KEY_LENGTH
+
+SCHEMA_FILE = "bundle.schema.json"
+SCHEMA_ID = f"urn:csa-desktop:bundle:v{FORMAT_VERSION}"
+
+UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATETIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?$"
+NO_NUL = {"not": {"pattern": "\\u0000"}}
+ONE_LINE = {"not": {"pattern": "[\\u0000\\n\\r]"}}
+# Patterns are searched: anchored ones also get maxLength so "$" cannot accept a trailing newline.
+UUID = {"type": "string", "maxLength": 36, "pattern": UUID_PATTERN}
+SHA256 = {"type": "string", "maxLength": 64, "pattern": "^[0-9a-f]{64}$"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [{"type": "null"}, schema]}
+
+
+def value_schema(spec: FieldSpec) -> dict[str, Any]:
+    """The schema of one non-empty value of a field."""
+    match spec.type:
+        case FieldType.TEXT:
+            return {"type": "string", "maxLength": spec.max_length, **ONE_LINE}
+        case FieldType.LONG_TEXT:
+            return {"type": "string", "maxLength": spec.max_length, **NO_NUL}
+        case FieldType.INT:
+            return {"type": "integer"}
+        case FieldType.BOOL:
+            return {"type": "boolean"}
+        case FieldType.DATE:
+            return {"type": "string", "maxLength": 10, "pattern": DATE_PATTERN,
+                    "format": "date"}
+        case FieldType.CHOICE:
+            return {"type": "string", "enum": list(spec.choices)}
+        case FieldType.REF:
+            return {"$ref": "#/$defs/uuid"}
+        case FieldType.REF_LIST:
+            return {"type": "array", "maxItems": 500, "items": {"$ref": "#/$defs/uuid"}}
+        case FieldType.POSITION:
+            return {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
+                    "pattern": "[1-9A-Za-z]$", "not": {"pattern": "[^0-9A-Za-z]"}}
+    raise AssertionError(spec.type)  # pragma: no cover
+
+
+def field_schema(spec: FieldSpec) -> dict[str, Any]:
+    """A whole value: empty is null (or [] for a list) unless the field is required."""
+    if spec.type is FieldType.REF_LIST or spec.required:
+        return value_schema(spec)
+    return _nullable(value_schema(spec))
+
+
+def _change_fields(kind_name: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for spec in KINDS[kind_name].fields:
+        value = _nullable(value_schema(spec))
+        properties[spec.name] = {
+            "type": "object", "additionalProperties": False, "required": ["base", "new"],
+            "properties": {"base": value, "new": value},
+        }
+    properties[DELETED] = {
+        "type": "object", "additionalProperties": False, "required": ["base", "new"],
+        "properties": {"base": {"type": ["boolean", "null"]}, "new": {"type": "boolean"}},
+    }
+    return {"type": "object", "additionalProperties": False, "minProperties": 1,
+            "maxProperties": len(properties), "properties": properties}
+
+
+def _record_fields(kind_name: str) -> dict[str, Any]:
+    fields = KINDS[kind_name].fields
+    return {"type": "object", "additionalProperties": False,
+            "required": [f.name for f in fields],
+            "properties": {f.name: field_schema(f) for f in fields}}
+
+
+def _by_kind(prefix: str) -> list[dict[str, Any]]:
+    return [{"if": {"properties": {"kind": {"const": name}}},
+             "then": {"properties": {"fields": {"$ref": f"#/$defs/{prefix}-{name}"}}}}
+            for name in KINDS]
+
+
+def build_schema() -> dict[str, Any]:
+    defs: dict[str, Any] = {
+        "uuid": UUID,
+        "manifest": {
+            "type": "object", "additionalProperties": False,
+            "required": ["format", "format_version", "bundle_id", "kind", "replica_id",
+                         "author", "role", "scope", "baseline_id", "seq", "created_at",
+                         "app_version", "signer_key", "files"],
+            "properties": {
+                "format": {"const": FORMAT_NAME},
+                "format_version": {"type": "integer"},
+                "bundle_id": {"$ref": "#/$defs/uuid"},
+                "kind": {"enum": [CONTRIBUTION, BASELINE]},
+                "replica_id": {"$ref": "#/$defs/uuid"},
+                "author": {"type": "string", "minLength": 1, "maxLength": 200, **ONE_LINE},
+                "role": {"enum": ["lead", "editor", "district"]},
+                "scope": {"type": "array", "maxItems": 100, "uniqueItems": True,
+                          "items": {"$ref": "#/$defs/uuid"}},
+                "baseline_id": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/uuid"}]},
+                "seq": {"type": "integer", "minimum": 1, "maximum": 2**53},
+                "created_at": {"type": "string", "maxLength": 40, **ONE_LINE},
+                "app_version": {"type": "string", "maxLength": 40, **ONE_LINE},
+                "signer_key": {"type": "string", "maxLength": 44,
+                               "pattern": "^[A-Za-z0-9+/]{43}=$"},
+                "files": {
+                    "type": "object", "minProperties": 1, "maxProperties": 1,
+                    "additionalProperties": False,
+                    "properties": {name: {
+                        "type": "object", "additionalProperties": False,
+                        "required": ["size", "sha256"],
+                        "properties": {"size": {"type": "integer", "minimum": 0},
+                                       "sha256": SHA256},
+                    } for name in (CHANGES, RECORDS)},
+                },
+            },
+        },
+        "changes": {
+            "type": "object", "additionalProperties": False, "required": ["changes"],
+            "properties": {"changes": {"type": "array", "items": {"$ref": "#/$defs/change"}}},
+        },
+        "change": {
+            "type": "object", "additionalProperties": False,
+            "required": ["kind", "uid", "op", "base_rev", "fields"],
+            "properties": {
+                "kind": {"enum": list(KINDS)},
+                "uid": {"$ref": "#/$defs/uuid"},
+                "op": {"enum": ["create", "update", "delete"]},
+                "base_rev": {"anyOf": [{"type": "null"},
+                                       {"type": "integer", "minimum": 1, "maximum": 2**53}]},
+                "fields": {"type": "object"},
+            },
+            "allOf": _by_kind("change-fields"),
+        },
+        "records": {
+            "type": "object", "additionalProperties": False, "required": ["records"],
+            "properties": {"records": {"type": "array", "items": {"$ref": "#/$defs/record"}}},
+        },
+        "record": {
+            "type": "object", "additionalProperties": False,
+            "required": ["kind", "uid", "rev", "updated_at", "updated_by", "deleted", "fields"],
+            "properties": {
+                "kind": {"enum": list(KINDS)},
+                "uid": {"$ref": "#/$defs/uuid"},
+                "rev": {"type": "integer", "minimum": 1, "maximum": 2**53},
+                "updated_at": {"type": "string", "maxLength": 26, "pattern": DATETIME_PATTERN},
+                "updated_by": {"type": "string", "maxLength": 200, **ONE_LINE},
+                "deleted": {"type": "boolean"},
+                "fields": {"type": "object"},
+            },
+            "allOf": _by_kind("record-fields"),
+        },
+    }
+    for name in KINDS:
+        defs[f"change-fields-{name}"] = _change_fields(name)
+        defs[f"record-fields-{name}"] = _record_fields(name)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": f"CSA Desktop bundle members, format version {FORMAT_VERSION}",
+        "description": "manifest.json is $defs/manifest; changes.json (a contribution) is "
+                       "$defs/changes; records.json (a baseline) is $defs/records. "
+                       "See docs/bundle-format.md.",
+        "$defs": defs,
+    }
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=1, ensure_ascii=False) + "\n"
+
+
+@cache
+def shipped_schema() -> dict[str, Any]:
+    text = resources.files("csa_desktop.bundle").joinpath(SCHEMA_FILE).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def validator(definition: str) -> Any:
+    """A compiled validator for one $defs entry of the shipped schema (formats checked)."""
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+    schema = shipped_schema()
+    root = {"$schema": schema["$schema"], "$defs": schema["$defs"],
+            "$ref": f"#/$defs/{definition}"}
+    return Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite the shipped schema file from the record kinds."""
+    target = Path(__file__).with_name(SCHEMA_FILE)
+    target.write_text(schema_text(build_schema()), encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Write a bundle: payload and manifest as canonical JSON, the manifest signed, all in one ZIP
+built in memory, then written to disk atomically (a temporary file, then a rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+from csa_desktop.bundle.format import (
+    DELETED,
+    MANIFEST,
+    SIGNATURE,
+    Manifest,
+    MemberEntry,
+    RecordChange,
+    RecordState,
+    canonical_json,
+)
+from csa_desktop.bundle.keys import SigningKey
+from csa_desktop.domain.kinds import to_json
+from csa_desktop.errors import StoreError
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same bytes
+
+
+def change_json(change: RecordChange) -> dict[str, object]:
+    return {
+        "kind": change.kind, "uid": change.uid, "op": change.op, "base_rev": change.base_rev,
+        "fields": {name: {"base": to_json(c.base), "new": to_json(c.new)}
+                   for name, c in change.fields.items()},
+    }
+
+
+def record_json(record: RecordState) -> dict[str, object]:
+    return {
+        "kind": record.kind, "uid": record.uid, "rev": record.rev,
+        "updated_at": record.updated_at.isoformat(), "updated_by": record.updated_by,
+        DELETED: record.deleted,
+        "fields": {name: to_json(value) for name, value in record.fields.items()},
+    }
+
+
+def payload_bytes(*, changes: tuple[RecordChange, ...] | None = None,
+                  records: tuple[RecordState, ...] | None = None) -> bytes:
+    if changes is not None:
+        return canonical_json({"changes": [change_json(c) for c in changes]})
+    assert records is not None
+    return canonical_json({"records": [record_json(r) for r in records]})
+
+
+def build_bundle(manifest: Manifest, payload: bytes, key: SigningKey) -> bytes:
+    """The bundle file's bytes; `manifest.files` is filled in here from the payload."""
+    entry = MemberEntry(len(payload), hashlib.sha256(payload).hexdigest())
+    manifest = replace(manifest, files={manifest.payload_member: entry},
+                       signer_key=key.public_key)
+    manifest_bytes = canonical_json(manifest.to_json())
+    members = [(MANIFEST, manifest_bytes), (manifest.payload_member, payload),
+               (SIGNATURE, key.sign(manifest_bytes))]
+    return zip_members(members)
+
+
+def zip_members(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that `path` is either the old file or the whole new one."""
+    folder = path.parent
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise StoreError(f"cannot write in {folder}: {exc.strerror}") from None
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {path}: {exc.strerror}") from None
+    if hasattr(os, "O_DIRECTORY"):
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)

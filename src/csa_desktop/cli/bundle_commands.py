@@ -1,0 +1,183 @@
+"""csa export, import, trust: bundles between the lead's copy and the districts' copies."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from csa_desktop.cli.output import dumps, table
+from csa_desktop.domain.kinds import KINDS
+from csa_desktop.services.bundles import BundleService
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.sync import BundleOutcome, ImportReport, SyncService
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser(
+        "export", parents=[common], help="write a bundle: a baseline (lead) or a contribution",
+        description="A lead copy exports a baseline (the whole master) for the districts; a "
+                    "district or editor copy exports everything it changed since its last "
+                    "baseline. The file is signed with this copy's key.")
+    p.add_argument("--out", required=True, metavar="FILE", help="the .csabundle file to write")
+    p.set_defaults(run=run_export)
+
+    p = commands.add_parser(
+        "import", parents=[common], help="check and merge bundles (or --dry-run to preview)",
+        description="Every file is checked first (format, signature, trust, scope, schema, "
+                    "baseline, repeats). If any is refused nothing is imported; exit code 2.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what each bundle would change, change nothing")
+    p.add_argument("--json", action="store_true", help="the report as JSON on stdout")
+    p.set_defaults(run=run_import)
+
+    group = commands.add_parser("trust", parents=[common],
+                                help="the keys whose bundles this copy accepts")
+    verbs = group.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
+    p = verbs.add_parser("list", parents=[common], help="every trusted key")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_trust_list)
+    p = verbs.add_parser("add", parents=[common],
+                         help="trust the key that signed a bundle, or a public key")
+    p.add_argument("source", metavar="BUNDLE-OR-KEY")
+    p.add_argument("--partnership", action="append", default=[], metavar="NAME-OR-UID",
+                   help="a partnership the key may change (repeatable)")
+    p.add_argument("--name", help="whose key it is (default: the author named in the bundle)")
+    p.add_argument("--role", choices=["district", "editor", "lead"])
+    p.set_defaults(run=run_trust_add)
+    p = verbs.add_parser("remove", parents=[common], help="stop trusting a key")
+    p.add_argument("key", metavar="KEY-OR-FINGERPRINT")
+    p.set_defaults(run=run_trust_remove)
+    p = verbs.add_parser("mine", parents=[common], help="this copy's own public key")
+    p.set_defaults(run=run_trust_mine)
+
+
+def run_export(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        result = BundleService(copy).export(Path(args.out))
+    what = "records" if result.kind == "baseline" else "changed records"
+    print(f"exported a {result.kind} to {result.path}: {result.count} {what}, "
+          f"{result.size:,} bytes (bundle {result.bundle_id})")
+    return 0
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if not self.active:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {what[:40]:<40}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.active:
+            sys.stderr.write("\r" + " " * 75 + "\r")
+            sys.stderr.flush()
+
+
+def _counts(outcome: BundleOutcome) -> str:
+    parts = []
+    for op, label in (("create", "new"), ("update", "changed"), ("delete", "deleted")):
+        for kind, count in sorted(outcome.counts.get(op, {}).items()):
+            parts.append(f"{count} {label} {KINDS[kind].plural.lower() if count != 1 else kind}")
+    if outcome.conflicts:
+        parts.append(f"{outcome.conflicts} conflict{'s' if outcome.conflicts != 1 else ''}")
+    return ", ".join(parts) or "no changes"
+
+
+def outcome_json(outcome: BundleOutcome) -> dict[str, object]:
+    return {"file": outcome.name, "status": outcome.status, "message": outcome.message,
+            "code": outcome.code, "bundle_id": outcome.bundle_id, "kind": outcome.kind,
+            "author": outcome.author, "counts": outcome.counts, "conflicts": outcome.conflicts,
+            "records": [{"kind": r.kind, "uid": r.uid, "title": r.title, "op": r.op,
+                         "fields": list(r.fields)} for r in outcome.records]}
+
+
+def print_report(report: ImportReport, *, as_json: bool) -> None:
+    if as_json:
+        print(dumps({"dry_run": report.dry_run, "restore_point": report.restore_point,
+                     "bundles": [outcome_json(o) for o in report.outcomes]}))
+    for outcome in report.outcomes:
+        if outcome.refused:
+            print(f"csa: refused {outcome.message}", file=sys.stderr)
+        elif outcome.status == "already-imported":
+            print(f"csa: {outcome.message}", file=sys.stderr)
+        elif not as_json:
+            verb = "would import" if outcome.status == "would-import" else "imported"
+            print(f"{verb} {outcome.name}: {outcome.kind} from {outcome.author}: "
+                  f"{_counts(outcome)}")
+            if report.dry_run:
+                for line in outcome.records[:200]:
+                    fields = f" ({', '.join(line.fields)})" if line.fields else ""
+                    print(f"  {line.op:<7} {line.kind:<22} {line.uid}  {line.title[:50]}"
+                          f"{fields}")
+                if len(outcome.records) > 200:
+                    print(f"  … and {len(outcome.records) - 200} more")
+
+
+def run_import(args: argparse.Namespace, folder: Path) -> int:
+    paths = [Path(f) for f in args.files]
+    bar = _ProgressBar()
+    with Copy.open(folder) as copy:
+        try:
+            report = SyncService(copy).import_files(paths, dry_run=args.dry_run, progress=bar)
+        finally:
+            bar.close()
+    print_report(report, as_json=args.json)
+    if report.refused:
+        if not args.dry_run:
+            print("csa: nothing was imported", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_trust_list(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        service = BundleService(copy)
+        trusted = service.trusted_keys()
+        names = {k.public_key: service.partnership_names(k.partnership_uids) for k in trusted}
+    if args.json:
+        print(dumps([{"name": k.name, "role": k.role, "fingerprint": k.fingerprint,
+                      "public_key": k.public_key, "partnerships": list(names[k.public_key]),
+                      "partnership_uids": list(k.partnership_uids), "added_at": k.added_at,
+                      "added_how": k.added_how} for k in trusted]))
+        return 0
+    if not trusted:
+        print("no trusted keys yet")
+        return 0
+    print(table([(k.name, k.role, k.fingerprint, ", ".join(names[k.public_key]) or "everything")
+                 for k in trusted], ["name", "role", "fingerprint", "partnerships"]))
+    return 0
+
+
+def run_trust_add(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        service = BundleService(copy)
+        key = service.trust(args.source, partnerships=args.partnership, name=args.name,
+                            role=args.role)
+        names = service.partnership_names(key.partnership_uids)
+    print(f"trusted {key.name} ({key.role}, fingerprint {key.fingerprint})"
+          + (f" for {', '.join(names)}" if names else ""))
+    return 0
+
+
+def run_trust_remove(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        key = BundleService(copy).untrust(args.key)
+    print(f"no longer trusted: {key.name} ({key.fingerprint})")
+    return 0
+
+
+def run_trust_mine(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        service = BundleService(copy)
+        print(f"{service.public_key}\nfingerprint {service.fingerprint}")
+    return 0

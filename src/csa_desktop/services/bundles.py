@@ -1,0 +1,451 @@
+"""Bundles between copies: this copy's signing identity, the trust list, export, and the import
+gate every file passes before anything is merged (docs/bundle-format.md lists its order).
+
+The gate only reads the database: a refused bundle leaves the copy byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from csa_desktop import __version__
+from csa_desktop.bundle import keys
+from csa_desktop.bundle.format import (
+    BASELINE,
+    CONTRIBUTION,
+    DELETED,
+    FORMAT_VERSION,
+    Bundle,
+    FieldChange,
+    Manifest,
+    RecordChange,
+    RecordState,
+)
+from csa_desktop.bundle.reader import OpenedBundle, open_bundle, parse_bundle, read_file
+from csa_desktop.bundle.writer import build_bundle, payload_bytes, write_atomically
+from csa_desktop.domain.kinds import KINDS, FieldType, KindSpec, Value, new_uid
+from csa_desktop.domain.records import Record
+from csa_desktop.domain.roles import Identity, Owner, Role, may_change
+from csa_desktop.errors import BundleError, InputError
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.records import RecordService
+from csa_desktop.storage import bundles as store
+from csa_desktop.storage import identity as identity_store
+from csa_desktop.storage import records as record_store
+from csa_desktop.storage.bundles import LoggedBundle, TrustedKey
+from csa_desktop.storage.database import Session
+
+__all__ = ["BundleService", "CheckedBundle", "ExportResult", "TrustedKey",
+           "UntrustedSignerError"]
+
+
+class UntrustedSignerError(BundleError):
+    """The bundle is sound but signed by a key this copy does not trust (yet)."""
+
+    def __init__(self, message: str, *, public_key: str, author: str, role: str,
+                 replica_id: str, scope: tuple[str, ...], scope_names: tuple[str, ...]) -> None:
+        super().__init__("untrusted", message)
+        self.public_key = public_key
+        self.fingerprint = keys.fingerprint(public_key)
+        self.author = author
+        self.role = role
+        self.replica_id = replica_id
+        self.scope = scope
+        self.scope_names = scope_names
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    bundle_id: str
+    kind: str
+    count: int  # records (baseline) or changed records (contribution)
+    size: int
+
+
+@dataclass(frozen=True)
+class CheckedBundle:
+    """A bundle through the whole gate, ready to merge (or known to be a repeat)."""
+
+    path: Path
+    bundle: Bundle
+    signer: TrustedKey
+    first_use: bool  # the signer becomes trusted when this bundle is imported
+    already_imported: LoggedBundle | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.bundle.manifest
+
+
+def _manifest_text(data: Mapping[str, object], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+class BundleService:
+    def __init__(self, copy: Copy) -> None:
+        self.copy = copy
+
+    # --- identity -------------------------------------------------------------------------
+
+    def signing_key(self) -> keys.SigningKey:
+        return keys.ensure_key(self.copy.data_dir)
+
+    @property
+    def public_key(self) -> str:
+        return self.signing_key().public_key
+
+    @property
+    def fingerprint(self) -> str:
+        return self.signing_key().fingerprint
+
+    # --- trust ----------------------------------------------------------------------------
+
+    def trusted_keys(self) -> list[TrustedKey]:
+        with self.copy.store.reader() as session:
+            return store.trusted_keys(session)
+
+    def trust(self, key_or_bundle: str, *, partnerships: Sequence[str] = (),
+              name: str | None = None, role: str | None = None) -> TrustedKey:
+        """Trust a public key (given as text, or read from a bundle file it signed) for a role
+        and the partnerships it may change."""
+        author, declared_role = "", ""
+        path = Path(key_or_bundle)
+        if key_or_bundle.endswith(".csabundle") or path.is_file():
+            opened = open_bundle(read_file(path), path.name)
+            public_key = opened.signer_key
+            author = _manifest_text(opened.manifest_data, "author")
+            declared_role = _manifest_text(opened.manifest_data, "role")
+        else:
+            public_key = keys.normalise_public_key(key_or_bundle)
+        if public_key == self.public_key:
+            raise InputError("that is this copy's own key")
+        chosen_role = role or (declared_role if declared_role in ("district", "editor")
+                               else "district")
+        if chosen_role not in ("district", "editor", "lead"):
+            raise InputError(f"'{chosen_role}' is not a role (district, editor or lead)")
+        if self.copy.identity.role is Role.LEAD and chosen_role == "lead":
+            raise InputError("a lead copy trusts district and editor keys, not another lead")
+        label = (name or author or "").strip()
+        if not label:
+            raise InputError("give the key's owner a name with --name")
+        with self.copy.store.transaction() as session:
+            scope = tuple(self._partnership(session, p) for p in partnerships)
+            if chosen_role != "lead" and not scope:
+                raise InputError(f"a {chosen_role} key needs at least one --partnership it may "
+                                 "change")
+            trusted = TrustedKey(public_key, keys.fingerprint(public_key), label[:200],
+                                 chosen_role, tuple(dict.fromkeys(scope)), store.stamp(),
+                                 "added by hand")
+            store.save_trusted_key(session, trusted)
+        return trusted
+
+    def untrust(self, key_or_fingerprint: str) -> TrustedKey:
+        wanted = key_or_fingerprint.strip()
+        with self.copy.store.transaction() as session:
+            matches = [k for k in store.trusted_keys(session)
+                       if wanted in (k.public_key, k.fingerprint)
+                       or k.fingerprint.replace(" ", "") == wanted.replace(" ", "")]
+            if not matches:
+                raise InputError(f"no trusted key has the key or fingerprint '{wanted}' "
+                                 "('csa trust list' shows them)")
+            store.remove_trusted_key(session, matches[0].public_key)
+        return matches[0]
+
+    def partnership_names(self, uids: Sequence[str]) -> tuple[str, ...]:
+        with self.copy.store.reader() as session:
+            names = record_store.titles(session, "partnership", uids)
+        return tuple(names.get(uid, uid) for uid in uids)
+
+    def _partnership(self, session: Session, name_or_uid: str) -> str:
+        for record in record_store.list_rows(session, "partnership", include_deleted=True):
+            if name_or_uid == record.uid or record.title.casefold() == name_or_uid.casefold():
+                return record.uid
+        raise InputError(f"unknown partnership '{name_or_uid}'")
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export(self, out: Path) -> ExportResult:
+        """A lead copy exports a baseline (the whole master); a district or editor copy its
+        contribution (everything changed since its last baseline, cumulative)."""
+        if out.is_dir():
+            raise InputError(f"{out} is a folder; give a file name ending in .csabundle")
+        if out.suffix != ".csabundle":
+            out = out.with_name(out.name + ".csabundle")
+        if not out.parent.is_dir():
+            raise InputError(f"the folder {out.parent} does not exist")
+        key = self.signing_key()
+        me = self.copy.identity
+        bundle_id = new_uid()
+        with self.copy.store.transaction() as session:
+            if me.role is Role.LEAD:
+                kind = BASELINE
+                states = self._baseline_records(session)
+                payload = payload_bytes(records=states)
+                count = len(states)
+                baseline_id: str | None = bundle_id
+                summary: dict[str, object] = {"records": count,
+                                              "history_mark": store.history_mark(session)}
+                seq = store.max_seq(session, direction="exported", kind=BASELINE) + 1
+            else:
+                kind = CONTRIBUTION
+                baseline_id = identity_store.baseline_id(session)
+                if baseline_id is None:
+                    raise InputError("this copy has not taken a baseline from the lead yet: "
+                                     "import the lead's baseline bundle first")
+                self._before_contribution(session)
+                changes = self.contribution_changes(session)
+                payload = payload_bytes(changes=changes)
+                count = len(changes)
+                summary = {"changes": count}
+                seq = store.max_seq(session, direction="exported") + 1
+            manifest = Manifest(
+                format_version=FORMAT_VERSION, bundle_id=bundle_id, kind=kind,
+                replica_id=me.replica_id, author=me.name, role=me.role.value,
+                scope=me.partnership_uids, baseline_id=baseline_id, seq=seq,
+                created_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                app_version=__version__, signer_key=key.public_key,
+            )
+            data = build_bundle(manifest, payload, key)
+            store.log_bundle(session, LoggedBundle(
+                bundle_id, "exported", kind, me.replica_id, me.name, key.public_key,
+                baseline_id, seq, manifest.created_at, store.stamp(), out.name,
+                _sha256(data), "exported", summary))
+            write_atomically(out, data)  # inside the transaction: no log entry without a file
+        return ExportResult(out, bundle_id, kind, count, len(data))
+
+    def _before_contribution(self, session: Session) -> None:
+        """Hook for checks before a district exports (conflicts with a new baseline)."""
+
+    def _baseline_records(self, session: Session) -> tuple[RecordState, ...]:
+        states: list[RecordState] = []
+        for kind in KINDS:
+            states.extend(RecordState(r.kind, r.uid, r.rev, r.updated_at, r.updated_by,
+                                      r.deleted, dict(r.fields))
+                          for r in store.read_records(session, kind))
+        return tuple(states)
+
+    def contribution_changes(self, session: Session) -> tuple[RecordChange, ...]:
+        """Every record that differs from the last baseline: base and new values of each
+        changed field, tombstones included; new records with all their fields."""
+        base = store.snapshot(session)
+        changes: list[RecordChange] = []
+        for kind in KINDS:
+            for record in store.read_records(session, kind):
+                change = diff_record(record, base.get(record.uid))
+                if change is not None:
+                    changes.append(change)
+        return tuple(changes)
+
+    # --- the import gate ------------------------------------------------------------------
+
+    def check(self, path: Path, *, data: bytes | None = None) -> CheckedBundle:
+        """Run one file through the whole gate; raises BundleError naming the file."""
+        opened = open_bundle(read_file(path) if data is None else data, path.name)
+        with self.copy.store.reader() as session:
+            signer, first_use = self._check_signer(session, opened)
+            bundle = parse_bundle(opened)
+            if bundle.manifest.kind == CONTRIBUTION:
+                self._check_changes(session, bundle, signer)
+            else:
+                self._check_records(session, bundle)
+            self._check_baseline(session, bundle, signer)
+            repeat = store.logged_bundle(session, bundle.manifest.bundle_id)
+        return CheckedBundle(path, bundle, signer, first_use, repeat)
+
+    def _check_signer(self, session: Session, opened: OpenedBundle) -> tuple[TrustedKey, bool]:
+        name = opened.name
+        data = opened.manifest_data
+        kind = opened.declared_kind
+        author = _manifest_text(data, "author")
+        declared_role = _manifest_text(data, "role")
+        if opened.signer_key == self.public_key:
+            raise BundleError("own-bundle", f"{name}: was made by this copy itself")
+        trusted = store.trusted_key(session, opened.signer_key)
+        me = self.copy.identity
+        if trusted is None:
+            first = self._first_use(session, kind)
+            if first is not None:
+                return TrustedKey(opened.signer_key, keys.fingerprint(opened.signer_key),
+                                  author[:200] or "the lead", "lead", (), store.stamp(),
+                                  first), True
+            raw_scope = data.get("scope")
+            scope = tuple(s for s in raw_scope if isinstance(s, str))[:20] \
+                if isinstance(raw_scope, list) else ()
+            names = tuple(record_store.titles(session, "partnership", scope).get(u, u)
+                          for u in scope)
+            lead_key = next((k for k in store.trusted_keys(session) if k.role == "lead"), None)
+            why = (f"not the key of the lead ({lead_key.name}) that this copy takes baselines "
+                   "from" if lead_key and kind == BASELINE else "not a key this copy trusts")
+            raise UntrustedSignerError(
+                f"{name}: is signed by '{author or 'someone'}' with key "
+                f"{keys.fingerprint(opened.signer_key)}, {why}",
+                public_key=opened.signer_key, author=author, role=declared_role,
+                replica_id=_manifest_text(data, "replica_id"), scope=scope, scope_names=names)
+        if kind == BASELINE and trusted.role != "lead":
+            raise BundleError("role", f"{name}: is a baseline signed by {trusted.name}, a "
+                                      f"{trusted.role} key; only the lead publishes baselines")
+        if kind == CONTRIBUTION and me.role is not Role.LEAD:
+            raise BundleError("role", f"{name}: is a contribution; only the lead's copy takes "
+                                      f"contributions (this is a {me.role.value} copy)")
+        if kind == CONTRIBUTION and trusted.role == "lead":
+            raise BundleError("role", f"{name}: is a contribution signed by a lead key")
+        if kind == BASELINE and me.role is Role.LEAD and store.record_count(session):
+            raise BundleError("role", f"{name}: is a baseline; this lead copy is the master "
+                                      "and does not take baselines")
+        if declared_role and declared_role != trusted.role:
+            raise BundleError("role", f"{name}: says it comes from a {declared_role} but the "
+                                      f"key of {trusted.name} is trusted as a {trusted.role}")
+        raw_scope = data.get("scope")
+        if trusted.role != "lead" and isinstance(raw_scope, list):
+            outside = [s for s in raw_scope if s not in trusted.partnership_uids]
+            if outside:
+                raise BundleError("scope", f"{name}: claims partnerships that the key of "
+                                           f"{trusted.name} is not trusted for")
+        return trusted, False
+
+    def _first_use(self, session: Session, kind: str) -> str | None:
+        """Whether an unknown key may sign this bundle because it is the copy's first baseline
+        (a district trusts the lead from its first baseline; an empty lead copy likewise)."""
+        if kind != BASELINE:
+            return None
+        if any(k.role == "lead" for k in store.trusted_keys(session)):
+            return None
+        if self.copy.identity.role is Role.LEAD:
+            return "first baseline" if store.record_count(session) == 0 else None
+        return "first baseline"
+
+    def _check_records(self, session: Session, bundle: Bundle) -> None:
+        """A baseline must be whole: every reference points to a record it carries."""
+        uids = {r.uid for r in bundle.records}
+        for record in bundle.records:
+            for target in _references(KINDS[record.kind], record.fields):
+                if target not in uids:
+                    raise BundleError("schema", f"{bundle.name}: {record.kind} {record.uid} "
+                                                f"refers to {target}, which the baseline "
+                                                "does not carry")
+
+    def _check_changes(self, session: Session, bundle: Bundle, signer: TrustedKey) -> None:
+        """Every change within the signer's role and scope, on records that exist, with
+        references that resolve."""
+        name = bundle.name
+        identity = Identity(bundle.manifest.replica_id, signer.name, Role(signer.role),
+                            signer.partnership_uids)
+        service = RecordService(self.copy.store, identity)
+        areas = service.scope_area_uids(session)
+        created = {c.uid: c for c in bundle.changes if c.created}
+        existing = store.existing_uids(session, [c.uid for c in bundle.changes])
+        current: dict[str, Record] = {}
+        for kind in {existing[c.uid] for c in bundle.changes if c.uid in existing}:
+            current.update((r.uid, r) for r in store.read_records(
+                session, kind, [c.uid for c in bundle.changes if existing.get(c.uid) == kind]))
+        references: set[str] = set()
+        for change in bundle.changes:
+            spec = KINDS[change.kind]
+            where = f"{spec.label.lower()} {change.uid}"
+            found = existing.get(change.uid)
+            if found is not None and found != change.kind:
+                raise BundleError("schema", f"{name}: {where} is a {KINDS[found].label.lower()} "
+                                            "in this copy")
+            if found is None and not change.created:
+                raise BundleError("unknown-record", f"{name}: changes {where}, which this copy "
+                                                    "does not have")
+            new_values = {n: c.new for n, c in change.fields.items() if n != DELETED}
+            before = current[change.uid].fields if change.uid in current else None
+            for values in ([before] if before is not None else []) + [
+                {**(before or {}), **new_values}
+            ]:
+                owner = self._owner(service, session, spec, values, created)
+                if not may_change(identity, spec, owner, areas):
+                    title = str(values.get(spec.title_field) or "")[:60]
+                    raise BundleError("scope", f"{name}: {signer.name} ({signer.role}) may not "
+                                               f"change {where} '{title}': it is outside the "
+                                               "partnerships and areas that key is trusted for")
+            references.update(_references(spec, new_values))
+        missing = references - set(created) - set(store.existing_uids(session, references))
+        if missing:
+            raise BundleError("unknown-record", f"{name}: refers to {sorted(missing)[0]}, which "
+                                                "neither this copy nor the bundle has")
+
+    @staticmethod
+    def _owner(service: RecordService, session: Session, spec: KindSpec,
+               values: Mapping[str, Value], created: Mapping[str, RecordChange]) -> Owner:
+        """owner_of, following parents that are new in the same bundle first."""
+        for _ in range(6):
+            parent = values.get(spec.parent_field) if spec.parent_field else None
+            if spec.name == "local-plan" or not isinstance(parent, str) or parent not in created:
+                break
+            change = created[parent]
+            spec = KINDS[change.kind]
+            values = {n: c.new for n, c in change.fields.items() if n != DELETED}
+        return service.owner_of(session, spec, values)
+
+    def _check_baseline(self, session: Session, bundle: Bundle, signer: TrustedKey) -> None:
+        manifest = bundle.manifest
+        if manifest.kind == CONTRIBUTION:
+            known = store.logged_bundle(session, manifest.baseline_id or "")
+            if known is None or known.kind != BASELINE:
+                raise BundleError("unknown-baseline",
+                                  f"{bundle.name}: is based on baseline {manifest.baseline_id}, "
+                                  f"which this copy did not publish; {manifest.author} should "
+                                  "take the current baseline and export again")
+            return
+        if manifest.baseline_id != manifest.bundle_id:
+            raise BundleError("schema", f"{bundle.name}: a baseline must name itself as the "
+                                        "baseline")
+        taken = [b for b in store.logged_bundles(session, direction="imported", kind=BASELINE)
+                 if b.signer_key == signer.public_key and b.bundle_id != manifest.bundle_id]
+        newest = max((b.seq for b in taken), default=0)
+        if manifest.seq <= newest:
+            raise BundleError("older-baseline",
+                              f"{bundle.name}: is baseline number {manifest.seq}, older than "
+                              f"number {newest} which this copy already took")
+
+
+def diff_record(record: Record, base: store.SnapshotRecord | None) -> RecordChange | None:
+    """The change that turns `base` (None: not in the baseline) into `record`."""
+    now = store.json_fields(record.kind, record.fields)
+    if base is None:
+        fields = {name: FieldChange(None, value) for name, value in
+                  store.value_fields(record.kind, now).items()}
+        if record.deleted:
+            fields[DELETED] = FieldChange(None, True)
+        return RecordChange(record.kind, record.uid, "create", None, fields)
+    fields = {name: FieldChange(_value(record.kind, name, base.data.get(name)),
+                                _value(record.kind, name, value))
+              for name, value in now.items() if base.data.get(name) != value}
+    if record.deleted != base.deleted:
+        fields[DELETED] = FieldChange(base.deleted, record.deleted)
+    if not fields:
+        return None
+    op = "delete" if record.deleted and not base.deleted else "update"
+    return RecordChange(record.kind, record.uid, op, base.rev, fields)
+
+
+def _value(kind: str, name: str, data: object) -> Value:
+    return store.value_fields(kind, {name: data})[name]
+
+
+def _references(spec: KindSpec, values: Mapping[str, Value]) -> set[str]:
+    found: set[str] = set()
+    for f in spec.fields:
+        value = values.get(f.name)
+        if f.type is FieldType.REF and isinstance(value, str):
+            found.add(value)
+        elif f.type is FieldType.REF_LIST and isinstance(value, list):
+            found.update(value)
+    return found
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()

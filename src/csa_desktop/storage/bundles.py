@@ -1,0 +1,237 @@
+"""Reads and writes for bundle exchange: trusted keys, the bundle log, the baseline snapshot,
+and whole-table record reads with Core (no ORM objects per row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json, to_json
+from csa_desktop.domain.records import Record
+from csa_desktop.storage import bulk
+from csa_desktop.storage.models import ChangeRecordRow
+from csa_desktop.storage.records import now
+from csa_desktop.storage.sync_models import BaselineRecordRow, BundleLogRow, TrustedKeyRow
+
+CHUNK = 500  # uids per IN (...) query
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    public_key: str
+    fingerprint: str
+    name: str
+    role: str
+    partnership_uids: tuple[str, ...]
+    added_at: dt.datetime
+    added_how: str
+
+
+@dataclass(frozen=True)
+class LoggedBundle:
+    bundle_id: str
+    direction: str
+    kind: str
+    replica_id: str
+    author: str
+    signer_key: str
+    baseline_id: str | None
+    seq: int
+    created_at: str
+    processed_at: dt.datetime
+    file_name: str
+    sha256: str
+    status: str
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    """A record as the last baseline had it; `data` holds JSON-ready field values."""
+
+    kind: str
+    uid: str
+    rev: int
+    deleted: bool
+    data: dict[str, object]
+
+
+# --- trusted keys -------------------------------------------------------------------------
+
+def _trusted(row: TrustedKeyRow) -> TrustedKey:
+    return TrustedKey(row.public_key, row.fingerprint, row.name, row.role,
+                      tuple(row.partnership_uids or ()), row.added_at, row.added_how)
+
+
+def trusted_keys(session: Session) -> list[TrustedKey]:
+    rows = session.scalars(select(TrustedKeyRow).order_by(TrustedKeyRow.name,
+                                                         TrustedKeyRow.fingerprint))
+    return [_trusted(r) for r in rows]
+
+
+def trusted_key(session: Session, public_key: str) -> TrustedKey | None:
+    row = session.get(TrustedKeyRow, public_key)
+    return _trusted(row) if row is not None else None
+
+
+def save_trusted_key(session: Session, key: TrustedKey) -> None:
+    row = session.get(TrustedKeyRow, key.public_key) or TrustedKeyRow(public_key=key.public_key)
+    row.fingerprint = key.fingerprint
+    row.name = key.name
+    row.role = key.role
+    row.partnership_uids = list(key.partnership_uids)
+    row.added_at = key.added_at
+    row.added_how = key.added_how
+    session.add(row)
+    session.flush()
+
+
+def remove_trusted_key(session: Session, public_key: str) -> bool:
+    result = session.execute(delete(TrustedKeyRow).where(TrustedKeyRow.public_key == public_key))
+    return bool(getattr(result, "rowcount", 0))
+
+
+# --- the bundle log -----------------------------------------------------------------------
+
+def _logged(row: BundleLogRow) -> LoggedBundle:
+    return LoggedBundle(row.bundle_id, row.direction, row.kind, row.replica_id, row.author,
+                        row.signer_key, row.baseline_id, row.seq, row.created_at,
+                        row.processed_at, row.file_name, row.sha256, row.status,
+                        dict(row.summary or {}))
+
+
+def log_bundle(session: Session, entry: LoggedBundle) -> None:
+    session.execute(insert(BundleLogRow), [{
+        "bundle_id": entry.bundle_id, "direction": entry.direction, "kind": entry.kind,
+        "replica_id": entry.replica_id, "author": entry.author,
+        "signer_key": entry.signer_key, "baseline_id": entry.baseline_id, "seq": entry.seq,
+        "created_at": entry.created_at, "processed_at": entry.processed_at,
+        "file_name": entry.file_name[:300], "sha256": entry.sha256, "status": entry.status,
+        "summary": entry.summary,
+    }])
+
+
+def logged_bundle(session: Session, bundle_id: str) -> LoggedBundle | None:
+    row = session.get(BundleLogRow, bundle_id)
+    return _logged(row) if row is not None else None
+
+
+def logged_bundles(session: Session, *, direction: str | None = None, kind: str | None = None,
+                   replica_id: str | None = None) -> list[LoggedBundle]:
+    query = select(BundleLogRow)
+    if direction is not None:
+        query = query.where(BundleLogRow.direction == direction)
+    if kind is not None:
+        query = query.where(BundleLogRow.kind == kind)
+    if replica_id is not None:
+        query = query.where(BundleLogRow.replica_id == replica_id)
+    rows = session.scalars(query.order_by(BundleLogRow.processed_at, BundleLogRow.seq))
+    return [_logged(r) for r in rows]
+
+
+def max_seq(session: Session, *, direction: str, kind: str | None = None) -> int:
+    query = select(func.max(BundleLogRow.seq)).where(BundleLogRow.direction == direction)
+    if kind is not None:
+        query = query.where(BundleLogRow.kind == kind)
+    return int(session.execute(query).scalar() or 0)
+
+
+def history_mark(session: Session) -> int:
+    """The id of the newest history row: later rows were written after this moment."""
+    return int(session.execute(select(func.max(ChangeRecordRow.id))).scalar() or 0)
+
+
+# --- the baseline snapshot -----------------------------------------------------------------
+
+def snapshot(session: Session) -> dict[str, SnapshotRecord]:
+    rows = session.execute(select(BaselineRecordRow.kind, BaselineRecordRow.uid,
+                                  BaselineRecordRow.rev, BaselineRecordRow.deleted,
+                                  BaselineRecordRow.data))
+    return {uid: SnapshotRecord(kind, uid, rev, bool(deleted), json.loads(data))
+            for kind, uid, rev, deleted, data in rows}
+
+
+def replace_snapshot(session: Session, records: Iterable[SnapshotRecord]) -> None:
+    session.execute(delete(BaselineRecordRow))
+    rows = [{"uid": r.uid, "kind": r.kind, "rev": r.rev, "deleted": r.deleted,
+             "data": json.dumps(r.data, ensure_ascii=False, sort_keys=True)} for r in records]
+    for start in range(0, len(rows), bulk.BATCH):
+        session.execute(insert(BaselineRecordRow), rows[start:start + bulk.BATCH])
+
+
+def snapshot_count(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(BaselineRecordRow)).scalar_one())
+
+
+# --- records, read in bulk ------------------------------------------------------------------
+
+def json_fields(kind: str, values: Mapping[str, Value]) -> dict[str, object]:
+    return {f.name: to_json(values.get(f.name)) if f.type is not FieldType.REF_LIST
+            else list(values.get(f.name) or []) for f in KINDS[kind].fields}  # type: ignore[arg-type]
+
+
+def value_fields(kind: str, data: Mapping[str, object]) -> dict[str, Value]:
+    """The inverse of json_fields (values already validated once)."""
+    values: dict[str, Value] = {}
+    for f in KINDS[kind].fields:
+        raw = data.get(f.name)
+        if raw is None or raw == []:
+            values[f.name] = [] if f.type is FieldType.REF_LIST else None
+        else:
+            values[f.name] = from_json(f, raw)
+    return values
+
+
+def _record(kind: str, row: Any) -> Record:
+    values: dict[str, Value] = {}
+    for f in KINDS[kind].fields:
+        value = row._mapping[f.name]
+        values[f.name] = list(value or []) if f.type is FieldType.REF_LIST else value
+    return Record(kind, row.uid, row.rev, values, row.updated_at, row.updated_by,
+                  bool(row.deleted))
+
+
+def read_records(session: Session, kind: str,
+                 uids: Sequence[str] | None = None) -> Iterator[Record]:
+    """Every record of a kind (tombstones too), or those with the given uids."""
+    table = bulk.table(kind)
+    if uids is None:
+        for row in session.execute(select(table).order_by(table.c.uid)):
+            yield _record(kind, row)
+        return
+    wanted = list(uids)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        for row in session.execute(select(table).where(table.c.uid.in_(chunk))):
+            yield _record(kind, row)
+
+
+def existing_uids(session: Session, uids: Iterable[str]) -> dict[str, str]:
+    """Which of `uids` exist (tombstones too), mapped to their kind."""
+    wanted = list(dict.fromkeys(uids))
+    found: dict[str, str] = {}
+    for kind in KINDS:
+        table = bulk.table(kind)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            found.update((uid, kind) for uid in session.scalars(
+                select(table.c.uid).where(table.c.uid.in_(chunk))))
+    return found
+
+
+def record_count(session: Session) -> int:
+    total = 0
+    for kind in KINDS:
+        total += int(session.execute(
+            select(func.count()).select_from(bulk.table(kind))).scalar_one())
+    return total
+
+
+def stamp() -> dt.datetime:
+    return now()

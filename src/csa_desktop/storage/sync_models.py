@@ -1,0 +1,58 @@
+"""Tables of bundle exchange: trusted keys, the log of bundles sent and taken, and a district's
+snapshot of its last baseline. Registered on models.Base (models imports this module)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from csa_desktop.storage.models import Base
+
+
+class TrustedKeyRow(Base):
+    """A public key whose bundles this copy accepts, with the role and scope it may act in."""
+
+    __tablename__ = "trusted_keys"
+    public_key: Mapped[str] = mapped_column(String(44), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    partnership_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    added_how: Mapped[str] = mapped_column(String(40))
+
+
+class BundleLogRow(Base):
+    """Every bundle this copy exported or imported (replays are recognised by bundle_id)."""
+
+    __tablename__ = "bundle_log"
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(10))  # "exported" or "imported"
+    kind: Mapped[str] = mapped_column(String(20))  # "contribution" or "baseline"
+    replica_id: Mapped[str] = mapped_column(String(36))
+    author: Mapped[str] = mapped_column(String(200))
+    signer_key: Mapped[str] = mapped_column(String(44))
+    baseline_id: Mapped[str | None] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(40))  # as the sender's clock said it
+    processed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))  # "exported", "imported", "superseded"
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_bundle_log_replica_id", "replica_id"),)
+
+
+class BaselineRecordRow(Base):
+    """A record as the last baseline this copy took had it: what "changed since" compares to."""
+
+    __tablename__ = "baseline_records"
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    rev: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    data: Mapped[str] = mapped_column(Text)  # the fields as canonical JSON
