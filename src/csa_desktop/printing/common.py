@@ -8,6 +8,7 @@ Safety rule: user text reaches ReportLab's paragraph markup ONLY through `inline
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -28,8 +29,17 @@ from csa_desktop.printing.model import PrintMeta, long_date
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
+FONT_ARABIC = "Amiri"  # Arabic script (Urdu, Arabic, Persian): DejaVu Sans lacks ے and ہ
+FONT_ARABIC_BOLD = "Amiri-Bold"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
-               FONT_ITALIC: "DejaVuSans-Oblique.ttf"}
+               FONT_ITALIC: "DejaVuSans-Oblique.ttf", FONT_ARABIC: "Amiri-Regular.ttf",
+               FONT_ARABIC_BOLD: "Amiri-Bold.ttf"}
+# A run of Arabic-script letters, with the spaces and Arabic punctuation between them.
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_RUN = re.compile(
+    f"[{_ARABIC}]+(?:[ \u00a0\u060c\u061b\u061f.,:;!?'\"()\\[\\]«»-]*[{_ARABIC}]+)*")
+_KEEP_TOGETHER = 40  # a shorter right-to-left run (a name, a title) is never split over lines
+_MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
 
 KEYWORDS = "community safety agreement; Crime and Disorder Act 1998; CSA Desktop"
 INK = colors.HexColor("#1A1A1A")
@@ -56,6 +66,8 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
                                   boldItalic=FONT_BOLD)
+    pdfmetrics.registerFontFamily(FONT_ARABIC, normal=FONT_ARABIC, bold=FONT_ARABIC_BOLD,
+                                  italic=FONT_ARABIC, boldItalic=FONT_ARABIC_BOLD)
 
 
 
@@ -63,8 +75,39 @@ def register_fonts() -> None:
 
 
 def inline(text: str) -> str:
-    """User text as paragraph markup: escaped, line breaks kept."""
-    return "<br/>".join(escape(line) for line in text.strip().splitlines())
+    """User text as paragraph markup: escaped, line breaks kept, Arabic script set right."""
+    return "<br/>".join(_line_markup(line) for line in text.strip().splitlines())
+
+
+def _line_markup(line: str) -> str:
+    if not _ARABIC_RUN.search(line):
+        return escape(line)
+    out: list[str] = []
+    last = 0
+    for run in _ARABIC_RUN.finditer(line):
+        start, end = run.span()
+        if start < last:
+            continue
+        for opening, closing in ("()", "[]", "«»"):  # a bracket pair around RTL text is RTL
+            while line[start:end].count(opening) > line[start:end].count(closing) \
+                    and line[end:end + 1] == closing:
+                end += 1
+        out.append(escape(line[last:start]))
+        out.append(f'<font name="{FONT_ARABIC}">{escape(visual_rtl(line[start:end]))}</font>')
+        last = end
+    out.append(escape(line[last:]))
+    return "".join(out)
+
+
+def visual_rtl(run: str) -> str:
+    """An Arabic-script run as it must be drawn left to right: letters joined (presentation
+    forms) and the run reversed. Only for runs of letters, spaces and punctuation (no digits),
+    where this is what the Unicode bidi algorithm gives; a run wrapping over lines keeps its
+    words' order per line reversed, a known limit for long right-to-left text."""
+    import arabic_reshaper
+
+    visual = str(arabic_reshaper.reshape(run))[::-1].translate(_MIRRORED)
+    return visual.replace(" ", "\u00a0") if len(run) <= _KEEP_TOGETHER else visual
 
 
 def blocks(text: str) -> Iterator[tuple[str, str]]:
