@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from csa_desktop.domain.cycle import Refresh
 from csa_desktop.domain.kinds import KINDS, FieldType, Value, format_value, kind
 from csa_desktop.domain.records import Record
-from csa_desktop.services.refresh import State, find_refresh, refresh_state
+from csa_desktop.services.refresh import State, find_refresh, state_view
+from csa_desktop.storage.refresh import StateView
 
 if TYPE_CHECKING:
     from csa_desktop.services.copy import Copy
@@ -56,27 +57,42 @@ class Comparison:
 
 
 class _Describer:
-    """Turns field values into text for people, using both refreshes to name references."""
+    """Turns field values into text for people: titles instead of uids (from either
+    refresh), places in a list instead of position keys."""
 
-    def __init__(self, a: State, b: State) -> None:
-        self.states = (b, a)
-        self._ranks: dict[int, dict[str, tuple[int, int]]] = {}
+    def __init__(self, a: StateView, b: StateView, loaded: tuple[State, State]) -> None:
+        self.views = (b, a)
+        self.loaded = (loaded[1], loaded[0])
+        self._titles: dict[str, str] = {}
+        self._ranks: dict[tuple[int, str], dict[str, tuple[int, int]]] = {}
+
+    def prefetch_titles(self, uids: Iterable[str]) -> None:
+        missing = {u for u in uids if u not in self._titles}
+        for state in self.loaded:
+            for uid in list(missing):
+                if uid in state:
+                    self._titles[uid] = state[uid].title
+                    missing.discard(uid)
+        for view in self.views:
+            if not missing:
+                break
+            for uid, record in view.records(missing).items():
+                self._titles[uid] = record.title
+                missing.discard(uid)
 
     def title(self, uid: str) -> str:
-        for state in self.states:
-            if uid in state:
-                return state[uid].title
-        return f"(not in either refresh: {uid})"
+        return self._titles.get(uid) or f"(not in either refresh: {uid})"
 
-    def rank(self, state: State, record: Record) -> str:
-        ranks = self._ranks.get(id(state))
+    def rank(self, side: int, record: Record) -> str:
+        key = (side, record.kind)
+        ranks = self._ranks.get(key)
         if ranks is None:
-            ranks = self._ranks[id(state)] = _ranks(state)
+            ranks = self._ranks[key] = _ranks(self.views[side].kind_records(record.kind))
         place = ranks.get(record.uid)
         return f"{place[0]} of {place[1]}" if place else ""
 
-    def text(self, spec_name: str, name: str, value: Value, state: State, record: Record) -> str:
-        f = KINDS[spec_name].field(name)
+    def text(self, side: int, name: str, value: Value, record: Record) -> str:
+        f = KINDS[record.kind].field(name)
         if value is None or value == []:
             return ""
         if f.type is FieldType.REF and isinstance(value, str):
@@ -84,7 +100,7 @@ class _Describer:
         if f.type is FieldType.REF_LIST and isinstance(value, list):
             return "; ".join(self.title(v) for v in value)
         if f.type is FieldType.POSITION:
-            return self.rank(state, record)
+            return self.rank(side, record)
         return format_value(value)
 
 
@@ -107,18 +123,36 @@ def _ranks(state: State) -> dict[str, tuple[int, int]]:
     return ranks
 
 
-def compare_states(a_refresh: Refresh, a: State, b_refresh: Refresh, b: State,
-                   kinds: Iterable[str] | None = None) -> Comparison:
-    """Differences from state `a` to state `b` (of `kinds` only; references to records of
-    other kinds are still named)."""
-    describe = _Describer(a, b)
-    keep = set(kinds) if kinds is not None else None
+def _references(records: Iterable[Record]) -> set[str]:
+    found: set[str] = set()
+    for record in records:
+        for f in KINDS[record.kind].fields:
+            value = record.fields.get(f.name)
+            if f.type is FieldType.REF and isinstance(value, str):
+                found.add(value)
+            elif f.type is FieldType.REF_LIST and isinstance(value, list):
+                found.update(value)
+    return found
+
+
+def compare_views(a_refresh: Refresh, a_view: StateView, b_refresh: Refresh,
+                  b_view: StateView, kinds: Iterable[str] | None = None) -> Comparison:
+    """Differences from refresh `a` to refresh `b` (of `kinds` only). Records whose revision
+    is the same on both sides are unchanged (every accepted change bumps it) and are never
+    read in full."""
+    keep = set(kinds) if kinds is not None else set(KINDS)
+    a_revs = {u: v for u, v in a_view.revs().items() if v[0] in keep}
+    b_revs = {u: v for u, v in b_view.revs().items() if v[0] in keep}
+    candidates = {u for u in a_revs.keys() | b_revs.keys() if a_revs.get(u) != b_revs.get(u)}
+    a = a_view.records(u for u in candidates if u in a_revs)
+    b = b_view.records(u for u in candidates if u in b_revs)
+    describe = _Describer(a_view, b_view, (a, b))
+    describe.prefetch_titles(_references([*a.values(), *b.values()]))
     found: list[RecordDiff] = []
-    for uid in set(a) | set(b):
+    for uid in candidates:
         old, new = a.get(uid), b.get(uid)
         record = new or old
-        assert record is not None
-        if keep is not None and record.kind not in keep:
+        if record is None:
             continue
         spec = KINDS[record.kind]
         diffs = []
@@ -131,16 +165,14 @@ def compare_states(a_refresh: Refresh, a: State, b_refresh: Refresh, b: State,
                 continue  # a place in the list means nothing on its own
             diffs.append(FieldDiff(
                 f.name, f.label, before, after,
-                describe.text(spec.name, f.name, before, a, old) if old else "",
-                describe.text(spec.name, f.name, after, b, new) if new else "",
+                describe.text(1, f.name, before, old) if old else "",
+                describe.text(0, f.name, after, new) if new else "",
                 f.type is FieldType.LONG_TEXT,
             ))
-        if old is not None and new is not None and not diffs:
-            continue
         if old is not None and new is not None and all(
             d.name == "position" and d.old_text == d.new_text for d in diffs
         ):
-            continue  # renumbered keys, same place in the list
+            continue  # no field changed, or only the key of an item that kept its place
         change = "added" if old is None else "removed" if new is None else "changed"
         found.append(RecordDiff(record.kind, spec.label, uid, record.title, change,
                                 tuple(diffs)))
@@ -156,5 +188,6 @@ def compare_refreshes(copy: Copy, a: str | Refresh, b: str | Refresh,
     first = find_refresh(copy, a) if isinstance(a, str) else a
     second = find_refresh(copy, b) if isinstance(b, str) else b
     wanted: Iterable[str] | None = [kind(k).name for k in kinds] if kinds else None
-    return compare_states(first, refresh_state(copy, first), second,
-                          refresh_state(copy, second), wanted)
+    with copy.store.reader() as session:
+        return compare_views(first, state_view(session, first), second,
+                             state_view(session, second), wanted)

@@ -126,6 +126,12 @@ def _state(session: Session, refresh: Refresh, kinds: Iterable[str] | None = Non
     return store.snapshot(session, refresh.uid, kinds)
 
 
+def state_view(session: Session, refresh: Refresh) -> store.StateView:
+    if refresh.current or refresh.uid is None:
+        return store.LiveView(session)
+    return store.SnapshotView(session, refresh.uid)
+
+
 def refresh_state(copy: Copy, refresh: Refresh, kinds: Iterable[str] | None = None) -> State:
     """Every record of a refresh by uid: the live records for the one in progress, the
     snapshot for an earlier one."""
@@ -198,16 +204,12 @@ def _plan(session: Session, label_text: str) -> RefreshPlan:
             f"({period_start} to {period_end}); change the period first if the agreement "
             "has been extended"
         )
-    actions = records.list_rows(session, "action")
-    archive = tuple(a.uid for a in actions if a.fields.get("archived_in") is None
-                    and a.fields.get("status") in CLOSED_ACTION_STATUSES)
-    carry_on = sum(1 for a in actions if a.fields.get("archived_in") is None
-                   and a.fields.get("status") not in CLOSED_ACTION_STATUSES)
+    archive, carry_on = store.actions_by_state(session, CLOSED_ACTION_STATUSES)
     approvals = sum(1 for a in records.list_rows(session, "approval",
                                                  where={"agreement_uid": agreement.uid})
                     if a.fields.get("refresh_label") in (None, previous.label))
     count = sum(records.count(session, kind) for kind in KINDS)
-    return RefreshPlan(label, previous, count, archive, carry_on, approvals)
+    return RefreshPlan(label, previous, count, tuple(archive), carry_on, approvals)
 
 
 def plan_refresh(copy: Copy, label: str) -> RefreshPlan:
@@ -252,8 +254,9 @@ def start_refresh(copy: Copy, label: str) -> RefreshStarted:
         refresh = Refresh(new_uid(), agreement.uid, plan.label, previous.uid, previous.label,
                           at, who, None)
         store.add_refresh(session, refresh)
-        for uid in plan.archive:
-            update(session, "action", uid, {"archived_in": previous.label})
+        store.archive_actions(session, plan.archive, previous.label, who=who, at=at)
+        updated.extend(("action", uid) for uid in plan.archive)
+        fields.update((uid, ("archived_in",)) for uid in plan.archive)
         for approval in records.list_rows(session, "approval",
                                           where={"agreement_uid": agreement.uid}):
             if approval.fields.get("refresh_label") is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from csa_desktop.domain.cycle import Refresh
@@ -14,6 +14,8 @@ from csa_desktop.domain.kinds import KINDS, FieldType, Value, parse_date, to_jso
 from csa_desktop.domain.records import Record
 from csa_desktop.storage import records
 from csa_desktop.storage.models import (
+    ROW_CLASSES,
+    ActionRow,
     ChangeRecordRow,
     RefreshNoteRow,
     RefreshRecordRow,
@@ -48,27 +50,68 @@ def add_refresh(session: Session, refresh: Refresh) -> None:
 
 
 def close_refresh(session: Session, uid: str, at: dt.datetime) -> int:
-    """Snapshot every live record under refresh `uid` and mark it closed; returns the count."""
+    """Snapshot every live record under refresh `uid` and mark it closed; returns the count.
+
+    Core reads and one executemany per kind: a county copy has ~100,000 records."""
     row = session.get(RefreshRow, uid)
     assert row is not None and row.closed_at is None
-    rows = []
-    for kind in KINDS:
-        for record in records.list_rows(session, kind):
-            rows.append({"refresh_uid": uid, "record_uid": record.uid, "kind": kind,
-                         "rev": record.rev, "data": _dump(record)})
-    if rows:
-        session.execute(insert(RefreshRecordRow), rows)
+    session.flush()
+    total = 0
+    for kind, spec in KINDS.items():
+        table = ROW_CLASSES[kind].__table__
+        names = [f.name for f in spec.fields]
+        columns = [table.c.uid, table.c.rev, table.c.updated_at, table.c.updated_by,
+                   *(table.c[name] for name in names)]
+        found = session.execute(select(*columns).where(table.c.deleted.is_(False)))
+        batch = [{
+            "refresh_uid": uid, "record_uid": values[0], "kind": kind, "rev": values[1],
+            "data": json.dumps({
+                "fields": {name: to_json(value) for name, value in zip(names, values[4:],
+                                                                     strict=True)},
+                "updated_at": values[2].isoformat(), "updated_by": values[3],
+            }, ensure_ascii=False, sort_keys=True),
+        } for values in found]
+        if batch:
+            session.execute(insert(RefreshRecordRow), batch)
+        total += len(batch)
     row.closed_at = at
     session.flush()
-    return len(rows)
+    return total
 
 
-def _dump(record: Record) -> str:
-    return json.dumps({
-        "fields": {name: to_json(value) for name, value in record.fields.items()},
-        "updated_at": record.updated_at.isoformat(),
-        "updated_by": record.updated_by,
-    }, ensure_ascii=False, sort_keys=True)
+def actions_by_state(session: Session, closed: Iterable[str]) -> tuple[list[str], int]:
+    """Uids of live, unarchived actions whose status is in `closed`, and how many others."""
+    table = ActionRow.__table__
+    found = session.execute(select(table.c.uid, table.c.status).where(
+        table.c.deleted.is_(False), table.c.archived_in.is_(None)).order_by(table.c.uid))
+    shut = set(closed)
+    archive, carry_on = [], 0
+    for uid, status in found:
+        if status in shut:
+            archive.append(uid)
+        else:
+            carry_on += 1
+    return archive, carry_on
+
+
+def archive_actions(session: Session, uids: Sequence[str], label: str, *, who: str,
+                    at: dt.datetime) -> None:
+    """Set `archived_in` on many actions at once, with revision, stamp and history, as
+    records.update would one by one."""
+    if not uids:
+        return
+    session.flush()
+    for start in range(0, len(uids), 500):
+        chunk = list(uids[start:start + 500])
+        session.execute(update(ActionRow).where(ActionRow.uid.in_(chunk)).values(
+            archived_in=label, rev=ActionRow.rev + 1, updated_at=at, updated_by=who),
+            execution_options={"synchronize_session": False})
+    new = json.dumps(label, ensure_ascii=False)
+    session.execute(insert(ChangeRecordRow), [
+        {"record_uid": uid, "kind": "action", "field": "archived_in", "old": "null",
+         "new": new, "who": who, "at": at, "bundle_id": None, "outcome": "edit"}
+        for uid in uids])
+    session.expire_all()
 
 
 def _load(kind: str, uid: str, rev: int, text: str) -> Record | None:
@@ -116,6 +159,100 @@ def live_state(session: Session, kinds: Iterable[str] | None = None) -> State:
         for record in records.list_rows(session, kind):
             state[record.uid] = record
     return state
+
+
+class StateView:
+    """One refresh's records, read in pieces: revisions first, whole records only where
+    needed (comparing two refreshes of a county copy touches few of its ~100,000 records)."""
+
+    def revs(self) -> dict[str, tuple[str, int]]:
+        """Every live record's (kind, rev) by uid."""
+        raise NotImplementedError
+
+    def records(self, uids: Iterable[str]) -> State:
+        raise NotImplementedError
+
+    def kind_records(self, kind: str) -> State:
+        raise NotImplementedError
+
+
+def _chunks(items: Iterable[str], size: int = 500) -> Iterable[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class SnapshotView(StateView):
+    def __init__(self, session: Session, refresh_uid: str) -> None:
+        self.session = session
+        self.refresh_uid = refresh_uid
+
+    def revs(self) -> dict[str, tuple[str, int]]:
+        query = select(RefreshRecordRow.record_uid, RefreshRecordRow.kind, RefreshRecordRow.rev)
+        rows = self.session.execute(query.where(RefreshRecordRow.refresh_uid == self.refresh_uid))
+        return {uid: (kind, rev) for uid, kind, rev in rows if kind in KINDS}
+
+    def _load_rows(self, query: Select[str, str, int, str]) -> State:
+        state: State = {}
+        for uid, kind, rev, data in self.session.execute(query):
+            record = _load(kind, uid, rev, data)
+            if record is not None:
+                state[uid] = record
+        return state
+
+    def _query(self) -> Select[str, str, int, str]:
+        return select(RefreshRecordRow.record_uid, RefreshRecordRow.kind, RefreshRecordRow.rev,
+                      RefreshRecordRow.data).where(
+            RefreshRecordRow.refresh_uid == self.refresh_uid)
+
+    def records(self, uids: Iterable[str]) -> State:
+        state: State = {}
+        for chunk in _chunks(uids):
+            state.update(self._load_rows(
+                self._query().where(RefreshRecordRow.record_uid.in_(chunk))))
+        return state
+
+    def kind_records(self, kind: str) -> State:
+        return self._load_rows(self._query().where(RefreshRecordRow.kind == kind))
+
+
+class LiveView(StateView):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._kinds: dict[str, str] = {}
+
+    def revs(self) -> dict[str, tuple[str, int]]:
+        found: dict[str, tuple[str, int]] = {}
+        for kind in KINDS:
+            table = ROW_CLASSES[kind].__table__
+            rows = self.session.execute(select(table.c.uid, table.c.rev)
+                                        .where(table.c.deleted.is_(False)))
+            found.update((uid, (kind, rev)) for uid, rev in rows)
+        self._kinds = {uid: kind for uid, (kind, _) in found.items()}
+        return found
+
+    def records(self, uids: Iterable[str]) -> State:
+        if not self._kinds:
+            self.revs()
+        by_kind: dict[str, list[str]] = {}
+        for uid in uids:
+            if uid in self._kinds:
+                by_kind.setdefault(self._kinds[uid], []).append(uid)
+        state: State = {}
+        for kind, wanted in by_kind.items():
+            cls = ROW_CLASSES[kind]
+            for chunk in _chunks(wanted):
+                for row in self.session.scalars(select(cls).where(cls.uid.in_(chunk))):
+                    state[row.uid] = records.to_record(kind, row)
+        return state
+
+    def kind_records(self, kind: str) -> State:
+        return {r.uid: r for r in records.list_rows(self.session, kind)}
 
 
 def notes(session: Session, refresh_uid: str) -> dict[str, str]:
