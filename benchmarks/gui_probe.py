@@ -1,15 +1,24 @@
 """Child process of the GUI benchmarks: start a window, report when it is first painted.
 
-    python gui_probe.py floor                 a bare QMainWindow (the floor)
-    python gui_probe.py app --data-dir DIR    CSA Desktop's own start-up (csa_desktop.app.main)
+    python gui_probe.py floor                     a bare QMainWindow (the floor)
+    python gui_probe.py app --data-dir DIR        CSA Desktop's own start (csa_desktop.app.main)
+    python gui_probe.py actions --data-dir DIR    the same, then open and filter the actions view
 
-First paint: an event filter on the QApplication sees the first QEvent.Paint delivered to a
-widget of a visible QMainWindow; a zero-delay timer posted from there fires once that paint pass
-(and its flush to the backing store) is over, and that moment is reported. The floor and the app
-are detected in exactly the same way. With --settle S the process keeps running S seconds after
-the first paint (the app loads its data after first paint) before quitting, so peak memory
-includes the loaded tables. One JSON line goes to stdout: {"painted": time.time() at first
-paint, "maxrss_kb": ..., "title": window title}.
+How first paint is detected (floor and app alike): an event filter on the QApplication sees
+each QEvent.Paint; the first one delivered to a widget of a visible QMainWindow posts a
+zero-delay timer, which fires once that paint pass is over, and its time.time() is "painted".
+"ready" is the same for the window named "mainWindow" (the editor's MainWindow; the floor's
+window has that name too), i.e. when the copy's content is on screen: equal to "painted" unless
+the app shows its window before loading the copy.
+
+"actions" then opens the actions view (View ▸ Local plans and actions, through
+MainWindow.show_place) and times it until its rows are in the model and the event queue,
+paint included, is drained; then types a filter word into its filter box, timed the same way.
+The floors of those two (same process, same rows) are a raw sqlite3 fetch of every live action
+row, and a Python substring test over every title.
+
+One JSON line goes to stdout; the process ends with os._exit right after it (no teardown is
+measured in either floor or app).
 """
 
 from __future__ import annotations
@@ -18,23 +27,20 @@ import json
 import os
 import sys
 import time
+from typing import Any
 
-MODE = sys.argv[1] if len(sys.argv) > 1 else "floor"
+FILTER_WORD = "knife"
 
 
 def main() -> int:
+    mode = sys.argv[1] if len(sys.argv) > 1 else "floor"
+    args = sys.argv[2:]
+
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
-    args = sys.argv[2:]
-    settle = 0.0
-    if "--settle" in args:
-        index = args.index("--settle")
-        settle = float(args[index + 1])
-        del args[index:index + 2]
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    result: dict[str, object] = {}
+    result: dict[str, Any] = {}
 
     def finish() -> None:
         import resource
@@ -42,37 +48,132 @@ def main() -> int:
         result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
-        os._exit(0)  # the measurement is done; skip teardown in both floor and app alike
+        os._exit(0)
 
-    def painted(window: QMainWindow) -> None:
-        result["painted"] = time.time()
-        result["title"] = window.windowTitle()
-        if settle:
-            QTimer.singleShot(int(settle * 1000), finish)
+    def fail(message: str) -> None:
+        result["error"] = message
+        finish()
+
+    def on_ready(window: QMainWindow) -> None:
+        if mode == "actions":
+            QTimer.singleShot(0, lambda: measure_actions(app, window, result, args, finish,
+                                                        fail))
         else:
             finish()
+
+    seen: set[str] = set()
 
     class FirstPaint(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
                 window = obj.window()
                 if isinstance(window, QMainWindow) and window.isVisible():
-                    app.removeEventFilter(self)
-                    QTimer.singleShot(0, lambda: painted(window))
+                    if "painted" not in seen:
+                        seen.add("painted")
+                        QTimer.singleShot(0, lambda: stamp("painted", window))
+                    if window.objectName() == "mainWindow" and "ready" not in seen:
+                        seen.add("ready")
+                        app.removeEventFilter(self)
+                        QTimer.singleShot(0, lambda: (stamp("ready", window), on_ready(window)))
             return False
+
+    def stamp(key: str, window: QMainWindow) -> None:
+        result[key] = time.time()
+        result[f"{key}_title"] = window.windowTitle()
 
     watcher = FirstPaint()
     app.installEventFilter(watcher)
+    QTimer.singleShot(60_000, lambda: fail("no main window was painted within 60 s"))
 
-    if MODE == "floor":
+    if mode == "floor":
         window = QMainWindow()
+        window.setObjectName("mainWindow")
         window.setWindowTitle("floor")
-        window.resize(1200, 800)
+        window.resize(1300, 860)
         window.show()
         return app.exec()
     from csa_desktop.app import main as app_main
 
-    return app_main(args)
+    code = app_main(args)
+    fail(f"the app ended (exit code {code}) before its main window was painted")
+    return code
+
+
+def wait_until(app: Any, condition: Any, timeout: float = 30.0) -> bool:
+    """Process events (paint included) until `condition()` holds and nothing is pending."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        if condition():
+            app.processEvents()
+            return True
+        time.sleep(0.001)
+    return False
+
+
+def measure_actions(app: Any, window: Any, result: dict[str, Any], args: list[str],
+                    finish: Any, fail: Any) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    if not hasattr(window, "show_place") or not hasattr(window, "local_plans_page"):
+        fail("the main window has no actions view (show_place, local_plans_page)")
+        return
+    panel = window.local_plans_page.actions_panel
+    paints = {"count": 0}
+
+    class CountPaints(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                paints["count"] += 1
+            return False
+
+    counter = CountPaints()
+    panel.view.viewport().installEventFilter(counter)
+
+    started = time.perf_counter()
+    if not window.show_place("local-plans"):
+        fail("show_place('local-plans') found no actions view")
+        return
+    if not wait_until(app, lambda: panel.model.rowCount() > 0 and paints["count"] > 0):
+        fail("the actions view showed no rows within 30 s")
+        return
+    result["open_ms"] = (time.perf_counter() - started) * 1000
+    result["rows"] = panel.model.rowCount()
+
+    before = panel.proxy.rowCount()
+    paints["count"] = 0
+    started = time.perf_counter()
+    panel.filter_bar.text.setText(FILTER_WORD)
+    if not wait_until(app, lambda: panel.proxy.rowCount() != before and paints["count"] > 0):
+        fail(f"filtering for '{FILTER_WORD}' changed nothing within 30 s")
+        return
+    result["filter_ms"] = (time.perf_counter() - started) * 1000
+    result["shown"] = panel.proxy.rowCount()
+    result["word"] = FILTER_WORD
+    raw_floors(result, args)
+    finish()
+
+
+def raw_floors(result: dict[str, Any], args: list[str]) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    folder = Path(args[args.index("--data-dir") + 1])
+    conn = sqlite3.connect(f"file:{folder / 'csa.sqlite3'}?mode=ro", uri=True)
+    try:
+        started = time.perf_counter()
+        rows = conn.execute(
+            "SELECT uid, plan_uid, priority_uid, title, lead_organisation_uid, lead_role, "
+            "partners, measure, start_on, due_on, status, rag, position FROM actions "
+            "WHERE deleted = 0").fetchall()
+        result["raw_fetch_ms"] = (time.perf_counter() - started) * 1000
+    finally:
+        conn.close()
+    titles = [str(row[3]) for row in rows]
+    started = time.perf_counter()
+    matched = [t for t in titles if FILTER_WORD in t.casefold()]
+    result["raw_filter_ms"] = (time.perf_counter() - started) * 1000
+    result["raw_matched"] = len(matched)
 
 
 if __name__ == "__main__":

@@ -48,11 +48,10 @@ class Sizes:
     bundles: int = 14  # bundles imported and merged into the large master
     bundle_changes: int = 2_000  # changed records in each of them
     repeat: int = 5
-    settle: float = 2.0  # seconds the GUI keeps running after first paint (memory case)
 
 
 QUICK = Sizes(actions=300, evidence=40, partnerships=3, updates_per_action=1, contribution=30,
-              bundles=2, bundle_changes=20, repeat=1, settle=0.5)
+              bundles=2, bundle_changes=20, repeat=1)
 
 
 @dataclass
@@ -105,10 +104,12 @@ def make_cases(sizes: Sizes) -> list[Case]:
              "bare PySide6 QMainWindow", max_ratio=1.3),
         Case("start-large", "Cold start to first paint, large copy", "ms", "≤ 1.3× floor",
              "bare PySide6 QMainWindow", max_ratio=1.3),
+        Case("ready-large", "Cold start until the copy is shown, large copy", "ms",
+             "— (information)", "bare PySide6 QMainWindow"),
         Case("actions-open", "Open the actions view, large copy", "ms", "≤ 100 ms",
-             "raw sqlite3: fetch every action row", limit=100),
+             "raw sqlite3: fetch the action rows", limit=100),
         Case("actions-filter", "Filter the actions view, large copy", "ms", "≤ 30 ms",
-             "Python: substring test over every action title", limit=30),
+             "Python: substring test over the titles", limit=30),
         Case("export", f"Export a contribution of {sizes.contribution:,} changed records", "ms",
              "≤ 5× floor", f"raw sqlite3 executemany, {sizes.contribution:,} rows",
              max_ratio=5),
@@ -146,9 +147,9 @@ def child_env(work: Path) -> dict[str, str]:
     return env
 
 
-def run_child(args: list[str], work: Path, timeout: float = 120) -> tuple[float, dict[str, object]]:
-    """Start a Python child; returns (time from launch to the child's "painted" or "done"
-    timestamp, in ms; the child's JSON report)."""
+def run_child(args: list[str], work: Path,
+              timeout: float = 180) -> tuple[float, dict[str, object]]:
+    """Run a Python child; returns (time.time() just before its launch, its JSON report)."""
     launched = time.time()
     done = subprocess.run([sys.executable, *args], env=child_env(work), capture_output=True,
                           text=True, timeout=timeout, check=False)
@@ -156,9 +157,15 @@ def run_child(args: list[str], work: Path, timeout: float = 120) -> tuple[float,
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n"
                            f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    report = json.loads(lines[-1])
-    stamp = report.get("painted", report.get("done"))
-    return (float(stamp) - launched) * 1000 if stamp is not None else 0.0, report
+    report: dict[str, object] = json.loads(lines[-1])
+    return launched, report
+
+
+def since(launched: float, report: dict[str, object], key: str) -> float:
+    """Milliseconds from the launch of a child to the moment it reported as `key`."""
+    if key not in report:
+        raise RuntimeError(f"the GUI probe did not report '{key}': {report.get('error', report)}")
+    return (float(report[key]) - launched) * 1000  # type: ignore[arg-type]
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -197,51 +204,53 @@ def raw_executemany(folder: Path, rows: int) -> float:
 
 def measure_gui(cases: dict[str, Case], sizes: Sizes, work: Path, demo: Path,
                 large: Path) -> None:
-    """Cold starts (fresh process each) of the floor, the app on the demo copy and on the large
-    copy, interleaved; the large-copy runs keep going `settle` seconds for peak memory."""
+    """Cold starts (a fresh process each) of the floor, the app on the demo copy and on the
+    large copy, interleaved run by run."""
     probe = str(HERE / "gui_probe.py")
-    floor, floor_mb, on_demo, on_large, large_mb = [], [], [], [], []
+    floor, floor_ready, on_demo, on_large, large_ready = [], [], [], [], []
     for run in range(sizes.repeat):
         say(f"  GUI start, run {run + 1} of {sizes.repeat}")
-        ms, report = run_child([probe, "floor"], work)
-        floor.append(ms)
-        floor_mb.append(float(report["maxrss_kb"]) / 1024)  # type: ignore[arg-type]
-        ms, _ = run_child([probe, "app", "--data-dir", str(demo)], work)
-        on_demo.append(ms)
-        ms, report = run_child([probe, "app", "--settle", str(sizes.settle), "--data-dir",
-                                str(large)], work)
-        on_large.append(ms)
-        large_mb.append(float(report["maxrss_kb"]) / 1024)  # type: ignore[arg-type]
-        for key in ("actions_loaded", "view"):
-            if key in report:
-                cases["memory"].note = f"after first paint: {report.get('view', '')}"
+        launched, report = run_child([probe, "floor"], work)
+        floor.append(since(launched, report, "painted"))
+        floor_ready.append(since(launched, report, "ready"))
+        cases["memory"].floor_samples.append(float(report["maxrss_kb"]) / 1024)
+        launched, report = run_child([probe, "app", "--data-dir", str(demo)], work)
+        on_demo.append(since(launched, report, "painted"))
+        launched, report = run_child([probe, "app", "--data-dir", str(large)], work)
+        on_large.append(since(launched, report, "painted"))
+        large_ready.append(since(launched, report, "ready"))
     cases["start-demo"].record(on_demo, floor)
     cases["start-large"].record(on_large, floor)
-    cases["memory"].record(large_mb, floor_mb)
-    if not cases["memory"].note:
-        cases["memory"].note = (f"ru_maxrss of the GUI process, running {sizes.settle:g} s "
-                                "after first paint")
+    cases["ready-large"].record(large_ready, floor_ready)
 
 
 def measure_actions(cases: dict[str, Case], sizes: Sizes, work: Path, large: Path) -> None:
-    """Open the actions view and filter it, each run in a fresh GUI process."""
-    probe = str(HERE / "actions_probe.py")
-    opened, filtered, raw_fetch, raw_filter = [], [], [], []
+    """Open the actions view and filter it, each run in a fresh GUI process on the large copy;
+    that process's peak memory is the memory case."""
+    probe = str(HERE / "gui_probe.py")
+    opened, filtered, raw_fetch, raw_filter, memory = [], [], [], [], []
+    report: dict[str, object] = {}
     for run in range(sizes.repeat):
         say(f"  actions view, run {run + 1} of {sizes.repeat}")
-        _, report = run_child([probe, "--data-dir", str(large)], work)
-        if "missing" in report:
-            for key in ("actions-open", "actions-filter"):
-                cases[key].note = f"not measured: {report['missing']}"
+        _, report = run_child([probe, "actions", "--data-dir", str(large)], work)
+        if "error" in report:
+            for key in ("actions-open", "actions-filter", "memory"):
+                cases[key].note = f"not measured: {report['error']}"
             return
         opened.append(float(report["open_ms"]))  # type: ignore[arg-type]
         filtered.append(float(report["filter_ms"]))  # type: ignore[arg-type]
         raw_fetch.append(float(report["raw_fetch_ms"]))  # type: ignore[arg-type]
         raw_filter.append(float(report["raw_filter_ms"]))  # type: ignore[arg-type]
-        for key, note in (("actions-open", "open_note"), ("actions-filter", "filter_note")):
-            cases[key].note = str(report.get(note, ""))
+        memory.append(float(report["maxrss_kb"]) / 1024)  # type: ignore[arg-type]
     cases["actions-open"].record(opened, raw_fetch)
+    cases["actions-open"].note = (f"{report['rows']:,} actions, from choosing View ▸ Local "
+                                  "plans and actions until the rows are painted")
     cases["actions-filter"].record(filtered, raw_filter)
+    cases["actions-filter"].note = (f"typing '{report.get('word', 'knife')}' into the filter "
+                                    f"box: {report['shown']:,} actions shown")
+    cases["memory"].record(memory, cases["memory"].floor_samples or None)
+    cases["memory"].note = ("ru_maxrss of the GUI process on the large copy after opening and "
+                            "filtering the actions view")
 
 
 def measure_plan_pdf(cases: dict[str, Case], sizes: Sizes, large: Path) -> None:
@@ -435,8 +444,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for name in ("actions", "evidence", "partnerships", "updates-per-action", "contribution",
                  "bundles", "bundle-changes", "repeat"):
         p.add_argument(f"--{name}", type=int, metavar="N")
-    p.add_argument("--settle", type=float, metavar="S",
-                   help="seconds the GUI runs after first paint in the memory case")
     p.add_argument("--only", action="append", metavar="CASE",
                    help="measure only these cases (start, actions, export, merge, plan-pdf; "
                         "repeatable)")
@@ -452,7 +459,7 @@ def choose_sizes(args: argparse.Namespace) -> Sizes:
     base = QUICK if args.quick else Sizes()
     chosen = {name: getattr(args, name) for name in
               ("actions", "evidence", "partnerships", "updates_per_action", "contribution",
-               "bundles", "bundle_changes", "repeat", "settle")
+               "bundles", "bundle_changes", "repeat")
               if getattr(args, name) is not None}
     sizes = Sizes(**{**base.__dict__, **chosen})
     if sizes.repeat < 5 and not args.quick:

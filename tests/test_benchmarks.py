@@ -96,7 +96,7 @@ def test_quick_benchmark_run_writes_a_report_with_every_case(tmp_path):
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--actions", "60",
          "--evidence", "10", "--partnerships", "2", "--contribution", "10", "--bundles", "2",
-         "--bundle-changes", "5", "--settle", "0.2", "--report", str(report),
+         "--bundle-changes", "5", "--report", str(report),
          "--work", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
