@@ -201,6 +201,7 @@ class ActionDetailPane(QWidget):
         self.context = context
         self.record: Record | None = None
         self.editable = False
+        self.page_says_read_only = False  # the page above already shows the read-only note
         self.heading = heading("No action selected", level=2)
         self.banner = ReadOnlyBanner()
         self.form = RecordForm("action", ACTION_FIELDS, context=context,
@@ -241,9 +242,12 @@ class ActionDetailPane(QWidget):
         self.form.set_options("priority_uid", priorities)
         self.form.load(record, self.editable)
         self.heading.setText(record.title if record else "No action selected")
-        self.banner.show_for(self.editable or record is None,
-                             self.context.scope_reason("action"))
+        self.update_banner()
         self.reload_updates()
+
+    def update_banner(self) -> None:
+        self.banner.show_for(self.editable or self.record is None or self.page_says_read_only,
+                             self.context.scope_reason("action"))
 
     def reload_updates(self) -> None:
         current = self.updates_panel.current_uid()

@@ -42,7 +42,8 @@ class LocalPlansPage(EditorPage):
         self.new_plan = make_button("New &local plan…", "add", self.add_plan,
                                     "Start a local plan for a partnership")
         self.banner = ReadOnlyBanner()
-        self.plan_form = RecordForm("local-plan", PLAN_FIELDS, context=context)
+        self.plan_form = RecordForm("local-plan", PLAN_FIELDS, context=context,
+                                    labels={"title": "Plan title", "status": "Plan status"})
         self.priorities = RecordListModel(self._priority_title, parent=self)
         self.priorities_view = list_view()
         self.priorities_view.setModel(self.priorities)
@@ -143,8 +144,10 @@ class LocalPlansPage(EditorPage):
         self.new_plan.setVisible(self.partnership is None or self.plan is None)
         self.new_plan.setEnabled(self._can_start_any_plan() if self.partnership is None
                                  else can_plan)
-        self.banner.show_for(self.partnership is None or can_plan,
-                             self.context.scope_reason("local-plan"))
+        page_read_only = self.partnership is not None and not can_plan
+        self.banner.show_for(not page_read_only, self.context.scope_reason("local-plan"))
+        self.actions_panel.detail.page_says_read_only = page_read_only
+        self.actions_panel.detail.update_banner()
         self.plan_box.setVisible(self.plan is not None)
         self.plan_form.load(self.plan, self.editable)
         current = self.priorities_panel.current_uid()
