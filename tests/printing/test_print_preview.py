@@ -92,3 +92,15 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_main_window_file_menu_has_print_preview(qtbot, demo_copy):
+    from csa_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(demo_copy)
+    qtbot.addWidget(window)
+    found = [a for a in window.file_menu.actions() if a.objectName() == "print_preview_action"]
+    assert len(found) == 1
+    assert found[0].shortcut().toString() == "Ctrl+P"
+    texts = [a.text() for a in window.file_menu.actions()]
+    assert texts.index(found[0].text()) < len(texts) - 1  # above Quit, not after it
