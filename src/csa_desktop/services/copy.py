@@ -87,7 +87,7 @@ def init_copy(
                                     "district": "District officer"}[role.value]
     data_dir.mkdir(parents=True, exist_ok=True)
     database = paths.database_path(data_dir)
-    store = Store.open(database, create=True)
+    store = Store.create(database)  # appears at `database` only when complete
     try:
         with store.transaction() as session:
             me = Identity(new_uid(), display_name, Role.LEAD, ())
@@ -98,11 +98,9 @@ def init_copy(
                 build_demo(session, who=display_name)
             scope = _resolve_partnerships(session, partnerships, allow_unknown_uids=empty)
             identity.save(session, Identity(me.replica_id, display_name, role, scope))
+        store.finish_creation()
     except BaseException:
-        store.close()
-        database.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        store.discard()
         raise
     from csa_desktop.bundle.keys import ensure_key
 

@@ -61,10 +61,14 @@ class RecordService:
 
     def can_change(self, record: Record) -> bool:
         """Whether this copy may edit `record` (views show the others read-only)."""
+        if self.store.read_only:
+            return False
         with self.store.reader() as session:
             return self._allowed(session, KINDS[record.kind], record.fields)
 
     def can_create(self, kind_name: str, values: Mapping[str, Value]) -> bool:
+        if self.store.read_only:
+            return False
         with self.store.reader() as session:
             return self._allowed(session, kind(kind_name), values)
 

@@ -138,9 +138,9 @@ def copy_database(source: Path, target: Path) -> None:
                 dst.close()
         finally:
             src.close()
-        _fsync(partial)
+        fsync(partial)
         os.replace(partial, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -225,7 +225,7 @@ def set_aside(database: Path, reason: str = "damaged") -> Path:
         shutil.copyfile(wal, Path(f"{target}-wal"))
     partial = target.with_name(target.name + ".partial")
     shutil.copyfile(database, partial)
-    _fsync(partial)
+    fsync(partial)
     os.replace(partial, target)
     return target
 
@@ -296,12 +296,12 @@ def _swap_in(source: Path, database: Path) -> None:
                 dst.close()
         finally:
             src.close()
-        _fsync(incoming)
+        fsync(incoming)
         # A stale write-ahead log would be replayed onto the new file: remove it first.
         for suffix in ("-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         os.replace(incoming, database)
-        _fsync_folder(database.parent)
+        fsync_folder(database.parent)
     except BaseException:
         incoming.unlink(missing_ok=True)
         raise
@@ -316,7 +316,7 @@ def read_only_uri(path: Path) -> str:
     return path.absolute().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -324,7 +324,7 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     if os.name == "nt":
         return  # Windows cannot open a folder for fsync; its rename is already durable enough
     fd = os.open(folder, os.O_RDONLY)

@@ -185,6 +185,7 @@ class Store:
         self.lock = FolderLock(path.parent)
         self.opened_read_only = read_only_reason is not None
         self.created = False
+        self._final_path: Path | None = None
         self._read_only_listeners: list[Callable[[str], None]] = []
 
     @classmethod
@@ -222,6 +223,48 @@ class Store:
             store.close()
             raise
         return store
+
+    @classmethod
+    def create(cls, path: Path) -> Store:
+        """A new copy, built beside `path` and moved there by `finish_creation` (so a crash
+        while it is built never leaves a half-made copy at `path`); `discard` drops it."""
+        lock = FolderLock(path.parent)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire(folder_lock.DEFAULT_WAIT)
+        try:
+            building = path.with_name(path.name + ".new")
+            _remove_database_files(building)  # left by a creation that was interrupted
+            store = cls.open(building, create=True)
+        finally:
+            lock.release()  # the new store holds it from here on
+        store._final_path = path
+        return store
+
+    def finish_creation(self) -> None:
+        """Move the complete new copy into place in one step and go on using it there."""
+        target = self._final_path
+        assert target is not None, "only for a store made by Store.create"
+        if target.exists() and target.stat().st_size:
+            raise StoreError(f"a copy already exists in {target.parent}")
+        self.engine.dispose()
+        conn = sqlite3.connect(self.path)
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")  # the one file is now the whole copy
+        finally:
+            conn.close()
+        backups.fsync(self.path)
+        os.replace(self.path, target)
+        backups.fsync_folder(target.parent)
+        self.path = target
+        self._final_path = None
+        self.engine = make_engine(target)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def discard(self) -> None:
+        """Close a store made by Store.create and remove what was built."""
+        self.close()
+        if self._final_path is not None:
+            _remove_database_files(self.path)
 
     @staticmethod
     def _checked_revision(path: Path) -> str | None:
@@ -316,6 +359,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
         self.lock.release()
+
+
+def _remove_database_files(path: Path) -> None:
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        name.unlink(missing_ok=True)
 
 
 __all__ = ["DamagedCopyError", "Session", "Store", "make_engine", "migrate", "schema_revision"]

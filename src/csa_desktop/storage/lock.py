@@ -40,10 +40,13 @@ class LockOwner:
     program: str
     since: dt.datetime | None
 
-    def describe(self) -> str:
+    def details(self) -> str:
         since = f", open since {self.since:%d %b %Y %H:%M}" if self.since else ""
         where = "" if self.host == socket.gethostname() else f" on {self.host}"
-        return f"{self.program} (process {self.pid}{where}{since})"
+        return f"process {self.pid}{where}{since}"
+
+    def describe(self) -> str:
+        return f"{self.program} ({self.details()})"
 
 
 class CopyLockedError(StoreError):
