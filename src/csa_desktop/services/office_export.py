@@ -471,7 +471,7 @@ def local_plans_xlsx(copy: Copy, partnership: str | None = None) -> bytes:
     """The action trackers as an Excel workbook: one sheet per partnership, the RAG as a cell
     colour and a word, filters on, the header frozen, dates as real dates."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
     from openpyxl.utils import get_column_letter
 
     sheets = tracker_sheets(copy, partnership)
@@ -480,19 +480,28 @@ def local_plans_xlsx(copy: Copy, partnership: str | None = None) -> bytes:
     book.properties.title = "Local partnership plans: action trackers"
     book.properties.creator = clean(copy.identity.name)
     book.properties.language = "en-GB"
-    taken: set[str] = set()
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
+
+    def style(name: str, **parts: Any) -> str:  # one named style per look: fast to assign
+        book.add_named_style(NamedStyle(name=name, **parts))
+        return name
+
     top = Alignment(vertical="top")
-    wrap = Alignment(vertical="top", wrap_text=True)
+    header = style("CSA header", font=Font(bold=True), alignment=Alignment(
+        vertical="top", wrap_text=True), fill=PatternFill("solid", fgColor="DDEBF7"))
+    plain = style("CSA text", alignment=top)
+    wrapped = style("CSA wrapped text", alignment=Alignment(vertical="top", wrap_text=True))
+    day = style("CSA date", alignment=top, number_format=DATE_FORMAT)
+    rags = {rag: style(f"CSA RAG {RAG_WORDS[rag]}", alignment=top,
+                       fill=PatternFill("solid", fgColor=fill),
+                       font=Font(bold=True, color=font))
+            for rag, (fill, font) in RAG_FILLS.items()}
+    text_styles = [wrapped if wraps else plain for _, _, wraps in COLUMNS]
     rag_column = [c[0] for c in COLUMNS].index("RAG") + 1
+    taken: set[str] = set()
     for sheet in sheets:
         ws = book.create_sheet(sheet_title(sheet.partnership, taken))
         for col, (heading, width, _) in enumerate(COLUMNS, 1):
-            cell = ws.cell(row=1, column=col, value=heading)
-            cell.font = bold
-            cell.fill = header_fill
-            cell.alignment = wrap
+            ws.cell(row=1, column=col, value=heading).style = header
             ws.column_dimensions[get_column_letter(col)].width = width
         for r, values in enumerate(sheet.rows, 2):
             ws.row_dimensions[r].height = _row_height(values)
@@ -501,19 +510,15 @@ def local_plans_xlsx(copy: Copy, partnership: str | None = None) -> bytes:
                 if col == rag_column:
                     rag = str(value) if value in RAG_FILLS else "not-rated"
                     cell.value = RAG_WORDS[rag]
-                    fill, font = RAG_FILLS[rag]
-                    cell.fill = PatternFill("solid", fgColor=fill)
-                    cell.font = Font(bold=True, color=font)
-                    cell.alignment = top
+                    cell.style = rags[rag]
                 elif isinstance(value, dt.date):
                     cell.value = value
-                    cell.number_format = DATE_FORMAT
-                    cell.alignment = top
+                    cell.style = day
                 elif value is None:
-                    cell.alignment = top
+                    cell.style = plain
                 else:
+                    cell.style = text_styles[col - 1]
                     _set_text(cell, str(value))
-                    cell.alignment = wrap if COLUMNS[col - 1][2] else top
         last = get_column_letter(len(COLUMNS))
         ws.auto_filter.ref = f"A1:{last}{max(len(sheet.rows) + 1, 2)}"
         ws.freeze_panes = "A2"
