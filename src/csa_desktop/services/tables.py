@@ -145,10 +145,9 @@ class ActionFilter:
 
 def search_text(row: ActionSummary) -> str:
     """The text a filter searches: title, lead, partners, measure, priority, partnership."""
-    return "\n".join(part for part in (
-        row.title, row.lead_organisation_name, row.lead_role, row.partners, row.measure,
-        row.priority_title, row.partnership_name,
-    ) if part).casefold()
+    return (f"{row.title}\n{row.lead_organisation_name or ''}\n{row.lead_role or ''}\n"
+            f"{row.partners or ''}\n{row.measure or ''}\n{row.priority_title or ''}\n"
+            f"{row.partnership_name}").casefold()
 
 
 def action_counts(copy: Copy) -> dict[tuple[str, str | None], int]:

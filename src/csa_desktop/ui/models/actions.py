@@ -72,6 +72,13 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
             text = self._haystacks[row.uid] = search_text(row)
         return text
 
+    def haystacks(self) -> dict[str, str]:
+        """Every row's search text by uid (worked out in one pass the first time)."""
+        if len(self._haystacks) < len(self.rows):
+            missing = [row for row in self.rows if row.uid not in self._haystacks]
+            self._haystacks.update((row.uid, search_text(row)) for row in missing)
+        return self._haystacks
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == PARTNERSHIP_ROLE and index.isValid():
             return self.rows[index.row()].partnership_uid
@@ -104,6 +111,8 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
             self.dataChanged.emit(self.index(number, 0),
                                   self.index(number, len(self.columns) - 1))
         if new:
+            for row in new:
+                self._natural.setdefault(row.uid, len(self._natural))
             start = len(self.rows)
             self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
             self.rows.extend(new)
@@ -127,8 +136,8 @@ class ActionsFilterProxyModel(QSortFilterProxyModel):
     pass (QSortFilterProxyModel's own sort calls data() for every comparison).
 
     Verdicts are worked out in one Python pass when the filter changes and kept per row
-    object, so filterAcceptsRow (called once per row from C++) stays a dictionary look-up;
-    a row replaced by an edit is a new object and gets a fresh verdict.
+    object, so filterAcceptsRow (called once per row from C++) stays a set look-up; a row
+    replaced by an edit is a new object and gets a fresh verdict.
     """
 
     def __init__(self, source: ActionsTableModel, parent: Any = None) -> None:
@@ -136,32 +145,39 @@ class ActionsFilterProxyModel(QSortFilterProxyModel):
         self.setSourceModel(source)
         self.source = source
         self.filter = ActionFilter()
-        self._verdicts: dict[str, tuple[ActionSummary, bool]] = {}
+        self._accept_all = True
+        self._judged: list[ActionSummary] = []  # kept alive, so their ids stay theirs
+        self._judged_ids: set[int] = set()
+        self._passed_ids: set[int] = set()
         self._today = source.today()
 
     def set_filter(self, action_filter: ActionFilter) -> None:
         if action_filter == self.filter:
             return
         self.filter = action_filter
+        self._accept_all = action_filter.empty
         self._today = self.source.today()
-        self._verdicts = {}
+        self._judged, self._judged_ids, self._passed_ids = [], set(), set()
         if not action_filter.empty:
             rows = self.source.rows
-            passed = {id(row) for row in action_filter.select(rows, self._today,
-                                                              self.source.haystack)}
-            self._verdicts = {row.uid: (row, id(row) in passed) for row in rows}
+            texts = self.source.haystacks() if action_filter.text.strip() else {}
+            passed = action_filter.select(rows, self._today, lambda r: texts[r.uid])
+            self._judged = list(rows)
+            self._judged_ids = {id(row) for row in rows}
+            self._passed_ids = {id(row) for row in passed}
         self.invalidate()  # one layout change: far quicker than many row removals
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._verdicts and self.filter.empty:
+        if self._accept_all:
             return True
         row = self.source.rows[source_row]
-        verdict = self._verdicts.get(row.uid)
-        if verdict is None or verdict[0] is not row:
-            accepted = self.filter.matches(row, self._today, self.source.haystack(row))
-            self._verdicts[row.uid] = (row, accepted)
-            return accepted
-        return verdict[1]
+        key = id(row)
+        if key in self._passed_ids:
+            return True
+        if key in self._judged_ids:
+            return False
+        # a row added or replaced since the filter was set
+        return self.filter.matches(row, self._today, self.source.haystack(row))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.source.sort(column, order)

@@ -57,12 +57,15 @@ class ColumnsTableModel(QAbstractTableModel, Generic[T]):
         self.columns = list(columns)
         self.uid_of = uid_of
         self.rows: list[T] = []
+        self._natural: dict[str, int] = {}  # uid -> place in the order given
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._editable_of: Callable[[T], bool] = _editable
 
     def set_rows(self, rows: Sequence[T]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        uid_of = self.uid_of
+        self._natural = {uid_of(row): number for number, row in enumerate(self.rows)}
         if self._sort is not None:
             self._sort_rows(*self._sort)
         self.endResetModel()
@@ -121,13 +124,19 @@ class ColumnsTableModel(QAbstractTableModel, Generic[T]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
+        """Sort by a column; column -1 puts the rows back in the order they were given."""
+        if column >= len(self.columns) or (column < 0 and self._sort is None):
             return
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_places = [(self.rows[i.row()], i.column()) for i in old_persistent]
-        self._sort = (column, order)
-        self._sort_rows(column, order)
+        if column < 0:
+            self._sort = None
+            natural, uid_of = self._natural, self.uid_of
+            self.rows.sort(key=lambda row: natural.get(uid_of(row), len(natural)))
+        else:
+            self._sort = (column, order)
+            self._sort_rows(column, order)
         new_rows = {id(value): number for number, value in enumerate(self.rows)}
         self.changePersistentIndexList(
             old_persistent,

@@ -273,7 +273,10 @@ def table_view(model: QAbstractItemModel, sortable: bool = False) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setHighlightSections(False)
     view.setTabKeyNavigation(False)
-    view.setSortingEnabled(sortable)
+    if sortable:  # starts in the model's own order; a third click on a header returns to it
+        view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.horizontalHeader().setSortIndicatorClearable(True)
+        view.setSortingEnabled(True)
     source = model.sourceModel() if isinstance(model, QAbstractProxyModel) else model
     columns = getattr(source, "columns", [])
     for number, column in enumerate(columns):
