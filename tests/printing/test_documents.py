@@ -96,3 +96,22 @@ def test_demo_prints_carry_a_visible_sample_data_marker(demo_copy, print_date):
                  local_plan_pdf(demo_copy, "West Lancashire CSP", printed_on=print_date)):
         for page in page_texts(data):
             assert "SAMPLE DATA" in page
+
+
+def test_actions_archived_in_an_earlier_refresh_are_left_out_of_the_tracker(demo_copy,
+                                                                         print_date):
+    plan = demo_copy.records.list_kind("local-plan", partnership="Pendle CSP")[0]
+    archived, kept = demo_copy.records.list_kind("action", where={"plan_uid": plan.uid})[:2]
+    demo_copy.records.update(archived.uid, {"archived_in": "2022/23"})
+    printed = text(local_plan_pdf(demo_copy, "Pendle CSP", printed_on=print_date))
+    assert squashed(archived.title) not in printed
+    assert squashed(kept.title) in printed
+
+
+def test_a_plan_with_nothing_in_it_yet_still_prints_and_says_so(demo_copy, print_date):
+    partnership = demo_copy.records.list_kind("partnership")[-1]
+    demo_copy.records.create("local-plan", {"partnership_uid": partnership.uid,
+                                            "title": "A new plan", "status": "draft"})
+    printed = text(local_plan_pdf(demo_copy, partnership.title, printed_on=print_date))
+    assert "A new plan" in printed and "DRAFT" in printed
+    assert "no priorities or actions yet" in printed

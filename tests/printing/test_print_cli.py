@@ -95,3 +95,10 @@ def test_printed_plan_on_a_page_is_one_page(demo_dir, tmp_path):
     out = tmp_path / "poap.pdf"
     assert csa(demo_dir, "print", "plan-on-a-page", "--out", str(out)) == 0
     assert len(reader(out.read_bytes()).pages) == 1
+
+
+def test_a_district_copy_prints_its_own_local_plan_without_naming_it(tmp_path, capsys):
+    copy_dir, out = tmp_path / "district", tmp_path / "mine.pdf"
+    assert csa(copy_dir, "init", "--role", "district", "--partnership", "Pendle CSP") == 0
+    assert csa(copy_dir, "print", "local-plan", "--out", str(out)) == 0
+    assert "Pendle CSP Partnership Plan" in page_texts(out.read_bytes())[0]

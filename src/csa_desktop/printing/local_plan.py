@@ -87,6 +87,9 @@ def render_local_plan(document: LocalPlanDocument) -> bytes:
     story = _header(document, st, inner)
     for group in document.priorities:
         story += _priority(group, st, inner)
+    if not document.priorities:
+        story.append(Paragraph("This plan has no priorities or actions yet.", ParagraphStyle(
+            "lp-empty", parent=st.body, fontName=FONT_ITALIC, textColor=MUTED)))
     doc.build(story, canvasmaker=numbered_canvas(meta, MARGIN, furniture))
     return buffer.getvalue()
 
