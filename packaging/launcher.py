@@ -3,7 +3,8 @@
 One script serves both executables of the one-folder build:
   csa-desktop [--data-dir PATH]      the GUI (csa_desktop.app)
   csa ARGS / csa-desktop cli ARGS    the command line tool (csa_desktop.cli)
-  csa-desktop --self-test [ARGS]     open the main window, report what was loaded, quit
+  csa-desktop --self-test [ARGS]     open the main window, report what was loaded, check the
+                                     PDF preview renders, quit (exit 0 when all is well)
 It also runs unfrozen (`python packaging/launcher.py ...`), which the fast tests use.
 """
 
@@ -36,6 +37,29 @@ def resource_report() -> str:
             f"migrations {sorted(migrations)}")
 
 
+def pdf_preview_report() -> str:
+    """Print a page with ReportLab and render it with QtPdf, as the print preview does."""
+    import io
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtPdf import QPdfDocument
+    from reportlab.pdfgen import canvas
+
+    pdf = io.BytesIO()
+    page = canvas.Canvas(pdf)
+    page.drawString(72, 72, "CSA Desktop")
+    page.save()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(pdf.getvalue()))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(buffer)
+    image = document.render(0, document.pagePointSize(0).toSize()) if document.pageCount() else None
+    if image is None or image.isNull():
+        raise RuntimeError(f"QtPdf could not render a page (status {document.status()})")
+    return f"PDF preview renders {image.width()}x{image.height()}"
+
+
 def self_test(argv: Sequence[str]) -> int:
     """Start the GUI the normal way and quit as soon as its main window is on screen."""
     from PySide6.QtCore import QTimer
@@ -53,6 +77,12 @@ def self_test(argv: Sequence[str]) -> int:
                    if isinstance(w, QMainWindow) and w.isVisible()]
         if windows:
             print(f"main window opened: {windows[0].windowTitle()}", flush=True)
+            try:
+                print(pdf_preview_report(), flush=True)
+            except Exception as exc:
+                print(f"self-test failed: {exc}", file=sys.stderr, flush=True)
+                qt_app.exit(4)
+                return
             qt_app.exit(0)
         elif elapsed >= SELF_TEST_TIMEOUT_MS:
             print("self-test failed: no main window appeared", file=sys.stderr, flush=True)

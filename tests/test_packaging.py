@@ -197,6 +197,7 @@ def test_launcher_self_test_opens_the_main_window_on_a_new_data_folder(tmp_path)
                  env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "main window opened: " in result.stdout
+    assert "PDF preview renders 595x842" in result.stdout
     assert "demo data ['lancashire.json']" in result.stdout
     assert (copy / "csa.sqlite3").is_file()
 
@@ -401,6 +402,7 @@ def test_built_program_prints_its_version_and_opens_its_main_window(tmp_path):
                  env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "main window opened: " in result.stdout
+    assert "PDF preview renders 595x842" in result.stdout
     assert run(program / "csa", "--data-dir", copy, "check").returncode == 0
     pdf = tmp_path / "plan.pdf"
     printed = run(program / "csa", "--data-dir", copy, "print", "plan-on-a-page", "--out", pdf)
