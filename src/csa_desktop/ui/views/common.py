@@ -92,8 +92,10 @@ class RecordsPanel(QWidget):
 
     def __init__(self, context: EditorContext, view: QAbstractItemView, what: str, *,
                  can_add: bool = True, can_edit: bool = True, can_move: bool = True,
-                 embed_view: bool = True, parent: QWidget | None = None) -> None:
-        """`embed_view=False`: the caller places the view; the panel holds the buttons."""
+                 embed_view: bool = True, compact: bool = False,
+                 parent: QWidget | None = None) -> None:
+        """`embed_view=False`: the caller places the view; the panel holds the buttons.
+        `compact`: icon buttons (their names and keys are in tooltips), for narrow columns."""
         super().__init__(parent)
         self.context = context
         self.view = view
@@ -122,6 +124,8 @@ class RecordsPanel(QWidget):
                                                f"Move the selected {what} down (Ctrl+Down)")
         for button in self.buttons.values():
             button.setAccessibleName(f"{button.accessibleName()} {what}")
+            if compact:
+                button.setText("")
             row.addWidget(button)
         row.addStretch(1)
         layout = QVBoxLayout(self)

@@ -37,7 +37,7 @@ class PlanColumnEditor(QWidget):
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setAccessibleName(f"{label} items")
         self.panel = RecordsPanel(context, self.list, f"{label.lower()} item", can_add=False,
-                                  can_edit=False, embed_view=False)
+                                  can_edit=False, embed_view=False, compact=True)
         self.new_item = QLineEdit()
         self.new_item.setPlaceholderText("Add an item: type, then Enter")
         self.new_item.setAccessibleName(f"New {label.lower()} item")
