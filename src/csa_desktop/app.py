@@ -28,24 +28,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     folder = paths.data_dir(args.data_dir)
 
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
 
-    from csa_desktop.errors import CsaError
     from csa_desktop.logs import setup_logging
 
     with contextlib.suppress(OSError):
         setup_logging(folder)
-    try:
-        from csa_desktop.services.copy import open_or_create_demo
+    from csa_desktop.ui.startup import open_copy
 
-        copy = open_or_create_demo(folder)
-    except CsaError as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc))
+    copy = open_copy(folder)  # one window per copy; a damaged copy is offered a good backup
+    if copy is None:
         return 1
 
     from csa_desktop.ui.main_window import MainWindow
@@ -54,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.show and not window.show_place(args.show):
         window.show_message(f"Nothing to show called '{args.show}'.")
     window.show()
+    from csa_desktop.ui.single_instance import listen_for_later_starts
+
+    listen_for_later_starts(folder, window)  # a second start brings this window forward
 
     def report_bug(kind: type[BaseException], value: BaseException, tb: object) -> None:
         log.error("unexpected error", exc_info=(kind, value, tb))  # type: ignore[arg-type]

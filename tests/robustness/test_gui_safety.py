@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from csa_desktop.errors import StoreError
 from csa_desktop.services import backups, safety
@@ -99,27 +99,40 @@ def test_restore_backup_in_the_file_menu_brings_back_the_chosen_state(qtbot, win
     assert "Restored the copy as it was on" in window.statusBar().currentMessage()
 
 
-def test_a_full_disk_while_editing_shows_the_read_only_bar_and_keeps_the_copy(qtbot, window):
+def visible_texts(window: MainWindow) -> list[str]:
+    return [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+
+
+def test_a_full_disk_while_editing_warns_once_and_shows_the_copy_read_only(qtbot, window,
+                                                                           monkeypatch):
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda _parent, _title, text: warned.append(text)))
     folder = window.copy.data_dir
+    window.show_place("sections")
     uid = window.copy.records.list_kind("section")[0].uid
     before = section_title(folder)
     with injected(window.copy.store.engine, WriteCounter(fail_at=1)), \
-            pytest.raises(StoreError, match="the disk is full"):
+            pytest.raises(StoreError, match="because the disk is full"):
         window.copy.records.update(uid, {"title": "Never saved"})
-    bar = window.backup_actions.bar
-    qtbot.waitUntil(bar.isVisible, timeout=2000)
-    assert "the disk is full" in bar.label.text().lower()
+    qtbot.waitUntil(lambda: bool(warned), timeout=2000)
+    assert len(warned) == 1 and warned[0].startswith("The disk is full, so the copy is")
     assert window.windowTitle().endswith("[read-only]")
+    status = window.findChild(QLabel, "readOnlyStatus")
+    assert status.isVisible() and "free some space" in status.toolTip()
+    assert any("the disk is full" in text for text in visible_texts(window))  # page banner
     assert window.copy.records.can_change(window.copy.records.get(uid)) is False
     assert section_title(folder) == before
 
 
-def test_a_copy_opened_read_only_shows_the_bar_from_the_start(qtbot, demo_dir, tmp_path):
+def test_a_copy_opened_read_only_shows_it_from_the_start(qtbot, demo_dir, tmp_path):
     copy = safety.open_read_only(demo_dir)
     try:
         shown = open_window(qtbot, copy, tmp_path)
-        assert shown.backup_actions.bar.isVisible()
-        assert "opened read-only" in shown.backup_actions.bar.label.text()
+        shown.show_place("sections")
+        assert shown.windowTitle().endswith("[read-only]")
+        assert shown.findChild(QLabel, "readOnlyStatus").isVisible()
+        assert any("this copy was opened read-only" in text for text in visible_texts(shown))
         shown.close()
     finally:
         copy.close()

@@ -52,7 +52,7 @@ def test_a_full_disk_at_any_write_of_a_multi_row_operation_leaves_the_copy_uncha
             with injected(copy.store.engine, counter), pytest.raises(StoreError) as failed:
                 operation(copy)
             assert counter.failed, nth
-            assert "the disk is full, so this change was not saved" in str(failed.value)
+            assert "this change was not saved because the disk is full" in str(failed.value)
             assert copy.store.read_only
             assert copy.records.list_kind("area")  # still readable
         assert dump(folder) == before, f"write {nth} of {total} left a change behind"

@@ -120,10 +120,10 @@ def test_the_gui_opens_a_read_only_folder_read_only_and_says_why(read_only_folde
 def test_a_copy_opened_read_only_reads_and_refuses_every_change(demo_dir):
     before = dump(demo_dir)
     with safety.open_read_only(demo_dir) as copy:
-        assert safety.read_only_reason(copy) == "it was opened read-only"
+        assert safety.read_only_reason(copy) == "this copy was opened read-only"
         uid = copy.records.list_kind("section")[0].uid
         assert copy.records.get(uid).title
-        with pytest.raises(StoreError, match="nothing was changed: it was opened read-only"):
+        with pytest.raises(StoreError, match="nothing was changed: this copy was opened read-only"):
             copy.records.update(uid, {"title": "Refused"})
         with copy.store.reader() as session, pytest.raises(OperationalError, match="readonly"):
             session.execute(text("DELETE FROM areas"))  # the connection itself cannot write

@@ -136,6 +136,21 @@ def migrate(engine: Engine, path: Path) -> None:
     log.info("migrated %s to %s", path, HEAD_REVISION)
 
 
+_WRITE_PROBLEMS: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    # (SQLite error names, words of the message, the cause, the copy's state afterwards)
+    (("SQLITE_FULL",), ("disk is full",), "the disk is full",
+     "the copy is read-only until you free some space and open it again"),
+    (("SQLITE_READONLY",), ("readonly database",),
+     "CSA Desktop may not write to this copy's file or folder", "the copy is read-only"),
+    (("SQLITE_IOERR",), ("disk i/o error",), "the disk reported an error",
+     "the copy is read-only until it is opened again"),
+    (("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed",), "the copy's file is damaged",
+     "the copy is read-only; open it again to be offered a good backup"),
+    (("SQLITE_CANTOPEN",), ("unable to open",), "the copy's file cannot be opened for writing",
+     "the copy is read-only"),
+)
+
+
 def write_problem(exc: BaseException) -> tuple[str, str | None] | None:
     """A failed write in plain words: (message, reason the copy is now read-only or None);
     None when the error is not the disk's or the file's (then it is our bug)."""
@@ -144,28 +159,13 @@ def write_problem(exc: BaseException) -> tuple[str, str | None] | None:
         return None
     name = str(getattr(orig, "sqlite_errorname", "") or "")
     text = str(orig).lower()
-    safe = "Everything saved before it is safe"
-    if name == "SQLITE_FULL" or "disk is full" in text:
-        reason = ("the disk is full: the copy is read-only until you free some space and open "
-                  "it again")
-        return f"the disk is full, so this change was not saved. {safe}; {reason}", reason
-    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
-        reason = "CSA Desktop may not write to this copy's file or folder: it is read-only"
-        return f"this change was not saved: {reason}. {safe}", reason
-    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
-        reason = ("the disk reported an error: the copy is read-only until it is opened "
-                  "again")
-        return f"this change was not saved because {reason}. {safe}", reason
-    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text:
-        reason = ("the copy's file is damaged: it is read-only; open it again to be offered "
-                  "a backup")
-        return f"this change was not saved because {reason}. {safe}", reason
     if name in ("SQLITE_BUSY", "SQLITE_LOCKED") or "database is locked" in text:
-        return ("this change was not saved: another program kept the copy busy. "
+        return ("this change was not saved because another program kept the copy busy. "
                 "Try again in a moment", None)
-    if name == "SQLITE_CANTOPEN" or "unable to open" in text:
-        reason = "the copy's file cannot be opened for writing: it is read-only"
-        return f"this change was not saved because {reason}. {safe}", reason
+    for names, words, cause, state in _WRITE_PROBLEMS:
+        if name.startswith(names) or any(w in text for w in words):
+            return (f"this change was not saved because {cause}. Everything saved before it "
+                    f"is safe; {state}", f"{cause}, so {state}")
     return None
 
 
@@ -193,7 +193,7 @@ class Store:
         exists = path.exists() and path.stat().st_size > 0
         if not exists and not create:
             raise StoreError(f"there is no copy at {path}; run 'csa init' first")
-        reason = "it was opened read-only" if read_only else None
+        reason = "this copy was opened read-only" if read_only else None
         if exists:
             reason = reason or unwritable_reason(path)
             revision = cls._checked_revision(path)

@@ -1,11 +1,13 @@
-"""File ▸ Back up now and File ▸ Restore backup…, and the read-only bar shown when the copy
-cannot be written (a read-only folder, or a full disk or a refused write while working)."""
+"""File ▸ Back up now and File ▸ Restore backup…, and the read-only state shown when the copy
+cannot be written (a read-only folder, or a full disk or a refused write while working): a
+warning when it happens, "Read-only" in the status bar and the title; the editor pages show
+the reason in their own read-only banners."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox
 
 from csa_desktop.errors import CsaError
 from csa_desktop.services import backups, safety
@@ -28,31 +30,6 @@ def _insert_before_quit(menu: QMenu, actions: list[QAction]) -> None:
     menu.insertSeparator(quit_action)
 
 
-class ReadOnlyBar(QToolBar):
-    """A bar across the top of the window saying why the copy cannot be changed."""
-
-    def __init__(self, window: QMainWindow) -> None:
-        super().__init__("Read-only", window)
-        self.setObjectName("readOnlyBar")
-        self.setMovable(False)
-        self.setFloatable(False)
-        self.toggleViewAction().setVisible(False)
-        self.label = QLabel()
-        self.label.setObjectName("readOnlyText")
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setStyleSheet("QLabel { background: #fff4ce; color: #3b2f00; "
-                                 "padding: 6px 10px; border-bottom: 1px solid #e0c060; }")
-        self.label.setAccessibleName("Read-only notice")
-        self.addWidget(self.label)
-        self.hide()
-
-    def show_reason(self, reason: str) -> None:
-        self.label.setText(f"<b>Read-only.</b> {reason[:1].upper()}{reason[1:]}. You can "
-                           "read, print and export; changes cannot be saved.")
-        self.show()
-
-
 class BackupActions:
     """The backup menu items of one main window (which has `copy`, `refresh`,
     `show_message` and, optionally, `undo_stack`)."""
@@ -71,11 +48,9 @@ class BackupActions:
         self.restore_action.triggered.connect(lambda _checked=False: self.choose_and_restore())
         _insert_before_quit(_file_menu(window), [self.backup_action, self.restore_action])
 
-        self.bar = ReadOnlyBar(window)
-        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
-        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
-        self.status_label = QLabel("Read-only")
+        self.status_label = QLabel("<b>Read-only</b>")
         self.status_label.setObjectName("readOnlyStatus")
+        self.status_label.setAccessibleName("Read-only notice")
         self.status_label.hide()
         window.statusBar().addPermanentWidget(self.status_label)
         self.title = window.windowTitle()
@@ -117,21 +92,31 @@ class BackupActions:
 
     def _became_read_only(self, reason: str) -> None:
         # Called from inside the failed write: let it finish and show its own message first.
-        QTimer.singleShot(0, lambda: self._show_read_only(reason, refresh=True))
+        QTimer.singleShot(0, lambda: self._warn_read_only(reason))
 
-    def _show_read_only(self, reason: str, *, refresh: bool = False) -> None:
-        self.bar.show_reason(reason)
+    def _warn_read_only(self, reason: str) -> None:
+        self._show_read_only(reason)
+        self.window.refresh(None)  # type: ignore[attr-defined]  # editors turn read-only
+        QMessageBox.warning(
+            self.window, "Changes can no longer be saved",
+            f"{_sentence(reason)}\n\nEverything saved before is safe. You can still read, "
+            "print and export the copy.")
+
+    def _show_read_only(self, reason: str) -> None:
+        self.status_label.setToolTip(_sentence(reason))
         self.status_label.show()
         self.window.setWindowTitle(f"{self.title} [read-only]")
-        if refresh:
-            self.window.refresh(None)  # type: ignore[attr-defined]
 
     def _hide_read_only(self) -> None:
         if safety.read_only_reason(self.copy):
             return
-        self.bar.hide()
         self.status_label.hide()
         self.window.setWindowTitle(self.title)
+
+
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def install(window: QMainWindow) -> BackupActions:

@@ -22,6 +22,8 @@ class EditorContext:
 
     def scope_reason(self, kind_name: str | None = None) -> str:
         """Why records of a kind are read-only here, in words a district officer understands."""
+        if self.copy.store.read_only_reason:  # a read-only folder, a full disk
+            return f"{self.copy.store.read_only_reason}."
         identity = self.copy.identity
         if kind_name in ("agreement", "approval", "partnership", "area", "organisation"):
             return "outside your scope: only the county lead's master copy changes this."
