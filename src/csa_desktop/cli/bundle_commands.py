@@ -1,4 +1,5 @@
-"""csa export, import, trust: bundles between the lead's copy and the districts' copies."""
+"""csa export, import, trust, conflicts, restore-points: bundles between the lead's copy and
+the districts' copies, the conflicts they leave, and undoing an import."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from typing import Any
 
 from csa_desktop.cli.output import dumps, table
 from csa_desktop.domain.kinds import KINDS
+from csa_desktop.errors import InputError
+from csa_desktop.services import restore_points
 from csa_desktop.services.bundles import BundleService
+from csa_desktop.services.conflicts import ConflictService, ConflictView
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sync import BundleOutcome, ImportReport, SyncService
 
@@ -52,6 +56,42 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run_trust_remove)
     p = verbs.add_parser("mine", parents=[common], help="this copy's own public key")
     p.set_defaults(run=run_trust_mine)
+
+    group = commands.add_parser("conflicts", parents=[common],
+                                help="fields changed differently on two sides, to decide")
+    verbs = group.add_subparsers(dest="conflicts_command", metavar="ACTION", required=True)
+    p = verbs.add_parser("list", parents=[common], help="the open conflicts")
+    p.add_argument("--all", action="store_true", help="resolved ones too")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_conflicts_list)
+    p = verbs.add_parser("show", parents=[common], help="one conflict, its values side by side")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_conflicts_show)
+    p = verbs.add_parser("resolve", parents=[common],
+                         help="decide: --take base|master|BUNDLE-ID or --value TEXT")
+    p.add_argument("id", type=int)
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--take", metavar="base|master|BUNDLE-ID",
+                     help="keep the base, the master's value, or one bundle's value")
+    how.add_argument("--value", metavar="TEXT", help="a value of your own (e.g. a combination)")
+    how.add_argument("--suggested", action="store_true",
+                     help="the line-by-line merge of long text, when it has no conflicts left")
+    p.set_defaults(run=run_conflicts_resolve)
+
+    group = commands.add_parser("restore-points", parents=[common],
+                                help="the copy as it was before each import")
+    verbs = group.add_subparsers(dest="restore_command", metavar="ACTION", required=True)
+    p = verbs.add_parser("list", parents=[common],
+                         help=f"restore points, newest first (the last {restore_points.KEEP})")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_points_list)
+    p = verbs.add_parser("restore", parents=[common],
+                         help="make the copy what it was before that import")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(run=run_points_restore)
+    p = verbs.add_parser("undo", parents=[common], help="undo the last import")
+    p.set_defaults(run=run_points_undo)
 
 
 def run_export(args: argparse.Namespace, folder: Path) -> int:
@@ -108,7 +148,7 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
     for outcome in report.outcomes:
         if outcome.refused:
             print(f"csa: refused {outcome.message}", file=sys.stderr)
-        elif outcome.status == "already-imported":
+        elif outcome.status in ("already-imported", "superseded"):
             print(f"csa: {outcome.message}", file=sys.stderr)
         elif not as_json:
             verb = "would import" if outcome.status == "would-import" else "imported"
@@ -121,6 +161,11 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
                           f"{fields}")
                 if len(outcome.records) > 200:
                     print(f"  … and {len(outcome.records) - 200} more")
+    if report.conflicts and not as_json:
+        waiting = "would wait" if report.dry_run else ("wait" if report.conflicts != 1
+                                                        else "waits")
+        print(f"{report.conflicts} conflict{'s' if report.conflicts != 1 else ''} {waiting} "
+              "for a decision: csa conflicts list")
 
 
 def run_import(args: argparse.Namespace, folder: Path) -> int:
@@ -180,4 +225,114 @@ def run_trust_mine(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         service = BundleService(copy)
         print(f"{service.public_key}\nfingerprint {service.fingerprint}")
+    return 0
+
+
+# --- conflicts ------------------------------------------------------------------------------
+
+def conflict_json(view: ConflictView) -> dict[str, object]:
+    c = view.conflict
+    return {"id": c.id, "status": c.status, "side": c.side, "kind": c.kind,
+            "record_uid": c.record_uid, "record": view.record_title, "field": c.field,
+            "field_label": view.field_label, "base": c.base, "master": c.master,
+            "incoming": [i.to_json() for i in c.incoming], "created_at": c.created_at,
+            "resolved_at": c.resolved_at, "resolved_by": c.resolved_by,
+            "resolution": c.resolution, "resolution_source": c.resolution_source,
+            "suggestion": view.suggestion.text if view.suggestion else None,
+            "suggestion_clean": view.suggestion.clean if view.suggestion else None}
+
+
+def run_conflicts_list(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        views = ConflictService(copy).list(include_closed=args.all)
+    if args.json:
+        print(dumps([conflict_json(v) for v in views]))
+        return 0
+    if not views:
+        print("no conflicts" + ("" if args.all else " waiting for a decision"))
+        return 0
+    rows = [(str(v.id), v.conflict.status, f"{v.kind_label}: {v.record_title}", v.field_label,
+             ", ".join(i.author for i in v.conflict.incoming)) for v in views]
+    print(table(rows, ["id", "status", "record", "field", "incoming from"]))
+    return 0
+
+
+def _block(label: str, text: str) -> str:
+    lines = text.splitlines() or [""]
+    return "\n".join([f"  {label}", *(f"    {line}" for line in lines)])
+
+
+def run_conflicts_show(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        view = ConflictService(copy).get(args.id)
+    if args.json:
+        print(dumps(conflict_json(view)))
+        return 0
+    c = view.conflict
+    master = "this copy (local)" if c.side == "district" else "master"
+    print(f"conflict {c.id} ({c.status}): {view.kind_label} '{view.record_title}' "
+          f"[{c.record_uid}], field {view.field_label}")
+    print(_block("base (the baseline's value)", view.text(c.base)))
+    print(_block(master, view.text(c.master)))
+    for value in c.incoming:
+        print(_block(f"{value.author}, bundle {value.bundle_id}"
+                     + (f" ({value.file_name})" if value.file_name else ""),
+                     view.text(value.value)))
+    if view.suggestion is not None:
+        state = "merges cleanly" if view.suggestion.clean else "has lines to settle by hand"
+        print(_block(f"suggested line-by-line merge ({state})", view.suggestion.text))
+    if c.open:
+        print(f"\ndecide with: csa conflicts resolve {c.id} --take base|master|BUNDLE-ID, "
+              "or --value TEXT")
+    return 0
+
+
+def run_conflicts_resolve(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        service = ConflictService(copy)
+        if args.suggested:
+            view = service.get(args.id)
+            if view.suggestion is None or not view.suggestion.clean:
+                raise InputError(f"conflict {args.id} has no clean line-by-line merge; use "
+                                 "--take or --value")
+            changes = service.decide(args.id, view.suggestion.text, label="suggested merge")
+        else:
+            changes = service.resolve(args.id, take=args.take, value=args.value)
+        view = service.get(args.id)
+    print(f"resolved conflict {args.id}: {view.field_label} of '{view.record_title}' is now "
+          f"{view.text(view.conflict.resolution)!r}"
+          + ("" if not changes.empty else " (as it already was)"))
+    return 0
+
+
+# --- restore points ----------------------------------------------------------------------------
+
+def run_points_list(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        points = restore_points.list_points(copy)
+    if args.json:
+        print(dumps([{"id": p.id, "created_at": p.created_at, "status": p.status,
+                      "bundles": list(p.bundles), "description": p.description}
+                     for p in points]))
+        return 0
+    if not points:
+        print("no restore points yet (one is made before every import)")
+        return 0
+    print(table([(p.id, f"{p.created_at:%Y-%m-%d %H:%M}", p.status, p.description)
+                 for p in points], ["id", "made", "status", "what"]))
+    return 0
+
+
+def run_points_restore(args: argparse.Namespace, folder: Path) -> int:
+    result = restore_points.restore(folder, args.id)
+    saved = f"; what it was is kept as backup {result.previous.id}" if result.previous else ""
+    print(f"restored the copy as it was {result.restored.describe()}{saved}")
+    return 0
+
+
+def run_points_undo(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        point = restore_points.undo_last_import(copy)
+    print(f"undid the import of {', '.join(str(b.get('file')) for b in point.bundles)}: the "
+          f"copy is as it was at {point.created_at:%Y-%m-%d %H:%M}")
     return 0

@@ -2,11 +2,18 @@
 
 Values are compared in their JSON form (dates as ISO text, lists as lists), so two sides that
 wrote the same value agree however they typed it.
+
+Two shapes of the same rule:
+- `three_way(base, ours, theirs)`: two sides (a district taking a new baseline);
+- `merge_field(lead, proposals)`: the lead's master against any number of proposals, each a
+  base and a new value from one district. The result depends only on the lead's own value and
+  the *set* of proposals, so bundles merge the same in any order and any number of times.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -37,3 +44,66 @@ def three_way(base: object, ours: object, theirs: object) -> Merged:
     if theirs == base:
         return Merged(Outcome.OURS, ours)
     return Merged(Outcome.CONFLICT, ours)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One district's change of one field: its base (the baseline's value) and new value."""
+
+    replica_id: str
+    author: str
+    bundle_id: str
+    seq: int
+    base: object
+    value: object
+
+    @property
+    def changes(self) -> bool:
+        return self.value != self.base
+
+
+@dataclass(frozen=True)
+class FieldResult:
+    value: object  # what the master holds afterwards
+    conflict: bool
+    accepted: tuple[Proposal, ...] = ()  # proposals whose value became the master's
+    contenders: tuple[Proposal, ...] = ()  # a conflict's proposals that differ from the master
+
+
+def _ordered(proposals: Iterable[Proposal]) -> tuple[Proposal, ...]:
+    """Each proposal once, in a fixed order (never the order they arrived in)."""
+    unique = {(p.replica_id, p.bundle_id): p for p in proposals}
+    return tuple(unique[key] for key in sorted(unique))
+
+
+def merge_field(lead: object, proposals: Iterable[Proposal]) -> FieldResult:
+    """The master's value of a field given the lead's own value and every live proposal.
+
+    A proposal that changes nothing, or agrees with the lead, asks for nothing. The others
+    win only if they all start from the lead's value and all want the same new value;
+    otherwise the field is a conflict and keeps the lead's value until the lead decides.
+    """
+    active = _ordered(p for p in proposals if p.changes and p.value != lead)
+    if not active:
+        return FieldResult(lead, False)
+    wanted = active[0].value
+    if all(p.base == lead and p.value == wanted for p in active):
+        return FieldResult(wanted, False, accepted=active)
+    return FieldResult(lead, True, contenders=active)
+
+
+def merge_deleted(lead: object, proposals: Sequence[Proposal], keepers: Sequence[Proposal],
+                  *, lead_edited: bool = False) -> FieldResult:
+    """The tombstone of a record: `proposals` set or clear it; `keepers` edited the record
+    (proposals to keep it, with value False); `lead_edited` says the master changed the record
+    since the deleters' baseline. A delete against an edit is a conflict, in either direction.
+    """
+    keepers = _ordered(keepers)
+    if lead is True:
+        if keepers:
+            return FieldResult(True, True, contenders=keepers)
+        return merge_field(lead, proposals)
+    deleters = _ordered(p for p in proposals if p.value is True and p.base is not True)
+    if deleters and (keepers or lead_edited):
+        return FieldResult(lead, True, contenders=deleters + keepers)
+    return merge_field(lead, proposals)

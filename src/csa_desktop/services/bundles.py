@@ -35,6 +35,7 @@ from csa_desktop.services.records import RecordService
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
 from csa_desktop.storage import records as record_store
+from csa_desktop.storage import sync as sync_store
 from csa_desktop.storage.bundles import LoggedBundle, TrustedKey
 from csa_desktop.storage.database import Session
 
@@ -195,6 +196,7 @@ class BundleService:
                 summary: dict[str, object] = {"records": count,
                                               "history_mark": store.history_mark(session)}
                 seq = store.max_seq(session, direction="exported", kind=BASELINE) + 1
+                self._after_baseline(session)
             else:
                 kind = CONTRIBUTION
                 baseline_id = identity_store.baseline_id(session)
@@ -223,7 +225,21 @@ class BundleService:
         return ExportResult(out, bundle_id, kind, count, len(data))
 
     def _before_contribution(self, session: Session) -> None:
-        """Hook for checks before a district exports (conflicts with a new baseline)."""
+        """A district settles its conflicts with the last baseline before it sends again."""
+        waiting = sync_store.conflicts(session, side="district")
+        if waiting:
+            raise InputError(f"{len(waiting)} conflict{'s' if len(waiting) != 1 else ''} with "
+                             "the lead's baseline wait for a decision ('csa conflicts list'); "
+                             "resolve them, then export again")
+
+    def _after_baseline(self, session: Session) -> None:
+        """Publishing a baseline commits the merge: proposals are forgotten, except those of
+        fields still in conflict (they wait for the lead's decision)."""
+        waiting = {(c.record_uid, c.field) for c in sync_store.conflicts(session, side="lead")}
+        states = sync_store.all_merge_states(session)
+        sync_store.save_merge_states(session, {
+            uid: (kind, {n: fs for n, fs in data.items() if (uid, n) in waiting} or None)
+            for uid, (kind, data) in states.items()})
 
     def _baseline_records(self, session: Session) -> tuple[RecordState, ...]:
         states: list[RecordState] = []

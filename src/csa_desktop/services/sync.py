@@ -1,34 +1,41 @@
 """Import bundles: run every file through the gate, work out what each would change (the
-preview), then apply them all in one transaction.
+preview), then apply them all in one transaction after a restore point.
 
-A baseline replaces a district's view of the master and keeps its unsent edits; contributions
-are merged into the lead's master field by field against the baseline they name.
+- A **baseline** brings the master to a district (or an empty copy). The district's unsent
+  edits are rebased onto it field by field; real conflicts go to the district's own queue.
+- **Contributions** are merged into the lead's master field by field. Each district's latest
+  bundle is a set of proposals (base and new value per field); the master value of a field is a
+  pure function of the lead's own value and the set of live proposals (merge.fields), so the
+  result does not depend on bundle order, repetition or anyone's clock. Proposals are kept
+  (table merge_states) until the lead publishes a new baseline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from csa_desktop.bundle.format import BASELINE, DELETED, Bundle, RecordChange, RecordState
-from csa_desktop.domain.kinds import KINDS, FieldType, Value
+from csa_desktop.bundle.format import CONTRIBUTION, DELETED, RecordState
+from csa_desktop.domain.kinds import KINDS, Value
 from csa_desktop.domain.records import Changes, Record
-from csa_desktop.errors import BundleError, CsaError, MergeConflictError
-from csa_desktop.merge.fields import three_way
+from csa_desktop.errors import BundleError, CsaError
+from csa_desktop.merge.fields import Proposal, merge_deleted, merge_field, three_way
 from csa_desktop.services.bundles import BundleService, CheckedBundle
 from csa_desktop.services.copy import Copy
-from csa_desktop.storage import bulk
+from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
+from csa_desktop.storage import sync as sync_store
 from csa_desktop.storage.bundles import LoggedBundle, SnapshotRecord, TrustedKey
 from csa_desktop.storage.database import Session
+from csa_desktop.storage.sync import Conflict, IncomingValue
 
 Progress = Callable[[int, int, str], None]
-"""progress(done, total, what): called between steps; never from inside a write."""
+"""progress(done, total, what): called between steps."""
 Cancelled = Callable[[], bool]
 
 
@@ -45,14 +52,14 @@ class RecordLine:
     kind: str
     uid: str
     title: str
-    op: str  # "create", "update", "delete"
+    op: str  # "create", "update", "delete" or "conflict"
     fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class BundleOutcome:
     name: str
-    status: str  # "imported", "would-import", "already-imported", "refused"
+    status: str  # "imported", "would-import", "superseded", "already-imported", "refused"
     message: str = ""
     bundle_id: str = ""
     kind: str = ""
@@ -61,6 +68,7 @@ class BundleOutcome:
     records: tuple[RecordLine, ...] = ()
     conflicts: int = 0
     code: str = ""
+    fingerprint: str = ""
 
     @property
     def refused(self) -> bool:
@@ -73,6 +81,7 @@ class ImportReport:
     changes: Changes = field(default_factory=Changes)
     dry_run: bool = False
     restore_point: str | None = None
+    conflicts: int = 0  # open conflicts after the import (or that it would leave)
 
     @property
     def refused(self) -> tuple[BundleOutcome, ...]:
@@ -81,6 +90,21 @@ class ImportReport:
     @property
     def imported(self) -> tuple[BundleOutcome, ...]:
         return tuple(o for o in self.outcomes if o.status == "imported")
+
+
+@dataclass
+class _BundleTally:
+    counts: dict[str, Counter[str]] = field(
+        default_factory=lambda: {"create": Counter(), "update": Counter(), "delete": Counter()})
+    lines: list[RecordLine] = field(default_factory=list)
+    conflicts: int = 0
+
+    def add(self, line: RecordLine) -> None:
+        self.lines.append(line)
+        if line.op == "conflict":
+            self.conflicts += len(line.fields)
+        else:
+            self.counts[line.op][line.kind] += 1
 
 
 @dataclass
@@ -94,20 +118,54 @@ class _Plan:
     baseline_id: str | None = None
     trust: list[TrustedKey] = field(default_factory=list)
     log: list[LoggedBundle] = field(default_factory=list)
+    states: dict[str, tuple[str, dict[str, Any] | None]] = field(default_factory=dict)
+    new_conflicts: list[dict[str, Any]] = field(default_factory=list)
+    refreshed_conflicts: list[tuple[int, object, object, list[IncomingValue]]] = field(
+        default_factory=list)
+    settled_conflicts: list[int] = field(default_factory=list)
     outcomes: list[BundleOutcome] = field(default_factory=list)
     created: list[tuple[str, str]] = field(default_factory=list)
     updated: list[tuple[str, str]] = field(default_factory=list)
     deleted: list[tuple[str, str]] = field(default_factory=list)
     changed_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    open_conflicts: int = 0
 
     def changes(self) -> Changes:
         return Changes(tuple(self.created), tuple(self.updated), tuple(self.deleted),
                        dict(self.changed_fields))
 
+    def record_write(self, kind: str, uid: str, row: dict[str, Any], *, insert: bool,
+                     was_deleted: bool | None, changed: Sequence[str]) -> None:
+        (self.inserts if insert else self.updates).setdefault(kind, []).append(row)
+        if insert:
+            self.created.append((kind, uid))
+        elif row["deleted"] and not was_deleted:
+            self.deleted.append((kind, uid))
+        elif was_deleted and not row["deleted"]:
+            self.created.append((kind, uid))
+        else:
+            self.updated.append((kind, uid))
+        if changed:
+            self.changed_fields[uid] = tuple(changed)
+
 
 def _row(kind: str, uid: str, values: dict[str, Value], *, rev: int, at: dt.datetime, who: str,
          deleted: bool) -> dict[str, Any]:
     return bulk.record_row(kind, uid, values, who=who, at=at, rev=rev, deleted=deleted)
+
+
+def _json_record(record: Record) -> dict[str, object]:
+    return {**store.json_fields(record.kind, record.fields), DELETED: record.deleted}
+
+
+def _values(kind: str, data: dict[str, object]) -> dict[str, Value]:
+    return store.value_fields(kind, data)
+
+
+def _title(kind: str, data: dict[str, object]) -> str:
+    value = data.get(KINDS[kind].title_field)
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return text.splitlines()[0][:120] if text else ""
 
 
 class SyncService:
@@ -127,11 +185,13 @@ class SyncService:
         for index, path in enumerate(paths):
             _check_cancel(cancelled)
             if progress:
-                progress(index, len(paths), f"checking {path.name}")
+                progress(index, len(paths) + 2, f"checking {path.name}")
             try:
                 result = self.bundles.check(path)
             except BundleError as exc:
-                refused.append(BundleOutcome(path.name, "refused", str(exc), code=exc.code))
+                fingerprint = getattr(exc, "fingerprint", "")
+                refused.append(BundleOutcome(path.name, "refused", str(exc), code=exc.code,
+                                             fingerprint=fingerprint))
                 continue
             bundle_id = result.manifest.bundle_id
             if bundle_id in seen:
@@ -142,19 +202,19 @@ class SyncService:
             seen[bundle_id] = path.name
             checked.append(result)
         baselines = [c for c in checked if c.bundle.is_baseline and not c.already_imported]
-        if len(baselines) > 1:
-            for extra in baselines[1:]:
-                checked.remove(extra)
-                refused.append(BundleOutcome(extra.name, "refused",
-                                             f"{extra.name}: import one baseline at a time",
-                                             code="one-baseline"))
+        for extra in baselines[1:]:
+            checked.remove(extra)
+            refused.append(BundleOutcome(extra.name, "refused",
+                                         f"{extra.name}: import one baseline at a time",
+                                         code="one-baseline"))
         return checked, refused
 
     def import_files(self, paths: Sequence[Path], *, dry_run: bool = False,
                      apply_despite_refusals: bool = False, progress: Progress | None = None,
                      cancelled: Cancelled | None = None) -> ImportReport:
-        """Check, preview and (unless `dry_run`) apply bundles. With any refusal nothing is
-        applied unless `apply_despite_refusals` (the GUI, after the lead saw the preview)."""
+        """Check, preview and (unless `dry_run`) apply bundles, all in one transaction after a
+        restore point. With any refusal nothing is applied unless `apply_despite_refusals`
+        (the GUI, after the lead saw the preview). Cancelling applies nothing."""
         checked, refused = self.check_files(paths, progress=progress, cancelled=cancelled)
         repeats = [BundleOutcome(c.name, "already-imported",
                                  f"{c.name}: was already imported on "
@@ -163,36 +223,43 @@ class SyncService:
                                  kind=c.manifest.kind, author=c.manifest.author)
                    for c in checked if c.already_imported is not None]
         fresh = [c for c in checked if c.already_imported is None]
+        total = len(paths) + 2
         if dry_run or not fresh or (refused and not apply_despite_refusals):
             with self.copy.store.reader() as session:
                 plan = self._plan(session, fresh, cancelled=cancelled)
-            status = "would-import"
-            outcomes = [_with_status(o, status) for o in plan.outcomes]
-            return ImportReport(tuple(outcomes + repeats + refused), Changes(), dry_run=True)
+            outcomes = [replace(o, status="would-import") if o.status == "imported" else o
+                        for o in plan.outcomes]
+            return ImportReport(tuple(outcomes + repeats + refused), Changes(), dry_run=True,
+                                conflicts=plan.open_conflicts)
+        _check_cancel(cancelled)
         if progress:
-            progress(len(paths), len(paths) + 2, "saving a restore point")
-        point = self._restore_point(fresh)
+            progress(len(paths), total, "saving a restore point")
+        point = restore_points.create(self.copy.store.path, [
+            {"file": c.name, "bundle_id": c.manifest.bundle_id, "kind": c.manifest.kind,
+             "author": c.manifest.author} for c in fresh])
         try:
             with self.copy.store.transaction() as session:
                 plan = self._plan(session, fresh, cancelled=cancelled)
                 if progress:
-                    progress(len(paths) + 1, len(paths) + 2, "writing")
+                    progress(len(paths) + 1, total, "writing")
                 _check_cancel(cancelled)
                 self._write(session, plan)
                 _check_cancel(cancelled)
         except BaseException:
-            self._drop_restore_point(point)
+            restore_points.discard(point)
             raise
+        restore_points.confirm(self.copy.store.path, point)
+        if plan.baseline_id is not None:
+            self._reload_identity()
         if progress:
-            progress(len(paths) + 2, len(paths) + 2, "done")
+            progress(total, total, "done")
         return ImportReport(tuple(plan.outcomes + repeats + refused), plan.changes(),
-                            restore_point=point)
+                            restore_point=point.id, conflicts=plan.open_conflicts)
 
-    def _restore_point(self, bundles: Sequence[CheckedBundle]) -> str | None:
-        return None
-
-    def _drop_restore_point(self, point: str | None) -> None:
-        return None
+    def _reload_identity(self) -> None:
+        with self.copy.store.reader() as session:
+            self.copy.identity = identity_store.load(session)
+        self.copy.records.identity = self.copy.identity
 
     # --- planning -------------------------------------------------------------------------
 
@@ -200,177 +267,26 @@ class SyncService:
               cancelled: Cancelled | None = None) -> _Plan:
         plan = _Plan()
         for item in checked:
-            _check_cancel(cancelled)
             if item.first_use:
                 plan.trust.append(item.signer)
-            if item.bundle.is_baseline:
-                self._plan_baseline(session, item, plan)
-            else:
-                self._plan_contribution(session, item, plan)
+        baselines = [c for c in checked if c.bundle.is_baseline]
+        contributions = [c for c in checked if not c.bundle.is_baseline]
+        for item in baselines:
+            _check_cancel(cancelled)
+            _Rebase(self, session, item, plan).run()
+        if contributions:
+            _LeadMerge(self, session, contributions, plan, cancelled).run()
+        side = "district" if baselines else "lead"
+        plan.open_conflicts = len(sync_store.conflicts(session, side=side)) + len(
+            plan.new_conflicts) - len(plan.settled_conflicts)
         return plan
 
-    def _log_entry(self, item: CheckedBundle, summary: dict[str, Any]) -> LoggedBundle:
+    def log_entry(self, item: CheckedBundle, status: str,
+                  summary: dict[str, Any]) -> LoggedBundle:
         m = item.manifest
         return LoggedBundle(m.bundle_id, "imported", m.kind, m.replica_id, m.author,
                             m.signer_key, m.baseline_id, m.seq, m.created_at, store.stamp(),
-                            item.name, item.bundle.sha256, "imported", summary)
-
-    def _plan_baseline(self, session: Session, item: CheckedBundle, plan: _Plan) -> None:
-        bundle = item.bundle
-        old = store.snapshot(session)
-        local: dict[str, Record] = {}
-        for kind in {r.kind for r in bundle.records}:
-            local.update((r.uid, r) for r in store.read_records(session, kind))
-        at = store.stamp()
-        who = bundle.manifest.author
-        lines: list[RecordLine] = []
-        counts: dict[str, Counter[str]] = {"create": Counter(), "update": Counter(),
-                                           "delete": Counter()}
-        for record in bundle.records:
-            mine = local.get(record.uid)
-            theirs = store.json_fields(record.kind, record.fields)
-            if mine is None:
-                plan.inserts.setdefault(record.kind, []).append(_state_row(record))
-                plan.history.extend(
-                    bulk.history_row(record.kind, record.uid, name, None, value, who=who,
-                                     at=at, bundle_id=bundle.manifest.bundle_id,
-                                     outcome="accepted")
-                    for name, value in record.fields.items() if value not in (None, []))
-                plan.created.append((record.kind, record.uid))
-                counts["create"][record.kind] += 1
-                lines.append(RecordLine(record.kind, record.uid, _title(record.kind,
-                                                                         record.fields),
-                                        "create"))
-                continue
-            ours = store.json_fields(mine.kind, mine.fields)
-            snap = old.get(record.uid)
-            base = snap.data if snap is not None else ours
-            base_deleted = snap.deleted if snap is not None else mine.deleted
-            result: dict[str, object] = {}
-            changed: list[tuple[str, object, object]] = []
-            for name, value in theirs.items():
-                merged = three_way(base.get(name), ours[name], value)
-                if merged.conflict:
-                    raise MergeConflictError(
-                        f"{bundle.name}: {record.kind} {record.uid} field '{name}' was changed "
-                        "here and by the lead")
-                result[name] = merged.value
-                if merged.value != ours[name]:
-                    changed.append((name, ours[name], merged.value))
-            deleted = three_way(base_deleted, mine.deleted, record.deleted)
-            if deleted.conflict:
-                raise MergeConflictError(f"{bundle.name}: {record.kind} {record.uid} was deleted "
-                                         "on one side and changed on the other")
-            new_deleted = bool(deleted.value)
-            if new_deleted != mine.deleted:
-                changed.append((DELETED, mine.deleted, new_deleted))
-            local_edits = result != theirs or new_deleted != record.deleted
-            if local_edits:
-                values = store.value_fields(record.kind, result)
-                row = _row(record.kind, record.uid, values, rev=max(mine.rev, record.rev) + 1,
-                           at=mine.updated_at, who=mine.updated_by, deleted=new_deleted)
-            elif (mine.rev, mine.updated_at, mine.updated_by) != (
-                record.rev, record.updated_at, record.updated_by
-            ) or changed:
-                row = _state_row(record)
-            else:
-                continue
-            plan.updates.setdefault(record.kind, []).append(row)
-            if changed:
-                plan.history.extend(
-                    bulk.history_row(record.kind, record.uid, name, old_v, new_v, who=who,
-                                     at=at, bundle_id=bundle.manifest.bundle_id,
-                                     outcome="accepted")
-                    for name, old_v, new_v in changed)
-                op = "delete" if new_deleted and not mine.deleted else "update"
-                counts[op][record.kind] += 1
-                target = plan.deleted if op == "delete" else plan.updated
-                target.append((record.kind, record.uid))
-                plan.changed_fields[record.uid] = tuple(n for n, _, _ in changed)
-                lines.append(RecordLine(record.kind, record.uid,
-                                        _title(record.kind, record.fields), op,
-                                        tuple(n for n, _, _ in changed)))
-        plan.snapshot = [SnapshotRecord(r.kind, r.uid, r.rev, r.deleted,
-                                        store.json_fields(r.kind, r.fields))
-                         for r in bundle.records]
-        plan.baseline_id = bundle.manifest.bundle_id
-        plan.log.append(self._log_entry(item, {"records": len(bundle.records)}))
-        plan.outcomes.append(_outcome(item, counts, lines, 0))
-
-    def _plan_contribution(self, session: Session, item: CheckedBundle, plan: _Plan) -> None:
-        bundle = item.bundle
-        manifest = bundle.manifest
-        master: dict[str, Record] = {}
-        by_kind: dict[str, list[str]] = {}
-        for change in bundle.changes:
-            by_kind.setdefault(change.kind, []).append(change.uid)
-        for kind, uids in by_kind.items():
-            master.update((r.uid, r) for r in store.read_records(session, kind, uids))
-        at = store.stamp()
-        who = manifest.author
-        lines: list[RecordLine] = []
-        counts: dict[str, Counter[str]] = {"create": Counter(), "update": Counter(),
-                                           "delete": Counter()}
-        for change in bundle.changes:
-            current = master.get(change.uid)
-            if current is None:
-                values = {n: c.new for n, c in change.fields.items() if n != DELETED}
-                deleted_field = change.fields.get(DELETED)
-                deleted = bool(deleted_field.new) if deleted_field else False
-                plan.inserts.setdefault(change.kind, []).append(
-                    _row(change.kind, change.uid, values, rev=1, at=at, who=who,
-                         deleted=deleted))
-                plan.history.extend(
-                    bulk.history_row(change.kind, change.uid, name, None, value, who=who, at=at,
-                                     bundle_id=manifest.bundle_id, outcome="accepted")
-                    for name, value in values.items() if value not in (None, []))
-                plan.created.append((change.kind, change.uid))
-                counts["create"][change.kind] += 1
-                lines.append(RecordLine(change.kind, change.uid, _title(change.kind, values),
-                                        "create"))
-                continue
-            ours = store.json_fields(current.kind, current.fields)
-            result = dict(ours)
-            changed: list[tuple[str, object, object]] = []
-            for name, pair in _json_changes(change).items():
-                if name == DELETED:
-                    continue
-                merged = three_way(pair[0], ours[name], pair[1])
-                if merged.conflict:
-                    raise MergeConflictError(
-                        f"{bundle.name}: {change.kind} {change.uid} field '{name}' was also "
-                        "changed in the master")
-                if merged.value != ours[name]:
-                    result[name] = merged.value
-                    changed.append((name, ours[name], merged.value))
-            new_deleted = current.deleted
-            if DELETED in change.fields:
-                pair_d = change.fields[DELETED]
-                merged_d = three_way(pair_d.base, current.deleted, pair_d.new)
-                if merged_d.conflict:
-                    raise MergeConflictError(f"{bundle.name}: {change.kind} {change.uid} was "
-                                             "deleted on one side and changed on the other")
-                new_deleted = bool(merged_d.value)
-                if new_deleted != current.deleted:
-                    changed.append((DELETED, current.deleted, new_deleted))
-            if not changed:
-                continue
-            values = store.value_fields(change.kind, result)
-            plan.updates.setdefault(change.kind, []).append(
-                _row(change.kind, change.uid, values, rev=current.rev + 1, at=at, who=who,
-                     deleted=new_deleted))
-            plan.history.extend(
-                bulk.history_row(change.kind, change.uid, name, old_v, new_v, who=who, at=at,
-                                 bundle_id=manifest.bundle_id, outcome="accepted")
-                for name, old_v, new_v in changed)
-            op = "delete" if new_deleted and not current.deleted else "update"
-            counts[op][change.kind] += 1
-            (plan.deleted if op == "delete" else plan.updated).append((change.kind, change.uid))
-            plan.changed_fields[change.uid] = tuple(n for n, _, _ in changed)
-            lines.append(RecordLine(change.kind, change.uid, _title(change.kind, values), op,
-                                    tuple(n for n, _, _ in changed)))
-        plan.log.append(self._log_entry(item, {"changes": len(bundle.changes)}))
-        plan.outcomes.append(_outcome(item, counts, lines, 0))
+                            item.name, item.bundle.sha256, status, summary)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -387,10 +303,411 @@ class SyncService:
             store.replace_snapshot(session, plan.snapshot)
         if plan.baseline_id is not None:
             identity_store.set_baseline_id(session, plan.baseline_id)
+        sync_store.save_merge_states(session, plan.states)
+        at = store.stamp()
+        me = self.copy.identity.name
+        for conflict_id in plan.settled_conflicts:
+            sync_store.close_conflict(session, conflict_id, status="settled", at=at, by=me)
+        for conflict_id, base, master, incoming in plan.refreshed_conflicts:
+            sync_store.refresh_conflict(session, conflict_id, base=base, master=master,
+                                        incoming=incoming)
+        sync_store.add_conflicts(session, plan.new_conflicts)
         for key in plan.trust:
             store.save_trusted_key(session, key)
         for entry in plan.log:
             store.log_bundle(session, entry)
+
+
+class _Rebase:
+    """A baseline into this copy: take the lead's values, keep unsent local edits."""
+
+    def __init__(self, service: SyncService, session: Session, item: CheckedBundle,
+                 plan: _Plan) -> None:
+        self.service = service
+        self.session = session
+        self.item = item
+        self.plan = plan
+        self.at = store.stamp()
+        manifest = item.manifest
+        self.who = manifest.author
+        self.bundle_id = manifest.bundle_id
+        self.tally = _BundleTally()
+        self.open = {(c.record_uid, c.field): c for c in
+                     sync_store.conflicts(session, side="district")}
+
+    def incoming(self, value: object) -> IncomingValue:
+        m = self.item.manifest
+        return IncomingValue(value, m.author, m.bundle_id, m.replica_id, self.item.name)
+
+    def history(self, kind: str, uid: str, name: str, old: object, new: object) -> None:
+        self.plan.history.append(bulk.history_row(kind, uid, name, old, new, who=self.who,
+                                                  at=self.at, bundle_id=self.bundle_id,
+                                                  outcome="accepted"))
+
+    def run(self) -> None:
+        bundle = self.item.bundle
+        old = store.snapshot(self.session)
+        local: dict[str, Record] = {}
+        for kind in {r.kind for r in bundle.records}:
+            local.update((r.uid, r) for r in store.read_records(self.session, kind))
+        for record in bundle.records:
+            mine = local.get(record.uid)
+            if mine is None:
+                self.insert(record)
+            else:
+                self.rebase(record, mine, old.get(record.uid))
+        self.plan.snapshot = [SnapshotRecord(r.kind, r.uid, r.rev, r.deleted,
+                                             store.json_fields(r.kind, r.fields))
+                              for r in bundle.records]
+        self.plan.baseline_id = self.bundle_id
+        self.plan.log.append(self.service.log_entry(self.item, "imported",
+                                                    {"records": len(bundle.records)}))
+        self.plan.outcomes.append(_outcome(self.item, self.tally))
+
+    def insert(self, record: RecordState) -> None:
+        self.plan.record_write(record.kind, record.uid, _state_row(record), insert=True,
+                               was_deleted=None, changed=())
+        for name, value in record.fields.items():
+            if value not in (None, []):
+                self.history(record.kind, record.uid, name, None, value)
+        self.tally.add(RecordLine(record.kind, record.uid,
+                                  _title(record.kind, store.json_fields(record.kind,
+                                                                        record.fields)),
+                                  "create"))
+
+    def rebase(self, record: RecordState, mine: Record, snap: SnapshotRecord | None) -> None:
+        theirs = {**store.json_fields(record.kind, record.fields), DELETED: record.deleted}
+        ours = _json_record(mine)
+        base = {**snap.data, DELETED: snap.deleted} if snap is not None else ours
+        result: dict[str, object] = {}
+        conflicts: list[str] = []
+        for name, value in theirs.items():
+            merged = three_way(base.get(name), ours[name], value)
+            result[name] = merged.value
+            if merged.conflict:
+                conflicts.append(name)
+        fields_ours = any(ours[n] != base.get(n) for n in ours if n != DELETED)
+        fields_theirs = any(theirs[n] != base.get(n) for n in theirs if n != DELETED)
+        if ours[DELETED] and not base.get(DELETED) and fields_theirs:
+            result[DELETED] = True  # deleted here, changed by the lead
+            conflicts.append(DELETED)
+        elif theirs[DELETED] and not base.get(DELETED) and fields_ours and not ours[DELETED]:
+            result[DELETED] = False  # changed here, deleted by the lead
+            conflicts.append(DELETED)
+        changed = [n for n in result if result[n] != ours[n]]
+        if result == theirs:
+            if (mine.rev, mine.updated_at, mine.updated_by) == (
+                    record.rev, record.updated_at, record.updated_by) and not changed:
+                return
+            row = _state_row(record)
+        elif not changed:
+            row = None
+        else:
+            row = _row(record.kind, record.uid, _values(record.kind, result),
+                       rev=max(mine.rev, record.rev) + 1, at=mine.updated_at,
+                       who=mine.updated_by, deleted=bool(result[DELETED]))
+        if row is not None:
+            self.plan.record_write(record.kind, record.uid, row, insert=False,
+                                   was_deleted=mine.deleted, changed=changed)
+        for name in changed:
+            self.history(record.kind, record.uid, name, ours[name], result[name])
+        title = _title(record.kind, {k: v for k, v in result.items()})
+        if changed:
+            op = "delete" if result[DELETED] and not ours[DELETED] else "update"
+            self.tally.add(RecordLine(record.kind, record.uid, title, op, tuple(changed)))
+        if conflicts:
+            self.tally.add(RecordLine(record.kind, record.uid, title, "conflict",
+                                      tuple(conflicts)))
+        for name in theirs:
+            earlier = self.open.get((record.uid, name))
+            if earlier is not None and name not in conflicts and result[name] == theirs[name]:
+                self.plan.settled_conflicts.append(earlier.id)
+        for name in conflicts:
+            existing = self.open.get((record.uid, name))
+            incoming = [self.incoming(theirs[name])]
+            if existing is not None:
+                self.plan.refreshed_conflicts.append((existing.id, base.get(name), ours[name],
+                                                      incoming))
+            else:
+                self.plan.new_conflicts.append({
+                    "record_uid": record.uid, "kind": record.kind, "field": name,
+                    "side": "district", "base": base.get(name), "master": ours[name],
+                    "incoming": incoming, "at": self.at})
+
+
+def _proposal(replica: str, data: dict[str, Any]) -> Proposal:
+    return Proposal(replica, data["author"], data["bundle"], data["seq"], data["base"],
+                    data["value"])
+
+
+class _LeadMerge:
+    """Contributions into the lead's master: each district's latest bundle replaces its
+    proposals; every touched record is merged once from the lead's values and all proposals."""
+
+    def __init__(self, service: SyncService, session: Session, items: Sequence[CheckedBundle],
+                 plan: _Plan, cancelled: Cancelled | None) -> None:
+        self.service = service
+        self.session = session
+        self.plan = plan
+        self.cancelled = cancelled
+        self.at = store.stamp()
+        self.me = service.copy.identity.name
+        self.items = sorted(items, key=lambda c: (c.manifest.replica_id, c.manifest.seq))
+        self.tallies: dict[str, _BundleTally] = {c.manifest.bundle_id: _BundleTally()
+                                                 for c in self.items}
+        self.files = {c.manifest.bundle_id: c.name for c in self.items}
+
+    def run(self) -> None:
+        live = self.supersede()
+        replicas = {c.manifest.replica_id for c in live}
+        prior: dict[str, set[str]] = defaultdict(set)
+        for entry in store.logged_bundles(self.session, direction="imported", kind=CONTRIBUTION):
+            if entry.replica_id in replicas and entry.status == "imported":
+                prior[entry.replica_id].update(entry.summary.get("uids", []))
+        incoming: dict[str, list[tuple[CheckedBundle, Any]]] = defaultdict(list)
+        kinds: dict[str, str] = {}
+        for item in live:
+            for change in item.bundle.changes:
+                incoming[change.uid].append((item, change))
+                kinds[change.uid] = change.kind
+        touched = list(dict.fromkeys([*incoming, *(u for r in replicas for u in prior[r])]))
+        existing = store.existing_uids(self.session, touched)
+        kinds.update(existing)
+        masters: dict[str, Record] = {}
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for uid in touched:
+            if uid in existing:
+                by_kind[existing[uid]].append(uid)
+        for kind, uids in by_kind.items():
+            masters.update((r.uid, r) for r in store.read_records(self.session, kind, uids))
+        states = sync_store.merge_states(self.session, touched)
+        open_conflicts: dict[str, dict[str, Conflict]] = defaultdict(dict)
+        for conflict in sync_store.conflicts(self.session, side="lead", uids=touched):
+            open_conflicts[conflict.record_uid][conflict.field] = conflict
+        for index, uid in enumerate(touched):
+            if index % 500 == 0:
+                _check_cancel(self.cancelled)
+            if uid not in kinds or (uid not in incoming and uid not in states):
+                continue
+            self.merge_record(uid, kinds[uid], masters.get(uid), states.get(uid),
+                              incoming.get(uid, []), replicas, open_conflicts.get(uid, {}))
+        for item in live:
+            uids = sorted({c.uid for c in item.bundle.changes})
+            self.plan.log.append(self.service.log_entry(
+                item, "imported", {"changes": len(item.bundle.changes), "uids": uids}))
+            self.plan.outcomes.append(_outcome(item, self.tallies[item.manifest.bundle_id]))
+
+    def supersede(self) -> list[CheckedBundle]:
+        """Each district's newest bundle counts; older ones (in this import or after a newer
+        one was imported) are recorded as superseded and change nothing."""
+        newest_logged: dict[str, int] = {}
+        for entry in store.logged_bundles(self.session, direction="imported", kind=CONTRIBUTION):
+            newest_logged[entry.replica_id] = max(newest_logged.get(entry.replica_id, 0),
+                                                  entry.seq)
+        newest_here: dict[str, CheckedBundle] = {}
+        for item in self.items:
+            newest_here[item.manifest.replica_id] = item  # sorted by seq: the last wins
+        live = []
+        for item in self.items:
+            m = item.manifest
+            if item is newest_here[m.replica_id] and m.seq > newest_logged.get(m.replica_id, 0):
+                live.append(item)
+                continue
+            for change in item.bundle.changes:
+                for name, pair in change.fields.items():
+                    self.plan.history.append(bulk.history_row(
+                        change.kind, change.uid, name, pair.base, pair.new, who=m.author,
+                        at=self.at, bundle_id=m.bundle_id, outcome="superseded"))
+            self.plan.log.append(self.service.log_entry(item, "superseded",
+                                                        {"changes": len(item.bundle.changes)}))
+            self.plan.outcomes.append(BundleOutcome(
+                item.name, "superseded", f"{item.name}: a later bundle from {m.author} "
+                "replaces it; nothing of it was applied", m.bundle_id, m.kind, m.author))
+        return live
+
+    def merge_record(self, uid: str, kind: str, master: Record | None,
+                     state: dict[str, Any] | None, incoming: list[tuple[CheckedBundle, Any]],
+                     replicas: set[str], open_conflicts: dict[str, Conflict]) -> None:
+        current = _json_record(master) if master is not None else None
+        fields: dict[str, dict[str, Any]] = {name: {**fs, "proposals": dict(fs["proposals"])}
+                                             for name, fs in (state or {}).items()}
+        dropped: list[tuple[str, str, dict[str, Any], str]] = []  # field, replica, data, why
+        for name, fs in fields.items():
+            now = current.get(name) if current is not None else None
+            if now != fs["merged"]:  # the lead changed it by hand since: that is its value
+                dropped.extend((name, r, p, "lost") for r, p in fs["proposals"].items())
+                fields[name] = {"lead": now, "merged": now, "proposals": {}}
+        for name, fs in fields.items():
+            for replica in [r for r in fs["proposals"] if r in replicas]:
+                dropped.append((name, replica, fs["proposals"].pop(replica), "superseded"))
+        for item, change in incoming:
+            m = item.manifest
+            for name, pair in change.fields.items():
+                if name not in fields:
+                    now = current.get(name) if current is not None else None
+                    fields[name] = {"lead": now, "merged": now, "proposals": {}}
+                base = pair.base if name == DELETED else \
+                    store.json_fields(kind, {name: pair.base})[name]
+                value = pair.new if name == DELETED else \
+                    store.json_fields(kind, {name: pair.new})[name]
+                fields[name]["proposals"][m.replica_id] = {
+                    "author": m.author, "bundle": m.bundle_id, "seq": m.seq, "base": base,
+                    "value": value, "baseline": m.baseline_id, "accepted": False}
+        if current is not None and current[DELETED] and DELETED not in fields:
+            fields[DELETED] = {"lead": True, "merged": True, "proposals": {}}
+        results = self.results(uid, fields)
+        self.write(uid, kind, master, current, fields, results, dropped, incoming,
+                   open_conflicts)
+
+    def results(self, uid: str, fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        proposals = {name: [_proposal(r, p) for r, p in fs["proposals"].items()]
+                     for name, fs in fields.items()}
+        deleters = {p.replica_id for p in proposals.get(DELETED, []) if p.value is True}
+        keepers: dict[str, Proposal] = {}
+        for name, items in proposals.items():
+            for p in items:
+                if name != DELETED and p.changes and p.replica_id not in deleters:
+                    keepers.setdefault(p.replica_id, replace(p, base=False, value=False))
+        results: dict[str, Any] = {}
+        for name, fs in fields.items():
+            if name == DELETED:
+                lead_edited = False
+                if deleters and fs["lead"] is not True:
+                    lead_edited = self.lead_edited(uid, proposals[DELETED], deleters)
+                results[name] = merge_deleted(fs["lead"], proposals[name],
+                                              list(keepers.values()), lead_edited=lead_edited)
+            else:
+                results[name] = merge_field(fs["lead"], proposals[name])
+        return results
+
+    def lead_edited(self, uid: str, proposals: list[Proposal], deleters: set[str]) -> bool:
+        """Whether the master changed the record since the deleters' baseline (by hand, or by
+        accepting another district's edit)."""
+        marks = []
+        for p in proposals:
+            if p.replica_id in deleters:
+                baseline = store.logged_bundle(self.session, self.baseline_of(p))
+                marks.append(int(baseline.summary.get("history_mark", 0)) if baseline else 0)
+        return store.changed_since(self.session, uid, min(marks, default=0),
+                                   exclude_replicas=deleters)
+
+    def baseline_of(self, proposal: Proposal) -> str:
+        for item in self.items:
+            if item.manifest.bundle_id == proposal.bundle_id:
+                return item.manifest.baseline_id or ""
+        found = store.logged_bundle(self.session, proposal.bundle_id)
+        return (found.baseline_id or "") if found else ""
+
+    def write(self, uid: str, kind: str, master: Record | None,
+              current: dict[str, object] | None, fields: dict[str, dict[str, Any]],
+              results: dict[str, Any], dropped: list[tuple[str, str, dict[str, Any], str]],
+              incoming: list[tuple[CheckedBundle, Any]],
+              open_conflicts: dict[str, Conflict]) -> None:
+        new = dict(current) if current is not None else {
+            **store.json_fields(kind, {}), DELETED: False}
+        for name, result in results.items():
+            new[name] = result.value
+        if current is None and new[DELETED] is None:
+            new[DELETED] = False
+        changed = [n for n in new if current is None or new[n] != current.get(n)]
+        accepted_by: list[Proposal] = []
+        for name, result in results.items():
+            if result.accepted and (current is None or new[name] != current.get(name)):
+                accepted_by.extend(result.accepted)
+            for p in result.accepted:
+                fields[name]["proposals"][p.replica_id]["accepted"] = True
+            fields[name]["merged"] = result.value
+        authors = sorted({p.author for p in accepted_by})
+        who = authors[0] if len(authors) == 1 else (self.me if not authors else
+                                                    f"{authors[0]} and others")
+        if master is None:
+            if not any(r.accepted for r in results.values()):
+                return
+            changed = [n for n, v in new.items() if v not in (None, [], False)]
+            row = _row(kind, uid, _values(kind, new), rev=1, at=self.at, who=who,
+                       deleted=bool(new[DELETED]))
+            self.plan.record_write(kind, uid, row, insert=True, was_deleted=None, changed=())
+        elif changed:
+            row = _row(kind, uid, _values(kind, new), rev=master.rev + 1, at=self.at, who=who,
+                       deleted=bool(new[DELETED]))
+            self.plan.record_write(kind, uid, row, insert=False, was_deleted=master.deleted,
+                                   changed=changed)
+        for name in changed:
+            old = current.get(name) if current is not None else None
+            result = results.get(name)
+            if result is not None and result.accepted:
+                for p in result.accepted:
+                    self.history(kind, uid, name, old, new[name], p.author, p.bundle_id,
+                                 "accepted")
+            elif master is not None:
+                self.history(kind, uid, name, old, new[name], self.me, None, "conflict")
+        for name, _replica, data, why in dropped:
+            if not data.get("accepted") and data["value"] != new.get(name):
+                self.history(kind, uid, name, data["base"], data["value"], data["author"],
+                             data["bundle"], why)
+        self.conflicts(uid, kind, fields, results, open_conflicts)
+        kept = {name: fs for name, fs in fields.items() if fs["proposals"]
+                or fs["lead"] != fs["merged"]}
+        self.plan.states[uid] = (kind, kept or None)
+        self.tally(uid, kind, master, new, results, incoming)
+
+    def history(self, kind: str, uid: str, name: str, old: object, new: object, who: str,
+                bundle_id: str | None, outcome: str) -> None:
+        self.plan.history.append(bulk.history_row(kind, uid, name, old, new, who=who,
+                                                  at=self.at, bundle_id=bundle_id,
+                                                  outcome=outcome))
+
+    def conflicts(self, uid: str, kind: str, fields: dict[str, dict[str, Any]],
+                  results: dict[str, Any], open_conflicts: dict[str, Conflict]) -> None:
+        for name, result in results.items():
+            existing = open_conflicts.get(name)
+            if not result.conflict:
+                if existing is not None:
+                    self.plan.settled_conflicts.append(existing.id)
+                continue
+            incoming = [IncomingValue(p.value, p.author, p.bundle_id, p.replica_id,
+                                      self.file_of(p.bundle_id)) for p in result.contenders]
+            deleting = name == DELETED
+            base = False if deleting else next(
+                (p.base for p in result.contenders if p.base != p.value), None)
+            master = fields[name]["lead"]
+            if deleting and master is None:
+                master = False
+            if existing is None:
+                self.plan.new_conflicts.append({
+                    "record_uid": uid, "kind": kind, "field": name, "side": "lead",
+                    "base": base, "master": master, "incoming": incoming, "at": self.at})
+            elif (existing.base, existing.master, existing.incoming) != (
+                    base, master, tuple(incoming)):
+                self.plan.refreshed_conflicts.append((existing.id, base, master, incoming))
+        for name, existing in open_conflicts.items():
+            if name not in results:
+                self.plan.settled_conflicts.append(existing.id)
+
+    def file_of(self, bundle_id: str) -> str:
+        if bundle_id not in self.files:
+            found = store.logged_bundle(self.session, bundle_id)
+            self.files[bundle_id] = found.file_name if found else ""
+        return self.files[bundle_id]
+
+    def tally(self, uid: str, kind: str, master: Record | None, new: dict[str, object],
+              results: dict[str, Any], incoming: list[tuple[CheckedBundle, Any]]) -> None:
+        title = _title(kind, new)
+        for item, change in incoming:
+            bundle_id = item.manifest.bundle_id
+            mine = [n for n in change.fields if n in results]
+            conflicted = tuple(n for n in mine if results[n].conflict)
+            won = tuple(n for n in mine if any(p.bundle_id == bundle_id
+                                               for p in results[n].accepted))
+            tally = self.tallies[bundle_id]
+            if master is None and won:
+                tally.add(RecordLine(kind, uid, title, "create"))
+            elif DELETED in won and new[DELETED]:
+                tally.add(RecordLine(kind, uid, title, "delete"))
+            elif won:
+                tally.add(RecordLine(kind, uid, title, "update", won))
+            if conflicted:
+                tally.add(RecordLine(kind, uid, title, "conflict", conflicted))
 
 
 def _check_cancel(cancelled: Cancelled | None) -> None:
@@ -403,40 +720,9 @@ def _state_row(record: RecordState) -> dict[str, Any]:
                 at=record.updated_at, who=record.updated_by, deleted=record.deleted)
 
 
-def _json_changes(change: RecordChange) -> dict[str, tuple[object, object]]:
-    out: dict[str, tuple[object, object]] = {}
-    for name, pair in change.fields.items():
-        if name == DELETED:
-            out[name] = (pair.base, pair.new)
-        else:
-            data = store.json_fields(change.kind, {name: pair.base})[name], \
-                store.json_fields(change.kind, {name: pair.new})[name]
-            out[name] = data
-    return out
-
-
-def _title(kind: str, values: dict[str, Value]) -> str:
-    spec = KINDS[kind]
-    value = values.get(spec.title_field)
-    text = value if isinstance(value, str) else ("" if value is None else str(value))
-    if spec.field(spec.title_field).type is FieldType.REF_LIST:
-        text = ""
-    return text.splitlines()[0][:120] if text else ""
-
-
-def _outcome(item: CheckedBundle, counts: dict[str, Counter[str]],
-             lines: list[RecordLine], conflicts: int) -> BundleOutcome:
+def _outcome(item: CheckedBundle, tally: _BundleTally) -> BundleOutcome:
     m = item.manifest
     return BundleOutcome(item.name, "imported", "", m.bundle_id, m.kind, m.author,
-                         {op: dict(c) for op, c in counts.items() if c}, tuple(lines),
-                         conflicts)
+                         {op: dict(c) for op, c in tally.counts.items() if c},
+                         tuple(tally.lines), tally.conflicts)
 
-
-def _with_status(outcome: BundleOutcome, status: str) -> BundleOutcome:
-    from dataclasses import replace
-
-    return replace(outcome, status=status)
-
-
-def is_baseline(bundle: Bundle) -> bool:
-    return bundle.manifest.kind == BASELINE

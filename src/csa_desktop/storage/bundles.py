@@ -235,3 +235,22 @@ def record_count(session: Session) -> int:
 
 def stamp() -> dt.datetime:
     return now()
+
+
+def changed_since(session: Session, uid: str, mark: int, *,
+                  exclude_replicas: Iterable[str] = ()) -> bool:
+    """Whether the record's fields (not its tombstone) changed after history row `mark`, by
+    hand or from a bundle of another replica than those excluded."""
+    from sqlalchemy import and_, or_
+
+    excluded = list(exclude_replicas)
+    theirs = select(BundleLogRow.bundle_id).where(BundleLogRow.replica_id.in_(excluded))
+    query = select(ChangeRecordRow.id).where(
+        ChangeRecordRow.record_uid == uid, ChangeRecordRow.id > mark,
+        ChangeRecordRow.field != "deleted",
+        ChangeRecordRow.outcome.in_(("edit", "accepted", "resolved")),
+        or_(ChangeRecordRow.bundle_id.is_(None),
+            and_(ChangeRecordRow.bundle_id.is_not(None),
+                 ChangeRecordRow.bundle_id.not_in(theirs))),
+    ).limit(1)
+    return session.execute(query).first() is not None

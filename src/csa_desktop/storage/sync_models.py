@@ -56,3 +56,38 @@ class BaselineRecordRow(Base):
     rev: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean)
     data: Mapped[str] = mapped_column(Text)  # the fields as canonical JSON
+
+
+class MergeStateRow(Base):
+    """The lead's merge bookkeeping for one record: per field, the lead's own value, the value
+    the merge left, and each district's live proposal (JSON). Cleared when a baseline is
+    published, except for fields still in conflict."""
+
+    __tablename__ = "merge_states"
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+
+
+class ConflictRow(Base):
+    """A field two sides changed differently: base, master and every incoming value (with its
+    author and bundle), until someone decides."""
+
+    __tablename__ = "conflicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_uid: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(60))
+    side: Mapped[str] = mapped_column(String(20))  # "lead" (merging bundles) or "district"
+    base: Mapped[str] = mapped_column(Text)  # JSON
+    master: Mapped[str] = mapped_column(Text)  # JSON
+    incoming: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20))  # "open", "resolved", "settled"
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolution: Mapped[str | None] = mapped_column(Text)  # JSON: the value chosen
+    resolution_source: Mapped[str | None] = mapped_column(String(60))
+
+    __table_args__ = (Index("ix_conflicts_record_uid", "record_uid"),
+                      Index("ix_conflicts_status", "status"))

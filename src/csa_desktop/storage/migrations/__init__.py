@@ -4,5 +4,7 @@ KNOWN_REVISIONS lists every revision in order (a test checks it against the scri
 opening a copy needs no Alembic import unless an upgrade is due.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0003_yearly_cycle", "0004_bundles")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial", "0003_yearly_cycle", "0004_bundles", "0005_merge",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]

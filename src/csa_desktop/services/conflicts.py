@@ -1,0 +1,223 @@
+"""The conflict queue: list the fields two sides changed differently, show their values side by
+side (with a line-level merge of long text as a suggestion), and resolve them — by taking the
+base, the master or one bundle's value, or a value the lead writes. Every value that does not
+win is kept in the record's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from csa_desktop.bundle.format import DELETED
+from csa_desktop.domain.kinds import KINDS, FieldType, Value, check_value, format_value, kind
+from csa_desktop.domain.records import Changes
+from csa_desktop.errors import InputError, NotFoundError
+from csa_desktop.merge.text import TextSuggestion, merge_text
+from csa_desktop.services.copy import Copy
+from csa_desktop.storage import bundles as store
+from csa_desktop.storage import records as record_store
+from csa_desktop.storage import sync as sync_store
+from csa_desktop.storage.database import Session
+from csa_desktop.storage.sync import Conflict, IncomingValue
+
+__all__ = ["Conflict", "ConflictService", "ConflictView", "IncomingValue"]
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict with what people need to decide it."""
+
+    conflict: Conflict
+    record_title: str
+    kind_label: str
+    field_label: str
+    suggestion: TextSuggestion | None  # long text only: a line-level merge to start from
+
+    @property
+    def id(self) -> int:
+        return self.conflict.id
+
+    @property
+    def long_text(self) -> bool:
+        return self.field_label != "Deleted" and _field_type(self.conflict) is FieldType.LONG_TEXT
+
+    def text(self, value: object) -> str:
+        """A value as people read it."""
+        if self.conflict.field == DELETED:
+            return "deleted" if value is True else "kept"
+        return format_value(value) if value not in (None, []) else "(empty)"
+
+
+def _field_type(conflict: Conflict) -> FieldType | None:
+    if conflict.field == DELETED:
+        return FieldType.BOOL
+    return KINDS[conflict.kind].field(conflict.field).type
+
+
+def _value_from_json(kind_name: str, field_name: str, data: object) -> Value:
+    if field_name == DELETED:
+        return bool(data)
+    return store.value_fields(kind_name, {field_name: data})[field_name]
+
+
+class ConflictService:
+    def __init__(self, copy: Copy) -> None:
+        self.copy = copy
+
+    def list(self, *, include_closed: bool = False) -> list[ConflictView]:
+        with self.copy.store.reader() as session:
+            found = sync_store.conflicts(session, status=None if include_closed else "open")
+            return [self._view(session, c) for c in found]
+
+    def count(self) -> int:
+        with self.copy.store.reader() as session:
+            return len(sync_store.conflicts(session))
+
+    def get(self, conflict_id: int) -> ConflictView:
+        with self.copy.store.reader() as session:
+            return self._view(session, self._conflict(session, conflict_id))
+
+    def _conflict(self, session: Session, conflict_id: int) -> Conflict:
+        found = sync_store.conflict(session, conflict_id)
+        if found is None:
+            raise NotFoundError(f"there is no conflict {conflict_id} ('csa conflicts list' "
+                                "shows them)")
+        return found
+
+    def _view(self, session: Session, conflict: Conflict) -> ConflictView:
+        spec = KINDS[conflict.kind]
+        title = record_store.titles(session, conflict.kind, [conflict.record_uid]).get(
+            conflict.record_uid, conflict.record_uid)
+        label = "Deleted" if conflict.field == DELETED else spec.field(conflict.field).label
+        suggestion = None
+        if _field_type(conflict) is FieldType.LONG_TEXT:
+            suggestion = merge_text(
+                _text(conflict.base), _text(conflict.master),
+                [(i.author, _text(i.value)) for i in conflict.incoming])
+        return ConflictView(conflict, title, spec.label, label, suggestion)
+
+    # --- deciding -------------------------------------------------------------------------
+
+    def choice(self, conflict_id: int, take: str) -> tuple[object, IncomingValue | None]:
+        """The JSON value `take` names: "base", "master", or a bundle (its id, the start of it,
+        its file name or its author)."""
+        view = self.get(conflict_id)
+        conflict = view.conflict
+        wanted = take.strip()
+        if wanted.casefold() == "base":
+            return conflict.base, None
+        if wanted.casefold() in ("master", "mine", "local"):
+            return conflict.master, None
+        matches = [i for i in conflict.incoming if wanted and (
+            i.bundle_id == wanted or i.bundle_id.startswith(wanted)
+            or wanted in (i.file_name, i.author) or i.author.casefold() == wanted.casefold())]
+        if len(matches) == 1:
+            return matches[0].value, matches[0]
+        names = ", ".join(f"{i.author} ({i.bundle_id[:8]})" for i in conflict.incoming)
+        if not matches:
+            raise InputError(f"'{take}' is not base, master or one of the bundles in conflict "
+                             f"{conflict_id}: {names}")
+        raise InputError(f"'{take}' names {len(matches)} bundles in conflict {conflict_id}; "
+                         "give the bundle id")
+
+    def parse(self, conflict_id: int, text: str) -> object:
+        """A value typed by the lead, validated for the field; returns its JSON form."""
+        view = self.get(conflict_id)
+        conflict = view.conflict
+        if conflict.field == DELETED:
+            answer = text.strip().casefold()
+            if answer in ("deleted", "delete", "yes", "true"):
+                return True
+            if answer in ("kept", "keep", "no", "false"):
+                return False
+            raise InputError("for a deletion conflict the value is 'delete' or 'keep'")
+        from csa_desktop.domain.kinds import parse_value
+
+        spec = kind(conflict.kind).field(conflict.field)
+        value = check_value(spec, parse_value(spec, text))
+        return store.json_fields(conflict.kind, {conflict.field: value})[conflict.field]
+
+    def resolve(self, conflict_id: int, *, take: str | None = None,
+                value: str | None = None) -> Changes:
+        """Decide a conflict with `take` (base, master or a bundle) or a written `value`."""
+        if (take is None) == (value is None):
+            raise InputError("give either --take base|master|BUNDLE-ID or --value TEXT")
+        if take is not None:
+            chosen, source = self.choice(conflict_id, take)
+            label = source.bundle_id if source else take.strip().casefold()
+        else:
+            assert value is not None
+            chosen, source, label = self.parse(conflict_id, value), None, "value"
+        return self.decide(conflict_id, chosen, source=source, label=label)
+
+    def decide(self, conflict_id: int, chosen: object, *, source: IncomingValue | None = None,
+               label: str = "value") -> Changes:
+        """Give the field the JSON value `chosen`; `source` is the bundle it came from."""
+        me = self.copy.identity.name
+        with self.copy.store.transaction() as session:
+            conflict = self._conflict(session, conflict_id)
+            if not conflict.open:
+                raise InputError(f"conflict {conflict_id} is already {conflict.status}")
+            record = record_store.get(session, conflict.kind, conflict.record_uid)
+            if record is None:
+                raise NotFoundError(f"the record of conflict {conflict_id} is gone")
+            new = _value_from_json(conflict.kind, conflict.field, chosen)
+            who = source.author if source else me
+            bundle_id = source.bundle_id if source else None
+            outcome = "accepted" if source else "resolved"
+            changed: tuple[str, ...] = ()
+            if conflict.field == DELETED:
+                if record_store.set_deleted(session, conflict.kind, conflict.record_uid,
+                                            bool(new), who=who, bundle_id=bundle_id,
+                                            outcome=outcome):
+                    changed = (DELETED,)
+            else:
+                spec = KINDS[conflict.kind].field(conflict.field)
+                checked = check_value(spec, new)
+                self._check_references(session, conflict, checked)
+                changed = record_store.update(session, conflict.kind, conflict.record_uid,
+                                              {conflict.field: checked}, who=who,
+                                              bundle_id=bundle_id, outcome=outcome)
+            at = store.stamp()
+            for losing in conflict.incoming:
+                if losing.value != chosen:  # kept in history, with its author and bundle
+                    record_store.add_history(
+                        session, conflict.kind, conflict.record_uid,
+                        [(conflict.field, conflict.base, losing.value)], who=losing.author,
+                        at=at, bundle_id=losing.bundle_id, outcome="lost")
+            if conflict.side == "lead":
+                self._settle_merge_state(session, conflict, chosen)
+            sync_store.close_conflict(session, conflict_id, status="resolved", at=at, by=me,
+                                      value=chosen, source=label[:60])
+        if not changed:
+            return Changes()
+        if conflict.field == DELETED:
+            pair = ((conflict.kind, conflict.record_uid),)
+            return Changes(deleted=pair) if new else Changes(created=pair)
+        return Changes(updated=((conflict.kind, conflict.record_uid),),
+                       fields={conflict.record_uid: changed})
+
+    def _check_references(self, session: Session, conflict: Conflict, value: Value) -> None:
+        spec = KINDS[conflict.kind].field(conflict.field)
+        targets = [value] if spec.type is FieldType.REF and isinstance(value, str) else (
+            value if spec.type is FieldType.REF_LIST and isinstance(value, list) else [])
+        for target in targets:
+            assert spec.ref_kind is not None
+            if not record_store.exists(session, spec.ref_kind, target, live=False):
+                raise InputError(f"{spec.label}: no {KINDS[spec.ref_kind].label.lower()} has "
+                                 f"the uid {target}")
+
+    def _settle_merge_state(self, session: Session, conflict: Conflict,
+                            chosen: object) -> None:
+        states = sync_store.merge_states(session, [conflict.record_uid])
+        data = states.get(conflict.record_uid, {})
+        data[conflict.field] = {"lead": chosen, "merged": chosen, "proposals": {}}
+        if conflict.field == DELETED and chosen is True:
+            for fs in data.values():
+                fs["proposals"] = {}
+        kept = {n: fs for n, fs in data.items() if fs["proposals"] or fs["lead"] != fs["merged"]}
+        sync_store.save_merge_states(session, {conflict.record_uid: (conflict.kind,
+                                                                      kept or None)})
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

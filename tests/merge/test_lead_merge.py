@@ -1,0 +1,234 @@
+"""Contributions merged into the lead's master through the import service and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from csa_desktop.services.bundles import BundleService
+from csa_desktop.services.conflicts import ConflictService
+from csa_desktop.services.copy import Copy
+from tests.bundle.builders import csa, database_state
+from tests.merge.conftest import Lab, import_files, master_state, open_conflicts
+
+
+def rags(lab: Lab, uid: str) -> list[str]:
+    """The three RAG values other than the baseline's, to change it to."""
+    return [r for r in ("red", "amber", "green", "not-rated")
+            if r != lab.baseline[uid].fields["rag"]]
+
+
+def field_of(folder, uid: str, name: str) -> object:
+    with Copy.open(folder) as copy:
+        record = copy.records.get(uid)
+    return record.deleted if name == "deleted" else record.fields[name]
+
+
+def test_changes_to_different_fields_from_two_districts_both_arrive(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, rag=rag[0])]),
+                 lab.bundle(skem, [lab.update(action, title="Patrols in Skelmersdale")]))
+    assert field_of(lab.lead, action, "rag") == rag[0]
+    assert field_of(lab.lead, action, "title") == "Patrols in Skelmersdale"
+    assert open_conflicts(lab.lead) == set()
+
+
+def test_the_same_new_value_from_two_districts_is_no_conflict(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, rag=rag[0])]))
+    import_files(lab.lead, lab.bundle(skem, [lab.update(action, rag=rag[0])]))
+    assert field_of(lab.lead, action, "rag") == rag[0]
+    assert open_conflicts(lab.lead) == set()
+
+
+def test_different_new_values_go_to_the_queue_with_base_master_and_each_incoming(lab: Lab,
+                                                                                 capsys):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    base = lab.baseline[action].fields["rag"]
+    first = lab.bundle(west, [lab.update(action, rag=rag[0])])
+    second = lab.bundle(skem, [lab.update(action, rag=rag[1])])
+    import_files(lab.lead, first)
+    report = import_files(lab.lead, second)
+    assert report.conflicts == 1
+    assert field_of(lab.lead, action, "rag") == base  # neither wins until the lead decides
+    capsys.readouterr()
+    assert csa(lab.lead, "conflicts", "list", "--json") == 0
+    [conflict] = json.loads(capsys.readouterr().out)
+    assert (conflict["field"], conflict["base"], conflict["master"]) == ("rag", base, base)
+    assert {(i["author"], i["value"], i["file_name"]) for i in conflict["incoming"]} == {
+        ("Ormskirk officer", rag[0], first.name), ("Skelmersdale officer", rag[1], second.name)}
+    history = {(h.outcome, h.new, h.bundle_id is not None)
+               for h in Copy.open(lab.lead).records.history(action) if h.field == "rag"}
+    assert ("accepted", rag[0], True) in history  # the first value was in the master a while
+
+
+def test_resolving_by_taking_a_bundle_keeps_the_loser_in_history(lab: Lab, capsys):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, rag=rag[0])]),
+                 lab.bundle(skem, [lab.update(action, rag=rag[1])]))
+    with Copy.open(lab.lead) as copy:
+        [view] = ConflictService(copy).list()
+    assert csa(lab.lead, "conflicts", "resolve", str(view.id), "--take",
+               "Skelmersdale officer") == 0
+    assert f"is now '{rag[1]}'" in capsys.readouterr().out
+    assert field_of(lab.lead, action, "rag") == rag[1]
+    assert open_conflicts(lab.lead) == set()
+    with Copy.open(lab.lead) as copy:
+        history = copy.records.history(action)
+    lost = [h for h in history if h.outcome == "lost"]
+    assert [(h.who, h.new) for h in lost] == [("Ormskirk officer", rag[0])]
+    assert lost[0].bundle_id
+
+
+def test_resolving_with_an_edited_value_and_a_second_resolve_is_refused(lab: Lab, capsys):
+    west, skem, _ = lab.districts
+    action = lab.actions[1]
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, title="Walks in Ormskirk")]),
+                 lab.bundle(skem, [lab.update(action, title="Walks in Skelmersdale")]))
+    with Copy.open(lab.lead) as copy:
+        [view] = ConflictService(copy).list()
+    assert csa(lab.lead, "conflicts", "show", str(view.id)) == 0
+    shown = capsys.readouterr().out
+    assert "Walks in Ormskirk" in shown and "Walks in Skelmersdale" in shown
+    assert csa(lab.lead, "conflicts", "resolve", str(view.id), "--value",
+               "Walks in Ormskirk and Skelmersdale") == 0
+    assert field_of(lab.lead, action, "title") == "Walks in Ormskirk and Skelmersdale"
+    assert csa(lab.lead, "conflicts", "resolve", str(view.id), "--take", "base") == 2
+    assert "already resolved" in capsys.readouterr().err
+
+
+def test_a_bad_resolve_value_is_refused_by_name_and_changes_nothing(lab: Lab, capsys):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, rag=rag[0])]),
+                 lab.bundle(skem, [lab.update(action, rag=rag[1])]))
+    with Copy.open(lab.lead) as copy:
+        [view] = ConflictService(copy).list()
+    before = database_state(lab.lead)
+    assert csa(lab.lead, "conflicts", "resolve", str(view.id), "--value", "purple") == 2
+    assert "'purple' is not one of" in capsys.readouterr().err
+    assert csa(lab.lead, "conflicts", "resolve", str(view.id), "--take", "nobody") == 2
+    assert "not base, master or one of the bundles" in capsys.readouterr().err
+    assert csa(lab.lead, "conflicts", "resolve", "999", "--take", "base") == 2
+    assert database_state(lab.lead) == before
+
+
+def test_a_delete_against_an_edit_is_a_conflict_in_either_order(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[2]
+    rag = rags(lab, action)
+    delete = lab.bundle(west, [lab.delete(action)])
+    edit = lab.bundle(skem, [lab.update(action, rag=rag[0])])
+    one, other = lab.fresh_lead("one"), lab.fresh_lead("other")
+    import_files(one, delete)
+    import_files(one, edit)
+    import_files(other, edit)
+    import_files(other, delete)
+    assert master_state(one) == master_state(other)
+    assert open_conflicts(one) == open_conflicts(other)
+    [(uid, field, _base, master, incoming)] = open_conflicts(one)
+    assert (uid, field, master) == (action, "deleted", "False")
+    assert {(a, v) for a, v, _ in incoming} == {("Ormskirk officer", "True"),
+                                                ("Skelmersdale officer", "False")}
+    assert field_of(one, action, "deleted") is False and field_of(one, action, "rag") == rag[0]
+
+
+def test_a_delete_against_the_leads_own_edit_is_a_conflict(lab: Lab):
+    west = lab.districts[0]
+    action = lab.actions[2]
+    with Copy.open(lab.lead) as copy:
+        copy.records.update(action, {"partners": "Added by the county"})
+    import_files(lab.lead, lab.bundle(west, [lab.delete(action)]))
+    assert field_of(lab.lead, action, "deleted") is False
+    assert [c[1] for c in open_conflicts(lab.lead)] == ["deleted"]
+
+
+def test_an_accepted_delete_and_a_new_record_arrive(lab: Lab):
+    west = lab.districts[0]
+    action = lab.actions[3]
+    rag = rags(lab, action)
+    new = lab.create(title="Pilot a hotspot patrol", rag=rag[2])
+    import_files(lab.lead, lab.bundle(west, [lab.delete(action), new]))
+    assert field_of(lab.lead, action, "deleted") is True
+    assert field_of(lab.lead, new.uid, "title") == "Pilot a hotspot patrol"
+
+
+def test_a_later_bundle_from_the_same_district_supersedes_its_earlier_one_in_any_order(lab):
+    west = lab.districts[0]
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    week_1 = lab.bundle(west, [lab.update(action, rag=rag[0], partners="Fire service")])
+    week_2 = lab.bundle(west, [lab.update(action, rag=rag[1])])  # partners put back
+    in_order, reversed_, together = (lab.fresh_lead(n) for n in ("a", "b", "c"))
+    import_files(in_order, week_1)
+    import_files(in_order, week_2)
+    report = import_files(reversed_, week_2)
+    report_late = import_files(reversed_, week_1)
+    import_files(together, week_1, week_2)
+    assert [o.status for o in report_late.outcomes] == ["superseded"]
+    assert report.conflicts == 0
+    states = {master_state(f) == master_state(in_order) for f in (reversed_, together)}
+    assert states == {True}
+    assert field_of(in_order, action, "rag") == rag[1]
+    assert field_of(in_order, action, "partners") == lab.baseline[action].fields["partners"]
+    assert open_conflicts(in_order) == set()
+
+
+def test_reimporting_a_bundle_changes_nothing(lab: Lab, capsys):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    first = lab.bundle(west, [lab.update(action, rag=rag[0])])
+    second = lab.bundle(skem, [lab.update(action, rag=rag[1])])
+    import_files(lab.lead, first, second)
+    before = database_state(lab.lead)
+    assert csa(lab.lead, "import", str(second), str(first)) == 0
+    assert capsys.readouterr().err.count("already imported") == 2
+    assert database_state(lab.lead) == before
+
+
+def test_a_dry_run_previews_counts_records_and_conflicts_and_changes_nothing(lab: Lab, capsys):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    rag = rags(lab, action)
+    first = lab.bundle(west, [lab.update(action, rag=rag[0]),
+                              lab.create(title="Night walks")])
+    second = lab.bundle(skem, [lab.update(action, rag=rag[1])])
+    before = database_state(lab.lead)
+    capsys.readouterr()
+    assert csa(lab.lead, "import", "--dry-run", "--json", str(first), str(second)) == 0
+    report = json.loads(capsys.readouterr().out.split("\n1 conflict")[0])
+    assert report["dry_run"] is True
+    by_file = {b["file"]: b for b in report["bundles"]}
+    assert by_file[first.name]["status"] == "would-import"
+    assert by_file[first.name]["counts"] == {"create": {"action": 1}}
+    assert by_file[first.name]["conflicts"] == 1
+    assert {r["op"] for r in by_file[first.name]["records"]} == {"create", "conflict"}
+    assert database_state(lab.lead) == before
+
+
+def test_publishing_a_baseline_commits_the_merge_but_keeps_the_open_conflicts(lab: Lab):
+    west, skem, third = lab.districts
+    one, two = lab.actions[0], lab.actions[1]
+    bases = (lab.baseline[one].fields["rag"], lab.baseline[two].fields["rag"])
+    rag = [r for r in ("red", "amber", "green", "not-rated") if r not in bases][:2]
+    rag.append(next(r for r in ("red", "amber", "green", "not-rated")
+                    if r not in (bases[0], rag[0])))
+    import_files(lab.lead, lab.bundle(west, [lab.update(one, rag=rag[0]),
+                                             lab.update(two, rag=rag[0])]),
+                 lab.bundle(skem, [lab.update(two, rag=rag[1])]))
+    with Copy.open(lab.lead) as copy:
+        BundleService(copy).export(lab.tmp / "b2.csabundle")
+    assert len(open_conflicts(lab.lead)) == 1
+    # after the baseline, the accepted value is the lead's own: a district still on the old
+    # baseline that changes it again meets it as a conflict
+    import_files(lab.lead, lab.bundle(third, [lab.update(one, rag=rag[2])]))
+    assert {c[0] for c in open_conflicts(lab.lead)} == {one, two}
