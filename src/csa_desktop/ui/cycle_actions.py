@@ -1,0 +1,203 @@
+"""The yearly cycle in the main window: Agreement ▸ Start annual refresh…, Approvals…,
+Version-control table…, Compare refreshes…; File ▸ Export to Word…/Excel…."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDir, QStandardPaths
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMessageBox
+
+from csa_desktop.domain.roles import Role
+from csa_desktop.errors import CsaError
+from csa_desktop.ui.busy import run_busy
+
+ALL_PARTNERSHIPS = "All partnerships (a sheet each)"
+
+
+def _menu(window: QMainWindow, attribute: str, title: str) -> QMenu:
+    menu = getattr(window, attribute, None)
+    if isinstance(menu, QMenu):
+        return menu
+    for action in window.menuBar().actions():
+        if action.menu() is not None and action.text().replace("&", "") == title:
+            return action.menu()  # type: ignore[return-value]
+    return window.menuBar().addMenu(f"&{title}")
+
+
+def _action(window: QMainWindow, text: str, name: str, tip: str, slot: Any) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setStatusTip(tip)
+    action.setToolTip(tip)
+    action.triggered.connect(lambda _checked=False: slot(window))
+    return action
+
+
+def install(window: QMainWindow) -> None:
+    """Add the yearly-cycle items to `window` (which has `copy`, `refresh(changes)`,
+    `show_message(text)` and an `undo_stack`)."""
+    lead = window.copy.identity.role is Role.LEAD  # type: ignore[attr-defined]
+    agreement = _menu(window, "agreement_menu", "Agreement")
+    agreement.addSeparator()
+    start = _action(window, "Start annual &refresh…", "start_refresh_action",
+                    "Close this year's refresh, keep it readable, and start the next",
+                    start_refresh)
+    start.setEnabled(lead)
+    if not lead:
+        start.setStatusTip("Only the lead's master copy starts an annual refresh")
+    agreement.addAction(start)
+    agreement.addAction(_action(window, "A&pprovals…", "approvals_action",
+                                "Where this refresh stands: Board, Cabinet, Full Council, PCC",
+                                show_approvals))
+    agreement.addAction(_action(window, "&Version-control table…", "version_table_action",
+                                "What changed in each refresh, with a summary per change",
+                                show_version_table))
+    agreement.addAction(_action(window, "&Compare refreshes…", "compare_refreshes_action",
+                                "Two refreshes side by side, field by field",
+                                show_compare))
+
+    file_menu = _menu(window, "file_menu", "File")
+    word = _action(window, "Export agreement to &Word…", "export_word_action",
+                   "Save the agreement as a Word document (.docx)", export_word)
+    excel = _action(window, "Export action trackers to E&xcel…", "export_excel_action",
+                    "Save the action trackers as an Excel workbook (.xlsx), a sheet per "
+                    "partnership", export_excel)
+    quit_like = next((a for a in file_menu.actions()
+                      if a.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)), None)
+    if quit_like is not None:
+        file_menu.insertAction(quit_like, word)
+        file_menu.insertAction(quit_like, excel)
+        file_menu.insertSeparator(quit_like)
+    else:
+        file_menu.addAction(word)
+        file_menu.addAction(excel)
+
+
+def _after(window: Any, changes: Any, message: str) -> None:
+    if hasattr(window, "refresh"):
+        window.refresh(changes)
+    if hasattr(window, "show_message"):
+        window.show_message(message)
+
+
+def start_refresh(window: Any) -> None:
+    from csa_desktop.ui.dialogs.start_refresh import StartRefreshDialog
+
+    dialog = StartRefreshDialog(window.copy, window)
+    if dialog.exec() != StartRefreshDialog.DialogCode.Accepted or dialog.started is None:
+        return
+    started = dialog.started
+    if hasattr(window, "undo_stack"):
+        window.undo_stack.clear()  # edits before the refresh belong to the closed year
+    _after(window, None,
+           f"Started the {started.refresh.label} refresh: {len(started.archived)} closed "
+           f"actions archived, {started.carried_on} open actions carry on. "
+           f"{started.previous.label} is kept as it stood.")
+
+
+def show_approvals(window: Any) -> None:
+    from csa_desktop.ui.dialogs.approvals import ApprovalsDialog
+
+    dialog = ApprovalsDialog(window.copy, window)
+    dialog.exec()
+    if not dialog.changes.empty:
+        _after(window, dialog.changes, "Approvals recorded")
+
+
+def show_version_table(window: Any) -> None:
+    from csa_desktop.ui.dialogs.version_table import VersionTableDialog
+
+    VersionTableDialog(window.copy, window).exec()
+
+
+def show_compare(window: Any) -> None:
+    from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
+
+    CompareRefreshesDialog(window.copy, window).exec()
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[\\/:*?\"<>|]+", "-", text).strip(" .") or "export"
+
+
+def _documents_folder() -> str:
+    found = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation)
+    return found or QDir.homePath()
+
+
+def _ask_path(window: Any, title: str, name: str, pattern: str) -> Path | None:
+    chosen, _filter = QFileDialog.getSaveFileName(
+        window, title, str(Path(_documents_folder()) / name), pattern)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    suffix = pattern[pattern.index("*.") + 1:pattern.index(")")]
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+def export_word(window: Any, path: Path | None = None) -> Path | None:
+    """Save the agreement as .docx (asks where unless `path` is given)."""
+    from csa_desktop.services.office_export import export_agreement_docx
+    from csa_desktop.services.refresh import current_refresh
+
+    copy = window.copy
+    if path is None:
+        agreements = copy.records.list_kind("agreement")
+        title = agreements[0].title if agreements else "Agreement"
+        name = _safe_name(f"{title} ({current_refresh(copy).label.replace('/', '-')})")
+        path = _ask_path(window, "Export agreement to Word", f"{name}.docx",
+                         "Word document (*.docx)")
+        if path is None:
+            return None
+    return _export(window, "Exporting the agreement…",
+                   lambda: export_agreement_docx(copy, path))
+
+
+def export_excel(window: Any, path: Path | None = None,
+                 partnership: str | None = None) -> Path | None:
+    """Save the action trackers as .xlsx; asks which partnership (or all) and where unless
+    given. `partnership` "" means all."""
+    from csa_desktop.services.office_export import export_local_plans_xlsx
+    from csa_desktop.services.printing import partnership_choices
+
+    copy = window.copy
+    if partnership is None:
+        names = [c.name for c in partnership_choices(copy) if c.has_plan]
+        if not names:
+            QMessageBox.information(window, "Export action trackers",
+                                    "This copy has no local plans yet.")
+            return None
+        own = [c.name for c in partnership_choices(copy)
+               if c.uid in copy.identity.partnership_uids and c.has_plan]
+        options = [ALL_PARTNERSHIPS, *names]
+        start = options.index(own[0]) if len(own) == 1 else 0
+        choice, ok = QInputDialog.getItem(window, "Export action trackers",
+                                          "Partnership:", options, start, False)
+        if not ok:
+            return None
+        partnership = "" if choice == ALL_PARTNERSHIPS else choice
+    if path is None:
+        name = _safe_name(f"Action trackers - {partnership or 'all partnerships'}")
+        path = _ask_path(window, "Export action trackers to Excel", f"{name}.xlsx",
+                         "Excel workbook (*.xlsx)")
+        if path is None:
+            return None
+    target = path
+    return _export(window, "Exporting the action trackers…",
+                   lambda: export_local_plans_xlsx(copy, target, partnership or None))
+
+
+def _export(window: Any, text: str, work: Any) -> Path | None:
+    try:
+        written: Path = run_busy(window, text, work)
+    except CsaError as exc:
+        QMessageBox.warning(window, "Export", str(exc))
+        return None
+    if hasattr(window, "show_message"):
+        window.show_message(f"Saved {written}")
+    return written
