@@ -445,7 +445,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                  "bundles", "bundle-changes", "repeat"):
         p.add_argument(f"--{name}", type=int, metavar="N")
     p.add_argument("--only", action="append", metavar="CASE",
-                   help="measure only these cases (start, actions, export, merge, plan-pdf; "
+                   help="measure only these cases (start, actions, bundles, plan-pdf; "
                         "repeatable)")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
                    help="the Markdown report to write (default docs/benchmarks.md)")
@@ -473,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     work = args.work or Path(tempfile.mkdtemp(prefix="csa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    only = set(args.only or ["start", "actions", "export", "merge", "plan-pdf"])
+    only = set(args.only or ["start", "actions", "bundles", "plan-pdf"])
     cases = make_cases(sizes)
     by_key = {case.key: case for case in cases}
     try:
@@ -493,11 +493,11 @@ def main(argv: list[str] | None = None) -> int:
             ("start", lambda: measure_gui(by_key, sizes, work, demo, large)),
             ("actions", lambda: measure_actions(by_key, sizes, work, large)),
             ("plan-pdf", lambda: measure_plan_pdf(by_key, sizes, large)),
-            ("export", lambda: measure_export(by_key, sizes, work, large)),
-            ("merge", lambda: measure_merge(by_key, sizes, work, large)),
         ]
+        if only & {"export", "merge", "bundles"}:
+            steps.append(("bundles", lambda: measure_bundles(by_key, sizes, work, large)))
         for name, step in steps:
-            if name in only:
+            if name in only or name == "bundles":
                 say(f"measuring {name} ...")
                 step()
         for case in cases:
@@ -513,12 +513,165 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure_export(cases: dict[str, Case], sizes: Sizes, work: Path, large: Path) -> None:
-    cases["export"].note = "not measured: bundles are not there yet"
+# --- bundles: a master, districts that took its baseline, their contributions --------------
 
 
-def measure_merge(cases: dict[str, Case], sizes: Sizes, work: Path, large: Path) -> None:
-    cases["merge"].note = "not measured: bundles are not there yet"
+@dataclass
+class BundleSetup:
+    master: Path  # the large master after publishing its baseline, trusting every district
+    exporter: Path  # the district copy with `contribution` changes
+    bundles: list[Path]  # one contribution per district, `bundle_changes` changes each
+
+
+def copy_folder(source: Path, target: Path) -> Path:
+    """A copy of a copy's folder: the database (WAL checkpointed by the backup API), keys."""
+    from csa_desktop.storage.backups import copy_database
+
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    copy_database(source / "csa.sqlite3", target / "csa.sqlite3")
+    for key in source.glob("*.pem"):
+        shutil.copy2(key, target / key.name)
+    return target
+
+
+def change_district(folder: Path, partnership_uid: str, changes: int, seed: int) -> None:
+    """Make `changes` edits in a district copy's own partnership, as its officer would: status,
+    RAG and wording of its actions, then new progress updates (Core bulk writes; setup only)."""
+    import random
+
+    from csa_desktop.domain.kinds import new_uid
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.storage import bulk
+    from csa_desktop.storage.records import now
+
+    rng = random.Random(seed)
+    with Copy.open(folder) as copy:
+        actions = copy.records.list_kind("action", partnership=partnership_uid)
+        who, at = copy.identity.name, now()
+        edited = actions[:min(len(actions), changes * 3 // 4 or 1, changes)]
+        rows = [{"uid": a.uid, "status": rng.choice(("in-progress", "completed", "on-hold")),
+                 "rag": rng.choice(("green", "amber", "red")),
+                 "title": f"{a['title']} (revised)"[:500], "rev": a.rev + 1,
+                 "updated_at": at, "updated_by": who} for a in edited]
+        created = [bulk.record_row("progress-update", new_uid(), {
+            "action_uid": rng.choice(actions).uid, "period": "2025/26 Q4",
+            "reported_on": dt.date(2026, 4, 10), "rag": rng.choice(("green", "amber", "red")),
+            "narrative": "Year-end update: delivered as planned. [generated]",
+            "author": who}, who=who, at=at) for _ in range(changes - len(rows))]
+        with copy.store.transaction() as session:
+            bulk.update_records(session, "action", ("status", "rag", "title"), rows)
+            bulk.insert_records(session, "progress-update", created)
+
+
+def prepare_bundles(sizes: Sizes, work: Path, large: Path) -> BundleSetup:
+    """The lead publishes a baseline of the large copy; one district copy takes it and is
+    cloned for every other district (a new replica id and scope each); each district makes its
+    changes and exports its contribution; the master trusts every district's key."""
+    from csa_desktop.domain.kinds import new_uid
+    from csa_desktop.domain.roles import Identity, Role
+    from csa_desktop.services.bundles import BundleService
+    from csa_desktop.services.copy import Copy, init_copy
+    from csa_desktop.services.sync import SyncService
+    from csa_desktop.storage import identity
+
+    folder = work / "bundles"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    master = copy_folder(large, folder / "master")
+    baseline = folder / "baseline.csabundle"
+    with Copy.open(master) as copy:
+        BundleService(copy).export(baseline)
+        plans = [p for p in copy.records.list_kind("local-plan") if "[generated]" in p.title]
+    partnerships = [str(p["partnership_uid"]) for p in plans]
+    wanted = max(sizes.bundles, 1)
+    if len(partnerships) < wanted:
+        raise RuntimeError(f"{sizes.bundles} bundles need as many generated partnerships; "
+                           f"the large copy has {len(partnerships)} (--partnerships)")
+    say(f"  a district copy takes the baseline ({baseline.stat().st_size:,} bytes) ...")
+    template = folder / "district-template"
+    started = time.perf_counter()
+    with init_copy(template, role=Role.DISTRICT, partnerships=partnerships[:1],
+                   empty=True) as copy:
+        report = SyncService(copy).import_files([baseline])
+        if report.refused:
+            raise RuntimeError(f"the baseline was refused: {report.refused[0].message}")
+    say(f"    taken in {time.perf_counter() - started:.1f} s")
+
+    def district(number: int, partnership: str, changes: int) -> Path:
+        target = copy_folder(template, folder / f"district-{number}")
+        for key in target.glob("*.pem"):
+            key.unlink()  # every district signs with its own key
+        with Copy.open(target) as copy, copy.store.transaction() as session:
+            identity.save(session, Identity(new_uid(), f"District officer {number}",
+                                            Role.DISTRICT, (partnership,)))
+        change_district(target, partnership, changes, seed=number)
+        return target
+
+    exporter = district(0, partnerships[0], sizes.contribution)
+    bundles = []
+    for number, partnership in enumerate(partnerships[:wanted], start=1):
+        say(f"  district {number} of {wanted} makes {sizes.bundle_changes:,} changes")
+        source = district(number, partnership, sizes.bundle_changes)
+        out = folder / f"contribution-{number}.csabundle"
+        with Copy.open(source) as copy:
+            BundleService(copy).export(out)
+        with Copy.open(master) as copy:
+            BundleService(copy).trust(str(out), partnerships=[partnership])
+        bundles.append(out)
+    return BundleSetup(master, exporter, bundles)
+
+
+def measure_bundles(cases: dict[str, Case], sizes: Sizes, work: Path, large: Path) -> None:
+    """Export: the district copy writes its contribution (warm: one untimed export first).
+    Merge: a fresh copy of the master imports every contribution in one import (restore point,
+    checks, merge, writes), each run on its own copy of the master, untimed to make."""
+    try:
+        from csa_desktop.services.sync import SyncService
+    except ImportError as exc:
+        for key in ("export", "merge"):
+            cases[key].note = f"not measured: importing bundles is not there yet ({exc})"
+        return
+    from csa_desktop.services.bundles import BundleService
+    from csa_desktop.services.copy import Copy
+
+    setup = prepare_bundles(sizes, work, large)
+    folder = work / "bundles"
+    exports, export_floor, counts = [], [], []
+    with Copy.open(setup.exporter) as copy:
+        service = BundleService(copy)
+        service.export(folder / "warm-up.csabundle")
+        for run in range(sizes.repeat):
+            say(f"  export, run {run + 1} of {sizes.repeat}")
+            out = folder / f"export-{run}.csabundle"
+            started = time.perf_counter()
+            result = service.export(out)
+            exports.append((time.perf_counter() - started) * 1000)
+            counts.append(result.count)
+            export_floor.append(raw_executemany(folder, sizes.contribution))
+    cases["export"].record(exports, export_floor)
+    cases["export"].note = (f"{counts[-1]:,} changed records written, signed and logged "
+                            f"({(folder / 'export-0.csabundle').stat().st_size:,} bytes)")
+
+    merges, merge_floor = [], []
+    summary = ""
+    total = sizes.bundles * sizes.bundle_changes
+    for run in range(sizes.repeat):
+        say(f"  import and merge, run {run + 1} of {sizes.repeat}")
+        target = copy_folder(setup.master, folder / f"merge-{run}")
+        with Copy.open(target) as copy:
+            started = time.perf_counter()
+            report = SyncService(copy).import_files(setup.bundles)
+            merges.append((time.perf_counter() - started) * 1000)
+        if report.refused:
+            raise RuntimeError(f"a contribution was refused: {report.refused[0].message}")
+        imported = sum(1 for o in report.outcomes if o.status == "imported")
+        summary = (f"{imported} bundles imported, {report.conflicts} open conflicts, "
+                   "restore point included")
+        merge_floor.append(raw_executemany(folder, total))
+        shutil.rmtree(target, ignore_errors=True)
+    cases["merge"].record(merges, merge_floor)
+    cases["merge"].note = summary
 
 
 if __name__ == "__main__":
