@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
 
 from csa_desktop.services.copy import Copy
 from tests.helpers import dump
@@ -30,7 +30,7 @@ def test_another_partnerships_plan_is_read_only_and_says_why(qtbot, district_win
     assert not control(window, QPushButton, "Delete action").isEnabled()
 
     title = control(window, QLineEdit, "What we will do")
-    assert title.isReadOnly()
+    assert not title.isEnabled()
     title.setFocus()
     qtbot.keyClicks(title, "changed by the wrong district")
     qtbot.keyClick(title, Qt.Key.Key_Return)
@@ -47,7 +47,7 @@ def test_the_districts_own_plan_can_be_edited(qtbot, district_window):
     assert not page.banner.isVisible()
     uid = page.actions_panel.current_uid()
     lead = control(window, QLineEdit, "Lead (post)")
-    assert not lead.isReadOnly()
+    assert lead.isEnabled()
     lead.setFocus()
     lead.selectAll()
     qtbot.keyClicks(lead, "Partnership Officer")
@@ -61,7 +61,8 @@ def test_the_county_text_is_read_only_in_a_district_copy(qtbot, district_window)
     window.show_place("sections")
     page = window.sections_page
     assert "Read-only" in banner_text(page)
-    assert control(window, QLineEdit, "Title").isReadOnly()
+    assert not control(window, QLineEdit, "Title").isEnabled()
+    assert control(window, QPlainTextEdit, "Text").isReadOnly()
     window.show_place("agreement")
     assert "Read-only" in banner_text(window.agreement_page)
 

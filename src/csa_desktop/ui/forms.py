@@ -119,7 +119,7 @@ class LineFieldEditor(FieldEditor):
         self.line.setCursorPosition(0)
 
     def set_read_only(self, read_only: bool) -> None:
-        self.line.setReadOnly(read_only)
+        self.line.setEnabled(not read_only)
 
 
 class TextFieldEditor(FieldEditor):
@@ -150,7 +150,10 @@ class TextFieldEditor(FieldEditor):
         self.text.set_text_keeping_cursor("" if value is None else str(value))
 
     def set_read_only(self, read_only: bool) -> None:
+        """Read-only text stays scrollable and copyable, on a greyed background."""
         self.text.setReadOnly(read_only)
+        self.text.setStyleSheet("QPlainTextEdit { background: palette(window); }"
+                                if read_only else "")
 
     def merge_key(self) -> object:
         return ("text", self._session)
@@ -177,7 +180,7 @@ class DateFieldEditor(FieldEditor):
         self.show_value(value)
 
     def set_read_only(self, read_only: bool) -> None:
-        self.date.set_read_only(read_only)
+        self.date.setEnabled(not read_only)
 
 
 class ChoiceFieldEditor(FieldEditor):

@@ -192,6 +192,10 @@ class MainWindow(QMainWindow):
             "&New action…", lambda: self.local_plans_page.actions_panel.add_action(),
             shortcut=QKeySequence.StandardKey.New, icon="add",
             tip="Add an action to the local plan shown")
+        self.new_action_action.setEnabled(False)  # until a plan this copy may change is shown
+        self.local_plans_page.actions_panel.can_add_changed.connect(
+            lambda can_add: self.new_action_action.setEnabled(
+                can_add and self.stack.currentWidget() is self.local_plans_page))
         self.go_actions: list[QAction] = []
         for number, (label, kind) in enumerate((
             ("Agreement &details and approvals", nav.DETAILS),
@@ -356,6 +360,9 @@ class MainWindow(QMainWindow):
             shown.flush()
         self.stack.setCurrentWidget(page)
         page.show_node(node)
+        panel = self.local_plans_page.actions_panel
+        self.new_action_action.setEnabled(page is self.local_plans_page
+                                          and panel.new_action.isEnabled())
 
     def show_place(self, place: str) -> bool:
         """Select a navigator node by key ('sections', 'section:<uid>', ...), by --show

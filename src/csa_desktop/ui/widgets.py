@@ -165,10 +165,6 @@ class OptionalDateEdit(QWidget):
         self.date_edit.setDate(QDate(value) if value else
                                (NO_DATE if self.optional else QDate.currentDate()))
 
-    def set_read_only(self, read_only: bool) -> None:
-        self.date_edit.setReadOnly(read_only)
-        self.clear_button.setEnabled(not read_only)
-
     def _clear(self) -> None:
         self.date_edit.setDate(NO_DATE)
         self._maybe_edited()

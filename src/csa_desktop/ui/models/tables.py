@@ -42,6 +42,7 @@ class Column(Generic[T]):
     icon: Callable[[T], QIcon | None] | None = None
     tooltip: Callable[[T], str] | None = None
     width: int = 0  # starting width in characters (0: let the view decide)
+    stretch: bool = False  # takes the width left over
 
 
 def _editable(row: object) -> bool:

@@ -63,8 +63,10 @@ def update_columns() -> list[Column[Record]]:
         Column("RAG", lambda r: choice_label(str(r.fields.get("rag") or "")),
                icon=lambda r: rag_icon(str(r.fields.get("rag"))), width=9),
         Column("Narrative", lambda r: str(r.fields.get("narrative") or "").replace("\n", " "),
-               tooltip=lambda r: str(r.fields.get("narrative") or ""), width=40),
-        Column("Author", lambda r: str(r.fields.get("author") or ""), width=16),
+               tooltip=lambda r: "\n".join(filter(None, (
+                   str(r.fields.get("narrative") or ""),
+                   f"— {r.fields['author']}" if r.fields.get("author") else ""))),
+               width=20, stretch=True),
     ]
 
 
@@ -224,6 +226,7 @@ class ActionDetailPane(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -289,6 +292,8 @@ class ActionsPanel(QWidget):
     """Filter bar, actions table and detail pane; loads every action once, then follows
     changes row by row."""
 
+    can_add_changed = Signal(bool)  # whether "New action" can add to the plan shown
+
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -332,9 +337,11 @@ class ActionsPanel(QWidget):
         splitter.setObjectName("actions")
         splitter.addWidget(table_box)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([640, 440])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setChildrenCollapsible(False)
+        self.detail.setMinimumWidth(340)
+        splitter.setSizes([560, 400])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter, 1)
@@ -464,7 +471,10 @@ class ActionsPanel(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.new_action.setEnabled(self.plan_uid is not None and self.plan_editable)
+        can_add = self.plan_uid is not None and self.plan_editable
+        if can_add != self.new_action.isEnabled():
+            self.can_add_changed.emit(can_add)
+        self.new_action.setEnabled(can_add)
         self.new_action.setToolTip("Add an action to this local plan (Ctrl+N)"
                                    if self.plan_uid else
                                    "Choose a partnership in the navigator first")

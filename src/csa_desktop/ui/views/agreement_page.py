@@ -22,7 +22,8 @@ APPROVAL_FIELDS = ("body", "decision", "decided_on", "minute_ref")
 def approval_columns() -> list[Column[Record]]:
     return [
         Column("Body", lambda r: r.title, width=34),
-        Column("Decision", lambda r: str(r.fields.get("decision") or ""), width=60),
+        Column("Decision", lambda r: str(r.fields.get("decision") or ""), width=50,
+               stretch=True),
         Column("Date", lambda r: format_date(r.fields.get("decided_on")),
                lambda r: r.fields.get("decided_on"), width=11),
         Column("Minute reference", lambda r: str(r.fields.get("minute_ref") or ""), width=14),
@@ -41,6 +42,8 @@ class AgreementPage(EditorPage):
         self.approvals = ColumnsTableModel(approval_columns(), lambda r: r.uid, self)
         self.approvals_view = table_view(self.approvals)
         self.approvals_view.setMinimumHeight(140)
+        self.approvals_view.setWordWrap(True)  # a few rows: show each decision in full
+        self.approvals.modelReset.connect(self.approvals_view.resizeRowsToContents)
         self.panel = RecordsPanel(context, self.approvals_view, "approval")
         self.panel.add_requested.connect(self.add_approval)
         self.panel.edit_requested.connect(self.edit_approval)

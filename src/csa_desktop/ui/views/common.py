@@ -287,6 +287,9 @@ def table_view(model: QAbstractItemModel, sortable: bool = False) -> QTableView:
         if column.width:
             view.setColumnWidth(number,
                                 view.fontMetrics().averageCharWidth() * column.width + 24)
+        if column.stretch:
+            view.horizontalHeader().setStretchLastSection(False)
+            view.horizontalHeader().setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
     return view
 
 

@@ -6,7 +6,14 @@ item in place; Delete removes it; Ctrl+Up / Ctrl+Down move it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from csa_desktop.domain.kinds import PLAN_COLUMN_LABELS, PLAN_COLUMNS
 from csa_desktop.errors import CsaError
@@ -29,9 +36,11 @@ class PlanColumnEditor(QWidget):
         self.column = column
         self.agreement_uid: str | None = None
         label = PLAN_COLUMN_LABELS[column]
-        self.model = RecordListModel(editable_field="text", parent=self)
+        self.model = RecordListModel(lambda r: f"• {r.title}", editable_field="text",
+                                     parent=self)
         self.model.edit_requested.connect(self._edit_text)
         self.list = list_view()
+        self.list.setSpacing(2)
         self.list.setModel(self.model)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -98,12 +107,17 @@ class PlanOnAPagePage(EditorPage):
         super().__init__(context, parent)
         self.heading = heading("Plan on a page")
         self.banner = ReadOnlyBanner()
+        hint = QLabel("Each column prints as one list of the one-page summary, in this order. "
+                      "Double-click an item or press F2 to change it; Ctrl+Up and Ctrl+Down "
+                      "move it; Delete removes it.")
+        hint.setWordWrap(True)
         self.columns = [PlanColumnEditor(context, column) for column in PLAN_COLUMNS]
         row = QHBoxLayout()
         for editor in self.columns:
             row.addWidget(editor, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(hint)
         layout.addWidget(self.banner)
         layout.addLayout(row, 1)
 
