@@ -106,6 +106,8 @@ def render_agreement(document: AgreementDocument) -> bytes:
         story += _section(section, st, width - 2 * MARGIN, f"s{index}")
     if document.approvals:
         story += _approvals(document, st, width - 2 * MARGIN)
+    if document.version_lines or document.version_note:
+        story += _version_control(document, st, width - 2 * MARGIN)
     doc.multiBuild(story, canvasmaker=numbered_canvas(meta, MARGIN, furniture))
     return buffer.getvalue()
 
@@ -288,6 +290,37 @@ def _approvals(document: AgreementDocument, st: Styles, width: float) -> list[Fl
                      Paragraph(long_date(approval.decided_on) or "—", st.cell),
                      Paragraph(inline(approval.minute_ref) or "—", st.cell)])
     table = Table(data, colWidths=[width * f for f in (0.3, 0.4, 0.15, 0.15)], repeatRows=1)
+    table.setStyle(_header_style(st))
+    story.append(table)
+    return story
+
+
+def _version_control(document: AgreementDocument, st: Styles,
+                     width: float) -> list[Flowable]:
+    """The appendix listing what changed at each annual refresh."""
+    markup = "Appendix: version control"
+    story: list[Flowable] = [
+        PageBreak(),
+        _Heading(markup, ParagraphStyle("version-heading", parent=st.heading),
+                 outline=markup, level=0, key="version-control"),
+        Paragraph("What changed in the sections, key issues and delivery framework at each "
+                  "annual refresh, found by comparing each refresh with the one before.",
+                  st.body),
+        spacer(4),
+    ]
+    if not document.version_lines:
+        story.append(Paragraph(inline(document.version_note), st.body))
+        return story
+    data: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in (
+        "Refresh", "Area", "Item", "Change", "Summary of change")]]
+    for line in document.version_lines:
+        data.append([Paragraph(inline(line.refresh), st.cell_bold),
+                     Paragraph(inline(line.area), st.cell),
+                     Paragraph(inline(line.item), st.cell),
+                     Paragraph(inline(line.change), st.cell),
+                     Paragraph(inline(line.summary), st.cell)])
+    table = Table(data, colWidths=[width * f for f in (0.11, 0.16, 0.3, 0.11, 0.32)],
+                  repeatRows=1)
     table.setStyle(_header_style(st))
     story.append(table)
     return story

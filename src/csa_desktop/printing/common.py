@@ -251,9 +251,27 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
+def draw_draft_watermark(canvas: Canvas, meta: PrintMeta) -> None:
+    """A large, faint diagonal DRAFT across the page while the status is DRAFT (for the
+    agreement: until the Board has approved the refresh)."""
+    if meta.status.strip().upper() != "DRAFT":
+        return
+    width, height = canvas._pagesize
+    canvas.saveState()
+    canvas.setFillColor(colors.HexColor("#B00020"))
+    canvas.setFillAlpha(0.09)
+    canvas.setFont(FONT_BOLD, min(width, height) * 0.25)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(35 if height > width else 20)
+    canvas.drawCentredString(0, -min(width, height) * 0.08, "DRAFT")
+    canvas.restoreState()
+
+
 def draw_footer(canvas: Canvas, meta: PrintMeta, page: int, pages: int,
                 left: float, right: float, y: float) -> None:
-    """Title and version on the left; print date and "Page x of y" on the right."""
+    """Title, version and status on the left; print date and "Page x of y" on the right;
+    the DRAFT watermark on a draft's pages."""
+    draw_draft_watermark(canvas, meta)
     canvas.saveState()
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
@@ -262,8 +280,9 @@ def draw_footer(canvas: Canvas, meta: PrintMeta, page: int, pages: int,
     canvas.setFillColor(MUTED)
     right_text = f"Printed {long_date(meta.printed_on)}\u2003Page {page} of {pages}"
     room = right - left - pdfmetrics.stringWidth(right_text, FONT, 7.5) - 24
-    canvas.drawString(left, y, fit_text(f"{meta.title}\u2002·\u2002{meta.version}", FONT,
-                                        7.5, room))
+    tail = f"\u2002·\u2002{meta.version}\u2002·\u2002{meta.status}"  # never shortened
+    title = fit_text(meta.title, FONT, 7.5, room - pdfmetrics.stringWidth(tail, FONT, 7.5))
+    canvas.drawString(left, y, title + tail)
     canvas.drawRightString(right, y, right_text)
     canvas.restoreState()
 

@@ -107,11 +107,24 @@ class AgreementSection:
 
 
 @dataclass(frozen=True)
+class VersionLine:
+    """One line of the version-control appendix: what changed at an annual refresh."""
+
+    refresh: str
+    area: str
+    item: str
+    change: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class AgreementDocument:
     meta: PrintMeta
     cover_lines: tuple[tuple[str, str], ...]  # (label, value) under the title on the cover
     sections: tuple[AgreementSection, ...]
     approvals: tuple[ApprovalLine, ...]
+    version_lines: tuple[VersionLine, ...] = ()  # the version-control appendix
+    version_note: str = ""  # printed in the appendix when there are no lines
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from csa_desktop.errors import InputError, StoreError
 if TYPE_CHECKING:
     from csa_desktop.printing.model import AgreementSection
     from csa_desktop.services.copy import Copy
-    from csa_desktop.services.refresh import VersionTable
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -112,11 +111,11 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
 
     from csa_desktop.services.approvals import current_approvals, workflow
     from csa_desktop.services.printing import agreement_data
-    from csa_desktop.services.refresh import version_history
+    from csa_desktop.services.refresh import version_appendix
 
     data = agreement_data(copy, printed_on=printed_on)
     flow = workflow(copy)
-    history = version_history(copy)
+    appendix = version_appendix(copy)
     meta = data.meta
     doc = Document()
     props = doc.core_properties
@@ -183,15 +182,12 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     doc.add_heading("Appendix: version control", level=1)
     doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
                       "annual refresh, derived from the history of the agreement.")
-    rows = version_rows(history)
-    if rows:
+    if appendix.rows:
         _docx_table(doc, ("Refresh", "Area", "Item", "Change", "Summary of change"),
-                    [(r.refresh, r.area, r.item, r.change, r.summary) for r in rows],
+                    [(r.refresh, r.area, r.item, r.change, r.summary) for r in appendix.rows],
                     widths=(2.0, 3.0, 4.6, 1.9, 5.5))
     else:
-        doc.add_paragraph(clean(f"This is the first version of the agreement "
-                                f"({flow.refresh_label}): there is no earlier refresh to "
-                                "compare with."))
+        doc.add_paragraph(clean(appendix.note))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -299,36 +295,6 @@ def _add_page_field(paragraph: Any) -> None:
 
 def _long_date(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    refresh: str
-    area: str
-    item: str
-    change: str  # Added, Changed, Removed
-    summary: str
-
-
-def version_rows(history: Sequence[VersionTable]) -> list[VersionRow]:
-    """The version-control appendix as plain rows, oldest refresh first."""
-    rows = []
-    for table in history:
-        if not table.changes:
-            base = table.based_on.label if table.based_on else ""
-            rows.append(VersionRow(table.refresh.label, "", "", "",
-                                   f"No change to the sections, key issues or delivery "
-                                   f"framework since {base}."))
-        rows.extend(VersionRow(table.refresh.label, c.area, c.item, c.change.capitalize(),
-                               c.summary) for c in table.changes)
-    return rows
-
-
-def version_appendix(copy: Copy) -> list[VersionRow]:
-    """The version-control table of every refresh after the first, for the printed appendix."""
-    from csa_desktop.services.refresh import version_history
-
-    return version_rows(version_history(copy))
 
 
 def export_agreement_docx(copy: Copy, path: Path, *,

@@ -36,6 +36,7 @@ from csa_desktop.printing.model import (
     PrintMeta,
     PriorityGroup,
     ProgressLine,
+    VersionLine,
     has_sample_marker,
     long_date,
     short_date,
@@ -266,6 +267,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
         ApprovalLine(a.title, _text(a["decision"]), _date(a["decided_on"]),
                      _text(a["minute_ref"]))
         for a in _children(copy, "approval", "agreement_uid", agreement.uid)
+        if a.fields.get("refresh_label") in (None, agreement["refresh_label"])  # this refresh's
     )
     headline, detail = agreement_status(copy, agreement)
     cover = (
@@ -286,8 +288,13 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
         printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
         sample=_is_sample(_agreement_records(copy, agreement)), invariant=invariant,
     )
+    from csa_desktop.services.refresh import version_appendix
+
+    appendix = version_appendix(copy)
+    lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
+                  for r in appendix.rows)
     return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
-                             approvals)
+                             approvals, lines, appendix.note)
 
 
 def local_plan_data(copy: Copy, partnership: str | None = None, *,

@@ -450,3 +450,47 @@ def set_change_summary(copy: Copy, refresh: Refresh, record_uid: str,
                              f"{current.label}")
         value = text if text and text != line.derived_summary else None
         return store.set_note(session, current.uid, record_uid, value, who=copy.identity.name)
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One line of the version-control appendix, as printed."""
+
+    refresh: str
+    area: str
+    item: str
+    change: str  # Added, Changed, Removed; "" on a refresh that changed nothing
+    summary: str
+
+
+@dataclass(frozen=True)
+class VersionAppendix:
+    """The agreement's version-control appendix: every refresh after the first, oldest
+    first; `note` says why there are no rows (the first version)."""
+
+    rows: tuple[VersionRow, ...]
+    note: str
+
+
+def version_rows(history: Iterable[VersionTable]) -> list[VersionRow]:
+    rows = []
+    for table in history:
+        if not table.changes:
+            base = table.based_on.label if table.based_on else ""
+            rows.append(VersionRow(table.refresh.label, "", "", "",
+                                   "No change to the sections, key issues or delivery "
+                                   f"framework since {base}."))
+        rows.extend(VersionRow(table.refresh.label, c.area, c.item, c.change.capitalize(),
+                               c.summary) for c in table.changes)
+    return rows
+
+
+def version_appendix(copy: Copy) -> VersionAppendix:
+    """The version-control table of the agreement as plain rows, for every print of it."""
+    with copy.store.reader() as session:
+        known = _refreshes(session)
+        history = [_table(session, r, known) for r in known if r.based_on_uid is not None]
+    rows = tuple(version_rows(history))
+    note = "" if rows else (f"This is the first version of the agreement ({known[-1].label}): "
+                            "there is no earlier refresh to compare with.")
+    return VersionAppendix(rows, note)
