@@ -222,3 +222,14 @@ def test_an_export_that_fails_says_why(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
     assert cycle_actions.export_word(window, tmp_path / "missing" / "a.docx") is None
     assert warnings and "does not exist" in warnings[0]
+
+
+def test_the_agreement_page_lists_only_this_refreshs_approvals(qtbot, window):
+    from csa_desktop.ui.views.agreement_page import AgreementPage
+
+    page = next(p for p in window.pages if isinstance(p, AgreementPage))
+    page.refresh(None)
+    assert page.approvals.rowCount() == 3
+    start_refresh(window.copy, "2023/24")
+    window.refresh(None)
+    assert page.approvals.rowCount() == 0

@@ -73,7 +73,9 @@ class AgreementPage(EditorPage):
         current = self.panel.current_uid()
         approvals = (self.context.records.list_kind(
             "approval", where={"agreement_uid": self.agreement.uid}) if self.agreement else [])
-        self.approvals.set_rows(approvals)
+        label = self.agreement.fields.get("refresh_label") if self.agreement else None
+        self.approvals.set_rows([a for a in approvals  # this refresh's (see services.approvals)
+                                 if a.fields.get("refresh_label") in (None, label)])
         self.panel.set_editable(editable)
         if not self.panel.select(current):
             self.panel.update_buttons()
