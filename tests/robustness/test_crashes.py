@@ -7,6 +7,7 @@ test kills it with SIGKILL at a random moment, then checks the copy."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -15,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,8 @@ from csa_desktop.cli import main
 from csa_desktop.services import backups, safety
 from csa_desktop.services.copy import Copy
 from csa_desktop.storage import backups as stored_backups
+from csa_desktop.storage.database import schema_revision
+from csa_desktop.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
 from tests.helpers import dump
 from tests.robustness.faults import import_like
 
@@ -48,9 +52,12 @@ def killed_at_random(work: Callable[[Report], None], delay: float) -> list[str]:
         finally:
             os._exit(code)
     os.close(write_fd)
-    time.sleep(delay)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG) == (0, 0):
+        time.sleep(0.005)  # the child may end sooner (e.g. it killed itself)
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
     chunks = []
     while chunk := os.read(read_fd, 65536):
         chunks.append(chunk)
@@ -123,6 +130,101 @@ def test_sigkill_during_the_first_start_still_gives_a_copy_that_opens(tmp_path):
 
         killed_at_random(first_start, chance.uniform(0.05, 1.2))
         safety.open_for_gui(folder).close()  # the next start works
+        assert_sound(folder)
+
+
+@pytest.fixture(scope="session")
+def old_demo_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo copy as the first released schema had it (migrated down)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    folder = tmp_path_factory.mktemp("old-demo")
+    shutil.copy2(demo_template / "csa.sqlite3", folder)
+    engine = create_engine(f"sqlite:///{folder / 'csa.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", "csa_desktop.storage:migrations")
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, KNOWN_REVISIONS[0])
+        connection.commit()
+    engine.dispose()
+    return folder
+
+
+@pytest.mark.skipif(len(KNOWN_REVISIONS) < 2, reason="no upgrade to interrupt yet")
+def test_sigkill_during_an_upgrade_leaves_the_old_or_the_new_schema_never_half(
+        old_demo_template, tmp_path):
+    chance = random.Random(int(time.time()))
+    for trial in range(QUICK_TRIALS):
+        folder = tmp_path / f"trial-{trial}"
+        folder.mkdir()
+        shutil.copy2(old_demo_template / "csa.sqlite3", folder)
+
+        def upgrade(report: Report, folder: Path = folder) -> None:
+            Copy.open(folder).close()  # backs up, then migrates to the newest schema
+            report("upgraded")
+            time.sleep(60)
+
+        killed_at_random(upgrade, chance.uniform(0.0, 0.5))
+        assert schema_revision(folder / "csa.sqlite3") in (KNOWN_REVISIONS[0], HEAD_REVISION)
+        assert_sound(folder)
+        with Copy.open(folder) as copy:
+            assert len(copy.records.list_kind("area")) == 14
+
+
+@pytest.mark.slow
+def test_sigkill_at_every_step_of_an_upgrade_leaves_the_old_or_the_new_schema(
+        old_demo_template, tmp_path, monkeypatch):
+    """Deterministic companion of the random kills: the upgrading process kills itself just
+    before its k-th SQL statement, for k spread over the whole upgrade."""
+    from sqlalchemy import event
+
+    from csa_desktop.storage import database
+
+    real_make_engine = database.make_engine
+    statements: list[str] = []
+
+    def counting_engine(path: Path, *, read_only: bool = False) -> Any:
+        engine = real_make_engine(path, read_only=read_only)
+        event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        return engine
+
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    shutil.copy2(old_demo_template / "csa.sqlite3", probe)
+    monkeypatch.setattr(database, "make_engine", counting_engine)
+    Copy.open(probe).close()
+    total = len(statements)
+    assert total > 20
+
+    for k in sorted({*range(1, total + 1, max(1, total // 12)), total}):
+        folder = tmp_path / f"kill-at-{k}"
+        folder.mkdir()
+        shutil.copy2(old_demo_template / "csa.sqlite3", folder)
+
+        def upgrade(report: Report, folder: Path = folder, k: int = k) -> None:
+            seen = [0]
+
+            def die_at_k(*_args: Any) -> None:
+                seen[0] += 1
+                if seen[0] == k:
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            def dying_engine(path: Path, *, read_only: bool = False) -> Any:
+                engine = real_make_engine(path, read_only=read_only)
+                event.listen(engine, "before_cursor_execute", die_at_k)
+                return engine
+
+            database.make_engine = dying_engine  # type: ignore[assignment]  # child only
+            Copy.open(folder).close()
+            report("upgraded")
+            time.sleep(60)
+
+        killed_at_random(upgrade, 3.0)
+        revision = schema_revision(folder / "csa.sqlite3")
+        assert revision in (KNOWN_REVISIONS[0], HEAD_REVISION), (k, total, revision)
         assert_sound(folder)
 
 

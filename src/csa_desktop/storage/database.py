@@ -129,10 +129,11 @@ def migrate(engine: Engine, path: Path) -> None:
 
     config = Config()
     config.set_main_option("script_location", "csa_desktop.storage:migrations")
-    with engine.connect() as connection:
+    # One transaction for the whole upgrade (Alembic would commit after each step on SQLite):
+    # a crash leaves the copy as it was, and the next start upgrades it again.
+    with engine.connect() as connection, connection.begin():
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-        connection.commit()
     log.info("migrated %s to %s", path, HEAD_REVISION)
 
 
