@@ -30,14 +30,14 @@ def format_date(value: object) -> str:
 
 def _columns() -> list[Column[ActionSummary]]:
     return [
-        Column("What we will do", lambda a: a.title, width=42),
+        Column("What we will do", lambda a: a.title, width=32),
         Column("Partnership", lambda a: a.partnership_name, width=18),
-        Column("Priority", lambda a: a.priority_title or "", width=20),
         Column("Due", lambda a: format_date(a.due_on), lambda a: a.due_on, width=10),
         Column("Status", lambda a: choice_label(a.status), lambda a: STATUS_ORDER.get(a.status),
                width=10),
         Column("RAG", lambda a: choice_label(a.rag), lambda a: RAG_ORDER.get(a.rag),
                icon=lambda a: rag_icon(a.rag), width=9),
+        Column("Priority", lambda a: a.priority_title or "", width=20),
         Column("Lead organisation", lambda a: a.lead_organisation_name or "", width=20),
         Column("Lead (post)", lambda a: a.lead_role or "", width=16),
         Column("Who else is involved", lambda a: a.partners or "", width=20),
@@ -45,8 +45,7 @@ def _columns() -> list[Column[ActionSummary]]:
     ]
 
 
-TITLE_COLUMN, PARTNERSHIP_COLUMN, PRIORITY_COLUMN = 0, 1, 2
-DUE_COLUMN, STATUS_COLUMN, RAG_COLUMN = 3, 4, 5
+TITLE_COLUMN, PARTNERSHIP_COLUMN, DUE_COLUMN, STATUS_COLUMN, RAG_COLUMN, PRIORITY_COLUMN = range(6)
 
 
 class ActionsTableModel(ColumnsTableModel[ActionSummary]):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -57,9 +57,9 @@ def quarter_label(today: dt.date) -> str:
 
 def update_columns() -> list[Column[Record]]:
     return [
-        Column("Period", lambda r: r.title, width=11),
+        Column("Period", lambda r: r.title, width=9),
         Column("Date", lambda r: format_date(r.fields.get("reported_on")),
-               lambda r: r.fields.get("reported_on"), width=11),
+               lambda r: r.fields.get("reported_on"), width=10),
         Column("RAG", lambda r: choice_label(str(r.fields.get("rag") or "")),
                icon=lambda r: rag_icon(str(r.fields.get("rag"))), width=9),
         Column("Narrative", lambda r: str(r.fields.get("narrative") or "").replace("\n", " "),
@@ -211,6 +211,10 @@ class ActionDetailPane(QWidget):
         self.updates = ColumnsTableModel(update_columns(), lambda r: r.uid, self)
         self.updates_view = table_view(self.updates)
         self.updates_view.setMinimumHeight(120)
+        self.updates_view.setWordWrap(True)  # a handful of rows: each narrative in full
+        self.updates.modelReset.connect(self.updates_view.resizeRowsToContents)
+        self.updates_view.horizontalHeader().sectionResized.connect(
+            lambda *_args: self.updates_view.resizeRowsToContents())
         self.updates_panel = RecordsPanel(context, self.updates_view, "progress update",
                                           can_move=False)
         self.updates_panel.buttons["add"].setText("Add &update…")
@@ -232,6 +236,10 @@ class ActionDetailPane(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         self.show_action(None, False)
+
+    def sizeHint(self) -> QSize:
+        """Room for the fields and a readable narrative (the splitter starts from this)."""
+        return QSize(430, super().sizeHint().height())
 
     def set_organisations(self, options: Sequence[Option]) -> None:
         self.form.set_options("lead_organisation_uid", options)
@@ -325,7 +333,6 @@ class ActionsPanel(QWidget):
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.addWidget(self.filter_bar)
         table_layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_action)
@@ -341,9 +348,10 @@ class ActionsPanel(QWidget):
         splitter.setStretchFactor(1, 0)
         splitter.setChildrenCollapsible(False)
         self.detail.setMinimumWidth(340)
-        splitter.setSizes([560, 400])
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(splitter, 1)
         self._update_buttons()
 
