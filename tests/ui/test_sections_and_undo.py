@@ -95,3 +95,48 @@ def test_moving_a_section_down_changes_the_stored_order(qtbot, window):
     with Copy.open(window.copy.data_dir) as copy:
         order = [s.uid for s in copy.records.list_kind("section")]
     assert order[:2] == [sections[1].uid, sections[0].uid]
+
+
+def test_each_saved_edit_is_named_in_the_status_bar(qtbot, window):
+    section = first_section(window)
+    window.show_place(f"section:{section.uid}")
+    number = control(window, QLineEdit, "Number")
+    number.setFocus()
+    number.selectAll()
+    qtbot.keyClicks(number, "1A")
+    qtbot.keyClick(number, Qt.Key.Key_Return)
+    assert stored(window, section.uid)["number"] == "1A"
+    assert window.statusBar().currentMessage().startswith("Saved: Edit section number")
+    assert window.undo_action.text() == "&Undo Edit section number"
+
+
+def test_an_undo_that_can_no_longer_apply_is_reported_and_dropped(qtbot, window):
+    section = first_section(window)
+    window.show_place(f"section:{section.uid}")
+    title = control(window, QLineEdit, "Title")
+    title.setFocus()
+    title.selectAll()
+    qtbot.keyClicks(title, "Soon gone")
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    with Copy.open(window.copy.data_dir) as other:  # deleted elsewhere meanwhile
+        window.refresh(other.records.delete(section.uid))
+
+    window.undo_action.trigger()
+    assert "Could not undo" in window.statusBar().currentMessage()
+    assert window.undo_stack.count() == 0
+    assert stored(window, section.uid)["title"] == "Soon gone"
+
+
+def test_dragging_a_section_to_a_new_place_stores_the_new_order(qtbot, window):
+    sections = window.copy.records.list_kind("section")
+    window.show_place(f"section:{sections[0].uid}")
+    model = window.sections_page.model
+    dragged = model.mimeData([model.index(0, 0)])
+    model.dropMimeData(dragged, Qt.DropAction.MoveAction, 3, 0, model.index(-1, -1))
+
+    with Copy.open(window.copy.data_dir) as copy:
+        order = [s.uid for s in copy.records.list_kind("section")]
+    assert order[:3] == [sections[1].uid, sections[2].uid, sections[0].uid]
+    window.undo_action.trigger()
+    with Copy.open(window.copy.data_dir) as copy:
+        assert [s.uid for s in copy.records.list_kind("section")] == [s.uid for s in sections]

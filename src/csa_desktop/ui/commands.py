@@ -136,6 +136,7 @@ class EditHistory(QObject):
     """The session's edits: every change the editor makes goes through here, onto one stack."""
 
     changed = Signal(object)  # Changes, after every apply, undo and redo
+    applied = Signal(str)  # "Edit section title", after a new edit is saved
     failed = Signal(str)  # an undo or redo that could not be replayed
     replayed = Signal(str)  # "Undone: …" / "Redone: …"
 
@@ -152,6 +153,7 @@ class EditHistory(QObject):
         command._skip_next_redo = True
         self.stack.push(command)
         self.changed.emit(changes)
+        self.applied.emit(command.text())
         return changes
 
     def replay(self, command: RecordCommand, *, undo: bool) -> None:

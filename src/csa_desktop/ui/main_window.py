@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         self.edits.changed.connect(self.refresh)
         self.edits.failed.connect(self._undo_failed)
         self.edits.replayed.connect(self.show_message)
+        self.edits.applied.connect(
+            lambda text: self.show_message(f"Saved: {text}. Undo with Ctrl+Z."))
         self._restoring = False
 
         self.setWindowTitle(f"{copy.identity.title} — {APP_NAME}")

@@ -13,6 +13,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
+    QByteArray,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -159,10 +161,16 @@ def _none_last(key: Callable[[T], Any]) -> Callable[[T], tuple[bool, Any]]:
     return wrapped
 
 
-class RecordListModel(QAbstractListModel):
-    """Records in their stored order; `editable_field` may be edited in place (via `commit`)."""
+RECORD_MIME_TYPE = "application/x-csa-desktop-record-uid"
 
-    edit_requested = Signal(str, object)  # uid, new text: the view decides how to save it
+
+class RecordListModel(QAbstractListModel):
+    """Records in their stored order; `editable_field` may be edited in place, and rows may be
+    dragged to a new place. Both only ask (signals): the copy changes through the undo stack,
+    and the list follows when it has."""
+
+    edit_requested = Signal(str, object)  # uid, new text
+    move_requested = Signal(str, int)  # uid, the row it was dropped before (rowCount: the end)
 
     def __init__(self, title: Callable[[Record], str] | None = None,
                  editable_field: str | None = None, parent: Any = None) -> None:
@@ -206,11 +214,38 @@ class RecordListModel(QAbstractListModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return Qt.ItemFlag.ItemIsDropEnabled if self.editable else Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.editable:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
         if self.editable_field and self.editable:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [RECORD_MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        data = QMimeData()
+        rows = [i.row() for i in indexes if i.isValid()]
+        if rows:
+            data.setData(RECORD_MIME_TYPE, QByteArray(self.records[rows[0]].uid.encode()))
+        return data
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: Index) -> bool:
+        """A drop asks for a move; False, so the view removes nothing itself."""
+        if not (self.editable and data.hasFormat(RECORD_MIME_TYPE)):
+            return False
+        uid = bytes(data.data(RECORD_MIME_TYPE).data()).decode()
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self.records)
+        if self.row_of(uid) >= 0:
+            self.move_requested.emit(uid, row)
+        return False
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Asks for the edit (edit_requested); the row changes when the copy has saved it."""

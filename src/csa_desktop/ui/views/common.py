@@ -32,6 +32,7 @@ from csa_desktop.errors import CsaError
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.models.navigator import Node
 from csa_desktop.ui.models.roles import UID_ROLE
+from csa_desktop.ui.models.tables import RecordListModel
 from csa_desktop.ui.widgets import ErrorLabel, make_button
 
 
@@ -143,6 +144,14 @@ class RecordsPanel(QWidget):
             view.activated.connect(lambda _index: self._edit())
         self._hooked_model: object = None
         self._hook_selection()
+        model = view.model()
+        if can_move and isinstance(model, RecordListModel):  # drag a row to a new place
+            model.move_requested.connect(self.move_to)
+            view.setDragEnabled(True)
+            view.setAcceptDrops(True)
+            view.setDropIndicatorShown(True)
+            view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+            view.setDefaultDropAction(Qt.DropAction.MoveAction)
 
     def _shortcut(self, keys: str | QKeySequence.StandardKey, slot: Callable[[], object],
                   wanted: bool) -> None:
@@ -238,8 +247,21 @@ class RecordsPanel(QWidget):
         uids = self.uids()
         if not uid or not self.editable or uid not in uids:
             return
+        self._move(uid, uids.index(uid) + step)
+
+    def move_to(self, uid: str, drop_row: int) -> None:
+        """A row was dropped before `drop_row` (counted with the row still in its place)."""
+        uids = self.uids()
+        if not self.editable or uid not in uids:
+            return
         row = uids.index(uid)
-        target = row + step
+        if drop_row in (row, row + 1):
+            return
+        self._move(uid, drop_row - 1 if drop_row > row else drop_row)
+
+    def _move(self, uid: str, target: int) -> None:
+        """Put `uid` at index `target` of the list as it will be."""
+        uids = self.uids()
         if not 0 <= target < len(uids):
             return
         others = [u for u in uids if u != uid]

@@ -47,7 +47,6 @@ class SectionsPage(EditorPage):
         self.words = QLabel()
         self.words.setAccessibleName("Word count")
         self.words.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.form.saved.connect(lambda _name: self.context.show_message("Saved."))
 
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
