@@ -190,3 +190,40 @@ def test_choosing_a_partnership_in_the_navigator_filters_to_its_plan(qtbot, wind
     assert panel.proxy.rowCount() == len(live_actions(window, plan_uid=plan.uid))
     assert "West Lancashire CSP" in control(window, QComboBox,
                                             "Partnership filter").currentText()
+
+
+def test_a_new_local_plan_is_started_and_shown_in_the_navigator(qtbot, window):
+    have_plan = {p["partnership_uid"] for p in window.copy.records.list_kind("local-plan")}
+    window.show_place("local-plans")
+    qtbot.mouseClick(control(window, QPushButton, "New local plan"), Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot)
+    partnership = control(dialog, QComboBox, "Partnership")
+    assert partnership.currentData() not in have_plan
+    qtbot.keyClicks(control(dialog, QLineEdit, "Title"), "Pennine Lancashire plan 2023/24")
+    click_ok(qtbot, dialog)
+
+    plans = window.copy.records.list_kind("local-plan")
+    (added,) = [p for p in plans if p.title == "Pennine Lancashire plan 2023/24"]
+    assert added["partnership_uid"] == partnership.currentData()
+    assert window.navigator.find(f"partnership:{added['partnership_uid']}").isValid()
+
+
+def test_a_priority_is_added_with_its_county_key_issue_and_edited(qtbot, window):
+    plan = west_lancs_plan(window)
+    window.show_place("local-plan:West Lancashire CSP")
+    qtbot.mouseClick(control(window, QPushButton, "Add priority"), Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot)
+    qtbot.keyClicks(control(dialog, QLineEdit, "Title"), "Cyber crime")
+    key_issue = control(dialog, QComboBox, "County key issue adopted")
+    key_issue.setCurrentIndex(key_issue.findText("Cyber crime"))
+    click_ok(qtbot, dialog)
+    priorities = window.copy.records.list_kind("local-priority", where={"plan_uid": plan.uid})
+    added = priorities[-1]
+    assert added.title == "Cyber crime" and added["key_issue_uid"] == key_issue.currentData()
+
+    qtbot.mouseClick(control(window, QPushButton, "Edit priority"), Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot)
+    description = control(dialog, QPlainTextEdit, "Description")
+    qtbot.keyClicks(description, "Scams against older residents.")
+    click_ok(qtbot, dialog)
+    assert record(window, added.uid)["description"] == "Scams against older residents."

@@ -36,7 +36,6 @@ class LocalPlansPage(EditorPage):
         self.partnership: Record | None = None
         self.plan: Record | None = None
         self.editable = False
-        self._key_issues: dict[str, str] = {}
 
         self.heading = heading("Local plans")
         self.new_plan = make_button("New &local plan…", "add", self.add_plan,
@@ -104,7 +103,6 @@ class LocalPlansPage(EditorPage):
             self.actions_panel.reveal(node.uid)
 
     def reload(self) -> None:
-        self._key_issues = {k.uid: k.title for k in self.context.records.list_kind("key-issue")}
         self._show_plan()
 
     def refresh(self, changes: Changes | None) -> None:
