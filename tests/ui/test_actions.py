@@ -99,13 +99,14 @@ def test_clearing_an_optional_date_stores_no_date(qtbot, window):
     assert record(window, uid)["start_on"] is None
 
 
-def test_deleting_an_action_and_undoing_it(qtbot, window):
+def test_deleting_an_action_with_the_delete_key_and_undoing_it(qtbot, window):
     window.show_place("local-plan:West Lancashire CSP")
     panel = window.local_plans_page.actions_panel
     uid = panel.current_uid()
     updates = window.copy.records.list_kind("progress-update", where={"action_uid": uid})
     assert updates
-    qtbot.mouseClick(control(window, QPushButton, "Delete action"), Qt.MouseButton.LeftButton)
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
 
     assert record(window, uid).deleted
     assert all(record(window, u.uid).deleted for u in updates)

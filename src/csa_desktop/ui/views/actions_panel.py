@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -323,6 +323,11 @@ class ActionsPanel(QWidget):
                                          "Delete the selected action and its updates")
         self.error = ErrorLabel()
         self.filter_bar.changed.connect(self.apply_filter)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_current)
+        self.view.activated.connect(  # Enter on a row: edit it in the detail pane
+            lambda _index: self.detail.form.editor("title").widget.setFocus())
         self.view.selectionModel().currentRowChanged.connect(
             lambda _c, _p: self._show_current())
         self.proxy.layoutChanged.connect(self._count)
