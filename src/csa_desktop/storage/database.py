@@ -230,7 +230,11 @@ class Store:
         """A new copy, built beside `path` and moved there by `finish_creation` (so a crash
         while it is built never leaves a half-made copy at `path`); `discard` drops it."""
         lock = FolderLock(path.parent)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot make the folder {path.parent}: "
+                             f"{exc.strerror or exc}") from None
         lock.acquire(folder_lock.DEFAULT_WAIT)
         try:
             building = path.with_name(path.name + ".new")
