@@ -28,6 +28,7 @@ from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy, init_copy
 from csa_desktop.services.sync import ImportReport, SyncService
 from tests.bundle.builders import copy_folder
+from tests.bundle.conftest import exchange, exchange_template  # noqa: F401 (shared fixtures)
 
 CLOCK = dt.datetime(2026, 3, 2, 9, 30)
 

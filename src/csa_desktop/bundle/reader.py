@@ -312,8 +312,13 @@ def _schema_error(name: str, member: str, error: Any) -> BundleError:
 
 def validate(data: Any, definition: str, member: str, name: str) -> None:
     """Check `data` against $defs/`definition` of the shipped schema."""
-    from csa_desktop.bundle.schema import validator
+    from csa_desktop.bundle.schema import FAST_SIZE, fast_validator, validator
 
+    items = data.get(definition) if isinstance(data, dict) else None
+    if isinstance(items, list) and len(items) >= FAST_SIZE:
+        fast = fast_validator(definition)
+        if fast is not None and fast(data):
+            return  # valid; only an invalid payload needs jsonschema to say where and why
     error = next(iter(validator(definition).iter_errors(data)), None)
     if error is not None:
         import jsonschema.exceptions  # type: ignore[import-untyped]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -208,6 +209,47 @@ def validator(definition: str) -> Any:
     root = {"$schema": schema["$schema"], "$defs": schema["$defs"],
             "$ref": f"#/$defs/{definition}"}
     return Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+FAST_SIZE = 1_000
+"""Payloads with this many records or changes are first checked by the compiled validator."""
+
+
+def _is_date(value: object) -> bool:
+    """The "date" format as jsonschema's format checker reads it."""
+    import datetime as dt
+
+    if not isinstance(value, str):
+        return True
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def fast_validator(definition: str) -> Callable[[Any], bool] | None:
+    """The same $defs entry compiled to Python code (fastjsonschema): an order of magnitude
+    quicker on large payloads, but it only answers yes or no, so a no is explained by
+    `validator` (which has the last word). Compiling takes a few hundred milliseconds once."""
+    try:
+        import fastjsonschema
+    except ImportError:  # pragma: no cover - a dependency, but the gate works without it
+        return None
+    schema = shipped_schema()
+    root = {"$schema": schema["$schema"], "$defs": schema["$defs"],
+            "$ref": f"#/$defs/{definition}"}
+    check = fastjsonschema.compile(root, formats={"date": _is_date})
+
+    def passes(data: Any) -> bool:
+        try:
+            check(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return passes
 
 
 def main(argv: list[str] | None = None) -> int:

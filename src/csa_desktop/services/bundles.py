@@ -252,10 +252,14 @@ class BundleService:
     def contribution_changes(self, session: Session) -> tuple[RecordChange, ...]:
         """Every record that differs from the last baseline: base and new values of each
         changed field, tombstones included; new records with all their fields."""
-        base = store.snapshot(session)
         changes: list[RecordChange] = []
         for kind in KINDS:
-            for record in store.read_records(session, kind):
+            uids = store.changed_uids(session, kind)  # only these can differ from the base
+            if not uids:
+                continue
+            base = store.snapshot(session, uids)
+            found = sorted(store.read_records(session, kind, uids), key=lambda r: r.uid)
+            for record in found:
                 change = diff_record(record, base.get(record.uid))
                 if change is not None:
                     changes.append(change)

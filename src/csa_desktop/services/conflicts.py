@@ -163,7 +163,7 @@ class ConflictService:
             new = _value_from_json(conflict.kind, conflict.field, chosen)
             who = source.author if source else me
             bundle_id = source.bundle_id if source else None
-            outcome = "accepted" if source else "resolved"
+            outcome = "resolved"  # the lead's decision (bundle_id says whose value it took)
             changed: tuple[str, ...] = ()
             if conflict.field == DELETED:
                 if record_store.set_deleted(session, conflict.kind, conflict.record_uid,

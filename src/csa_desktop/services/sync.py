@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from csa_desktop.bundle.format import CONTRIBUTION, DELETED, RecordState
+from csa_desktop.bundle.format import BASELINE, CONTRIBUTION, DELETED, RecordState
 from csa_desktop.domain.kinds import KINDS, Value
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import BundleError, CsaError
@@ -456,6 +456,7 @@ class _LeadMerge:
         self.tallies: dict[str, _BundleTally] = {c.manifest.bundle_id: _BundleTally()
                                                  for c in self.items}
         self.files = {c.manifest.bundle_id: c.name for c in self.items}
+        self.committed: int | None = None  # history mark of the last published baseline
 
     def run(self) -> None:
         live = self.supersede()
@@ -588,8 +589,13 @@ class _LeadMerge:
             if p.replica_id in deleters:
                 baseline = store.logged_bundle(self.session, self.baseline_of(p))
                 marks.append(int(baseline.summary.get("history_mark", 0)) if baseline else 0)
+        if self.committed is None:
+            published = store.logged_bundles(self.session, direction="exported",
+                                             kind=BASELINE)
+            self.committed = max((int(b.summary.get("history_mark", 0)) for b in published),
+                                 default=0)
         return store.changed_since(self.session, uid, min(marks, default=0),
-                                   exclude_replicas=deleters)
+                                   committed=self.committed, exclude_replicas=deleters)
 
     def baseline_of(self, proposal: Proposal) -> str:
         for item in self.items:

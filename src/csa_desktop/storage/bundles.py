@@ -149,12 +149,32 @@ def history_mark(session: Session) -> int:
 
 # --- the baseline snapshot -----------------------------------------------------------------
 
-def snapshot(session: Session) -> dict[str, SnapshotRecord]:
-    rows = session.execute(select(BaselineRecordRow.kind, BaselineRecordRow.uid,
-                                  BaselineRecordRow.rev, BaselineRecordRow.deleted,
-                                  BaselineRecordRow.data))
+def snapshot(session: Session, uids: Sequence[str] | None = None) -> dict[str, SnapshotRecord]:
+    """The baseline snapshot: every record, or only those with the given uids."""
+    query = select(BaselineRecordRow.kind, BaselineRecordRow.uid, BaselineRecordRow.rev,
+                   BaselineRecordRow.deleted, BaselineRecordRow.data)
+    if uids is None:
+        chunks = [query]
+    else:
+        wanted = list(uids)
+        chunks = [query.where(BaselineRecordRow.uid.in_(wanted[start:start + CHUNK]))
+                  for start in range(0, len(wanted), CHUNK)]
     return {uid: SnapshotRecord(kind, uid, rev, bool(deleted), json.loads(data))
-            for kind, uid, rev, deleted, data in rows}
+            for chunk in chunks for kind, uid, rev, deleted, data in session.execute(chunk)}
+
+
+def changed_uids(session: Session, kind: str) -> list[str]:
+    """Uids of the records of `kind` whose revision or tombstone differs from the baseline
+    snapshot, or that it lacks: every record that can differ from it, since every change
+    raises the revision (one indexed join instead of reading the whole copy)."""
+    table = bulk.table(kind)
+    base = BaselineRecordRow.__table__
+    query = (select(table.c.uid)
+             .select_from(table.outerjoin(base, base.c.uid == table.c.uid))
+             .where(base.c.uid.is_(None) | (base.c.rev != table.c.rev)
+                    | (base.c.deleted != table.c.deleted))
+             .order_by(table.c.uid))
+    return list(session.scalars(query))
 
 
 def replace_snapshot(session: Session, records: Iterable[SnapshotRecord]) -> None:
@@ -237,10 +257,11 @@ def stamp() -> dt.datetime:
     return now()
 
 
-def changed_since(session: Session, uid: str, mark: int, *,
+def changed_since(session: Session, uid: str, mark: int, *, committed: int,
                   exclude_replicas: Iterable[str] = ()) -> bool:
-    """Whether the record's fields (not its tombstone) changed after history row `mark`, by
-    hand or from a bundle of another replica than those excluded."""
+    """Whether the master changed the record's fields (not its tombstone) after history row
+    `mark`: by hand at any time, or by accepting another replica's bundle before history row
+    `committed` (the last published baseline; later acceptances are still live proposals)."""
     from sqlalchemy import and_, or_
 
     excluded = list(exclude_replicas)
@@ -248,9 +269,9 @@ def changed_since(session: Session, uid: str, mark: int, *,
     query = select(ChangeRecordRow.id).where(
         ChangeRecordRow.record_uid == uid, ChangeRecordRow.id > mark,
         ChangeRecordRow.field != "deleted",
-        ChangeRecordRow.outcome.in_(("edit", "accepted", "resolved")),
-        or_(ChangeRecordRow.bundle_id.is_(None),
-            and_(ChangeRecordRow.bundle_id.is_not(None),
+        or_(ChangeRecordRow.outcome.in_(("edit", "resolved")),
+            and_(ChangeRecordRow.outcome == "accepted", ChangeRecordRow.id <= committed,
+                 ChangeRecordRow.bundle_id.is_not(None),
                  ChangeRecordRow.bundle_id.not_in(theirs))),
     ).limit(1)
     return session.execute(query).first() is not None

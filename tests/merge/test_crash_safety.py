@@ -1,0 +1,82 @@
+"""Crash safety: an import killed with SIGKILL at any moment leaves the copy exactly as it was
+before or exactly as it is after the import, and the copy passes its check."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from csa_desktop.domain.kinds import KINDS
+from tests.bundle.builders import csa
+from tests.merge.conftest import Lab
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
+
+TRIALS = 20
+TABLES = [spec.table for spec in KINDS.values()]
+
+
+def content(folder: Path) -> tuple[object, ...]:
+    """Everything an import changes, without the clock (updated_at, at, processed_at)."""
+    conn = sqlite3.connect(folder / "csa.sqlite3")
+    try:
+        records = []
+        for table in TABLES:
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")
+                       if row[1] != "updated_at"]
+            records.append(conn.execute(
+                f"SELECT {', '.join(columns)} FROM {table} ORDER BY uid").fetchall())
+        return (tuple(map(tuple, records)),
+                conn.execute("SELECT bundle_id, status FROM bundle_log ORDER BY 1").fetchall(),
+                conn.execute("SELECT count(*) FROM change_records").fetchone(),
+                conn.execute("SELECT uid, data FROM merge_states ORDER BY 1").fetchall(),
+                conn.execute("SELECT record_uid, field, status FROM conflicts "
+                             "ORDER BY 1, 2").fetchall())
+    finally:
+        conn.close()
+
+
+def command(folder: Path, bundle: Path) -> list[str]:
+    code = "import sys; from csa_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
+    return [sys.executable, "-c", code, "--data-dir", str(folder), "import", str(bundle)]
+
+
+def test_an_import_killed_at_any_moment_leaves_the_before_or_the_after_state(lab: Lab):
+    west, skem, _ = lab.districts
+    changes = [lab.create(title=f"Generated action {i}", rag="amber") for i in range(1500)]
+    changes += [lab.update(uid, partners="Fire and rescue") for uid in lab.actions]
+    big = lab.bundle(west, changes)
+    other = lab.bundle(skem, [lab.update(uid, partners="Police") for uid in lab.actions])
+    assert csa(lab.lead, "import", str(other)) == 0  # conflicts will arise too
+    before = content(lab.lead)
+
+    reference = lab.fresh_lead("reference")
+    started = time.perf_counter()
+    subprocess.run(command(reference, big), check=True, capture_output=True,
+                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    duration = time.perf_counter() - started
+    after = content(reference)
+    assert after != before
+
+    seen = {"before": 0, "after": 0}
+    for trial in range(TRIALS):
+        folder = lab.fresh_lead(f"trial-{trial}")
+        process = subprocess.Popen(command(folder, big), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        # spread the kills over the whole run, a little past its usual end
+        time.sleep(duration * 1.15 * (trial + 0.5) / TRIALS)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert csa(folder, "check") == 0, f"trial {trial}"
+        state = content(folder)
+        assert state in (before, after), f"trial {trial} left a state in between"
+        seen["before" if state == before else "after"] += 1
+    assert seen["before"] and seen["after"], seen
