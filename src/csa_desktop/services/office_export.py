@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
 from csa_desktop.domain.records import Record
 from csa_desktop.errors import InputError, StoreError
+from csa_desktop.storage import trackers
 
 if TYPE_CHECKING:
     from csa_desktop.printing.model import AgreementSection
@@ -346,49 +347,30 @@ def tracker_sheets(copy: Copy, partnership: str | None = None) -> list[TrackerSh
         chosen = [p for p in partnerships if any(lp["partnership_uid"] == p.uid for lp in plans)]
     if not chosen:
         raise InputError("this copy has no local plans: there is nothing to export")
-    priorities = {p.uid: p for p in copy.records.list_kind("local-priority")}
-    issues = {k.uid: k.title for k in copy.records.list_kind("key-issue")}
-    organisations = {o.uid: o.title for o in copy.records.list_kind("organisation")}
-    actions = [a for a in copy.records.list_kind("action") if not a["archived_in"]]
-    latest: dict[str, Record] = {}
-    for update in copy.records.list_kind("progress-update"):
-        uid = str(update["action_uid"])
-        known = latest.get(uid)
-        if known is None or _update_key(update) > _update_key(known):
-            latest[uid] = update
-    sheets = []
+    current_plans: dict[str, Record] = {}
     for p in chosen:
         own = [lp for lp in plans if lp["partnership_uid"] == p.uid]
         current = [lp for lp in own if lp["status"] != "archived"] or own
-        plan = max(current, key=lambda lp: (_day(lp["period_start"]) or dt.date.min, lp.uid))
-        order = {uid: i for i, uid in enumerate(
-            r.uid for r in priorities.values() if r["plan_uid"] == plan.uid)}
-        mine = sorted((a for a in actions if a["plan_uid"] == plan.uid),
-                      key=lambda a: (order.get(str(a["priority_uid"]), len(order)),
-                                     str(a["position"] or ""), a.uid))
-        rows = []
-        for action in mine:
-            priority = priorities.get(str(action["priority_uid"]))
-            last = latest.get(action.uid)
-            rows.append((
-                priority.title if priority else "",
-                issues.get(str(priority["key_issue_uid"]), "") if priority else "",
-                action.title, _str(action["lead_role"]),
-                organisations.get(str(action["lead_organisation_uid"]), ""),
-                _str(action["partners"]), _str(action["measure"]),
-                _day(action["start_on"]), _day(action["due_on"]),
-                STATUS_WORDS.get(str(action["status"]), _str(action["status"])),
-                str(action["rag"] or "not-rated"),
-                _str(last["period"]) if last else "",
-                _day(last["reported_on"]) if last else None,
-                _str(last["narrative"]) if last else "",
-            ))
-        sheets.append(TrackerSheet(p.title, plan.title, tuple(rows)))
-    return sheets
+        current_plans[p.uid] = max(current, key=lambda lp: (_day(lp["period_start"])
+                                                            or dt.date.min, lp.uid))
+    with copy.store.reader() as session:
+        found = trackers.tracker_rows(session, [lp.uid for lp in current_plans.values()])
+    by_plan: dict[str, list[tuple[object, ...]]] = {}
+    for row in found:
+        (plan_uid, priority, issue, title, lead_role, organisation, partners, measure, start,
+         due, status, rag, period, reported_on, narrative) = row
+        by_plan.setdefault(plan_uid, []).append((
+            priority or "", issue or "", title, lead_role or "", organisation or "",
+            partners or "", measure or "", _iso(start), _iso(due),
+            STATUS_WORDS.get(status, status or ""), rag or "not-rated", period or "",
+            _iso(reported_on), narrative or "",
+        ))
+    return [TrackerSheet(p.title, current_plans[p.uid].title,
+                         tuple(by_plan.get(current_plans[p.uid].uid, ()))) for p in chosen]
 
 
-def _update_key(update: Record) -> tuple[dt.date, dt.datetime]:
-    return _day(update["reported_on"]) or dt.date.min, update.updated_at
+def _iso(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
 
 
 def _day(value: object) -> dt.date | None:
