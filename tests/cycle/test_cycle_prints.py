@@ -67,3 +67,13 @@ def test_local_plans_print_without_archived_actions_after_a_refresh(demo_copy):
     start_refresh(demo_copy, "2023/24")
     printed = text(local_plan_pdf(demo_copy, "Pendle CSP", printed_on=PRINTED, invariant=True))
     assert closed and all(" ".join(a.title.split()) not in printed for a in closed)
+
+
+def test_the_status_rests_on_this_refreshs_decision_not_last_years(demo_copy):
+    advance(demo_copy, "cabinet", on=dt.date(2022, 9, 8), today=TODAY)  # 2022/23, staged
+    start_refresh(demo_copy, "2023/24")
+    advance(demo_copy, "editorial-review", today=TODAY)
+    advance(demo_copy, "board", on=dt.date(2023, 7, 3), today=TODAY)
+    advance(demo_copy, "cabinet", on=dt.date(2023, 9, 7), today=TODAY)
+    first = page_texts(agreement_pdf(demo_copy, printed_on=PRINTED, invariant=True))[0]
+    assert "7 September 2023" in first and "8 September 2022" not in first

@@ -372,7 +372,8 @@ def agreement_status(copy: Copy, agreement: Record) -> tuple[str, str]:
         return "DRAFT", "in editorial review"
     headline, bodies, decisions = _AGREEMENT_STATUS.get(status, (status.upper(), (), ()))
     stages = {"sent-to-pcc": ("approved-by-council", "approved-by-board")}.get(status, (status,))
-    every = _children(copy, "approval", "agreement_uid", agreement.uid)
+    every = [a for a in _children(copy, "approval", "agreement_uid", agreement.uid)
+             if a.fields.get("refresh_label") in (None, agreement["refresh_label"])]
     approvals = [a for a in every if a.fields.get("stage") in stages] or [
         a for a in every if not a.fields.get("stage")
         and any(w in a.title.casefold() for w in bodies)
