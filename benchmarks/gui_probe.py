@@ -5,11 +5,11 @@
     python gui_probe.py actions --data-dir DIR    the same, then open and filter the actions view
 
 How first paint is detected (floor and app alike): an event filter on the QApplication sees
-each QEvent.Paint; the first one delivered to a widget of a visible QMainWindow posts a
+each QEvent.Paint; the first one delivered to a widget of a visible top-level window posts a
 zero-delay timer, which fires once that paint pass is over, and its time.time() is "painted".
-"ready" is the same for the window named "mainWindow" (the editor's MainWindow; the floor's
-window has that name too), i.e. when the copy's content is on screen: equal to "painted" unless
-the app shows its window before loading the copy.
+"ready" is the same for the QMainWindow named "mainWindow" (the editor's MainWindow; the
+floor's window has that name too), i.e. when the copy's content is on screen: later than
+"painted" when the app paints its start window before opening the copy.
 
 "actions" then opens the actions view (View ▸ Local plans and actions, through
 MainWindow.show_place) and times it until its rows are in the model and the event queue,
@@ -67,17 +67,18 @@ def main() -> int:
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
                 window = obj.window()
-                if isinstance(window, QMainWindow) and window.isVisible():
+                if window.isWindow() and window.isVisible():
                     if "painted" not in seen:
                         seen.add("painted")
                         QTimer.singleShot(0, lambda: stamp("painted", window))
-                    if window.objectName() == "mainWindow" and "ready" not in seen:
+                    if (isinstance(window, QMainWindow) and window.objectName() == "mainWindow"
+                            and "ready" not in seen):
                         seen.add("ready")
                         app.removeEventFilter(self)
                         QTimer.singleShot(0, lambda: (stamp("ready", window), on_ready(window)))
             return False
 
-    def stamp(key: str, window: QMainWindow) -> None:
+    def stamp(key: str, window: QWidget) -> None:
         result[key] = time.time()
         result[f"{key}_title"] = window.windowTitle()
 

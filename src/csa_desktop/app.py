@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from csa_desktop import APP_NAME, __version__, paths
 
@@ -35,6 +36,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
 
+    # Paint a window at once: opening the copy imports the database layer, which takes
+    # longer than Qt's own start. The main window takes its place when the copy is loaded.
+    from csa_desktop.ui.start_window import StartWindow
+
+    start = StartWindow(folder)
+    start.show()
+    opened: dict[str, Any] = {}
+    start.after_first_paint(lambda: _open(app, start, folder, args, opened))
+    code = app.exec()
+    if "copy" in opened:
+        opened["copy"].close()
+    if "error" in opened:
+        raise opened["error"]
+    return int(code)
+
+
+def _open(app: Any, start: Any, folder: Any, args: argparse.Namespace,
+          opened: dict[str, Any]) -> None:
+    """Open the copy and show the main window in place of the start window."""
+    try:
+        _open_main_window(start, folder, args, opened)
+    except BaseException as exc:  # re-raised by main() once the event loop has ended
+        opened["error"] = exc
+        app.exit(1)
+
+
+def _open_main_window(start: Any, folder: Any, args: argparse.Namespace,
+                      opened: dict[str, Any]) -> None:
+    from PySide6.QtWidgets import QApplication
+
     from csa_desktop.logs import setup_logging
 
     with contextlib.suppress(OSError):
@@ -43,14 +74,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     copy = open_copy(folder)  # one window per copy; a damaged copy is offered a good backup
     if copy is None:
-        return 1
+        QApplication.exit(1)
+        return
+    opened["copy"] = copy
 
     from csa_desktop.ui.main_window import MainWindow
 
     window = MainWindow(copy)
+    opened["window"] = window
     if args.show and not window.show_place(args.show):
         window.show_message(f"Nothing to show called '{args.show}'.")
     window.show()
+    start.close()
     from csa_desktop.ui.single_instance import listen_for_later_starts
 
     listen_for_later_starts(folder, window)  # a second start brings this window forward
@@ -61,6 +96,3 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "Everything already saved is safe.", 20000)
 
     sys.excepthook = report_bug
-    code = app.exec()
-    copy.close()
-    return int(code)
