@@ -180,7 +180,7 @@ def test_the_lead_edits_a_change_summary_in_the_version_table(qtbot, qtmodeltest
 def test_the_version_table_of_the_first_refresh_says_so(qtbot, demo_copy):
     dialog = VersionTableDialog(demo_copy)
     qtbot.addWidget(dialog)
-    assert "first refresh" in dialog.summary_label.text()
+    assert "No refresh before 2022/23 is recorded" in dialog.summary_label.text()
     assert dialog.model.rowCount() == 0
 
 

@@ -58,7 +58,7 @@ def test_the_version_control_appendix_lists_changes_with_the_leads_summary(demo_
 
 def test_the_first_version_says_there_is_nothing_to_compare_with(demo_copy):
     last = page_texts(agreement_pdf(demo_copy, printed_on=PRINTED, invariant=True))[-1]
-    assert "first version of the agreement (2022/23)" in last
+    assert "No refresh of the agreement before 2022/23 is recorded" in last
 
 
 def test_local_plans_print_without_archived_actions_after_a_refresh(demo_copy):

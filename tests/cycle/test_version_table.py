@@ -144,4 +144,4 @@ def test_cli_shows_the_table_and_edits_a_summary(demo_dir, capsys):
     assert data["based_on"] == "2022/23"
     assert data["changes"][0]["summary"] == "Context brought up to date."
     assert csa(demo_dir, "refresh", "changes", "2022/23") == 0
-    assert "first refresh" in capsys.readouterr().out
+    assert "no refresh before 2022/23 is recorded" in capsys.readouterr().out

@@ -148,8 +148,8 @@ def run_refresh_changes(args: argparse.Namespace, folder: Path) -> int:
         }))
         return 0
     if found.based_on is None:
-        print(f"{found.refresh.label} is the first refresh: there is nothing before it to "
-              "compare with")
+        print(f"no refresh before {found.refresh.label} is recorded in this copy: there is "
+              "nothing to compare it with")
         return 0
     if not found.changes:
         print(f"no section, key issue or delivery framework row has changed in "

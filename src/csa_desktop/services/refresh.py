@@ -491,6 +491,6 @@ def version_appendix(copy: Copy) -> VersionAppendix:
         known = _refreshes(session)
         history = [_table(session, r, known) for r in known if r.based_on_uid is not None]
     rows = tuple(version_rows(history))
-    note = "" if rows else (f"This is the first version of the agreement ({known[-1].label}): "
-                            "there is no earlier refresh to compare with.")
+    note = "" if rows else (f"No refresh of the agreement before {known[-1].label} is "
+                            "recorded in this copy: there is nothing to compare it with.")
     return VersionAppendix(rows, note)

@@ -184,8 +184,8 @@ class VersionTableDialog(QDialog):
         table = self.model.table
         assert table is not None
         if table.based_on is None:
-            text = (f"{refresh.label} is the first refresh of this agreement: there is "
-                    "nothing before it to compare with.")
+            text = (f"No refresh before {refresh.label} is recorded in this copy: there is "
+                    "nothing to compare it with.")
         elif not table.changes:
             text = (f"No section, key issue or delivery framework row has changed in "
                     f"{refresh.label} since {table.based_on.label}.")
