@@ -110,3 +110,15 @@ def test_refresh_shows_changes_made_outside_the_editor(qtbot, window):
     assert "Changed elsewhere" in index.data()
     title = control(window.sections_page, QLineEdit, "Title")
     assert title.text() == "Changed elsewhere"
+
+
+def test_tab_moves_through_a_form_in_reading_order(qtbot, window):
+    window.show_place("sections")
+    window.sections_page.panel.select_row(0)
+    number = control(window, QLineEdit, "Number")
+    number.setFocus()
+    order = [QApplication.focusWidget().accessibleName()]
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget().accessibleName())
+    assert order == ["Number", "Title", "Kind", "Text"]
