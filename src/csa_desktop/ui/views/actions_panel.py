@@ -44,6 +44,7 @@ ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", 
 NEW_ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", "start_on",
                      "due_on", "status", "rag")
 UPDATE_FIELDS = ("period", "reported_on", "rag", "narrative", "author")
+MAX_ROW_UPDATES = 500  # more changed actions than this: reload the table instead
 ACTION_KINDS = frozenset({"action", "local-priority", "local-plan", "partnership",
                           "organisation", "progress-update"})
 
@@ -402,6 +403,10 @@ class ActionsPanel(QWidget):
         deleted = [uid for kind, uid in changes.deleted if kind == "action"]
         touched = [uid for kind, uid in (*changes.created, *changes.updated)
                    if kind == "action"]
+        if len(touched) > MAX_ROW_UPDATES:  # an import, say: one query for everything
+            self.load()
+            self._show_current()
+            return
         if deleted:
             self.model.remove(deleted)
         if touched:
