@@ -403,7 +403,7 @@ class ActionsPanel(QWidget):
         deleted = [uid for kind, uid in changes.deleted if kind == "action"]
         touched = [uid for kind, uid in (*changes.created, *changes.updated)
                    if kind == "action"]
-        if len(touched) > MAX_ROW_UPDATES:  # an import, say: one query for everything
+        if len(touched) + len(deleted) > MAX_ROW_UPDATES:  # an import: one query for all
             self.load()
             self._show_current()
             return
