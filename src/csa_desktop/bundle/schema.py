@@ -38,7 +38,7 @@ SHA256 = {"type": "string", "maxLength": 64, "pattern": "^[0-9a-f]{64}$"}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [{"type": "null"}, schema]}
+    return {"anyOf": [schema, {"type": "null"}]}  # the usual case first: cheaper to check
 
 
 def value_schema(spec: FieldSpec) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def build_schema() -> dict[str, Any]:
                 "role": {"enum": ["lead", "editor", "district"]},
                 "scope": {"type": "array", "maxItems": 100, "uniqueItems": True,
                           "items": {"$ref": "#/$defs/uuid"}},
-                "baseline_id": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/uuid"}]},
+                "baseline_id": {"anyOf": [{"$ref": "#/$defs/uuid"}, {"type": "null"}]},
                 "seq": {"type": "integer", "minimum": 1, "maximum": 2**53},
                 "created_at": {"type": "string", "maxLength": 40, **ONE_LINE},
                 "app_version": {"type": "string", "maxLength": 40, **ONE_LINE},
@@ -150,8 +150,8 @@ def build_schema() -> dict[str, Any]:
                 "kind": {"enum": list(KINDS)},
                 "uid": {"$ref": "#/$defs/uuid"},
                 "op": {"enum": ["create", "update", "delete"]},
-                "base_rev": {"anyOf": [{"type": "null"},
-                                       {"type": "integer", "minimum": 1, "maximum": 2**53}]},
+                "base_rev": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 2**53},
+                                       {"type": "null"}]},
                 "fields": {"type": "object"},
             },
             "allOf": _by_kind("change-fields"),

@@ -39,7 +39,7 @@ from csa_desktop.storage import sync as sync_store
 from csa_desktop.storage.bundles import LoggedBundle, TrustedKey
 from csa_desktop.storage.database import Session
 
-__all__ = ["BundleService", "CheckedBundle", "ExportResult", "TrustedKey",
+__all__ = ["BundleService", "CheckedBundle", "ExportResult", "SignerInfo", "TrustedKey",
            "UntrustedSignerError"]
 
 
@@ -56,6 +56,20 @@ class UntrustedSignerError(BundleError):
         self.replica_id = replica_id
         self.scope = scope
         self.scope_names = scope_names
+
+
+@dataclass(frozen=True)
+class SignerInfo:
+    """Who signed a bundle, as its (verified) manifest says: for the question "trust it?"."""
+
+    file_name: str
+    public_key: str
+    fingerprint: str
+    author: str
+    role: str
+    replica_id: str
+    scope: tuple[str, ...]
+    scope_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -148,6 +162,22 @@ class BundleService:
                                  "added by hand")
             store.save_trusted_key(session, trusted)
         return trusted
+
+    def signer(self, path: Path) -> SignerInfo:
+        """Who signed the bundle at `path` (its container and signature are checked first)."""
+        opened = open_bundle(read_file(path), path.name)
+        data = opened.manifest_data
+        raw = data.get("scope")
+        scope = tuple(s for s in raw if isinstance(s, str))[:50] if isinstance(raw, list) else ()
+        return SignerInfo(path.name, opened.signer_key, keys.fingerprint(opened.signer_key),
+                          _manifest_text(data, "author"), _manifest_text(data, "role"),
+                          _manifest_text(data, "replica_id"), scope,
+                          self.partnership_names(scope))
+
+    def partnerships(self) -> list[tuple[str, str]]:
+        """Every partnership (uid, name), for choosing what a key may change."""
+        with self.copy.store.reader() as session:
+            return [(r.uid, r.title) for r in record_store.list_rows(session, "partnership")]
 
     def untrust(self, key_or_fingerprint: str) -> TrustedKey:
         wanted = key_or_fingerprint.strip()
@@ -362,12 +392,26 @@ class BundleService:
         service = RecordService(self.copy.store, identity)
         areas = service.scope_area_uids(session)
         created = {c.uid: c for c in bundle.changes if c.created}
-        existing = store.existing_uids(session, [c.uid for c in bundle.changes])
+        existing = store.existing_uids(session, [c.uid for c in bundle.changes],
+                                       expected={c.uid: c.kind for c in bundle.changes})
         current: dict[str, Record] = {}
         for kind in {existing[c.uid] for c in bundle.changes if c.uid in existing}:
             current.update((r.uid, r) for r in store.read_records(
                 session, kind, [c.uid for c in bundle.changes if existing.get(c.uid) == kind]))
+        parents: dict[str, set[str]] = {}
+        for change in bundle.changes:
+            spec = KINDS[change.kind]
+            pair = change.fields.get(spec.parent_field or "")
+            parent = pair.new if pair is not None else (
+                current[change.uid].fields.get(spec.parent_field or "")
+                if change.uid in current else None)
+            if spec.parent_field and spec.name != "local-plan" and isinstance(parent, str):
+                parent_kind = spec.field(spec.parent_field).ref_kind
+                assert parent_kind is not None
+                parents.setdefault(parent_kind, set()).add(parent)
+        held = store.load_with_parents(session, parents)  # owner_of then needs no queries
         references: set[str] = set()
+        owners: dict[tuple[str, object, object], Owner] = {}
         for change in bundle.changes:
             spec = KINDS[change.kind]
             where = f"{spec.label.lower()} {change.uid}"
@@ -383,13 +427,19 @@ class BundleService:
             for values in ([before] if before is not None else []) + [
                 {**(before or {}), **new_values}
             ]:
-                owner = self._owner(service, session, spec, values, created)
+                # owner_of follows the parent link (an area for evidence): ask once per parent
+                key = (spec.name, values.get(spec.parent_field) if spec.parent_field else None,
+                       values.get("area_uid"))
+                owner = owners.get(key)
+                if owner is None:
+                    owner = owners[key] = self._owner(service, session, spec, values, created)
                 if not may_change(identity, spec, owner, areas):
                     title = str(values.get(spec.title_field) or "")[:60]
                     raise BundleError("scope", f"{name}: {signer.name} ({signer.role}) may not "
                                                f"change {where} '{title}': it is outside the "
                                                "partnerships and areas that key is trusted for")
             references.update(_references(spec, new_values))
+        del held
         missing = references - set(created) - set(store.existing_uids(session, references))
         if missing:
             raise BundleError("unknown-record", f"{name}: refers to {sorted(missing)[0]}, which "

@@ -134,7 +134,7 @@ class ConflictService:
 
         spec = kind(conflict.kind).field(conflict.field)
         value = check_value(spec, parse_value(spec, text))
-        return store.json_fields(conflict.kind, {conflict.field: value})[conflict.field]
+        return store.json_value(conflict.kind, conflict.field, value)
 
     def resolve(self, conflict_id: int, *, take: str | None = None,
                 value: str | None = None) -> Changes:

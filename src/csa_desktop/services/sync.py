@@ -159,7 +159,7 @@ def _json_record(record: Record) -> dict[str, object]:
 
 
 def _values(kind: str, data: dict[str, object]) -> dict[str, Value]:
-    return store.value_fields(kind, data)
+    return store.value_fields(kind, data, check=False)  # validated at the gate
 
 
 def _title(kind: str, data: dict[str, object]) -> str:
@@ -472,7 +472,7 @@ class _LeadMerge:
                 incoming[change.uid].append((item, change))
                 kinds[change.uid] = change.kind
         touched = list(dict.fromkeys([*incoming, *(u for r in replicas for u in prior[r])]))
-        existing = store.existing_uids(self.session, touched)
+        existing = store.existing_uids(self.session, touched, expected=kinds)
         kinds.update(existing)
         masters: dict[str, Record] = {}
         by_kind: dict[str, list[str]] = defaultdict(list)
@@ -547,10 +547,8 @@ class _LeadMerge:
                 if name not in fields:
                     now = current.get(name) if current is not None else None
                     fields[name] = {"lead": now, "merged": now, "proposals": {}}
-                base = pair.base if name == DELETED else \
-                    store.json_fields(kind, {name: pair.base})[name]
-                value = pair.new if name == DELETED else \
-                    store.json_fields(kind, {name: pair.new})[name]
+                base = pair.base if name == DELETED else store.json_value(kind, name, pair.base)
+                value = pair.new if name == DELETED else store.json_value(kind, name, pair.new)
                 fields[name]["proposals"][m.replica_id] = {
                     "author": m.author, "bundle": m.bundle_id, "seq": m.seq, "base": base,
                     "value": value, "baseline": m.baseline_id, "accepted": False}
@@ -565,10 +563,11 @@ class _LeadMerge:
                      for name, fs in fields.items()}
         deleters = {p.replica_id for p in proposals.get(DELETED, []) if p.value is True}
         keepers: dict[str, Proposal] = {}
-        for name, items in proposals.items():
-            for p in items:
-                if name != DELETED and p.changes and p.replica_id not in deleters:
-                    keepers.setdefault(p.replica_id, replace(p, base=False, value=False))
+        if DELETED in fields:  # only a tombstone in play makes edits "keep" votes
+            for name, items in proposals.items():
+                for p in items:
+                    if name != DELETED and p.changes and p.replica_id not in deleters:
+                        keepers.setdefault(p.replica_id, replace(p, base=False, value=False))
         results: dict[str, Any] = {}
         for name, fs in fields.items():
             if name == DELETED:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json, to_json
@@ -191,57 +191,86 @@ def snapshot_count(session: Session) -> int:
 
 # --- records, read in bulk ------------------------------------------------------------------
 
+def json_value(kind: str, name: str, value: Value) -> object:
+    """One field value in its JSON form (as bundles and merge states hold it)."""
+    if isinstance(value, list):
+        return list(value)
+    if value is None and KINDS[kind].field(name).type is FieldType.REF_LIST:
+        return []
+    return to_json(value)
+
+
 def json_fields(kind: str, values: Mapping[str, Value]) -> dict[str, object]:
-    return {f.name: to_json(values.get(f.name)) if f.type is not FieldType.REF_LIST
-            else list(values.get(f.name) or []) for f in KINDS[kind].fields}  # type: ignore[arg-type]
+    return {f.name: json_value(kind, f.name, values.get(f.name)) for f in KINDS[kind].fields}
 
 
-def value_fields(kind: str, data: Mapping[str, object]) -> dict[str, Value]:
-    """The inverse of json_fields (values already validated once)."""
+def value_fields(kind: str, data: Mapping[str, object], *, check: bool = True
+                 ) -> dict[str, Value]:
+    """The inverse of json_fields. With `check` False the values are trusted (they passed the
+    import gate or came from the copy itself) and only dates are parsed."""
     values: dict[str, Value] = {}
     for f in KINDS[kind].fields:
         raw = data.get(f.name)
         if raw is None or raw == []:
             values[f.name] = [] if f.type is FieldType.REF_LIST else None
-        else:
+        elif check:
             values[f.name] = from_json(f, raw)
+        elif f.type is FieldType.DATE and isinstance(raw, str):
+            values[f.name] = dt.date.fromisoformat(raw)
+        else:
+            values[f.name] = raw if not isinstance(raw, list) else list(raw)  # type: ignore[assignment]
     return values
 
 
-def _record(kind: str, row: Any) -> Record:
+def _record(kind: str, row: Any, positions: Mapping[str, int]) -> Record:
     values: dict[str, Value] = {}
     for f in KINDS[kind].fields:
-        value = row._mapping[f.name]
+        value = row[positions[f.name]]
         values[f.name] = list(value or []) if f.type is FieldType.REF_LIST else value
-    return Record(kind, row.uid, row.rev, values, row.updated_at, row.updated_by,
-                  bool(row.deleted))
+    return Record(kind, row[positions["uid"]], row[positions["rev"]],
+                  values, row[positions["updated_at"]], row[positions["updated_by"]],
+                  bool(row[positions["deleted"]]))
 
 
 def read_records(session: Session, kind: str,
                  uids: Sequence[str] | None = None) -> Iterator[Record]:
     """Every record of a kind (tombstones too), or those with the given uids."""
     table = bulk.table(kind)
+    positions = {column.name: index for index, column in enumerate(table.columns)}
     if uids is None:
         for row in session.execute(select(table).order_by(table.c.uid)):
-            yield _record(kind, row)
+            yield _record(kind, row, positions)
         return
     wanted = list(uids)
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
         for row in session.execute(select(table).where(table.c.uid.in_(chunk))):
-            yield _record(kind, row)
+            yield _record(kind, row, positions)
 
 
-def existing_uids(session: Session, uids: Iterable[str]) -> dict[str, str]:
-    """Which of `uids` exist (tombstones too), mapped to their kind."""
+def existing_uids(session: Session, uids: Iterable[str],
+                  expected: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Which of `uids` exist (tombstones too), mapped to their kind. With `expected` (uid to
+    the kind it should have) each uid is looked for in its own table first, and only the
+    others in every table."""
     wanted = list(dict.fromkeys(uids))
     found: dict[str, str] = {}
-    for kind in KINDS:
-        table = bulk.table(kind)
-        for start in range(0, len(wanted), CHUNK):
-            chunk = wanted[start:start + CHUNK]
-            found.update((uid, kind) for uid in session.scalars(
-                select(table.c.uid).where(table.c.uid.in_(chunk))))
+    if expected:
+        by_kind: dict[str, list[str]] = {}
+        for uid in wanted:
+            if uid in expected:
+                by_kind.setdefault(expected[uid], []).append(uid)
+        for kind, chunk_uids in by_kind.items():
+            table = bulk.table(kind)
+            for start in range(0, len(chunk_uids), CHUNK):
+                found.update((uid, kind) for uid in session.scalars(
+                    select(table.c.uid).where(table.c.uid.in_(chunk_uids[start:start + CHUNK]))))
+        wanted = [uid for uid in wanted if uid not in found]
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        queries = [select(literal(kind).label("kind"), bulk.table(kind).c.uid)
+                   .where(bulk.table(kind).c.uid.in_(chunk)) for kind in KINDS]
+        found.update((uid, kind) for kind, uid in session.execute(union_all(*queries)))
     return found
 
 
@@ -275,3 +304,31 @@ def changed_since(session: Session, uid: str, mark: int, *, committed: int,
                  ChangeRecordRow.bundle_id.not_in(theirs))),
     ).limit(1)
     return session.execute(query).first() is not None
+
+
+def load_with_parents(session: Session, wanted: Mapping[str, Iterable[str]]) -> list[object]:
+    """Load records (kind -> uids) and, level by level, the records they sit under, into the
+    session, so that following parent links afterwards costs no query. Keep the returned list
+    while they are needed (the session holds loaded rows weakly)."""
+    from csa_desktop.storage.records import row_class
+
+    held: list[object] = []
+    level = {kind: list(dict.fromkeys(uids)) for kind, uids in wanted.items()}
+    for _ in range(6):
+        parents: dict[str, set[str]] = {}
+        for kind, uids in level.items():
+            spec = KINDS[kind]
+            cls = row_class(kind)
+            for start in range(0, len(uids), CHUNK):
+                rows = list(session.scalars(select(cls).where(cls.uid.in_(
+                    uids[start:start + CHUNK]))))
+                held.extend(rows)
+                if spec.parent_field and kind != "local-plan":
+                    parent_kind = spec.field(spec.parent_field).ref_kind
+                    assert parent_kind is not None
+                    parents.setdefault(parent_kind, set()).update(
+                        p for r in rows if isinstance(p := getattr(r, spec.parent_field), str))
+        level = {kind: sorted(uids) for kind, uids in parents.items() if uids}
+        if not level:
+            break
+    return held

@@ -52,7 +52,8 @@ from csa_desktop.ui.views.sections_page import SectionsPage
 # adding its menu items and toolbar buttons. Add yours here.
 FEATURE_MODULES: tuple[str, ...] = ("csa_desktop.ui.print_actions",
                                      "csa_desktop.ui.backup_actions",
-                                     "csa_desktop.ui.cycle_actions")
+                                     "csa_desktop.ui.cycle_actions",
+                                     "csa_desktop.ui.bundle_actions")
 
 # Which fields of which kinds change the navigator tree (titles, order, parents).
 TREE_FIELDS: dict[str, frozenset[str]] = {

@@ -1,0 +1,99 @@
+"""A record's history: every value it has had — edits made here, values accepted from bundles,
+and the values that did not win a conflict — with who, when and from which bundle."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csa_desktop.domain.kinds import KINDS, format_value
+from csa_desktop.domain.records import HistoryEntry
+
+Index = QModelIndex | QPersistentModelIndex
+
+OUTCOMES = {"edit": "edited here", "accepted": "from a bundle", "lost": "did not win",
+            "superseded": "replaced by the sender", "conflict": "held for a decision",
+            "resolved": "decided"}
+LOST = QColor("#8a5a00")
+
+
+class HistoryTableModel(QAbstractTableModel):
+    HEADERS = ("When", "Who", "How", "Field", "Old value", "New value", "Bundle")
+
+    def __init__(self, entries: list[HistoryEntry], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._entries = entries
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            spec = KINDS.get(entry.kind)
+            field = (spec.field(entry.field).label if spec and spec.has_field(entry.field)
+                     else entry.field.capitalize())
+            texts = (f"{entry.at:%d %b %Y %H:%M}", entry.who,
+                     OUTCOMES.get(entry.outcome, entry.outcome), field,
+                     format_value(entry.old), format_value(entry.new),
+                     (entry.bundle_id or "")[:8])
+            text = texts[index.column()]
+            if role == Qt.ItemDataRole.DisplayRole and len(text) > 120:
+                return text[:119].replace("\n", " ") + "…"
+            return text if role == Qt.ItemDataRole.ToolTipRole else text.replace("\n", " ")
+        if role == Qt.ItemDataRole.ForegroundRole and entry.outcome in ("lost", "superseded"):
+            return LOST
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, title: str, entries: list[HistoryEntry],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyDialog")
+        self.setWindowTitle(f"History — {title}")
+        layout = QVBoxLayout(self)
+        lost = sum(1 for e in entries if e.outcome in ("lost", "superseded"))
+        intro = QLabel(f"<b>{title}</b>: {len(entries)} value{'s' if len(entries) != 1 else ''}"
+                       + (f", {lost} of them did not win (shown in brown)" if lost else ""))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.model = HistoryTableModel(list(reversed(entries)), self)
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((130, 150, 130, 120, 200, 200, 70)):
+            self.table.setColumnWidth(column, width)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(1040, 460)

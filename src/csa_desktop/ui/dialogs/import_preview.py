@@ -1,0 +1,124 @@
+"""The import preview: what each bundle would change (counts per kind, the records, the
+conflicts) and what was refused, before anything is applied; Import or Cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csa_desktop.domain.kinds import KINDS
+from csa_desktop.services.sync import BundleOutcome, ImportReport
+
+OPS = {"create": "New", "update": "Changed", "delete": "Deleted", "conflict": "Conflict"}
+STATUS = {"would-import": "Ready to import", "imported": "Imported",
+          "already-imported": "Already imported: changes nothing",
+          "superseded": "Replaced by a later bundle from the same sender: changes nothing",
+          "refused": "Refused"}
+REFUSED = QColor("#a1260d")
+CONFLICT = QColor("#8a5a00")
+
+
+def counts_text(outcome: BundleOutcome) -> str:
+    """'3 new actions, 1 changed priority, 2 conflicts' — what a bundle would do."""
+    parts = []
+    for op in ("create", "update", "delete"):
+        for kind, count in sorted(outcome.counts.get(op, {}).items()):
+            spec = KINDS[kind]
+            noun = spec.plural.lower() if count != 1 else spec.label.lower()
+            parts.append(f"{count} {OPS[op].lower()} {noun}")
+    if outcome.conflicts:
+        parts.append(f"{outcome.conflicts} conflict{'s' if outcome.conflicts != 1 else ''}")
+    return ", ".join(parts) or "no changes"
+
+
+class ImportPreviewDialog(QDialog):
+    """Shows an ImportReport made with dry_run; accepted means: apply it."""
+
+    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importPreviewDialog")
+        self.setWindowTitle("Import bundles — preview")
+        self.report = report
+        layout = QVBoxLayout(self)
+        ready = [o for o in report.outcomes if o.status == "would-import"]
+        refused = report.refused
+        summary = (f"{len(ready)} bundle{'s' if len(ready) != 1 else ''} ready to import"
+                   + (f", {len(refused)} refused" if refused else "")
+                   + (f". {report.conflicts} conflict{'s' if report.conflicts != 1 else ''} "
+                      "will wait for your decision" if report.conflicts else "")
+                   + ". Nothing has been changed yet.")
+        self.summary = QLabel(summary)
+        self.summary.setObjectName("previewSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        self.model = QStandardItemModel(0, 3, self)
+        self.model.setHorizontalHeaderLabels(["Bundle or record", "What", "Details"])
+        for outcome in report.outcomes:
+            self._add_bundle(outcome)
+        self.tree = QTreeView()
+        self.tree.setObjectName("previewTree")
+        self.tree.setModel(self.model)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setColumnWidth(0, 380)
+        self.tree.setColumnWidth(1, 110)
+        for row in range(self.model.rowCount()):
+            if self.model.rowCount(self.model.index(row, 0)) <= 12:
+                self.tree.expand(self.model.index(row, 0))
+        layout.addWidget(self.tree, 1)
+
+        self.buttons = QDialogButtonBox()
+        self.apply_button = self.buttons.addButton("&Import",
+                                                   QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setObjectName("applyImportButton")
+        self.apply_button.setEnabled(bool(ready))
+        self.apply_button.setDefault(bool(ready))
+        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelImportButton")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(860, 520)
+
+    def _add_bundle(self, outcome: BundleOutcome) -> None:
+        name = QStandardItem(outcome.name)
+        what = QStandardItem(STATUS.get(outcome.status, outcome.status))
+        if outcome.refused:
+            detail = QStandardItem(outcome.message.split(": ", 1)[-1])
+            for item in (name, what, detail):
+                item.setForeground(QBrush(REFUSED))
+        elif outcome.status == "would-import":
+            source = f"{outcome.kind} from {outcome.author}" if outcome.author else outcome.kind
+            detail = QStandardItem(f"{source}: {counts_text(outcome)}")
+        else:
+            detail = QStandardItem(outcome.message.split(": ", 1)[-1])
+        detail.setToolTip(outcome.message or detail.text())
+        font = name.font()
+        font.setBold(True)
+        name.setFont(font)
+        for line in outcome.records:
+            spec = KINDS[line.kind]
+            record = QStandardItem(line.title or line.uid)
+            record.setToolTip(line.uid)
+            op = QStandardItem(OPS.get(line.op, line.op))
+            fields = [spec.field(n).label if spec.has_field(n) else n.capitalize()
+                      for n in line.fields]
+            info = QStandardItem(spec.label + (f": {', '.join(fields)}" if fields else ""))
+            if line.op == "conflict":
+                for item in (record, op, info):
+                    item.setForeground(QBrush(CONFLICT))
+            name.appendRow([record, op, info])
+        self.model.appendRow([name, what, detail])

@@ -1,0 +1,225 @@
+"""The import preview, the conflicts dialog, trust on first sight, drag and drop, the record
+history and Edit ▸ Undo last import, driven through their widgets (pytest-qt)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+
+from csa_desktop.bundle import keys
+from csa_desktop.services.bundles import BundleService
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.sync import SyncService
+from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
+from csa_desktop.ui.dialogs.history import HistoryDialog
+from csa_desktop.ui.dialogs.import_preview import ImportPreviewDialog
+from csa_desktop.ui.main_window import MainWindow
+from csa_desktop.ui.settings import WindowSettings
+from tests.helpers import dump
+from tests.merge.conftest import District, Lab, import_files, open_conflicts
+
+pytestmark = pytest.mark.gui
+
+
+def rag_other_than(lab: Lab, uid: str, *avoid: str) -> str:
+    return next(r for r in ("red", "amber", "green", "not-rated")
+                if r != lab.baseline[uid].fields["rag"] and r not in avoid)
+
+
+def two_conflicts(lab: Lab) -> tuple[Path, Path]:
+    west, skem, _ = lab.districts
+    one, two = lab.actions[0], lab.actions[1]
+    first_rag = rag_other_than(lab, one)
+    second_rag = rag_other_than(lab, one, first_rag)
+    return (lab.bundle(west, [lab.update(one, rag=first_rag),
+                              lab.update(two, title="Walks in Ormskirk")]),
+            lab.bundle(skem, [lab.update(one, rag=second_rag),
+                              lab.update(two, title="Walks in Skelmersdale")]))
+
+
+@pytest.fixture
+def window(qtbot, lab: Lab, tmp_path: Path) -> Iterator[MainWindow]:
+    settings = WindowSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    copy = Copy.open(lab.lead)
+    main = MainWindow(copy, settings)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.close()
+    copy.close()
+
+
+def when_shown(kind: type[QWidget], act: Callable[[QWidget], None]) -> QTimer:
+    """Act on the first visible top-level widget of `kind` once it appears (modal dialogs
+    run their own event loop, so the test acts from a timer)."""
+    timer = QTimer()
+    timer.setInterval(30)
+
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, kind) and widget.isVisible():
+                timer.stop()
+                act(widget)
+                return
+
+    timer.timeout.connect(poll)
+    timer.start()
+    return timer
+
+
+def click(name: str) -> Callable[[QWidget], None]:
+    def act(widget: QWidget) -> None:
+        button = widget.findChild(QPushButton, name)
+        assert button is not None, name
+        button.click()
+    return act
+
+
+def answer(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+    def act(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox)
+        widget.button(button).click()
+    return act
+
+
+def test_preview_dialog_lists_each_bundle_its_counts_records_conflicts_and_refusals(qtbot,
+                                                                                    lab):
+    first, second = two_conflicts(lab)
+    broken = lab.tmp / "broken.csabundle"
+    broken.write_bytes(b"not a zip")
+    with Copy.open(lab.lead) as copy:
+        report = SyncService(copy).import_files([first, second, broken], dry_run=True)
+    dialog = ImportPreviewDialog(report)
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    rows = {model.item(r, 0).text(): (model.item(r, 1).text(), model.item(r, 2).text())
+            for r in range(model.rowCount())}
+    assert rows[first.name][0] == "Ready to import"
+    assert "2 conflicts" in rows[first.name][1]
+    assert rows[broken.name][0] == "Refused"
+    assert "not a CSA bundle" in rows[broken.name][1]
+    conflict_lines = [model.item(0).child(r, 1).text() for r in range(model.item(0).rowCount())]
+    assert conflict_lines == ["Conflict", "Conflict"]
+    assert "2 bundles ready to import, 1 refused" in dialog.summary.text()
+    assert dialog.apply_button.isEnabled()
+
+
+def test_import_through_the_window_previews_then_applies_and_undo_goes_back(qtbot, window,
+                                                                            lab):
+    first, second = two_conflicts(lab)
+    before = dump(lab.lead)
+    timers = [when_shown(ImportPreviewDialog, click("applyImportButton")),
+              when_shown(QMessageBox, answer(QMessageBox.StandardButton.No))]
+    report = window.bundle_actions.import_bundles([first, second])
+    assert report is not None and len(report.imported) == 2
+    assert len(open_conflicts(lab.lead)) == 2
+    assert window.bundle_actions.undo_import_action.isEnabled()
+    timers.append(when_shown(QMessageBox, answer(QMessageBox.StandardButton.Yes)))
+    window.bundle_actions.undo_import_action.trigger()
+    assert dump(lab.lead) == before
+    assert not window.bundle_actions.undo_import_action.isEnabled()
+
+
+def test_cancelling_the_preview_imports_nothing(qtbot, window, lab):
+    first, _ = two_conflicts(lab)
+    before = dump(lab.lead)
+    timer = when_shown(ImportPreviewDialog, click("cancelImportButton"))
+    assert window.bundle_actions.import_bundles([first]) is None
+    assert dump(lab.lead) == before
+    assert not timer.isActive()
+
+
+def test_conflicts_dialog_resolves_by_choosing_and_by_editing(qtbot, qtmodeltester, lab):
+    import_files(lab.lead, *two_conflicts(lab))
+    with Copy.open(lab.lead) as copy:
+        dialog = ConflictsDialog(copy)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtmodeltester.check(dialog.model)
+        assert dialog.model.rowCount() == 2
+        rows = {dialog.model.view(r).field_label: r for r in range(2)}
+        dialog.table.selectRow(rows["RAG"])
+        rag_view = dialog.current
+        skem_value = rag_view.conflict.incoming[1].value
+        skem_button = dialog.findChild(QPushButton, "takeIncoming1")
+        qtbot.mouseClick(skem_button, Qt.MouseButton.LeftButton)
+        assert dialog.model.rowCount() == 1
+        assert dialog.current.field_label == "What we will do"
+        qtbot.keyClicks(dialog.result_edit, " (joint)")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "useValue"),
+                         Qt.MouseButton.LeftButton)
+        assert dialog.model.rowCount() == 0
+        assert "No conflicts wait" in dialog.intro.text()
+        assert {u for _k, u in dialog.changes.updated} == {lab.actions[0], lab.actions[1]}
+        one = copy.records.get(lab.actions[0])
+        two = copy.records.get(lab.actions[1])
+    assert one.fields["rag"] == skem_value
+    assert two.fields["title"] == f"{lab.baseline[lab.actions[1]].fields['title']} (joint)"
+
+
+def test_unknown_sender_is_offered_for_trust_with_its_fingerprint(qtbot, window, lab):
+    stranger = District("Chorley officer", keys.SigningKey.generate(), "0" * 8 + "-0000-4000"
+                        "-8000-000000000000")
+    path = lab.bundle(stranger, [lab.update(lab.actions[0], partners="Chorley team")])
+    seen: dict[str, str] = {}
+
+    def trust(dialog: QWidget) -> None:
+        from csa_desktop.ui.dialogs.trust import TrustPromptDialog
+
+        assert isinstance(dialog, TrustPromptDialog)
+        seen["fingerprint"] = dialog.findChild(QWidget, "fingerprintLabel").text()
+        assert dialog.chosen() == [lab.partnership]  # the scope it claims is ticked
+        dialog.trust_button.click()
+
+    from csa_desktop.ui.dialogs.trust import TrustPromptDialog
+
+    timers = [when_shown(TrustPromptDialog, trust),
+              when_shown(ImportPreviewDialog, click("applyImportButton"))]
+    report = window.bundle_actions.import_bundles([path])
+    assert stranger.key.fingerprint in seen["fingerprint"]
+    assert report is not None and len(report.imported) == 1
+    with Copy.open(lab.lead) as copy:
+        assert copy.records.get(lab.actions[0]).fields["partners"] == "Chorley team"
+        assert stranger.key.fingerprint in {k.fingerprint
+                                            for k in BundleService(copy).trusted_keys()}
+    del timers
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Qt's QPoint constructor
+def test_bundles_dropped_on_the_window_are_imported(qtbot, window, lab):
+    first, _ = two_conflicts(lab)
+    timer = when_shown(ImportPreviewDialog, click("applyImportButton"))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(first)), QUrl.fromLocalFile(str(lab.tmp / "x.txt"))])
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()  # the window takes .csabundle files
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: not timer.isActive(), timeout=10_000)
+    qtbot.waitUntil(lambda: window.bundle_actions.undo_import_action.isEnabled(),
+                    timeout=10_000)
+    with Copy.open(lab.lead) as copy:
+        assert copy.records.get(lab.actions[1]).fields["title"] == "Walks in Ormskirk"
+
+
+def test_history_dialog_shows_accepted_and_losing_values(qtbot, qtmodeltester, lab):
+    first, second = two_conflicts(lab)
+    import_files(lab.lead, first)
+    import_files(lab.lead, second)
+    with Copy.open(lab.lead) as copy:
+        entries = copy.records.history(lab.actions[1])
+    dialog = HistoryDialog("Walks", entries)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    hows = {dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())}
+    assert {"from a bundle", "held for a decision"} <= hows
