@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
 from csa_desktop.domain.records import Record
-from csa_desktop.errors import InputError, StoreError
+from csa_desktop.errors import InputError
+from csa_desktop.files import write_atomically
 from csa_desktop.storage import trackers
 
 if TYPE_CHECKING:
@@ -63,35 +62,6 @@ def blocks(text: str) -> Iterator[tuple[str, str]]:
             para.append(line)
     if para:
         yield "para", " ".join(para)
-
-
-def write_atomically(data: bytes, path: Path) -> Path:
-    """The file is complete or untouched (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: the folder {folder} does not exist")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            os.chmod(temp, 0o666 & ~_umask())  # as any new file, not mkstemp's 0600
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _require_suffix(path: Path, suffix: str) -> None:

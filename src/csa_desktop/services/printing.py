@@ -13,15 +13,14 @@ is still partly sample text, so the rule stays honest after edits.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from csa_desktop.domain.kinds import PLAN_COLUMN_LABELS, PLAN_COLUMNS, RAGS
 from csa_desktop.domain.records import Record
-from csa_desktop.errors import InputError, StoreError
+from csa_desktop.errors import InputError
+from csa_desktop.files import write_atomically
 from csa_desktop.printing.model import (
     ActionLine,
     AgreementDocument,
@@ -123,24 +122,7 @@ def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
 
 def write_pdf(data: bytes, path: Path) -> Path:
     """Write PDF bytes atomically: the file is complete or untouched."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: the folder {folder} does not exist")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise StoreError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
+    return write_atomically(data, path)
 
 
 def partnership_choices(copy: Copy) -> list[PartnershipChoice]:
