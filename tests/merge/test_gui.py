@@ -98,14 +98,16 @@ def test_preview_dialog_lists_each_bundle_its_counts_records_conflicts_and_refus
     dialog = ImportPreviewDialog(report)
     qtbot.addWidget(dialog)
     model = dialog.model
-    rows = {model.item(r, 0).text(): (model.item(r, 1).text(), model.item(r, 2).text())
+    rows = {model.item(r, 0).text(): (model.item(r, 1).text(), model.item(r, 0).child(0).text())
             for r in range(model.rowCount())}
     assert rows[first.name][0] == "Ready to import"
     assert "2 conflicts" in rows[first.name][1]
     assert rows[broken.name][0] == "Refused"
     assert "not a CSA bundle" in rows[broken.name][1]
-    conflict_lines = [model.item(0).child(r, 1).text() for r in range(model.item(0).rowCount())]
-    assert conflict_lines == ["Conflict", "Conflict"]
+    first_row = next(r for r in range(model.rowCount()) if model.item(r, 0).text() == first.name)
+    lines = [model.item(first_row).child(r, 1).text()
+             for r in range(1, model.item(first_row).rowCount())]
+    assert lines == ["Conflict", "Conflict"]
     assert "2 bundles ready to import, 1 refused" in dialog.summary.text()
     assert dialog.apply_button.isEnabled()
 

@@ -701,7 +701,8 @@ class _LeadMerge:
         for item, change in incoming:
             bundle_id = item.manifest.bundle_id
             mine = [n for n in change.fields if n in results]
-            conflicted = tuple(n for n in mine if results[n].conflict)
+            conflicted = tuple(n for n, r in results.items() if r.conflict and any(
+                p.bundle_id == bundle_id for p in r.contenders))
             won = tuple(n for n in mine if any(p.bundle_id == bundle_id
                                                for p in results[n].accepted))
             tally = self.tallies[bundle_id]

@@ -11,7 +11,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -84,19 +84,21 @@ class ConflictsTableModel(QAbstractTableModel):
 
 
 def _value_box(title: str, text: str, button: QPushButton | None) -> QGroupBox:
+    """A value to compare, as selectable wrapped text (it grows with the text)."""
     box = QGroupBox(title)
-    layout = QVBoxLayout(box)
-    shown = QPlainTextEdit(text)
-    shown.setReadOnly(True)
+    layout = QHBoxLayout(box)
+    shown = QLabel(text)
+    shown.setTextFormat(Qt.TextFormat.PlainText)
+    shown.setWordWrap(True)
+    shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    shown.setFrameShape(QFrame.Shape.StyledPanel)
+    shown.setAutoFillBackground(True)
+    shown.setBackgroundRole(QPalette.ColorRole.Base)
+    shown.setMargin(4)
     shown.setAccessibleName(title)
-    lines = max(1, min(8, text.count("\n") + 1 + len(text) // 90))
-    shown.setFixedHeight(18 * lines + 14)
-    layout.addWidget(shown)
+    layout.addWidget(shown, 1)
     if button is not None:
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(button)
-        layout.addLayout(row)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
     return box
 
 
@@ -152,7 +154,7 @@ class ConflictsDialog(QDialog):
         self.result_edit: QPlainTextEdit | None = None
         self.current: ConflictView | None = None
         self.reload()
-        self.resize(980, 620)
+        self.resize(1100, 720)
 
     # --- the list ---------------------------------------------------------------------------
 
@@ -196,18 +198,22 @@ class ConflictsDialog(QDialog):
         title.setWordWrap(True)
         self.detail_layout.addWidget(title)
         base_button = QPushButton("Take the &base")
+        base_button.setMinimumWidth(150)
         base_button.setObjectName("takeBase")
         base_button.clicked.connect(lambda: self._take("base"))
         self.detail_layout.addWidget(_value_box("Base: the value in the baseline",
                                                 view.text(c.base), base_button))
         mine = "This copy (your edit)" if self.district else "Master (this copy)"
-        master_button = QPushButton("Keep this &copy's value" if self.district
-                                    else "Keep the &master's value")
+        master_button = QPushButton("Keep this &copy's" if self.district
+                                    else "Keep the &master's")
+        master_button.setMinimumWidth(150)
         master_button.setObjectName("takeMaster")
         master_button.clicked.connect(lambda: self._take("master"))
         self.detail_layout.addWidget(_value_box(mine, view.text(c.master), master_button))
         for number, incoming in enumerate(c.incoming):
-            button = QPushButton(f"Take {incoming.author}'s value")
+            button = QPushButton("&Take this" if len(c.incoming) == 1 else f"Take &{number + 1}")
+            button.setToolTip(f"Take {incoming.author}'s value")
+            button.setMinimumWidth(150)
             button.setObjectName(f"takeIncoming{number}")
             button.clicked.connect(lambda _checked=False, i=incoming: self._take_incoming(i))
             source = f" ({incoming.file_name})" if incoming.file_name else ""

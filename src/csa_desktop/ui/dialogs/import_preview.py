@@ -63,20 +63,19 @@ class ImportPreviewDialog(QDialog):
 
         self.model = QStandardItemModel(0, 3, self)
         self.model.setHorizontalHeaderLabels(["Bundle or record", "What", "Details"])
-        for outcome in report.outcomes:
-            self._add_bundle(outcome)
         self.tree = QTreeView()
         self.tree.setObjectName("previewTree")
         self.tree.setModel(self.model)
+        for outcome in report.outcomes:
+            self._add_bundle(outcome)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setUniformRowHeights(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
-        self.tree.setColumnWidth(0, 380)
-        self.tree.setColumnWidth(1, 110)
+        self.tree.setColumnWidth(0, 430)
+        self.tree.setColumnWidth(1, 150)
         for row in range(self.model.rowCount()):
-            if self.model.rowCount(self.model.index(row, 0)) <= 12:
+            if self.model.rowCount(self.model.index(row, 0)) <= 40:
                 self.tree.expand(self.model.index(row, 0))
         layout.addWidget(self.tree, 1)
 
@@ -91,24 +90,26 @@ class ImportPreviewDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(860, 520)
+        self.resize(1000, 560)
 
     def _add_bundle(self, outcome: BundleOutcome) -> None:
         name = QStandardItem(outcome.name)
         what = QStandardItem(STATUS.get(outcome.status, outcome.status))
-        if outcome.refused:
-            detail = QStandardItem(outcome.message.split(": ", 1)[-1])
-            for item in (name, what, detail):
-                item.setForeground(QBrush(REFUSED))
-        elif outcome.status == "would-import":
-            source = f"{outcome.kind} from {outcome.author}" if outcome.author else outcome.kind
-            detail = QStandardItem(f"{source}: {counts_text(outcome)}")
-        else:
-            detail = QStandardItem(outcome.message.split(": ", 1)[-1])
-        detail.setToolTip(outcome.message or detail.text())
+        source = QStandardItem(f"{outcome.kind} from {outcome.author}" if outcome.author
+                               else outcome.kind)
         font = name.font()
         font.setBold(True)
         name.setFont(font)
+        if outcome.refused:
+            summary = QStandardItem(outcome.message.split(": ", 1)[-1])
+            for item in (name, what, summary):
+                item.setForeground(QBrush(REFUSED))
+        elif outcome.status == "would-import":
+            summary = QStandardItem(counts_text(outcome).capitalize())
+        else:
+            summary = QStandardItem(outcome.message.split(": ", 1)[-1])
+        summary.setToolTip(outcome.message or summary.text())
+        name.appendRow([summary])  # the first line under a bundle spans the whole width
         for line in outcome.records:
             spec = KINDS[line.kind]
             record = QStandardItem(line.title or line.uid)
@@ -121,4 +122,5 @@ class ImportPreviewDialog(QDialog):
                 for item in (record, op, info):
                     item.setForeground(QBrush(CONFLICT))
             name.appendRow([record, op, info])
-        self.model.appendRow([name, what, detail])
+        self.model.appendRow([name, what, source])
+        self.tree.setFirstColumnSpanned(0, self.model.indexFromItem(name), True)
