@@ -86,6 +86,9 @@ def _open_main_window(start: Any, folder: Any, args: argparse.Namespace,
         window.show_message(f"Nothing to show called '{args.show}'.")
     window.show()
     start.close()
+    import gc
+
+    gc.freeze()  # the objects of start-up live on: keep them out of every later collection
     from csa_desktop.ui.single_instance import listen_for_later_starts
 
     listen_for_later_starts(folder, window)  # a second start brings this window forward
