@@ -101,9 +101,14 @@ def test_quick_benchmark_run_writes_a_report_with_every_case(tmp_path):
         capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     text = report.read_text(encoding="utf-8")
-    for case in bench.make_cases(bench.QUICK):
-        name = case.name.split(" of ")[0] if case.key == "export" else case.name
-        assert name.split(" into ")[0].split(" bundles")[0] in text
+    rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")
+            for line in text.splitlines() if (line.startswith("| ") and " ms |" in line)
+            or line.startswith("| Peak memory")}
+    for case in bench.make_cases(bench.Sizes(contribution=10, bundles=2, bundle_changes=5)):
+        assert case.name in rows, f"{case.name} missing from the report"
+        median = rows[case.name][1]
+        assert median != "—", f"{case.name} was not measured"
+    assert "not measured" not in text
     for heading in ("| CPU |", "| cores |", "| Python |", "| Qt |", "| SQLAlchemy |",
                     "| ReportLab |", "| SQLite |"):
         assert heading in text
