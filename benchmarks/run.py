@@ -670,8 +670,15 @@ def measure_bundles(cases: dict[str, Case], sizes: Sizes, work: Path, large: Pat
                    "restore point included")
         merge_floor.append(raw_executemany(folder, total))
         shutil.rmtree(target, ignore_errors=True)
+    target = copy_folder(setup.master, folder / "gate")
+    with Copy.open(target) as copy:
+        started = time.perf_counter()
+        SyncService(copy).check_files(setup.bundles)  # the gate alone, read-only
+        gate = (time.perf_counter() - started) * 1000
+    shutil.rmtree(target, ignore_errors=True)
     cases["merge"].record(merges, merge_floor)
-    cases["merge"].note = summary
+    cases["merge"].note = (f"{summary}; the gate alone (every check, nothing written): "
+                           f"{gate:,.0f} ms")
 
 
 if __name__ == "__main__":
