@@ -35,12 +35,13 @@ class ActionSummary:
     due_on: dt.date | None
     status: str
     rag: str
+    archived_in: str | None  # the refresh it closed in (an annual refresh archived it)
     editable: bool  # whether this copy's scope covers the action's partnership
 
     def overdue(self, today: dt.date) -> bool:
-        """Past its due date and neither completed nor cancelled."""
+        """Past its due date and neither completed nor cancelled (nor archived)."""
         return self.due_on is not None and self.due_on < today and (
-            self.status not in CLOSED_STATUSES
+            self.status not in CLOSED_STATUSES and self.archived_in is None
         )
 
 
@@ -67,8 +68,8 @@ def action_rows(
     priority_uids: Sequence[str] | None = None,
     uids: Sequence[str] | None = None,
 ) -> list[ActionSummary]:
-    """Live actions in plan order (partnership, plan, priority, action), optionally limited to
-    some plans, priorities or action uids."""
+    """Live actions in plan order (partnership, plan, priority, action), archived ones
+    included, optionally limited to some plans, priorities or action uids."""
     identity = copy.identity
     spec = KINDS["action"]
     in_scope: dict[str, bool] = {}
@@ -105,7 +106,10 @@ def evidence_rows(copy: Copy) -> list[EvidenceSummary]:
 
 @dataclass(frozen=True)
 class ActionFilter:
-    """What the filter bar of the actions table asks for; empty parts match everything."""
+    """What the filter bar of the actions table asks for; empty parts match everything.
+
+    Actions archived by an annual refresh are left out unless `show_archived`.
+    """
 
     text: str = ""
     partnership_uid: str | None = None
@@ -113,9 +117,11 @@ class ActionFilter:
     status: str | None = None
     rag: str | None = None
     overdue_only: bool = False
+    show_archived: bool = False
 
     @property
     def empty(self) -> bool:
+        """No criterion chosen (whether archived actions show is not a criterion)."""
         return not (self.text.strip() or self.partnership_uid or self.priority_uid
                     or self.status or self.rag or self.overdue_only)
 
@@ -128,6 +134,8 @@ class ActionFilter:
                ) -> list[ActionSummary]:
         """The rows that pass, in their order: one pass per criterion, cheapest first."""
         chosen = list(rows)
+        if not self.show_archived:
+            chosen = [r for r in chosen if r.archived_in is None]
         if self.partnership_uid:
             chosen = [r for r in chosen if r.partnership_uid == self.partnership_uid]
         if self.priority_uid:
@@ -151,7 +159,8 @@ def search_text(row: ActionSummary) -> str:
 
 
 def action_counts(copy: Copy) -> dict[tuple[str, str | None], int]:
-    """Live actions per (plan uid, priority uid); None: actions without a (live) priority."""
+    """Live actions not archived, per (plan uid, priority uid); None: actions without a (live)
+    priority."""
     with copy.store.reader() as session:
         return {(plan, priority): number
                 for plan, priority, number in queries.action_counts(session)}

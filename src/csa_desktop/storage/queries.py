@@ -21,7 +21,7 @@ from csa_desktop.storage.models import (
 ACTION_COLUMNS = (
     "uid", "plan_uid", "partnership_uid", "partnership_name", "priority_uid", "priority_title",
     "title", "lead_organisation_uid", "lead_organisation_name", "lead_role", "partners",
-    "measure", "start_on", "due_on", "status", "rag",
+    "measure", "start_on", "due_on", "status", "rag", "archived_in",
 )
 EVIDENCE_COLUMNS = (
     "uid", "assessment", "area_uid", "area_name", "topic", "statement", "figure", "period",
@@ -29,7 +29,7 @@ EVIDENCE_COLUMNS = (
 )
 _Text = str | None
 ActionTuple = tuple[str, str, str, str, _Text, _Text, str, _Text, _Text, _Text, _Text, _Text,
-                    _Text, _Text, str, str]
+                    _Text, _Text, str, str, _Text]
 """Dates come as ISO text (YYYY-MM-DD): date.fromisoformat is many times faster than the
 generic SQLite date processing on tens of thousands of rows."""
 EvidenceTuple = tuple[str, _Text, _Text, _Text, str, str, _Text, _Text, _Text]
@@ -47,8 +47,9 @@ def action_rows(
     priority_uids: Sequence[str] | None = None,
     uids: Sequence[str] | None = None,
 ) -> Sequence[ActionTuple]:
-    """Live actions of live plans, in plan order, with partnership, priority and lead
-    organisation names resolved; each row has the fields of ACTION_COLUMNS in that order.
+    """Live actions of live plans (archived ones too: `archived_in` says so), in plan order,
+    with partnership, priority and lead organisation names resolved; each row has the fields
+    of ACTION_COLUMNS in that order.
 
     A filter given as a sequence limits the rows to those uids (an empty sequence: no rows).
     """
@@ -70,7 +71,7 @@ def action_rows(
             priority.c.uid, priority.c.title, a.c.title, a.c.lead_organisation_uid,
             organisation.c.name, a.c.lead_role, a.c.partners, a.c.measure,
             type_coerce(a.c.start_on, String), type_coerce(a.c.due_on, String), a.c.status,
-            a.c.rag,
+            a.c.rag, a.c.archived_in,
         )
         .select_from(joined)
         .where(a.c.deleted.is_(False), plan.c.deleted.is_(False))
@@ -101,14 +102,15 @@ def evidence_rows(session: Session) -> Sequence[EvidenceTuple]:
 
 
 def action_counts(session: Session) -> Sequence[tuple[str, str | None, int]]:
-    """(plan uid, live priority uid or None, number of live actions) for every group."""
+    """(plan uid, live priority uid or None, number of live actions not archived by an
+    annual refresh) for every group."""
     a = _table(ActionRow)
     priority = _table(LocalPriorityRow)
     query = (
         select(a.c.plan_uid, priority.c.uid, func.count())
         .select_from(a.outerjoin(priority, and_(priority.c.uid == a.c.priority_uid,
                                                 priority.c.deleted.is_(False))))
-        .where(a.c.deleted.is_(False))
+        .where(a.c.deleted.is_(False), a.c.archived_in.is_(None))
         .group_by(a.c.plan_uid, priority.c.uid)
     )
     return cast(Sequence[tuple[str, str | None, int]], session.execute(query).all())

@@ -21,6 +21,7 @@ Index = QModelIndex | QPersistentModelIndex
 RAG_ORDER = {rag: number for number, rag in enumerate(RAGS)}
 STATUS_ORDER = {status: number for number, status in enumerate(ACTION_STATUSES)}
 OVERDUE_COLOUR = QColor("#b00020")
+ARCHIVED_COLOUR = QColor("#6b6b6b")
 
 
 def format_date(value: object) -> str:
@@ -28,13 +29,27 @@ def format_date(value: object) -> str:
     return f"{value.day} {value:%b %Y}" if isinstance(value, dt.date) else ""
 
 
+def status_text(action: ActionSummary) -> str:
+    """'Completed', or 'Completed (archived 2022/23)' for an action an annual refresh closed."""
+    text = choice_label(action.status)
+    return f"{text} (archived {action.archived_in})" if action.archived_in else text
+
+
+def _status_tooltip(action: ActionSummary) -> str:
+    if not action.archived_in:
+        return choice_label(action.status)
+    return (f"{choice_label(action.status)}: archived when the {action.archived_in} refresh "
+            "closed. Kept with its progress updates; no longer part of the plan in progress.")
+
+
 def _columns() -> list[Column[ActionSummary]]:
     return [
         Column("What we will do", lambda a: a.title, width=32),
         Column("Partnership", lambda a: a.partnership_name, width=18),
         Column("Due", lambda a: format_date(a.due_on), lambda a: a.due_on, width=10),
-        Column("Status", lambda a: choice_label(a.status), lambda a: STATUS_ORDER.get(a.status),
-               width=10),
+        Column("Status", status_text,
+               lambda a: (STATUS_ORDER.get(a.status, len(STATUS_ORDER)), a.archived_in or ""),
+               tooltip=_status_tooltip, width=12),
         Column("RAG", lambda a: choice_label(a.rag), lambda a: RAG_ORDER.get(a.rag),
                icon=lambda a: rag_icon(a.rag), width=9),
         Column("Priority", lambda a: a.priority_title or "", width=20),
@@ -54,11 +69,19 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
         self.today = today
         self._haystacks: dict[str, str] = {}
         self._index: dict[str, int] | None = None
+        self._archived: int | None = None
 
     def set_rows(self, rows: Sequence[ActionSummary]) -> None:
         self._haystacks.clear()
         self._index = None
+        self._archived = None
         super().set_rows(rows)
+
+    def archived_count(self) -> int:
+        """How many rows an annual refresh archived."""
+        if self._archived is None:
+            self._archived = sum(1 for row in self.rows if row.archived_in)
+        return self._archived
 
     def row_of(self, uid: str) -> int:
         if self._index is None:
@@ -83,10 +106,13 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
             return self.rows[index.row()].partnership_uid
         if role == PRIORITY_ROLE and index.isValid():
             return self.rows[index.row()].priority_uid
-        if (role == Qt.ItemDataRole.ForegroundRole and index.isValid()
-                and index.column() == DUE_COLUMN
-                and self.rows[index.row()].overdue(self.today())):
-            return QBrush(OVERDUE_COLOUR)
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            row = self.rows[index.row()]
+            if row.archived_in:
+                return QBrush(ARCHIVED_COLOUR)
+            if index.column() == DUE_COLUMN and row.overdue(self.today()):
+                return QBrush(OVERDUE_COLOUR)
+            return None
         if (role == Qt.ItemDataRole.ToolTipRole and index.isValid()
                 and index.column() == DUE_COLUMN
                 and self.rows[index.row()].overdue(self.today())):
@@ -100,6 +126,7 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
     def upsert(self, rows: Iterable[ActionSummary]) -> None:
         """Replace rows with the same uid in place; add new ones at the end."""
         new: list[ActionSummary] = []
+        self._archived = None
         for row in rows:
             number = self.row_of(row.uid)
             if number < 0:
@@ -119,6 +146,7 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
             self.endInsertRows()
 
     def remove(self, uids: Iterable[str]) -> None:
+        self._archived = None
         for uid in uids:
             number = self.row_of(uid)
             if number < 0:
@@ -136,7 +164,8 @@ class ActionsFilterProxyModel(QSortFilterProxyModel):
 
     Verdicts are worked out in one Python pass when the filter changes and kept per row
     object, so filterAcceptsRow (called once per row from C++) stays a set look-up; a row
-    replaced by an edit is a new object and gets a fresh verdict.
+    replaced by an edit is a new object and gets a fresh verdict. With no criterion chosen
+    the only test is whether a row is archived (shown only with "Show archived").
     """
 
     def __init__(self, source: ActionsTableModel, parent: Any = None) -> None:
@@ -144,7 +173,8 @@ class ActionsFilterProxyModel(QSortFilterProxyModel):
         self.setSourceModel(source)
         self.source = source
         self.filter = ActionFilter()
-        self._accept_all = True
+        self._accept_all = False  # archived actions are hidden until asked for
+        self._current_only = True  # no criterion: every row that is not archived
         self._judged: list[ActionSummary] = []  # kept alive, so their ids stay theirs
         self._judged_ids: set[int] = set()
         self._passed_ids: set[int] = set()
@@ -154,7 +184,8 @@ class ActionsFilterProxyModel(QSortFilterProxyModel):
         if action_filter == self.filter:
             return
         self.filter = action_filter
-        self._accept_all = action_filter.empty
+        self._accept_all = action_filter.empty and action_filter.show_archived
+        self._current_only = action_filter.empty and not action_filter.show_archived
         self._today = self.source.today()
         self._judged, self._judged_ids, self._passed_ids = [], set(), set()
         if not action_filter.empty:
@@ -170,6 +201,8 @@ class ActionsFilterProxyModel(QSortFilterProxyModel):
         if self._accept_all:
             return True
         row = self.source.rows[source_row]
+        if self._current_only:
+            return row.archived_in is None
         key = id(row)
         if key in self._passed_ids:
             return True

@@ -250,7 +250,8 @@ def current_plans(plans: Sequence[Record]) -> dict[str, Record]:
 
 
 def load_actions(copy: Copy, node: Node) -> list[Node]:
-    """The action nodes under a priority (or under 'Actions without a priority')."""
+    """The action nodes under a priority (or under 'Actions without a priority'); actions an
+    annual refresh archived are left out (the actions table shows them on request)."""
     if node.kind == PRIORITY and node.uid:
         rows = tables.action_rows(copy, priority_uids=[node.uid])
     elif node.kind == UNPRIORITISED and node.plan_uid:
@@ -260,4 +261,4 @@ def load_actions(copy: Copy, node: Node) -> list[Node]:
         return []
     return [Node(ACTION, row.title, row.uid, plan_uid=row.plan_uid,
                  partnership_uid=row.partnership_uid, read_only=not row.editable)
-            for row in rows]
+            for row in rows if not row.archived_in]

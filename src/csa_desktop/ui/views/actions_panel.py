@@ -71,8 +71,15 @@ def update_columns() -> list[Column[Record]]:
     ]
 
 
+def archived_in(record: Record) -> str | None:
+    """The refresh an action was archived in (None: it belongs to the plan in progress)."""
+    year = record.fields.get("archived_in")
+    return year if isinstance(year, str) and year else None
+
+
 class FilterBar(QWidget):
-    """Text, partnership, priority, status, RAG and 'overdue only'; says how many match."""
+    """Text, partnership, priority, status, RAG, 'overdue only' and 'show archived'; says how
+    many match."""
 
     changed = Signal()
 
@@ -95,7 +102,12 @@ class FilterBar(QWidget):
             self.rag.addItem(rag_icon(rag), choice_label(rag), rag)
         self.overdue = QCheckBox("&Overdue only")
         self.overdue.setAccessibleName("Overdue only")
-        self.clear = make_button("C&lear", "clear", self.reset, "Show every action")
+        self.archived = QCheckBox("Show ar&chived")
+        self.archived.setAccessibleName("Show archived")
+        self.archived.setToolTip("Also list the actions an annual refresh archived (closed in "
+                                 "an earlier year), marked “archived” with the year")
+        self.clear = make_button("C&lear", "clear", self.reset,
+                                 "Clear the search and the filters")
         self.count = QLabel()
         self.count.setAccessibleName("Number of actions shown")
         self._priorities: list[tuple[str, str, str]] = []  # (title, uid, partnership uid)
@@ -105,6 +117,7 @@ class FilterBar(QWidget):
         top.addWidget(find)
         top.addWidget(self.text, 1)
         top.addWidget(self.overdue)
+        top.addWidget(self.archived)
         top.addWidget(self.clear)
         top.addWidget(self.count)
         bottom = QHBoxLayout()
@@ -124,6 +137,7 @@ class FilterBar(QWidget):
         for combo in (self.priority, self.status, self.rag):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.overdue.toggled.connect(lambda _on: self.changed.emit())
+        self.archived.toggled.connect(lambda _on: self.changed.emit())
 
     @staticmethod
     def _combo(name: str) -> QComboBox:
@@ -170,7 +184,8 @@ class FilterBar(QWidget):
     def value(self) -> ActionFilter:
         return ActionFilter(self.text.text(), self.partnership.currentData(),
                             self.priority.currentData(), self.status.currentData(),
-                            self.rag.currentData(), self.overdue.isChecked())
+                            self.rag.currentData(), self.overdue.isChecked(),
+                            self.archived.isChecked())
 
     def set_scope(self, partnership_uid: str | None, priority_uid: str | None) -> None:
         """Show one partnership (and priority) as the navigator asks; other parts stay."""
@@ -182,6 +197,7 @@ class FilterBar(QWidget):
         self.changed.emit()
 
     def reset(self) -> None:
+        """Clear the search and the filters ('Show archived' is a way of looking: it stays)."""
         blocked = self.blockSignals(True)
         self.text.clear()
         self.partnership.setCurrentIndex(0)
@@ -192,8 +208,16 @@ class FilterBar(QWidget):
         self.blockSignals(blocked)
         self.changed.emit()
 
-    def show_count(self, shown: int, total: int) -> None:
-        self.count.setText(f"{shown:,} of {total:,} actions")
+    def show_count(self, shown: int, total: int, archived: int) -> None:
+        """`total` counts every action, `archived` those an annual refresh archived."""
+        if self.archived.isChecked() or not archived:
+            self.count.setText(f"{shown:,} of {total:,} actions")
+            self.count.setToolTip("")
+            return
+        self.count.setText(f"{shown:,} of {total - archived:,} actions ({archived:,} archived "
+                           "not shown)")
+        self.count.setToolTip("Tick “Show archived” to list the actions closed in an "
+                              "earlier refresh")
 
 
 class ActionDetailPane(QWidget):
@@ -250,7 +274,7 @@ class ActionDetailPane(QWidget):
         if record is None or self.record is None or record.uid != self.record.uid:
             self.form.flush()
         self.record = record
-        self.editable = editable and record is not None
+        self.editable = editable and record is not None and not archived_in(record)
         self.form.set_options("priority_uid", priorities)
         self.form.load(record, self.editable)
         self.heading.setText(record.title if record else "No action selected")
@@ -258,6 +282,11 @@ class ActionDetailPane(QWidget):
         self.reload_updates()
 
     def update_banner(self) -> None:
+        year = archived_in(self.record) if self.record else None
+        if year:
+            self.banner.show_for(False, f"archived when the {year} refresh closed; kept as it "
+                                        "stood, with its progress updates.")
+            return
         self.banner.show_for(self.editable or self.record is None or self.page_says_read_only,
                              self.context.scope_reason("action"))
 
@@ -475,6 +504,8 @@ class ActionsPanel(QWidget):
             if row >= 0:
                 summary = self.model.rows[row]
                 self.filter_bar.reset()
+                if summary.archived_in:
+                    self.filter_bar.archived.setChecked(True)
                 self.filter_bar.set_scope(summary.partnership_uid, None)
                 self.select(uid)
 
@@ -497,10 +528,12 @@ class ActionsPanel(QWidget):
                                    if self.plan_uid else
                                    "Choose a partnership in the navigator first")
         summary = self.current_row()
-        self.delete_action.setEnabled(summary is not None and summary.editable)
+        self.delete_action.setEnabled(summary is not None and summary.editable
+                                      and not summary.archived_in)
 
     def _count(self, *_args: object) -> None:
-        self.filter_bar.show_count(self.proxy.rowCount(), self.model.rowCount())
+        self.filter_bar.show_count(self.proxy.rowCount(), self.model.rowCount(),
+                                   self.model.archived_count())
 
     # --- edits ------------------------------------------------------------------------------
 
@@ -527,7 +560,7 @@ class ActionsPanel(QWidget):
 
     def delete_current(self) -> None:
         summary = self.current_row()
-        if summary is None or not summary.editable:
+        if summary is None or not summary.editable or summary.archived_in:
             return
         row = self.view.currentIndex().row()
         try:
