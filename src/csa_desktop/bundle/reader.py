@@ -315,10 +315,17 @@ def validate(data: Any, definition: str, member: str, name: str) -> None:
     from csa_desktop.bundle.schema import FAST_SIZE, fast_validator, validator
 
     items = data.get(definition) if isinstance(data, dict) else None
-    if isinstance(items, list) and len(items) >= FAST_SIZE:
-        fast = fast_validator(definition)
-        if fast is not None and fast(data):
-            return  # valid; only an invalid payload needs jsonschema to say where and why
+    if isinstance(items, list) and len(items) >= FAST_SIZE and set(data) == {definition}:
+        # the payload is {"changes": [...]} or {"records": [...]}: check each item against
+        # the rules of its own kind; valid means done, anything else gets jsonschema's word
+        item = definition[:-1]
+        for entry in items:
+            kind = entry.get("kind") if isinstance(entry, dict) else None
+            fast = fast_validator(f"{item}-{kind}") if kind in KINDS else None
+            if fast is None or not fast(entry):
+                break
+        else:
+            return
     error = next(iter(validator(definition).iter_errors(data)), None)
     if error is not None:
         import jsonschema.exceptions  # type: ignore[import-untyped]

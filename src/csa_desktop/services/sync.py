@@ -365,11 +365,10 @@ class _Rebase:
         self.plan.outcomes.append(_outcome(self.item, self.tally))
 
     def insert(self, record: RecordState) -> None:
+        # A record new to this copy arrives whole, with its revision and stamp; its earlier
+        # history stays in the lead's copy (a row per field here would only repeat it).
         self.plan.record_write(record.kind, record.uid, _state_row(record), insert=True,
                                was_deleted=None, changed=())
-        for name, value in record.fields.items():
-            if value not in (None, []):
-                self.history(record.kind, record.uid, name, None, value)
         self.tally.add(RecordLine(record.kind, record.uid,
                                   _title(record.kind, store.json_fields(record.kind,
                                                                         record.fields)),
