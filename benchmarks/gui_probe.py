@@ -43,9 +43,7 @@ def main() -> int:
     result: dict[str, Any] = {}
 
     def finish() -> None:
-        import resource
-
-        result.setdefault("maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        result.setdefault("maxrss_kb", peak_kb())
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
         os._exit(0)
@@ -100,6 +98,21 @@ def main() -> int:
     return code
 
 
+def peak_kb() -> float:
+    """Peak resident memory of this process in KiB (ru_maxrss; on Windows the peak working
+    set, through psutil when it is installed; 0 when neither is there)."""
+    try:
+        import resource
+    except ImportError:
+        try:
+            import psutil  # type: ignore[import-untyped]
+        except ImportError:
+            return 0.0
+        return float(psutil.Process().memory_info().peak_wset) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return float(peak) / 1024 if sys.platform == "darwin" else float(peak)  # bytes on macOS
+
+
 def wait_until(app: Any, condition: Any, timeout: float = 30.0) -> bool:
     """Process events (paint included) until `condition()` holds and nothing is pending."""
     deadline = time.perf_counter() + timeout
@@ -151,10 +164,8 @@ def measure_actions(app: Any, window: Any, result: dict[str, Any], args: list[st
     result["filter_ms"] = (time.perf_counter() - started) * 1000
     result["shown"] = panel.proxy.rowCount()
     result["word"] = FILTER_WORD
-    import resource
-
     # the app's peak, before the floors below allocate rows of their own in this process
-    result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["maxrss_kb"] = peak_kb()
     raw_floors(result, args)
     finish()
 
