@@ -143,7 +143,10 @@ def child_env(work: Path) -> dict[str, str]:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"),
                                                     env.get("PYTHONPATH", "")])),
     })
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    # As installed programs run: with cached bytecode (a build or pip compiles it; a checkout
+    # writes it on first start). Without it every start compiles the program's own modules.
+    for name in ("PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(name, None)
     return env
 
 
@@ -208,6 +211,9 @@ def measure_gui(cases: dict[str, Case], sizes: Sizes, work: Path, demo: Path,
     large copy, interleaved run by run."""
     probe = str(HERE / "gui_probe.py")
     floor, floor_ready, on_demo, on_large, large_ready = [], [], [], [], []
+    say("  GUI start, warming up (bytecode written, files cached; not counted)")
+    for mode in (["floor"], ["app", "--data-dir", str(demo)], ["app", "--data-dir", str(large)]):
+        run_child([probe, *mode], work)
     for run in range(sizes.repeat):
         say(f"  GUI start, run {run + 1} of {sizes.repeat}")
         launched, report = run_child([probe, "floor"], work)
