@@ -451,6 +451,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                  "bundles", "bundle-changes", "repeat"):
         p.add_argument(f"--{name}", type=int, metavar="N")
     p.add_argument("--only", action="append", metavar="CASE",
+                   choices=["start", "actions", "bundles", "export", "merge", "plan-pdf"],
                    help="measure only these cases (start, actions, bundles, plan-pdf; "
                         "repeatable)")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
