@@ -8,6 +8,7 @@ import datetime as dt
 from csa_desktop.services.approvals import advance
 from csa_desktop.services.printing import agreement_pdf, local_plan_pdf, plan_on_a_page_pdf
 from csa_desktop.services.refresh import find_refresh, set_change_summary, start_refresh
+from csa_desktop.storage import records
 from tests.printing.pdfcheck import page_texts, text
 
 TODAY = dt.date(2024, 12, 1)
@@ -72,7 +73,9 @@ def test_local_plans_print_without_archived_actions_after_a_refresh(demo_copy):
 def test_the_status_never_rests_on_last_years_decision(demo_copy):
     start_refresh(demo_copy, "2023/24")
     (agreement,) = demo_copy.records.list_kind("agreement")
-    demo_copy.records.update(agreement.uid, {"status": "approved-by-board"})  # set by hand
+    with demo_copy.store.transaction() as session:  # as a baseline or a conflict decision
+        records.update(session, "agreement", agreement.uid, {"status": "approved-by-board"},
+                       who="test")
     first = page_texts(agreement_pdf(demo_copy, printed_on=PRINTED, invariant=True))[0]
     assert "APPROVED" in first
     assert "4 July 2022" not in first  # the Board approved 2022/23, not this refresh

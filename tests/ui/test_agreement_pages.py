@@ -3,8 +3,6 @@ delivery framework row, and evidence."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -15,7 +13,6 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
-    QToolButton,
 )
 
 from csa_desktop.services.copy import Copy
@@ -42,7 +39,7 @@ def click_ok(qtbot, dialog):
     click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok))
 
 
-def test_agreement_details_are_saved_and_the_pcc_date_can_be_cleared(qtbot, window):
+def test_agreement_details_are_saved(qtbot, window):
     agreement = window.copy.records.list_kind("agreement")[0]
     window.show_place("agreement")
     refresh = control(window, QLineEdit, "Refresh")
@@ -50,13 +47,9 @@ def test_agreement_details_are_saved_and_the_pcc_date_can_be_cleared(qtbot, wind
     refresh.selectAll()
     qtbot.keyClicks(refresh, "2023/24")
     qtbot.keyClick(refresh, Qt.Key.Key_Tab)
-    window.copy.records.update(agreement.uid, {"sent_to_pcc_on": dt.date(2022, 9, 30)})
-    window.refresh(None)
-    click(qtbot, control(window, QToolButton, "Clear sent to the pcc on"))
 
     stored = get(window, agreement.uid)
     assert stored["refresh_label"] == "2023/24"
-    assert stored["sent_to_pcc_on"] is None
 
 
 def test_an_approval_is_added_through_its_dialog(qtbot, window):

@@ -24,6 +24,21 @@ from csa_desktop.storage import records
 from csa_desktop.storage.database import Session, Store
 
 SYSTEM_FIELDS = frozenset({"uid", "rev", "updated_at", "updated_by", "deleted"})
+# Fields only the approvals workflow (services.approvals: `csa approve`, Agreement ▸ Approvals…)
+# sets, with the checks and decision records that go with each step; a direct edit would skip
+# them. Imports, conflict decisions and the annual refresh write through storage, not here.
+WORKFLOW_FIELDS: dict[str, dict[str, str]] = {
+    "agreement": {
+        "status": "the agreement's status follows its approvals: record the next step with "
+                  "'csa approve STAGE' (Agreement > Approvals… in the window), or step back "
+                  "with 'csa approve undo'",
+        "sent_to_pcc_on": "the date sent to the PCC is the last step of the approvals: record "
+                          "it with 'csa approve sent-to-pcc --date YYYY-MM-DD' (Agreement > "
+                          "Approvals… in the window)",
+    },
+}
+WORKFLOW_START: dict[str, dict[str, Value]] = {"agreement": {"status": "draft",
+                                                             "sent_to_pcc_on": None}}
 
 
 class RecordService:
@@ -80,6 +95,7 @@ class RecordService:
         with self.store.transaction() as session:
             new_uid = check_uid(uid) if uid else None
             clean = {**DEFAULTS.get(spec.name, {}), **self._validate(session, spec, values)}
+            _refuse_workflow_fields(spec, clean, WORKFLOW_START.get(spec.name, {}))
             for f in spec.fields:
                 clean.setdefault(f.name, [] if f.type is FieldType.REF_LIST else None)
                 if f.required and clean[f.name] in (None, []):
@@ -102,6 +118,7 @@ class RecordService:
                 raise InputError(f"{record.kind} {uid} is deleted")
             spec = KINDS[record.kind]
             clean = self._validate(session, spec, values)
+            _refuse_workflow_fields(spec, clean, record.fields)
             for name, value in clean.items():
                 if spec.field(name).required and value in (None, []):
                     raise InputError(f"{spec.field(name).label} is required")
@@ -252,6 +269,14 @@ class RecordService:
                 + ("" if spec.scope.value != "local" else
                    " (only its own partnership's plans)")
             )
+
+
+def _refuse_workflow_fields(spec: KindSpec, values: Mapping[str, Value],
+                            current: Mapping[str, Value]) -> None:
+    """Refuse a value of a workflow field other than the one it has (`current`)."""
+    for name, message in WORKFLOW_FIELDS.get(spec.name, {}).items():
+        if name in values and values[name] != current.get(name):
+            raise InputError(message)
 
 
 def parse_fields(spec: KindSpec, texts: Mapping[str, str]) -> dict[str, Value]:

@@ -1,22 +1,55 @@
-"""Agreement details (title, period, footprint, status, sent to the PCC) and its approvals."""
+"""Agreement details (title, period, footprint), where its approvals stand (the stage and the
+date sent to the PCC, changed only through Agreement ▸ Approvals…) and its decisions."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Record
+from csa_desktop.domain.roles import Role
+from csa_desktop.errors import CsaError
+from csa_desktop.services.approvals import Workflow, long_date, workflow
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.forms import RecordForm
 from csa_desktop.ui.models.actions import format_date
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
 from csa_desktop.ui.views.common import EditorPage, RecordsPanel, table_view
-from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled
+from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled, make_button
 
+# `status` and `sent_to_pcc_on` are not here: the approvals workflow sets them (see the stage row).
 AGREEMENT_FIELDS = ("title", "period_start", "period_end", "refresh_label", "footprint",
-                    "strategy_group", "strategic_assessment", "status", "sent_to_pcc_on")
+                    "strategy_group", "strategic_assessment")
 APPROVAL_FIELDS = ("body", "decision", "decided_on", "minute_ref")
+
+
+def stage_text(flow: Workflow) -> str:
+    """The stage reached (with its decision's date and minute) and the next step, as rich
+    text."""
+    now = flow.current_stage
+    text = f"<b>{escape(now.label)}</b>"
+    if now.decided_on and now.status != "sent-to-pcc":
+        text += f" — {escape(long_date(now.decided_on))}"
+    if now.minute_ref:
+        text += f", minute {escape(now.minute_ref)}"
+    following = flow.next_stage
+    text += (f"<br>Next step: {escape(following.label)}" if following
+             else "<br>Every approval step is done.")
+    if flow.draft:
+        text += " Prints say DRAFT until the Board approves."
+    return text
+
+
+def pcc_text(flow: Workflow) -> str:
+    sent = flow.stages[-1].decided_on
+    if sent is not None:
+        return long_date(sent)
+    return "Not yet (the last step of the approvals)"
 
 
 def approval_columns() -> list[Column[Record]]:
@@ -39,6 +72,27 @@ class AgreementPage(EditorPage):
         self.heading = heading("Agreement details and approvals")
         self.banner = ReadOnlyBanner()
         self.form = RecordForm("agreement", AGREEMENT_FIELDS, context=context)
+        self.stage_label = QLabel()
+        self.stage_label.setTextFormat(Qt.TextFormat.RichText)
+        self.stage_label.setWordWrap(True)
+        self.stage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stage_label.setAccessibleName("Approval stage")
+        self.pcc_label = QLabel()
+        self.pcc_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pcc_label.setAccessibleName("Sent to the PCC on")
+        self.approvals_button = make_button("Approva&ls…", None, self.open_approvals)
+        stage_row = QWidget()
+        stage_layout = QHBoxLayout(stage_row)
+        stage_layout.setContentsMargins(0, 0, 0, 0)
+        stage_layout.addWidget(self.stage_label, 1)
+        stage_layout.addWidget(self.approvals_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.form.layout_.addRow("Approval stage:", stage_row)
+        self.form.layout_.addRow("Sent to the PCC on:", self.pcc_label)
+        self.decisions_hint = QLabel(
+            "The Board, Cabinet and Full Council decisions and the date sent to the PCC are "
+            "recorded step by step with Approvals…; add other decisions (a scrutiny "
+            "committee, say) here.")
+        self.decisions_hint.setWordWrap(True)
         self.approvals = ColumnsTableModel(approval_columns(), lambda r: r.uid, self)
         self.approvals_view = table_view(self.approvals)
         self.approvals_view.setMinimumHeight(140)
@@ -53,7 +107,8 @@ class AgreementPage(EditorPage):
         layout.addWidget(self.heading)
         layout.addWidget(self.banner)
         layout.addWidget(self.form)
-        layout.addWidget(labelled("A&pprovals", self.panel), 1)
+        layout.addWidget(labelled("Approvals and decisio&ns of this refresh", self.panel), 1)
+        layout.addWidget(self.decisions_hint)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
@@ -68,6 +123,7 @@ class AgreementPage(EditorPage):
         editable = self.agreement is not None and self.context.records.can_change(
             self.agreement)
         self.form.load(self.agreement, editable)
+        self.show_stage()
         self.banner.show_for(editable or self.agreement is None,
                              self.context.scope_reason("agreement"))
         current = self.panel.current_uid()
@@ -79,6 +135,27 @@ class AgreementPage(EditorPage):
         self.panel.set_editable(editable)
         if not self.panel.select(current):
             self.panel.update_buttons()
+
+    def show_stage(self) -> None:
+        """The stage and the PCC date, read from the approvals workflow (never typed here)."""
+        lead = self.context.copy.identity.role is Role.LEAD
+        try:
+            flow = workflow(self.context.copy) if self.agreement is not None else None
+        except CsaError:
+            flow = None
+        self.stage_label.setText(stage_text(flow) if flow else "—")
+        self.pcc_label.setText(pcc_text(flow) if flow else "—")
+        self.approvals_button.setEnabled(flow is not None)
+        self.approvals_button.setToolTip(
+            "Record the next approval step, or undo the last one" if lead else
+            "See each approval stage (the lead's master copy records them)")
+
+    def open_approvals(self) -> None:
+        """Trigger the window's Agreement ▸ Approvals… (ui.cycle_actions), as the menu does."""
+        self.flush()
+        action = self.window().findChild(QAction, "approvals_action")
+        if isinstance(action, QAction):
+            action.trigger()
 
     def flush(self) -> None:
         self.form.flush()
