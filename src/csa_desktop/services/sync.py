@@ -615,11 +615,15 @@ class _LeadMerge:
             new[DELETED] = False
         changed = [n for n in new if current is None or new[n] != current.get(n)]
         accepted_by: list[Proposal] = []
+        newly: list[tuple[str, Proposal]] = []  # accepted now for the first time
         for name, result in results.items():
             if result.accepted and (current is None or new[name] != current.get(name)):
                 accepted_by.extend(result.accepted)
             for p in result.accepted:
-                fields[name]["proposals"][p.replica_id]["accepted"] = True
+                data = fields[name]["proposals"][p.replica_id]
+                if not data["accepted"]:
+                    data["accepted"] = True
+                    newly.append((name, p))
             fields[name]["merged"] = result.value
         authors = sorted({p.author for p in accepted_by})
         who = authors[0] if len(authors) == 1 else (self.me if not authors else
@@ -645,6 +649,10 @@ class _LeadMerge:
                                  "accepted")
             elif master is not None:
                 self.history(kind, uid, name, old, new[name], self.me, None, "conflict")
+        for name, p in newly:  # a value the master already had: accepted all the same
+            if name not in changed:
+                now = new[name]
+                self.history(kind, uid, name, now, now, p.author, p.bundle_id, "accepted")
         for name, _replica, data, why in dropped:
             if not data.get("accepted") and data["value"] != new.get(name):
                 self.history(kind, uid, name, data["base"], data["value"], data["author"],
