@@ -159,6 +159,7 @@ class AgreementPage(EditorPage):
 
     def flush(self) -> None:
         self.form.flush()
+        super().flush()
 
     def add_approval(self) -> None:
         if self.agreement is None:

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -65,7 +66,10 @@ class EditorPage(QWidget):
         """Read everything shown from the copy again."""
 
     def flush(self) -> None:
-        """Save typing still waiting for a pause (before the window closes)."""
+        """Save typing still waiting for a pause, and what an item being edited in place holds
+        (before the window closes, or another page is shown). Pages that override this call
+        it too."""
+        commit_open_editors(self)
 
     def run(self, action: Callable[[], object], error: ErrorLabel | None = None) -> bool:
         """Run one edit; a refused edit is shown (inline and in the status bar), never raised."""
@@ -79,6 +83,21 @@ class EditorPage(QWidget):
         if error is not None:
             error.show_message("")
         return True
+
+
+def commit_open_editors(root: QWidget) -> None:
+    """Give the model what each in-place editor under `root` holds, and close the editor, as
+    pressing Enter would."""
+    for view in root.findChildren(QAbstractItemView):
+        if view.state() != QAbstractItemView.State.EditingState:
+            continue
+        index = view.currentIndex()
+        editor = view.indexWidget(index) if index.isValid() else None
+        if editor is None:
+            continue
+        delegate = view.itemDelegateForIndex(index)
+        delegate.commitData.emit(editor)
+        delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
 
 class RecordsPanel(QWidget):

@@ -112,6 +112,7 @@ class KeyIssuesPage(EditorPage):
     def flush(self) -> None:
         self.form.flush()
         self.framework.flush()
+        super().flush()
 
     def current(self) -> Record | None:
         uid = self.panel.current_uid()

@@ -119,6 +119,7 @@ class LocalPlansPage(EditorPage):
     def flush(self) -> None:
         self.plan_form.flush()
         self.actions_panel.detail.form.flush()
+        super().flush()
 
     def _show_plan(self) -> None:
         records = self.context.records

@@ -86,6 +86,7 @@ class SectionsPage(EditorPage):
 
     def flush(self) -> None:
         self.form.flush()
+        super().flush()
 
     def current(self) -> Record | None:
         uid = self.panel.current_uid()
