@@ -1,5 +1,6 @@
-"""Tables of bundle exchange: trusted keys, the log of bundles sent and taken, and a district's
-snapshot of its last baseline. Registered on models.Base (models imports this module)."""
+"""Tables of bundle exchange and merging: trusted keys, the log of bundles sent and taken, a
+district's snapshot of its last baseline, the lead's merge state and the conflict queue.
+Registered on models.Base (models imports this module)."""
 
 from __future__ import annotations
 

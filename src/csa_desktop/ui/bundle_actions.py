@@ -175,7 +175,7 @@ class BundleActions:
         lead = self.copy.identity.role.value == "lead"
         what = "baseline" if lead else "contribution"
         self.export_action = self._action(
-            f"&Export {what}…", self.export_bundle, "exportBundleAction",
+            "&Export bundle…", self.export_bundle, "exportBundleAction",
             f"Write a signed {what} bundle: "
             + ("the whole master, for the districts" if lead else
                "everything changed here since the last baseline, for the lead"))
