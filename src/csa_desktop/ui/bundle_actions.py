@@ -202,7 +202,7 @@ class BundleActions:
         edit.addActions([self.conflicts_action, self.undo_import_action])
         edit.aboutToShow.connect(self.update_actions)
 
-        self.history_action = self._action("Record &history…", self.show_history,
+        self.history_action = self._action("&Record history…", self.show_history,
                                            "recordHistoryAction",
                                            "Every value the selected record has had, and "
                                            "the values that did not win",
