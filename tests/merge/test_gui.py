@@ -225,3 +225,25 @@ def test_history_dialog_shows_accepted_and_losing_values(qtbot, qtmodeltester, l
     qtmodeltester.check(dialog.model)
     hows = {dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())}
     assert {"from a bundle", "held for a decision"} <= hows
+
+
+def test_record_history_shows_the_history_of_the_section_on_screen(qtbot, window, lab):
+    with Copy.open(lab.lead) as copy:
+        section = copy.records.list_kind("section")[0]
+        copy.records.update(section.uid, {"title": "Context, as the county now puts it"})
+    window.refresh(None)
+    assert window.show_place(f"section:{section.uid}")
+    seen: dict[str, object] = {}
+
+    def look(dialog: QWidget) -> None:
+        assert isinstance(dialog, HistoryDialog)
+        model = dialog.model
+        seen["title"] = dialog.windowTitle()
+        seen["values"] = {model.index(r, 5).data() for r in range(model.rowCount())}
+        dialog.reject()
+
+    timer = when_shown(HistoryDialog, look)
+    window.bundle_actions.history_action.trigger()
+    assert "Context, as the county now puts it" in str(seen["title"])
+    assert "Context, as the county now puts it" in seen["values"]
+    del timer
