@@ -128,7 +128,7 @@ def test_an_archived_action_is_shown_read_only_and_cannot_be_deleted(
     uid = sorted(archived)[0]
     assert panel.select(uid)
     assert "archived when the 2022/23 refresh closed" in panel.detail.banner.label.text()
-    assert not panel.detail.form.editor("title").widget.isEnabled()
+    assert panel.detail.form.editor("title").widget.isReadOnly()
     assert not panel.delete_action.isEnabled()
     panel.view.setFocus()
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)

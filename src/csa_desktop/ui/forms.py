@@ -119,7 +119,11 @@ class LineFieldEditor(FieldEditor):
         self.line.setCursorPosition(0)
 
     def set_read_only(self, read_only: bool) -> None:
-        self.line.setEnabled(not read_only)
+        """Read-only text stays readable to its end (scroll, select, copy) on a greyed
+        background, like long text; a disabled line could not be scrolled."""
+        self.line.setReadOnly(read_only)
+        self.line.setStyleSheet("QLineEdit { background: palette(window); }"
+                                if read_only else "")
 
 
 class TextFieldEditor(FieldEditor):
@@ -181,6 +185,7 @@ class DateFieldEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.date.setEnabled(not read_only)
+        self.date.clear_button.setVisible(self.date.optional and not read_only)
 
 
 class ChoiceFieldEditor(FieldEditor):

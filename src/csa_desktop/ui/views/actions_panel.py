@@ -36,7 +36,7 @@ from csa_desktop.ui.models.actions import (
     format_date,
 )
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
-from csa_desktop.ui.views.common import RecordsPanel, table_view
+from csa_desktop.ui.views.common import RecordsPanel, WrappedRows, table_view
 from csa_desktop.ui.widgets import ErrorLabel, ReadOnlyBanner, heading, labelled, make_button
 
 ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", "partners",
@@ -236,10 +236,7 @@ class ActionDetailPane(QWidget):
         self.updates = ColumnsTableModel(update_columns(), lambda r: r.uid, self)
         self.updates_view = table_view(self.updates)
         self.updates_view.setMinimumHeight(120)
-        self.updates_view.setWordWrap(True)  # a handful of rows: each narrative in full
-        self.updates.modelReset.connect(self.updates_view.resizeRowsToContents)
-        self.updates_view.horizontalHeader().sectionResized.connect(
-            lambda *_args: self.updates_view.resizeRowsToContents())
+        self.updates_rows = WrappedRows(self.updates_view)  # a handful: each narrative in full
         self.updates_panel = RecordsPanel(context, self.updates_view, "progress update",
                                           can_move=False)
         self.updates_panel.buttons["add"].setText("Add &update…")

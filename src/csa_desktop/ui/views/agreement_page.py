@@ -19,7 +19,7 @@ from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.forms import RecordForm
 from csa_desktop.ui.models.actions import format_date
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
-from csa_desktop.ui.views.common import EditorPage, RecordsPanel, table_view
+from csa_desktop.ui.views.common import EditorPage, RecordsPanel, WrappedRows, table_view
 from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled, make_button
 
 # `status` and `sent_to_pcc_on` are not here: the approvals workflow sets them (see the stage row).
@@ -96,8 +96,7 @@ class AgreementPage(EditorPage):
         self.approvals = ColumnsTableModel(approval_columns(), lambda r: r.uid, self)
         self.approvals_view = table_view(self.approvals)
         self.approvals_view.setMinimumHeight(140)
-        self.approvals_view.setWordWrap(True)  # a few rows: show each decision in full
-        self.approvals.modelReset.connect(self.approvals_view.resizeRowsToContents)
+        self.approval_rows = WrappedRows(self.approvals_view)  # each decision in full
         self.panel = RecordsPanel(context, self.approvals_view, "approval")
         self.panel.add_requested.connect(self.add_approval)
         self.panel.edit_requested.connect(self.edit_approval)
@@ -133,6 +132,7 @@ class AgreementPage(EditorPage):
         self.approvals.set_rows([a for a in approvals  # this refresh's (see services.approvals)
                                  if a.fields.get("refresh_label") in (None, label)])
         self.panel.set_editable(editable)
+        self.decisions_hint.setVisible(editable)
         if not self.panel.select(current):
             self.panel.update_buttons()
 

@@ -8,9 +8,12 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -332,6 +335,41 @@ def table_view(model: QAbstractItemModel, sortable: bool = False) -> QTableView:
             view.horizontalHeader().setStretchLastSection(False)
             view.horizontalHeader().setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
     return view
+
+
+class WrappedRows(QObject):
+    """Keeps the rows of a small word-wrapped table as tall as their text, whatever changes
+    the columns' widths (new rows, a dragged column, the table or its pane resized)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self._fit_now)
+        view.setWordWrap(True)
+        model = view.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                       model.dataChanged):
+            signal.connect(self.fit)
+        view.horizontalHeader().sectionResized.connect(self.fit)
+        view.viewport().installEventFilter(self)
+
+    def fit(self, *_args: object) -> None:
+        self._pending.start()  # once, after the layout has settled
+
+    def _fit_now(self) -> None:
+        view = self.view
+        view.resizeRowsToContents()
+        least = view.verticalHeader().defaultSectionSize()  # as tall as other tables' rows
+        for row in range(view.model().rowCount()):
+            view.setRowHeight(row, max(least, view.rowHeight(row) + 6))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.fit()
+        return False
 
 
 def position_after(records: Sequence[Record], uid: str | None) -> dict[str, Value]:
