@@ -113,9 +113,13 @@ def test_actions_table_hides_archived_actions_until_show_archived_is_ticked(
                 for r in range(panel.model.rowCount())}
     assert all(statuses[uid].endswith("(archived 2022/23)") for uid in archived)
     assert not any("archived" in statuses[uid] for uid in current)
+    metrics = panel.view.fontMetrics()
+    widest = max(metrics.horizontalAdvance(statuses[uid]) for uid in archived)
+    assert panel.view.columnWidth(STATUS_COLUMN) > widest  # the mark is not cut off
 
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
     assert listed(window) == current
+    assert panel.view.columnWidth(STATUS_COLUMN) < widest  # back to its usual width
 
 
 def test_an_archived_action_is_shown_read_only_and_cannot_be_deleted(

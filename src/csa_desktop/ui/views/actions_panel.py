@@ -31,9 +31,11 @@ from csa_desktop.ui.forms import Option, RecordForm, choice_label
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.models.actions import (
     PARTNERSHIP_COLUMN,
+    STATUS_COLUMN,
     ActionsFilterProxyModel,
     ActionsTableModel,
     format_date,
+    status_text,
 )
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
 from csa_desktop.ui.views.common import RecordsPanel, WrappedRows, table_view
@@ -336,6 +338,8 @@ class ActionsPanel(QWidget):
         self.plan_uid: str | None = None  # where "New action" puts an action
         self.plan_editable = False
         self._priorities: dict[str, list[Option]] = {}  # plan uid -> (title, uid)
+        self._archived_shown = False
+        self._status_width = 0  # the Status column's width before archived actions showed
         self.filter_bar = FilterBar()
         self.model = ActionsTableModel(parent=self)
         self.proxy = ActionsFilterProxyModel(self.model, self)
@@ -452,11 +456,26 @@ class ActionsPanel(QWidget):
         action_filter = self.filter_bar.value()
         self.proxy.set_filter(action_filter)
         self.view.setColumnHidden(PARTNERSHIP_COLUMN, action_filter.partnership_uid is not None)
+        if action_filter.show_archived != self._archived_shown:
+            self._fit_status_column(action_filter.show_archived)
         self._count()
         if not self.select(current) and self.proxy.rowCount():
             self.view.selectRow(0)
         elif not self.proxy.rowCount():
             self._show_current()
+
+    def _fit_status_column(self, show_archived: bool) -> None:
+        """Wide enough for "Completed (archived 2022/23)" while archived actions show; back to
+        the width it had when they are hidden again."""
+        self._archived_shown = show_archived
+        if not show_archived:
+            self.view.setColumnWidth(STATUS_COLUMN, self._status_width)
+            return
+        self._status_width = self.view.columnWidth(STATUS_COLUMN)
+        metrics = self.view.fontMetrics()
+        needed = max((metrics.horizontalAdvance(status_text(r)) + 16
+                      for r in self.model.rows if r.archived_in), default=0)
+        self.view.setColumnWidth(STATUS_COLUMN, max(self._status_width, needed))
 
     def show_scope(self, partnership_uid: str | None, priority_uid: str | None,
                    plan_uid: str | None, plan_editable: bool) -> None:
