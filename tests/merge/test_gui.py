@@ -247,3 +247,34 @@ def test_record_history_shows_the_history_of_the_section_on_screen(qtbot, window
     assert "Context, as the county now puts it" in str(seen["title"])
     assert "Context, as the county now puts it" in seen["values"]
     del timer
+
+
+def test_cancel_in_the_progress_dialog_stops_the_worker_and_changes_nothing(qtbot, window, lab):
+    import time
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    from csa_desktop.services.sync import ImportCancelledError
+    from csa_desktop.ui.bundle_actions import run_with_progress
+
+    first, second = two_conflicts(lab)
+    before = dump(lab.lead)
+    sync = SyncService(window.copy)
+
+    def slow_import(progress, cancelled):
+        def waiting() -> bool:  # the import asks often; hold it until Cancel is pressed
+            deadline = time.monotonic() + 10
+            while not cancelled() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            return cancelled()
+        return sync.import_files([first, second], progress=progress, cancelled=waiting)
+
+    def press_cancel(dialog: QWidget) -> None:
+        [button] = [b for b in dialog.findChildren(QPushButton) if "Cancel" in b.text()]
+        button.click()
+
+    timer = when_shown(QProgressDialog, press_cancel)
+    with pytest.raises(ImportCancelledError):
+        run_with_progress(window, "Importing bundles", slow_import)
+    assert dump(lab.lead) == before
+    del timer

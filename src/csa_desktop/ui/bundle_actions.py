@@ -80,6 +80,10 @@ def run_with_progress(parent: QMainWindow, title: str, job: Job, *,
     worker.progressed.connect(progressed)
     dialog.canceled.connect(worker.stop.set)
     worker.finished.connect(loop.quit)
+    appear = QTimer(dialog)  # shown after a moment even if no progress arrives meanwhile
+    appear.setSingleShot(True)
+    appear.timeout.connect(lambda: dialog.show() if worker.isRunning() else None)
+    appear.start(dialog.minimumDuration())
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
         worker.start()
