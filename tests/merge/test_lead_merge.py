@@ -232,3 +232,35 @@ def test_publishing_a_baseline_commits_the_merge_but_keeps_the_open_conflicts(la
     # baseline that changes it again meets it as a conflict
     import_files(lab.lead, lab.bundle(third, [lab.update(one, rag=rag[2])]))
     assert {c[0] for c in open_conflicts(lab.lead)} == {one, two}
+
+
+def test_keeping_a_record_brings_back_what_the_deleting_bundle_removed_under_it(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    updates = [uid for uid, r in lab.baseline.items()
+               if r.kind == "progress-update" and r.fields["action_uid"] == action]
+    assert updates
+    delete_all = lab.bundle(west, [lab.delete(action), *(lab.delete(u) for u in updates)])
+    edit = lab.bundle(skem, [lab.update(action, partners="Kept by Skelmersdale")])
+    import_files(lab.lead, delete_all, edit)
+    assert all(field_of(lab.lead, u, "deleted") for u in updates)  # no one else touched them
+    with Copy.open(lab.lead) as copy:
+        [view] = ConflictService(copy).list()
+        changes = ConflictService(copy).resolve(view.id, take="master")
+    assert field_of(lab.lead, action, "deleted") is False
+    assert not any(field_of(lab.lead, u, "deleted") for u in updates)
+    assert {uid for _kind, uid in changes.created} == set(updates)
+
+
+def test_deciding_to_delete_removes_the_records_under_it_too(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    updates = [uid for uid, r in lab.baseline.items()
+               if r.kind == "progress-update" and r.fields["action_uid"] == action]
+    import_files(lab.lead, lab.bundle(west, [lab.delete(action)]),
+                 lab.bundle(skem, [lab.update(action, partners="Kept by Skelmersdale")]))
+    with Copy.open(lab.lead) as copy:
+        [view] = ConflictService(copy).list()
+        ConflictService(copy).resolve(view.id, take="Ormskirk officer")
+    assert field_of(lab.lead, action, "deleted") is True
+    assert all(field_of(lab.lead, u, "deleted") for u in updates)

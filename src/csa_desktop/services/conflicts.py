@@ -21,6 +21,8 @@ from csa_desktop.storage.sync import Conflict, IncomingValue
 
 __all__ = ["Conflict", "ConflictService", "ConflictView", "IncomingValue"]
 
+Moved = list[tuple[str, str]]  # (kind, uid) of records a decision deleted or brought back
+
 
 @dataclass(frozen=True)
 class ConflictView:
@@ -165,11 +167,13 @@ class ConflictService:
             bundle_id = source.bundle_id if source else None
             outcome = "resolved"  # the lead's decision (bundle_id says whose value it took)
             changed: tuple[str, ...] = ()
+            cascade: Moved = []
             if conflict.field == DELETED:
                 if record_store.set_deleted(session, conflict.kind, conflict.record_uid,
                                             bool(new), who=who, bundle_id=bundle_id,
                                             outcome=outcome):
                     changed = (DELETED,)
+                cascade = self._cascade(session, conflict, bool(new), who)
             else:
                 spec = KINDS[conflict.kind].field(conflict.field)
                 checked = check_value(spec, new)
@@ -188,13 +192,31 @@ class ConflictService:
                 self._settle_merge_state(session, conflict, chosen)
             sync_store.close_conflict(session, conflict_id, status="resolved", at=at, by=me,
                                       value=chosen, source=label[:60])
-        if not changed:
+        if not changed and not cascade:
             return Changes()
         if conflict.field == DELETED:
-            pair = ((conflict.kind, conflict.record_uid),)
-            return Changes(deleted=pair) if new else Changes(created=pair)
+            pairs = ((conflict.kind, conflict.record_uid),) * bool(changed) + tuple(cascade)
+            return Changes(deleted=pairs) if new else Changes(created=pairs)
         return Changes(updated=((conflict.kind, conflict.record_uid),),
                        fields={conflict.record_uid: changed})
+
+    def _cascade(self, session: Session, conflict: Conflict, delete: bool,
+                 who: str) -> Moved:
+        """A deletion decided carries the records under it along, as a delete does here; a
+        record kept brings back what the deleting bundles tombstoned under it."""
+        deleting = {i.bundle_id for i in conflict.incoming if i.value is True}
+        moved: Moved = []
+        for kind_name, uid, deleted in store.descendants(session, conflict.kind,
+                                                         conflict.record_uid):
+            if delete and not deleted:
+                record_store.set_deleted(session, kind_name, uid, True, who=who,
+                                         outcome="resolved")
+                moved.append((kind_name, uid))
+            elif not delete and deleted and store.deleted_by(session, uid) in deleting:
+                record_store.set_deleted(session, kind_name, uid, False, who=who,
+                                         outcome="resolved")
+                moved.append((kind_name, uid))
+        return moved
 
     def _check_references(self, session: Session, conflict: Conflict, value: Value) -> None:
         spec = KINDS[conflict.kind].field(conflict.field)

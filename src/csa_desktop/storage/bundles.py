@@ -332,3 +332,27 @@ def load_with_parents(session: Session, wanted: Mapping[str, Iterable[str]]) -> 
         if not level:
             break
     return held
+
+
+def descendants(session: Session, kind: str, uid: str) -> list[tuple[str, str, bool]]:
+    """Every record under (kind, uid), tombstones too, depth first: (kind, uid, deleted)."""
+    found: list[tuple[str, str, bool]] = []
+    for child_kind, spec in KINDS.items():
+        if spec.parent_field and spec.field(spec.parent_field).ref_kind == kind:
+            table = bulk.table(child_kind)
+            rows = session.execute(select(table.c.uid, table.c.deleted).where(
+                table.c[spec.parent_field] == uid))
+            for child_uid, deleted in rows:
+                found.append((child_kind, child_uid, bool(deleted)))
+                found.extend(descendants(session, child_kind, child_uid))
+    return found
+
+
+def deleted_by(session: Session, uid: str) -> str | None:
+    """The bundle whose value tombstoned the record most recently (None: not by a bundle)."""
+    row = session.execute(
+        select(ChangeRecordRow.bundle_id).where(
+            ChangeRecordRow.record_uid == uid, ChangeRecordRow.field == "deleted",
+            ChangeRecordRow.new == "true")
+        .order_by(ChangeRecordRow.id.desc()).limit(1)).first()
+    return row[0] if row else None
