@@ -105,3 +105,20 @@ def test_progress_is_reported_from_start_to_end(lab: Lab):
     assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
     assert [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
     assert any("checking" in w for _, _, w in seen)
+
+
+def test_an_import_that_cannot_save_its_restore_point_imports_nothing(lab: Lab, capsys,
+                                                                     monkeypatch):
+    import errno
+
+    from csa_desktop.storage import backups
+
+    def full_disk(database, reason):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backups, "make_backup", full_disk)
+    before = database_state(lab.lead)
+    assert csa(lab.lead, "import", str(a_bundle(lab))) == 1
+    err = capsys.readouterr().err
+    assert "restore point could not be saved (No space left on device)" in err
+    assert database_state(lab.lead) == before

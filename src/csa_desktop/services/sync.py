@@ -22,7 +22,7 @@ from typing import Any
 from csa_desktop.bundle.format import BASELINE, CONTRIBUTION, DELETED, RecordState
 from csa_desktop.domain.kinds import KINDS, Value
 from csa_desktop.domain.records import Changes, Record
-from csa_desktop.errors import BundleError, CsaError
+from csa_desktop.errors import BundleError, CsaError, StoreError
 from csa_desktop.merge.fields import Proposal, merge_deleted, merge_field, three_way
 from csa_desktop.services.bundles import BundleService, CheckedBundle
 from csa_desktop.services.copy import Copy
@@ -234,6 +234,8 @@ class SyncService:
         _check_cancel(cancelled)
         if progress:
             progress(len(paths), total, "saving a restore point")
+        if self.copy.store.read_only_reason:
+            raise StoreError(f"nothing was imported: {self.copy.store.read_only_reason}")
         point = restore_points.create(self.copy.store.path, [
             {"file": c.name, "bundle_id": c.manifest.bundle_id, "kind": c.manifest.kind,
              "author": c.manifest.author} for c in fresh])

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from csa_desktop.errors import InputError
+from csa_desktop.errors import InputError, StoreError
 from csa_desktop.storage import backups
 
 KIND = "before-import"
@@ -56,8 +57,13 @@ def _write_note(backup: Path, note: dict[str, Any]) -> None:
 
 def create(database: Path, bundles: list[dict[str, Any]]) -> RestorePoint:
     """A restore point of the copy as it is now; the import it precedes is `bundles`."""
-    path = backups.make_backup(database, KIND)
-    _write_note(path, {"bundles": bundles, "status": "pending"})
+    try:
+        path = backups.make_backup(database, KIND)
+        _write_note(path, {"bundles": bundles, "status": "pending"})
+    except (OSError, sqlite3.Error) as exc:
+        text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"nothing was imported: the restore point could not be saved "
+                         f"({text})") from None
     return find(database, path.stem)
 
 
