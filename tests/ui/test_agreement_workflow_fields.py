@@ -155,3 +155,16 @@ def test_a_district_sees_the_stage_and_can_open_the_approvals_read_only(
     button = control(district_window, QPushButton, "Approvals")
     assert button.isEnabled()
     assert "lead's master copy" in button.toolTip()
+    seen: list[bool] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ApprovalsDialog):
+            QTimer.singleShot(20, look)
+            return
+        seen.append(dialog.next_box.isEnabled() or dialog.undo_button.isEnabled())
+        dialog.reject()
+
+    QTimer.singleShot(20, look)
+    button.click()
+    assert seen == [False]  # shown, but only the lead records a step
