@@ -178,3 +178,9 @@ def test_long_text_from_several_districts_merges_each_in_turn():
     suggestion = merge_text("1\n2\n3\n4\n", "1\n2\n3\n4\n", [("W", "one\n2\n3\n4\n"),
                                                              ("S", "1\n2\n3\nfour\n")])
     assert suggestion.clean and suggestion.text == "one\n2\n3\nfour\n"
+
+
+def test_markers_name_the_proposals_already_merged_into_the_masters_side():
+    suggestion = merge_text("a\nb\nc", "a\nb\nc", [("West", "a\nX\nc"), ("Pendle", "a\nY\nc")])
+    assert not suggestion.clean
+    assert suggestion.text == "a\n<<<<<<< master + West\nX\n=======\nY\n>>>>>>> Pendle\nc"

@@ -30,19 +30,22 @@ def merge_text(base: str | None, master: str | None,
     """Merge each incoming text (label, text) into the master's, line by line, against `base`.
 
     Lines changed on one side only are taken; lines changed differently on two sides are kept
-    both, between conflict markers naming the sides.
+    both, between conflict markers naming the sides (after the first incoming text, the
+    master's side is named with the proposals already merged into it).
     """
     result = _terminated(_lines(master))
     base_lines = _terminated(_lines(base))
     clean = True
+    side = "master"
     for label, text in incoming:
         merger = Merge3(base_lines, result, _terminated(_lines(text)))
-        merged = list(merger.merge_lines(name_a="master", name_b=label,
+        merged = list(merger.merge_lines(name_a=side, name_b=label,
                                          start_marker="<<<<<<<", mid_marker="=======",
                                          end_marker=">>>>>>>"))
         if any(line.startswith("<<<<<<<") for line in merged):
             clean = False
         result = [line if line.endswith("\n") else line + "\n" for line in merged]
+        side = f"{side} + {label}"
     text = "".join(result)
     endings = [t for t in (master, *(t for _, t in incoming)) if t]
     if text.endswith("\n") and not any(t.endswith("\n") for t in endings):
