@@ -35,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("csa-desktop")  # matches resources/linux/csa-desktop.desktop
 
     # Paint a window at once: opening the copy imports the database layer, which takes
     # longer than Qt's own start. The main window takes its place when the copy is loaded.
@@ -78,7 +79,10 @@ def _open_main_window(start: Any, folder: Any, args: argparse.Namespace,
         return
     opened["copy"] = copy
 
+    from csa_desktop.ui.icons import app_icon
     from csa_desktop.ui.main_window import MainWindow
+
+    QApplication.setWindowIcon(app_icon())  # after first paint: loading it costs start-up time
 
     window = MainWindow(copy)
     opened["window"] = window

@@ -45,6 +45,22 @@ RAG_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", "not-ra
 
 
 @cache
+def app_icon() -> QIcon:
+    """The application's own icon (a shield holding the agreement), at every shipped size."""
+    from importlib import resources
+
+    folder = resources.files("csa_desktop.resources").joinpath("icons")
+    result = QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        png = folder.joinpath(f"csa-desktop-{size}.png")
+        if png.is_file():
+            pixmap = QPixmap()
+            pixmap.loadFromData(png.read_bytes())
+            result.addPixmap(pixmap)
+    return result
+
+
+@cache
 def icon(name: str) -> QIcon:
     """The icon for `name` (a key of _ICONS)."""
     theme, standard = _ICONS[name]
