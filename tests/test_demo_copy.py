@@ -31,6 +31,14 @@ def test_demo_agreement_is_the_lancashire_agreement_2022_to_2025(demo_copy: Copy
     assert agreement.title == "Lancashire Community Safety Agreement 2022–2025"
     board = [a for a in demo_copy.records.list_kind("approval") if "Board" in str(a["body"])]
     assert board and str(board[0]["decided_on"]) == "2022-07-04"
+    assert board[0]["stage"] == "approved-by-board"
+    cabinet = [a for a in demo_copy.records.list_kind("approval") if a["body"] == "Cabinet"]
+    assert [(str(a["decided_on"]), a["stage"]) for a in cabinet] == [
+        ("2022-09-08", "noted-by-cabinet")]
+    # noted by Cabinet; no Full Council date or date sent to the PCC is known
+    assert agreement["status"] == "noted-by-cabinet" and agreement["sent_to_pcc_on"] is None
+    assert not [a for a in demo_copy.records.list_kind("approval") if a["minute_ref"]
+                and a["minute_ref"] != "[illustrative]"]
 
 
 def test_demo_has_plan_on_a_page_items_in_all_four_columns(demo_copy: Copy):

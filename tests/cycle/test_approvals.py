@@ -14,6 +14,7 @@ from csa_desktop.errors import InputError, ScopeError
 from csa_desktop.services.approvals import advance, current_approvals, step_back, workflow
 from csa_desktop.services.copy import Copy, init_copy
 from csa_desktop.services.refresh import start_refresh
+from csa_desktop.storage import records
 from tests.helpers import dump
 
 TODAY = dt.date(2024, 12, 1)
@@ -124,7 +125,28 @@ def test_approvals_of_earlier_refreshes_are_not_the_current_ones(demo_copy):
     assert len(demo_copy.records.list_kind("approval")) == 3
 
 
-def test_demo_decisions_without_a_stage_are_recognised_by_their_body(demo_copy):
+def test_demo_stands_noted_by_cabinet_with_no_council_or_pcc_date(demo_copy):
+    now = workflow(demo_copy)
+    assert now.status == "noted-by-cabinet" and not now.draft
+    assert now.current_stage.decided_on == dt.date(2022, 9, 8)
+    board = next(s for s in now.stages if s.status == "approved-by-board")
+    assert board.reached and board.decided_on == dt.date(2022, 7, 4)
+    assert now.next_stage is not None and now.next_stage.status == "approved-by-council"
+    later = [s for s in now.stages if s.status in ("approved-by-council", "sent-to-pcc")]
+    assert all(not s.reached and s.decided_on is None for s in later)
+    assert now.print_status == ("Approved by the Board 4 July 2022; "
+                                "Noted by Cabinet 8 September 2022")
+
+
+def test_decisions_without_a_stage_are_recognised_by_their_body(demo_copy):
+    """A copy written before stages were recorded: the demo's decisions without their stage,
+    the agreement still at the Board stage."""
+    the_agreement, approvals = agreement(demo_copy), demo_copy.records.list_kind("approval")
+    with demo_copy.store.transaction() as session:
+        records.update(session, "agreement", the_agreement.uid, {"status": "approved-by-board"},
+                       who="test")
+        for approval in approvals:
+            records.update(session, "approval", approval.uid, {"stage": None}, who="test")
     now = workflow(demo_copy)
     assert now.status == "approved-by-board" and not now.draft
     board = next(s for s in now.stages if s.status == "approved-by-board")

@@ -50,7 +50,8 @@ def test_the_agreement_docx_has_headings_sections_bullets_and_metadata(demo_copy
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Appendix C: this detailed agreement" in bullets
     assert "Appendix: version control" in headings
-    assert "Approved by the Board 4 July 2022" in all_text(document)
+    assert ("Approved by the Board 4 July 2022; Noted by Cabinet 8 September 2022"
+            in all_text(document))
 
 
 def test_the_delivery_framework_is_a_table_with_a_row_per_framework_row(demo_copy, tmp_path):

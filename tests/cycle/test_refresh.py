@@ -88,7 +88,7 @@ def test_an_earlier_refresh_stays_readable_after_later_edits(demo_copy):
     old_sections = {r.uid: r for r in refresh_records(demo_copy, old, "section")}
     assert old_sections[section.uid]["body"] == section["body"]
     assert len(refresh_records(demo_copy, old, "key-issue")) == 8
-    assert refresh_records(demo_copy, old, "agreement")[0]["status"] == "approved-by-board"
+    assert refresh_records(demo_copy, old, "agreement")[0]["status"] == "noted-by-cabinet"
 
 
 def test_approvals_stay_with_the_refresh_they_were_given_in(demo_copy):

@@ -15,7 +15,7 @@ def test_agreement_has_cover_contents_with_page_numbers_and_sections_in_order(de
                                                                             print_date):
     data = agreement_pdf(demo_copy, printed_on=print_date)
     pages = page_texts(data)
-    assert "Community Safety Agreement" in pages[0] and "APPROVED" in pages[0]
+    assert "Community Safety Agreement" in pages[0] and "NOTED BY CABINET" in pages[0]
     assert "Contents" in pages[1]
     contents = {}
     for line in layout_lines(data, 1):

@@ -36,8 +36,16 @@ def test_plan_on_a_page_shows_four_headings_every_key_issue_and_title_band(demo_
         assert squashed(item.title) in printed
     assert "Lancashire Community Safety Agreement 2022–2025" in printed
     assert "2022/23 refresh" in printed
-    assert "APPROVED" in printed and "4 July 2022" in printed  # the Board's approval
+    assert "NOTED BY CABINET" in printed and "8 September 2022" in printed  # where it stands
     assert "Printed 5 March 2025" in printed and "Page 1 of 1" in printed
+
+
+def test_plan_on_a_page_shows_the_boards_approval_at_that_stage(demo_copy, print_date):
+    step_back(demo_copy)  # before Cabinet noted it
+    assert workflow(demo_copy).status == "approved-by-board"
+    printed = text(plan_on_a_page_pdf(demo_copy, printed_on=print_date))
+    assert "APPROVED" in printed and "4 July 2022" in printed  # the Board's approval
+    assert "NOTED BY CABINET" not in printed and "8 September 2022" not in printed
 
 
 def test_plan_on_a_page_says_draft_when_the_agreement_is_a_draft(demo_copy, print_date):
@@ -45,7 +53,7 @@ def test_plan_on_a_page_says_draft_when_the_agreement_is_a_draft(demo_copy, prin
         step_back(demo_copy)
     printed = text(plan_on_a_page_pdf(demo_copy, printed_on=print_date))
     assert "DRAFT" in printed
-    assert "APPROVED" not in printed
+    assert "APPROVED" not in printed and "NOTED BY CABINET" not in printed
 
 
 def test_longer_text_shrinks_and_still_prints_every_item_on_one_page(demo_copy, print_date):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from csa_desktop.cli import main
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import InputError
-from csa_desktop.services.approvals import advance, workflow
+from csa_desktop.services.approvals import advance, step_back, workflow
 from csa_desktop.services.bundles import BundleService
 from csa_desktop.services.copy import Copy, init_copy
 from csa_desktop.services.sync import SyncService
@@ -75,11 +75,12 @@ def test_csa_set_refuses_the_status_on_one_line(demo_dir, capsys):
     err = capsys.readouterr().err
     assert code == InputError.exit_code
     assert "csa approve" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert the_agreement(demo_dir)["status"] == "approved-by-board"
+    assert the_agreement(demo_dir)["status"] == "noted-by-cabinet"
 
 
 def test_csa_approve_still_moves_the_status_and_records_the_pcc_date(demo_dir):
     args = ["--data-dir", str(demo_dir), "approve"]
+    assert main([*args, "undo"]) == 0  # back to the Board's approval
     assert main([*args, "cabinet", "--date", "2022-09-08"]) == 0
     assert main([*args, "council", "--date", "2022-09-20"]) == 0
     assert main([*args, "pcc", "--date", "2022-09-30"]) == 0
@@ -90,6 +91,7 @@ def test_csa_approve_still_moves_the_status_and_records_the_pcc_date(demo_dir):
 
 def test_a_baseline_still_carries_the_status_to_a_district_copy(demo_dir, tmp_path):
     with Copy.open(demo_dir) as lead:
+        step_back(lead)  # the first baseline goes out at the Board's approval
         west = next(p.uid for p in lead.records.list_kind("partnership")
                     if p.title == "West Lancashire CSP")
         BundleService(lead).export(tmp_path / "first.csabundle")
@@ -116,13 +118,15 @@ def test_the_details_page_shows_the_stage_read_only(qtbot, window):
     assert not [w for w in page.findChildren(QDateEdit)
                 if w.accessibleName().lower().startswith("sent to the pcc")]
     stage = control(window, QLabel, "Approval stage").text()
-    assert "Approved by the Board" in stage and "4 July 2022" in stage
-    assert "Next step: Noted by Cabinet" in stage
+    assert "Noted by Cabinet" in stage and "8 September 2022" in stage
+    assert "Next step: Approved by Full Council" in stage
     assert "Not yet" in control(window, QLabel, "Sent to the PCC on").text()
 
 
 def test_approvals_button_opens_the_approvals_dialog_and_the_page_follows(qtbot, window):
     window.show_place("agreement")
+    window.refresh(step_back(window.copy))  # back at the Board's approval: Cabinet is next
+    assert "Next step: Noted by Cabinet" in control(window, QLabel, "Approval stage").text()
     seen: list[QDialog] = []
 
     def record_cabinet() -> None:
@@ -151,7 +155,7 @@ def test_approvals_button_opens_the_approvals_dialog_and_the_page_follows(qtbot,
 def test_a_district_sees_the_stage_and_can_open_the_approvals_read_only(
         qtbot, district_window):
     district_window.show_place("agreement")
-    assert "Approved by the Board" in control(district_window, QLabel, "Approval stage").text()
+    assert "Noted by Cabinet" in control(district_window, QLabel, "Approval stage").text()
     button = control(district_window, QPushButton, "Approvals")
     assert button.isEnabled()
     assert "lead's master copy" in button.toolTip()
