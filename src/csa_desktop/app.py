@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("csa-desktop")  # matches resources/linux/csa-desktop.desktop
+    QApplication.setDesktopFileName("csa-desktop")  # matches resources/linux/csa-desktop.desktop
 
     # Paint a window at once: opening the copy imports the database layer, which takes
     # longer than Qt's own start. The main window takes its place when the copy is loaded.
