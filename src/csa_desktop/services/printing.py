@@ -40,6 +40,7 @@ from csa_desktop.printing.model import (
     long_date,
     short_date,
 )
+from csa_desktop.services.approvals import workflow
 from csa_desktop.services.copy import Copy
 
 DOCUMENTS: dict[str, str] = {
@@ -55,12 +56,11 @@ ACTION_STATUS_LABELS = {
     "on-hold": "On hold", "cancelled": "Cancelled",
 }
 _CLOSED = ("completed", "cancelled")
-_AGREEMENT_STATUS = {
-    # status: (headline, approval record it rests on: words in body, words in decision)
-    "approved-by-board": ("APPROVED", ("board",), ("approv",)),
-    "noted-by-cabinet": ("NOTED BY CABINET", ("cabinet",), ("note",)),
-    "approved-by-council": ("APPROVED BY COUNCIL", ("council",), ("approv",)),
-    "sent-to-pcc": ("APPROVED", ("council", "board"), ("approv",)),
+_HEADLINES = {
+    "approved-by-board": "APPROVED",
+    "noted-by-cabinet": "NOTED BY CABINET",
+    "approved-by-council": "APPROVED BY COUNCIL",
+    "sent-to-pcc": "APPROVED",
 }
 
 
@@ -144,7 +144,7 @@ def plan_on_a_page_data(copy: Copy, *, printed_on: dt.date | None = None,
                    tuple(PlanEntry(_text(i["text"])) for i in items if i["column"] == name))
         for name in PLAN_COLUMNS
     )
-    headline, detail = agreement_status(copy, agreement)
+    headline, detail = agreement_status(copy)
     meta = PrintMeta(
         title=f"{agreement.title} — plan on a page",
         subject="Plan on a page: evidence, key issues, our approach and our activity",
@@ -251,7 +251,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
         for a in _children(copy, "approval", "agreement_uid", agreement.uid)
         if a.fields.get("refresh_label") in (None, agreement["refresh_label"])  # this refresh's
     )
-    headline, detail = agreement_status(copy, agreement)
+    headline, detail = agreement_status(copy)
     cover = (
         ("Period", _period(agreement["period_start"], agreement["period_end"])),
         ("Refresh", _text(agreement["refresh_label"])),
@@ -339,35 +339,15 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
                              status.capitalize(), tuple(groups))
 
 
-def agreement_status(copy: Copy, agreement: Record) -> tuple[str, str]:
-    """The status for title bands: ("DRAFT", why) or the approval it rests on.
-
-    The approval shown is the latest dated approval record whose workflow stage is the
-    agreement's status; for records without a stage, one whose body and decision match it
-    (e.g. "approved-by-board": a body naming a board and a decision "Approved…"); without
-    one, the status alone.
-    """
-    status = _text(agreement["status"]) or "draft"
-    if status == "draft":
+def agreement_status(copy: Copy) -> tuple[str, str]:
+    """The status for title bands: ("DRAFT", why), or the stage reached with every decision
+    behind it. The line is the approvals workflow's own, so PDFs, Word and the GUI agree."""
+    flow = workflow(copy)
+    if flow.status == "draft":
         return "DRAFT", "not yet approved"
-    if status == "editorial-review":
+    if flow.draft:
         return "DRAFT", "in editorial review"
-    headline, bodies, decisions = _AGREEMENT_STATUS.get(status, (status.upper(), (), ()))
-    stages = {"sent-to-pcc": ("approved-by-council", "approved-by-board")}.get(status, (status,))
-    every = [a for a in _children(copy, "approval", "agreement_uid", agreement.uid)
-             if a.fields.get("refresh_label") in (None, agreement["refresh_label"])]
-    approvals = [a for a in every if a.fields.get("stage") in stages] or [
-        a for a in every if not a.fields.get("stage")
-        and any(w in a.title.casefold() for w in bodies)
-        and any(w in _text(a["decision"]).casefold() for w in decisions)]
-    dated = [a for a in approvals if _date(a["decided_on"])]
-    detail = ""
-    if dated:
-        chosen = max(dated, key=lambda a: _date(a["decided_on"]) or dt.date.min)
-        detail = f"{long_date(_date(chosen['decided_on']))} · {chosen.title}"
-    if status == "sent-to-pcc" and (sent := _date(agreement["sent_to_pcc_on"])):
-        detail = (detail + " · " if detail else "") + f"sent to the PCC {long_date(sent)}"
-    return headline, detail
+    return _HEADLINES.get(flow.status, flow.status.upper()), flow.print_status
 
 
 # --- helpers -----------------------------------------------------------------------------------
