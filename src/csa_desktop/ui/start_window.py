@@ -28,7 +28,6 @@ class StartWindow(QWidget):
         self.setObjectName("startWindow")
         # Centred by stretches: the Qt namespace costs ~14 ms to load, more than all the rest.
         label = QLabel(f"Opening the copy in {folder}…")
-        label.setWordWrap(True)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(label)
