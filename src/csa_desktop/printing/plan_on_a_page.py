@@ -7,6 +7,7 @@ PrintFitError names it. Nothing is ever cut.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -162,22 +163,31 @@ def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[list[Flowable]
     inner_w = layout.column_width - 2 * PAD
     inner_h = layout.columns_top - layout.columns_bottom - HEAD_H - 2 * PAD
 
-    def attempt(size: float) -> list[list[Flowable]] | None:
-        bodies = [_column_flowables(column, size) for column in plan.columns]
-        return bodies if all(_height(b, inner_w) <= inner_h for b in bodies) else None
-
     sizes = [MAX_SIZE - n * STEP for n in range(int((MAX_SIZE - MIN_SIZE) / STEP) + 1)]
-    best: tuple[float, list[list[Flowable]]] | None = None
-    low, high = 0, len(sizes) - 1  # binary search: text height falls as the size falls
-    while low <= high:
-        middle = (low + high) // 2
-        bodies = attempt(sizes[middle])
-        if bodies is not None:
-            best, high = (sizes[middle], bodies), middle - 1
-        else:
-            low = middle + 1
-    if best is not None:
-        return best
+    laid_out: dict[int, tuple[list[list[Flowable]], float]] = {}
+
+    def fits(index: int) -> bool:
+        if index not in laid_out:
+            bodies = [_column_flowables(column, sizes[index]) for column in plan.columns]
+            tallest = max((_height(body, inner_w) for body in bodies), default=0.0)
+            laid_out[index] = (bodies, tallest)
+        return laid_out[index][1] <= inner_h
+
+    # Text height falls as the size falls, about with its square: the tallest column at the
+    # largest size gives a guess, and stepping from it finds the size a search over all the
+    # sizes would, in two or three layouts of the page instead of four or five.
+    if fits(0):
+        return sizes[0], laid_out[0][0]
+    guess = MAX_SIZE * math.sqrt(inner_h / laid_out[0][1])
+    index = min(len(sizes) - 1, max(1, math.ceil((MAX_SIZE - guess) / STEP - 1e-9)))
+    if fits(index):
+        while index > 1 and fits(index - 1):
+            index -= 1
+        return sizes[index], laid_out[index][0]
+    while index < len(sizes) - 1:
+        index += 1
+        if fits(index):
+            return sizes[index], laid_out[index][0]
     bodies = [_column_flowables(column, MIN_SIZE) for column in plan.columns]
     too_long = [(column, _height(body, inner_w) / inner_h)
                 for column, body in zip(plan.columns, bodies, strict=True)
