@@ -113,7 +113,7 @@ class _Plan:
 
     inserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     updates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: list[sync_store.HistoryRow] = field(default_factory=list)
     snapshot: list[SnapshotRecord] | None = None
     baseline_id: str | None = None
     trust: list[TrustedKey] = field(default_factory=list)
@@ -295,12 +295,12 @@ class SyncService:
     def _write(self, session: Session, plan: _Plan) -> None:
         for kind in KINDS:
             if plan.inserts.get(kind):
-                bulk.insert_records(session, kind, plan.inserts[kind])
+                sync_store.insert_records(session, kind, plan.inserts[kind])
         names = {kind: (*(f.name for f in spec.fields), DELETED) for kind, spec in KINDS.items()}
         for kind in KINDS:
             if plan.updates.get(kind):
-                bulk.update_records(session, kind, names[kind], plan.updates[kind])
-        bulk.insert_history(session, plan.history)
+                sync_store.update_records(session, kind, names[kind], plan.updates[kind])
+        sync_store.insert_history(session, plan.history)
         if plan.snapshot is not None:
             store.replace_snapshot(session, plan.snapshot)
         if plan.baseline_id is not None:
@@ -342,9 +342,9 @@ class _Rebase:
         return IncomingValue(value, m.author, m.bundle_id, m.replica_id, self.item.name)
 
     def history(self, kind: str, uid: str, name: str, old: object, new: object) -> None:
-        self.plan.history.append(bulk.history_row(kind, uid, name, old, new, who=self.who,
-                                                  at=self.at, bundle_id=self.bundle_id,
-                                                  outcome="accepted"))
+        self.plan.history.append(sync_store.history_row(
+            kind, uid, name, old, new, who=self.who, at=self.at, bundle_id=self.bundle_id,
+            outcome="accepted"))
 
     def run(self) -> None:
         bundle = self.item.bundle
@@ -517,7 +517,7 @@ class _LeadMerge:
                 continue
             for change in item.bundle.changes:
                 for name, pair in change.fields.items():
-                    self.plan.history.append(bulk.history_row(
+                    self.plan.history.append(sync_store.history_row(
                         change.kind, change.uid, name, pair.base, pair.new, who=m.author,
                         at=self.at, bundle_id=m.bundle_id, outcome="superseded"))
             self.plan.log.append(self.service.log_entry(item, "superseded",
@@ -667,9 +667,9 @@ class _LeadMerge:
 
     def history(self, kind: str, uid: str, name: str, old: object, new: object, who: str,
                 bundle_id: str | None, outcome: str) -> None:
-        self.plan.history.append(bulk.history_row(kind, uid, name, old, new, who=who,
-                                                  at=self.at, bundle_id=bundle_id,
-                                                  outcome=outcome))
+        self.plan.history.append(sync_store.history_row(kind, uid, name, old, new, who=who,
+                                                        at=self.at, bundle_id=bundle_id,
+                                                        outcome=outcome))
 
     def conflicts(self, uid: str, kind: str, fields: dict[str, dict[str, Any]],
                   results: dict[str, Any], open_conflicts: dict[str, Conflict]) -> None:
