@@ -3,7 +3,6 @@ before or exactly as it is after the import, and the copy passes its check."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -60,8 +59,7 @@ def test_an_import_killed_at_any_moment_leaves_the_before_or_the_after_state(lab
 
     reference = lab.fresh_lead("reference")
     started = time.perf_counter()
-    subprocess.run(command(reference, big), check=True, capture_output=True,
-                   env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    subprocess.run(command(reference, big), check=True, capture_output=True)
     duration = time.perf_counter() - started
     after = content(reference)
     assert after != before
@@ -71,8 +69,9 @@ def test_an_import_killed_at_any_moment_leaves_the_before_or_the_after_state(lab
         folder = lab.fresh_lead(f"trial-{trial}")
         process = subprocess.Popen(command(folder, big), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        # spread the kills over the whole run, a little past its usual end
-        time.sleep(duration * 1.15 * (trial + 0.5) / TRIALS)
+        # spread the kills over the whole run and past its usual end (a loaded machine
+        # runs some trials slower than the reference), so both outcomes occur
+        time.sleep(duration * 1.6 * (trial + 0.5) / TRIALS)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert csa(folder, "check") == 0, f"trial {trial}"
