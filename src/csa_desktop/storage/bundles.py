@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, func, insert, literal, select, union_all
@@ -200,25 +201,49 @@ def json_value(kind: str, name: str, value: Value) -> object:
     return to_json(value)
 
 
+@cache
+def field_layout(kind: str) -> tuple[tuple[str, bool, bool], ...]:
+    """(name, is a list of uids, is a date) of each field of the kind, in order."""
+    return tuple((f.name, f.type is FieldType.REF_LIST, f.type is FieldType.DATE)
+                 for f in KINDS[kind].fields)
+
+
 def json_fields(kind: str, values: Mapping[str, Value]) -> dict[str, object]:
-    return {f.name: json_value(kind, f.name, values.get(f.name)) for f in KINDS[kind].fields}
-
-
-def value_fields(kind: str, data: Mapping[str, object], *, check: bool = True
-                 ) -> dict[str, Value]:
-    """The inverse of json_fields. With `check` False the values are trusted (they passed the
-    import gate or came from the copy itself) and only dates are parsed."""
-    values: dict[str, Value] = {}
-    for f in KINDS[kind].fields:
-        raw = data.get(f.name)
-        if raw is None or raw == []:
-            values[f.name] = [] if f.type is FieldType.REF_LIST else None
-        elif check:
-            values[f.name] = from_json(f, raw)
-        elif f.type is FieldType.DATE and isinstance(raw, str):
-            values[f.name] = dt.date.fromisoformat(raw)
+    """Every field of the kind in its JSON form (json_value of each, in one pass)."""
+    out: dict[str, object] = {}
+    get = values.get
+    for name, is_list, _ in field_layout(kind):
+        value = get(name)
+        if value is None:
+            out[name] = [] if is_list else None
+        elif type(value) is str:
+            out[name] = value
+        elif isinstance(value, list):
+            out[name] = list(value)
         else:
-            values[f.name] = raw if not isinstance(raw, list) else list(raw)  # type: ignore[assignment]
+            out[name] = to_json(value)
+    return out
+
+
+def value_fields(kind: str, data: Mapping[str, object], *, check: bool = True,
+                 names: Container[str] | None = None) -> dict[str, Value]:
+    """The inverse of json_fields (of the fields in `names`, or all). With `check` False the
+    values are trusted (they passed the import gate or came from the copy itself) and only
+    dates are parsed."""
+    values: dict[str, Value] = {}
+    spec = KINDS[kind]
+    for name, is_list, is_date in field_layout(kind):
+        if names is not None and name not in names:
+            continue
+        raw = data.get(name)
+        if raw is None or raw == []:
+            values[name] = [] if is_list else None
+        elif check:
+            values[name] = from_json(spec.field(name), raw)
+        elif is_date and isinstance(raw, str):
+            values[name] = dt.date.fromisoformat(raw)
+        else:
+            values[name] = raw if not isinstance(raw, list) else list(raw)  # type: ignore[assignment]
     return values
 
 
@@ -254,6 +279,8 @@ def existing_uids(session: Session, uids: Iterable[str],
     the kind it should have) each uid is looked for in its own table first, and only the
     others in every table."""
     wanted = list(dict.fromkeys(uids))
+    if len(wanted) > MANY and _may_use_temp_tables(session):
+        return _existing_many(session, wanted)
     found: dict[str, str] = {}
     if expected:
         by_kind: dict[str, list[str]] = {}
@@ -271,6 +298,37 @@ def existing_uids(session: Session, uids: Iterable[str],
         queries = [select(literal(kind).label("kind"), bulk.table(kind).c.uid)
                    .where(bulk.table(kind).c.uid.in_(chunk)) for kind in KINDS]
         found.update((uid, kind) for kind, uid in session.execute(union_all(*queries)))
+    return found
+
+
+MANY = 2 * CHUNK
+"""Above this many uids, existing_uids joins a temporary table of them to each record table."""
+_WANTED = "csa_wanted_uids"
+
+
+def _may_use_temp_tables(session: Session) -> bool:
+    """Not on a copy opened read-only (query_only forbids even temporary tables)."""
+    return not session.connection().exec_driver_sql("PRAGMA query_only").scalar()
+
+
+def _existing_many(session: Session, wanted: Sequence[str]) -> dict[str, str]:
+    """existing_uids for many uids: one temporary table (outside the copy's file) joined to
+    each record table, 14 queries instead of a few per 500 uids."""
+    connection = session.connection()
+    connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_WANTED} "
+                               "(uid TEXT PRIMARY KEY)")
+    connection.exec_driver_sql(f"DELETE FROM {_WANTED}")
+    connection.exec_driver_sql(f"INSERT INTO {_WANTED} (uid) VALUES (?)",
+                               [(uid,) for uid in wanted])
+    found: dict[str, str] = {}
+    try:
+        for kind in KINDS:
+            name = bulk.table(kind).name
+            rows = connection.exec_driver_sql(
+                f"SELECT t.uid FROM {name} AS t JOIN {_WANTED} AS w ON w.uid = t.uid")
+            found.update((str(uid), kind) for (uid,) in rows)
+    finally:
+        connection.exec_driver_sql(f"DELETE FROM {_WANTED}")
     return found
 
 
