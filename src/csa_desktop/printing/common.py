@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from csa_desktop import APP_NAME, __version__
+from csa_desktop.domain.text import blocks
 from csa_desktop.printing.model import PrintMeta, long_date
 
 FONT = "DejaVuSans"
@@ -108,29 +109,6 @@ def visual_rtl(run: str) -> str:
 
     visual = str(arabic_reshaper.reshape(run))[::-1].translate(_MIRRORED)
     return visual.replace(" ", "\u00a0") if len(run) <= _KEEP_TOGETHER else visual
-
-
-def blocks(text: str) -> Iterator[tuple[str, str]]:
-    """Split long text into ("para", text) and ("bullet", text) blocks.
-
-    Paragraphs are separated by blank lines; a line starting "- " (or "• ") is a bullet.
-    """
-    para: list[str] = []
-    for raw in text.replace("\r\n", "\n").split("\n"):
-        line = raw.strip()
-        if line.startswith(("- ", "• ")) or line in ("-", "•"):
-            if para:
-                yield "para", " ".join(para)
-                para = []
-            yield "bullet", line[2:].strip()
-        elif not line:
-            if para:
-                yield "para", " ".join(para)
-                para = []
-        else:
-            para.append(line)
-    if para:
-        yield "para", " ".join(para)
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
 from csa_desktop.domain.records import Record
+from csa_desktop.domain.text import blocks
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.storage import trackers
@@ -41,27 +42,6 @@ assert set(RAG_WORDS) == set(RAGS)
 def clean(text: str) -> str:
     """Text as it is, less the control characters XML (and so Word and Excel) cannot hold."""
     return _NOT_XML.sub("", text)
-
-
-def blocks(text: str) -> Iterator[tuple[str, str]]:
-    """("para", text) and ("bullet", text): paragraphs split on blank lines, "- " bullets (the
-    same rule as the printed documents)."""
-    para: list[str] = []
-    for raw in text.replace("\r\n", "\n").split("\n"):
-        line = raw.strip()
-        if line.startswith(("- ", "• ")) or line in ("-", "•"):
-            if para:
-                yield "para", " ".join(para)
-                para = []
-            yield "bullet", line[2:].strip()
-        elif not line:
-            if para:
-                yield "para", " ".join(para)
-                para = []
-        else:
-            para.append(line)
-    if para:
-        yield "para", " ".join(para)
 
 
 def _require_suffix(path: Path, suffix: str) -> None:
