@@ -25,18 +25,17 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from csa_desktop import APP_NAME, __version__
 from csa_desktop.printing.common import (
     FONT,
     FONT_BOLD,
     FONT_ITALIC,
     INK,
-    KEYWORDS,
     MUTED,
     NAVY,
     PALE,
     RULE,
     Styles,
+    document_options,
     draw_sample_marker,
     inline,
     long_text,
@@ -89,12 +88,7 @@ def render_agreement(document: AgreementDocument) -> bytes:
         if meta.sample:
             draw_sample_marker(canvas, width - MARGIN, height - 18)
 
-    doc = _AgreementTemplate(
-        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN, title=meta.title, author=meta.author, subject=meta.subject,
-        lang="en-GB", invariant=1 if meta.invariant else 0, creator=f"{APP_NAME} {__version__}",
-        keywords=KEYWORDS, initialFontName=FONT,
-    )
+    doc = _AgreementTemplate(buffer, **document_options(meta, PAGE, MARGIN))
     frame = Frame(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])

@@ -198,6 +198,19 @@ def apply_metadata(canvas: Canvas, meta: PrintMeta) -> None:
     canvas.setKeywords(KEYWORDS)
 
 
+def document_options(meta: PrintMeta, pagesize: tuple[float, float],
+                     margin: float) -> dict[str, Any]:
+    """Page size, margins and the metadata every multi-page document sets (title, author,
+    subject, language en-GB, the embedded font, invariant mode when asked)."""
+    return {
+        "pagesize": pagesize, "leftMargin": margin, "rightMargin": margin,
+        "topMargin": margin, "bottomMargin": margin, "title": meta.title,
+        "author": meta.author, "subject": meta.subject, "lang": "en-GB",
+        "invariant": 1 if meta.invariant else 0, "creator": f"{APP_NAME} {__version__}",
+        "keywords": KEYWORDS, "initialFontName": FONT,
+    }
+
+
 def new_canvas(target: io.BytesIO, meta: PrintMeta, pagesize: tuple[float, float],
                **extra: Any) -> Canvas:
     canvas = Canvas(target, pagesize=pagesize, invariant=1 if meta.invariant else 0,

@@ -21,12 +21,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from csa_desktop import APP_NAME, __version__
 from csa_desktop.printing.common import (
     FONT,
     FONT_BOLD,
     FONT_ITALIC,
-    KEYWORDS,
     MUTED,
     NAVY,
     PALE,
@@ -35,6 +33,7 @@ from csa_desktop.printing.common import (
     RAG_WORDS,
     RULE,
     Styles,
+    document_options,
     draw_sample_marker,
     inline,
     long_text,
@@ -74,12 +73,7 @@ def render_local_plan(document: LocalPlanDocument) -> bytes:
         if meta.sample:
             draw_sample_marker(canvas, width - MARGIN, height - 12)
 
-    doc = BaseDocTemplate(
-        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN, title=meta.title, author=meta.author, subject=meta.subject,
-        lang="en-GB", invariant=1 if meta.invariant else 0,
-        creator=f"{APP_NAME} {__version__}", keywords=KEYWORDS, initialFontName=FONT,
-    )
+    doc = BaseDocTemplate(buffer, **document_options(meta, PAGE, MARGIN))
     frame = Frame(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("tracker", [frame])])
