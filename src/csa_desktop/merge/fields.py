@@ -83,9 +83,10 @@ def merge_field(lead: object, proposals: Iterable[Proposal]) -> FieldResult:
     win only if they all start from the lead's value and all want the same new value;
     otherwise the field is a conflict and keeps the lead's value until the lead decides.
     """
-    active = _ordered(p for p in proposals if p.changes and p.value != lead)
-    if not active:
+    wanting = [p for p in proposals if p.value != p.base and p.value != lead]
+    if not wanting:
         return FieldResult(lead, False)
+    active = _ordered(wanting) if len(wanting) > 1 else (wanting[0],)
     wanted = active[0].value
     if all(p.base == lead and p.value == wanted for p in active):
         return FieldResult(wanted, False, accepted=active)

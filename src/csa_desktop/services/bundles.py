@@ -7,7 +7,9 @@ The gate only reads the database: a refused bundle leaves the copy byte for byte
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +100,21 @@ class CheckedBundle:
     @property
     def manifest(self) -> Manifest:
         return self.bundle.manifest
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Bundle work makes and drops millions of small objects (a county's bundles: a few per
+    field of 28,000 changes); the cyclic garbage collector's full passes over them cost a
+    fifth of an import. Pause it meanwhile: reference counting still frees everything, and
+    anything cyclic waits for the next collection after the work."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _manifest_text(data: Mapping[str, object], key: str) -> str:
@@ -207,6 +224,10 @@ class BundleService:
     def export(self, out: Path) -> ExportResult:
         """A lead copy exports a baseline (the whole master); a district or editor copy its
         contribution (everything changed since its last baseline, cumulative)."""
+        with collector_paused():
+            return self._export(out)
+
+    def _export(self, out: Path) -> ExportResult:
         if out.is_dir():
             raise InputError(f"{out} is a folder; give a file name ending in .csabundle")
         if out.suffix != ".csabundle":

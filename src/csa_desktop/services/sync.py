@@ -16,15 +16,22 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from csa_desktop.bundle.format import BASELINE, CONTRIBUTION, DELETED, RecordState
-from csa_desktop.domain.kinds import KINDS, Value
+from csa_desktop.domain.kinds import KINDS, Value, to_json
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import BundleError, CsaError, StoreError
-from csa_desktop.merge.fields import Proposal, merge_deleted, merge_field, three_way
-from csa_desktop.services.bundles import BundleService, CheckedBundle
+from csa_desktop.merge.fields import (
+    FieldResult,
+    Proposal,
+    merge_deleted,
+    merge_field,
+    three_way,
+)
+from csa_desktop.services.bundles import BundleService, CheckedBundle, collector_paused
 from csa_desktop.services.copy import Copy
 from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as store
@@ -33,6 +40,8 @@ from csa_desktop.storage import sync as sync_store
 from csa_desktop.storage.bundles import LoggedBundle, SnapshotRecord, TrustedKey
 from csa_desktop.storage.database import Session
 from csa_desktop.storage.sync import Conflict, IncomingValue
+
+KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 
 Progress = Callable[[int, int, str], None]
 """progress(done, total, what): called between steps."""
@@ -112,7 +121,9 @@ class _Plan:
     """Everything an import writes, worked out before the first write."""
 
     inserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    updates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # (kind, the columns to set) -> rows; the columns are fields and maybe DELETED
+    updates: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = field(
+        default_factory=dict)
     history: list[sync_store.HistoryRow] = field(default_factory=list)
     snapshot: list[SnapshotRecord] | None = None
     baseline_id: str | None = None
@@ -135,8 +146,15 @@ class _Plan:
                        dict(self.changed_fields))
 
     def record_write(self, kind: str, uid: str, row: dict[str, Any], *, insert: bool,
-                     was_deleted: bool | None, changed: Sequence[str]) -> None:
-        (self.inserts if insert else self.updates).setdefault(kind, []).append(row)
+                     was_deleted: bool | None, changed: Sequence[str],
+                     columns: tuple[str, ...] | None = None) -> None:
+        """Plan an insert, or an update of `columns` (default: every field and the
+        tombstone); `row` always says whether the record ends deleted."""
+        if insert:
+            self.inserts.setdefault(kind, []).append(row)
+        else:
+            key = (kind, _all_columns(kind) if columns is None else columns)
+            self.updates.setdefault(key, []).append(row)
         if insert:
             self.created.append((kind, uid))
         elif row["deleted"] and not was_deleted:
@@ -147,6 +165,11 @@ class _Plan:
             self.updated.append((kind, uid))
         if changed:
             self.changed_fields[uid] = tuple(changed)
+
+
+@cache
+def _all_columns(kind: str) -> tuple[str, ...]:
+    return (*(f.name for f in KINDS[kind].fields), DELETED)
 
 
 def _row(kind: str, uid: str, values: dict[str, Value], *, rev: int, at: dt.datetime, who: str,
@@ -215,6 +238,14 @@ class SyncService:
         """Check, preview and (unless `dry_run`) apply bundles, all in one transaction after a
         restore point. With any refusal nothing is applied unless `apply_despite_refusals`
         (the GUI, after the lead saw the preview). Cancelling applies nothing."""
+        with collector_paused():
+            return self._import_files(paths, dry_run=dry_run,
+                                      apply_despite_refusals=apply_despite_refusals,
+                                      progress=progress, cancelled=cancelled)
+
+    def _import_files(self, paths: Sequence[Path], *, dry_run: bool,
+                      apply_despite_refusals: bool, progress: Progress | None,
+                      cancelled: Cancelled | None) -> ImportReport:
         checked, refused = self.check_files(paths, progress=progress, cancelled=cancelled)
         repeats = [BundleOutcome(c.name, "already-imported",
                                  f"{c.name}: was already imported on "
@@ -296,10 +327,9 @@ class SyncService:
         for kind in KINDS:
             if plan.inserts.get(kind):
                 sync_store.insert_records(session, kind, plan.inserts[kind])
-        names = {kind: (*(f.name for f in spec.fields), DELETED) for kind, spec in KINDS.items()}
-        for kind in KINDS:
-            if plan.updates.get(kind):
-                sync_store.update_records(session, kind, names[kind], plan.updates[kind])
+        for (kind, columns), rows in sorted(plan.updates.items(),
+                                            key=lambda item: KIND_ORDER[item[0][0]]):
+            sync_store.update_records(session, kind, columns, rows)
         sync_store.insert_history(session, plan.history)
         if plan.snapshot is not None:
             store.replace_snapshot(session, plan.snapshot)
@@ -436,6 +466,22 @@ class _Rebase:
                     "incoming": incoming, "at": self.at})
 
 
+@cache
+def _list_fields(kind: str) -> frozenset[str]:
+    return frozenset(name for name, is_list, _ in store.field_layout(kind) if is_list)
+
+
+def _json_value(value: object, is_list: bool) -> object:
+    """store.json_value of a value of a field (`is_list`: a list of uids)."""
+    if value is None:
+        return [] if is_list else None
+    if type(value) is str:
+        return value
+    if isinstance(value, list):
+        return list(value)
+    return to_json(value)  # type: ignore[arg-type]
+
+
 def _proposal(replica: str, data: dict[str, Any]) -> Proposal:
     return Proposal(replica, data["author"], data["bundle"], data["seq"], data["base"],
                     data["value"])
@@ -542,15 +588,20 @@ class _LeadMerge:
         for name, fs in fields.items():
             for replica in [r for r in fs["proposals"] if r in replicas]:
                 dropped.append((name, replica, fs["proposals"].pop(replica), "superseded"))
+        lists = _list_fields(kind)
         for item, change in incoming:
             m = item.manifest
             for name, pair in change.fields.items():
-                if name not in fields:
+                entry = fields.get(name)
+                if entry is None:
                     now = current.get(name) if current is not None else None
-                    fields[name] = {"lead": now, "merged": now, "proposals": {}}
-                base = pair.base if name == DELETED else store.json_value(kind, name, pair.base)
-                value = pair.new if name == DELETED else store.json_value(kind, name, pair.new)
-                fields[name]["proposals"][m.replica_id] = {
+                    entry = fields[name] = {"lead": now, "merged": now, "proposals": {}}
+                if name == DELETED:
+                    base, value = pair.base, pair.new
+                else:
+                    base = _json_value(pair.base, name in lists)
+                    value = _json_value(pair.new, name in lists)
+                entry["proposals"][m.replica_id] = {
                     "author": m.author, "bundle": m.bundle_id, "seq": m.seq, "base": base,
                     "value": value, "baseline": m.baseline_id, "accepted": False}
         if current is not None and current[DELETED] and DELETED not in fields:
@@ -559,17 +610,21 @@ class _LeadMerge:
         self.write(uid, kind, master, current, fields, results, dropped, incoming,
                    open_conflicts)
 
-    def results(self, uid: str, fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    def results(self, uid: str, fields: dict[str, dict[str, Any]]) -> dict[str, FieldResult]:
         proposals = {name: [_proposal(r, p) for r, p in fs["proposals"].items()]
                      for name, fs in fields.items()}
+        results: dict[str, FieldResult] = {}
+        if DELETED not in fields:
+            for name, fs in fields.items():
+                results[name] = merge_field(fs["lead"], proposals[name])
+            return results
         deleters = {p.replica_id for p in proposals.get(DELETED, []) if p.value is True}
         keepers: dict[str, Proposal] = {}
-        if DELETED in fields:  # only a tombstone in play makes edits "keep" votes
-            for name, items in proposals.items():
-                for p in items:
-                    if name != DELETED and p.changes and p.replica_id not in deleters:
-                        keepers.setdefault(p.replica_id, replace(p, base=False, value=False))
-        results: dict[str, Any] = {}
+        # only a tombstone in play makes edits "keep" votes
+        for name, items in proposals.items():
+            for p in items:
+                if name != DELETED and p.changes and p.replica_id not in deleters:
+                    keepers.setdefault(p.replica_id, replace(p, base=False, value=False))
         for name, fs in fields.items():
             if name == DELETED:
                 lead_edited = False
@@ -606,7 +661,8 @@ class _LeadMerge:
 
     def write(self, uid: str, kind: str, master: Record | None,
               current: dict[str, object] | None, fields: dict[str, dict[str, Any]],
-              results: dict[str, Any], dropped: list[tuple[str, str, dict[str, Any], str]],
+              results: dict[str, FieldResult],
+              dropped: list[tuple[str, str, dict[str, Any], str]],
               incoming: list[tuple[CheckedBundle, Any]],
               open_conflicts: dict[str, Conflict]) -> None:
         new = dict(current) if current is not None else {
@@ -615,18 +671,20 @@ class _LeadMerge:
             new[name] = result.value
         if current is None and new[DELETED] is None:
             new[DELETED] = False
-        changed = [n for n in new if current is None or new[n] != current.get(n)]
         accepted_by: list[Proposal] = []
         newly: list[tuple[str, Proposal]] = []  # accepted now for the first time
         for name, result in results.items():
-            if result.accepted and (current is None or new[name] != current.get(name)):
-                accepted_by.extend(result.accepted)
-            for p in result.accepted:
-                data = fields[name]["proposals"][p.replica_id]
-                if not data["accepted"]:
-                    data["accepted"] = True
-                    newly.append((name, p))
-            fields[name]["merged"] = result.value
+            entry = fields[name]
+            if result.accepted:
+                if current is None or new[name] != current.get(name):
+                    accepted_by.extend(result.accepted)
+                proposals = entry["proposals"]
+                for p in result.accepted:
+                    data = proposals[p.replica_id]
+                    if not data["accepted"]:
+                        data["accepted"] = True
+                        newly.append((name, p))
+            entry["merged"] = result.value
         authors = sorted({p.author for p in accepted_by})
         who = authors[0] if len(authors) == 1 else (self.me if not authors else
                                                     f"{authors[0]} and others")
@@ -637,11 +695,18 @@ class _LeadMerge:
             row = _row(kind, uid, _values(kind, new), rev=1, at=self.at, who=who,
                        deleted=bool(new[DELETED]))
             self.plan.record_write(kind, uid, row, insert=True, was_deleted=None, changed=())
-        elif changed:
-            row = _row(kind, uid, _values(kind, new), rev=master.rev + 1, at=self.at, who=who,
-                       deleted=bool(new[DELETED]))
-            self.plan.record_write(kind, uid, row, insert=False, was_deleted=master.deleted,
-                                   changed=changed)
+        else:
+            assert current is not None
+            # only fields with a result can differ from the master
+            changed = [n for n in new if n in results and new[n] != current.get(n)]
+            if changed:
+                columns = tuple(changed)
+                row = {"uid": uid, **store.value_fields(kind, new, check=False, names=columns),
+                       "rev": master.rev + 1, "updated_at": self.at, "updated_by": who,
+                       DELETED: bool(new[DELETED])}
+                self.plan.record_write(kind, uid, row, insert=False,
+                                       was_deleted=master.deleted, changed=changed,
+                                       columns=columns)
         for name in changed:
             old = current.get(name) if current is not None else None
             result = results.get(name)
@@ -659,7 +724,8 @@ class _LeadMerge:
             if not data.get("accepted") and data["value"] != new.get(name):
                 self.history(kind, uid, name, data["base"], data["value"], data["author"],
                              data["bundle"], why)
-        self.conflicts(uid, kind, fields, results, open_conflicts)
+        if open_conflicts or any(r.conflict for r in results.values()):
+            self.conflicts(uid, kind, fields, results, open_conflicts)
         kept = {name: fs for name, fs in fields.items() if fs["proposals"]
                 or fs["lead"] != fs["merged"]}
         self.plan.states[uid] = (kind, kept or None)
@@ -705,22 +771,27 @@ class _LeadMerge:
         return self.files[bundle_id]
 
     def tally(self, uid: str, kind: str, master: Record | None, new: dict[str, object],
-              results: dict[str, Any], incoming: list[tuple[CheckedBundle, Any]]) -> None:
+              results: dict[str, FieldResult],
+              incoming: list[tuple[CheckedBundle, Any]]) -> None:
         title = _title(kind, new)
+        disputed = [(n, r) for n, r in results.items() if r.conflict]
         for item, change in incoming:
             bundle_id = item.manifest.bundle_id
-            mine = [n for n in change.fields if n in results]
-            conflicted = tuple(n for n, r in results.items() if r.conflict and any(
+            conflicted = tuple(n for n, r in disputed if any(
                 p.bundle_id == bundle_id for p in r.contenders))
-            won = tuple(n for n in mine if any(p.bundle_id == bundle_id
-                                               for p in results[n].accepted))
+            won = []
+            for name in change.fields:
+                result = results.get(name)
+                if result is not None and result.accepted and any(
+                        p.bundle_id == bundle_id for p in result.accepted):
+                    won.append(name)
             tally = self.tallies[bundle_id]
             if master is None and won:
                 tally.add(RecordLine(kind, uid, title, "create"))
             elif DELETED in won and new[DELETED]:
                 tally.add(RecordLine(kind, uid, title, "delete"))
             elif won:
-                tally.add(RecordLine(kind, uid, title, "update", won))
+                tally.add(RecordLine(kind, uid, title, "update", tuple(won)))
             if conflicted:
                 tally.add(RecordLine(kind, uid, title, "conflict", conflicted))
 
