@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -83,3 +84,26 @@ def test_record_list_and_checklist_models(qtmodeltester, demo_copy):
     checklist.set_options([(e.title, e.uid) for e in evidence])
     checklist.set_checked([evidence[2].uid])
     qtmodeltester.check(checklist)
+
+
+def test_filter_proxy_follows_added_replaced_and_removed_rows(qtmodeltester, demo_copy):
+    rows = tables.action_rows(demo_copy)
+    model = ActionsTableModel(today=lambda: dt.date(2023, 1, 1))
+    model.set_rows(rows[:-1])
+    proxy = ActionsFilterProxyModel(model)
+    proxy.set_filter(ActionFilter(rag=rows[0].rag))
+    qtmodeltester.check(proxy)
+    proxy.sort(2)  # qtmodeltester watches the changes that follow
+    other = next(rag for rag in ("red", "amber", "green") if rag != rows[0].rag)
+    model.upsert([rows[-1], dataclasses.replace(rows[0], rag=other)])
+    model.remove([rows[1].uid])
+
+    def shown() -> list[str]:
+        return [model.rows[proxy.mapToSource(proxy.index(r, 0)).row()].uid
+                for r in range(proxy.rowCount())]
+
+    expected = [r.uid for r in model.rows if r.rag == rows[0].rag and not r.archived_in]
+    assert shown() == expected
+    assert rows[0].uid not in shown() and rows[1].uid not in shown()
+    proxy.sort(-1)
+    assert sorted(shown()) == sorted(expected)

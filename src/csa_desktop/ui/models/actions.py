@@ -4,10 +4,11 @@ row-by-row updates so an edit never reloads the whole table."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
@@ -158,58 +159,211 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
             self.endRemoveRows()
 
 
-class ActionsFilterProxyModel(QSortFilterProxyModel):
+class ActionsFilterProxyModel(QAbstractProxyModel):
     """Filters by the filter bar (ActionFilter); sorting is done by the source model in one
-    pass (QSortFilterProxyModel's own sort calls data() for every comparison).
+    pass (a proxy's own sort would call data() for every comparison).
 
-    Verdicts are worked out in one Python pass when the filter changes and kept per row
-    object, so filterAcceptsRow (called once per row from C++) stays a set look-up; a row
-    replaced by an edit is a new object and gets a fresh verdict. With no criterion chosen
-    the only test is whether a row is archived (shown only with "Show archived").
+    The rows shown are a Python list of source row numbers, in source order, worked out in
+    one pass when the filter changes (no per-row call from C++, as QSortFilterProxyModel's
+    filterAcceptsRow would be); a filter change is one layout change that keeps the current
+    row and selection where they still show. Rows the source adds, replaces or removes are
+    judged one by one and inserted or removed as rows. With no criterion chosen the only
+    test is whether a row is archived (shown only with "Show archived").
     """
 
     def __init__(self, source: ActionsTableModel, parent: Any = None) -> None:
         super().__init__(parent)
-        self.setSourceModel(source)
         self.source = source
         self.filter = ActionFilter()
-        self._accept_all = False  # archived actions are hidden until asked for
-        self._current_only = True  # no criterion: every row that is not archived
-        self._judged: list[ActionSummary] = []  # kept alive, so their ids stay theirs
-        self._judged_ids: set[int] = set()
-        self._passed_ids: set[int] = set()
         self._today = source.today()
+        self._rows: list[int] = []  # source row numbers shown, ascending
+        self._saved: list[tuple[QModelIndex, ActionSummary | None, int]] = []
+        self._shown_ids: set[int] = set()
+        self._pending_removal: tuple[int, int] | None = None
+        self.setSourceModel(source)
+        source.modelAboutToBeReset.connect(self.beginResetModel)
+        source.modelReset.connect(self._source_reset)
+        source.layoutAboutToBeChanged.connect(self._source_layout_about_to_change)
+        source.layoutChanged.connect(self._source_layout_changed)
+        source.rowsAboutToBeRemoved.connect(self._source_rows_about_to_be_removed)
+        source.rowsRemoved.connect(self._source_rows_removed)
+        source.rowsInserted.connect(self._source_rows_inserted)
+        source.dataChanged.connect(self._source_data_changed)
+        self._rows = self._select()
+
+    # --- the filter ---------------------------------------------------------------------------
 
     def set_filter(self, action_filter: ActionFilter) -> None:
         if action_filter == self.filter:
             return
         self.filter = action_filter
-        self._accept_all = action_filter.empty and action_filter.show_archived
-        self._current_only = action_filter.empty and not action_filter.show_archived
         self._today = self.source.today()
-        self._judged, self._judged_ids, self._passed_ids = [], set(), set()
-        if not action_filter.empty:
-            rows = self.source.rows
-            texts = self.source.haystacks() if action_filter.text.strip() else {}
-            passed = action_filter.select(rows, self._today, lambda r: texts[r.uid])
-            self._judged = list(rows)
-            self._judged_ids = {id(row) for row in rows}
-            self._passed_ids = {id(row) for row in passed}
-        self.invalidate()  # one layout change: far quicker than many row removals
+        self._relayout(self._select)
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if self._accept_all:
-            return True
-        row = self.source.rows[source_row]
-        if self._current_only:
-            return row.archived_in is None
-        key = id(row)
-        if key in self._passed_ids:
-            return True
-        if key in self._judged_ids:
-            return False
-        # a row added or replaced since the filter was set
+    def _select(self) -> list[int]:
+        """Source row numbers passing the filter, in one pass."""
+        rows = self.source.rows
+        action_filter = self.filter
+        if action_filter.empty:
+            if action_filter.show_archived:
+                return list(range(len(rows)))
+            return [n for n, row in enumerate(rows) if row.archived_in is None]
+        texts = self.source.haystacks() if action_filter.text.strip() else {}
+        passed = {id(row) for row in
+                  action_filter.select(rows, self._today, lambda r: texts[r.uid])}
+        return [n for n, row in enumerate(rows) if id(row) in passed]
+
+    def _accepts(self, row: ActionSummary) -> bool:
+        if self.filter.empty:
+            return self.filter.show_archived or row.archived_in is None
         return self.filter.matches(row, self._today, self.source.haystack(row))
+
+    def _relayout(self, rows: Callable[[], list[int]]) -> None:
+        """One layout change: the shown rows become rows(); persistent indexes (the view's
+        current row and selection) follow their source rows, or go where these are hidden."""
+        self.layoutAboutToBeChanged.emit()
+        self._save_persistent()
+        self._rows = rows()
+        self._restore_persistent()
+        self.layoutChanged.emit()
+
+    def _save_persistent(self) -> None:
+        source_rows = self.source.rows
+        self._saved = []
+        for index in self.persistentIndexList():
+            number = self._rows[index.row()] if 0 <= index.row() < len(self._rows) else -1
+            value = source_rows[number] if 0 <= number < len(source_rows) else None
+            self._saved.append((index, value, index.column()))
+
+    def _restore_persistent(self) -> None:
+        if not self._saved:
+            return
+        places = {id(row): n for n, row in enumerate(self.source.rows)}
+        old: list[QModelIndex] = []
+        new: list[QModelIndex] = []
+        for index, value, column in self._saved:
+            old.append(index)
+            number = places.get(id(value), -1) if value is not None else -1
+            row = self._proxy_row(number) if number >= 0 else -1
+            new.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
+        self._saved = []
+        self.changePersistentIndexList(old, new)
+
+    def _proxy_row(self, source_row: int) -> int:
+        place = bisect_left(self._rows, source_row)
+        return place if place < len(self._rows) and self._rows[place] == source_row else -1
+
+    # --- following the source ----------------------------------------------------------------
+
+    def _source_reset(self) -> None:
+        self._today = self.source.today()
+        self._rows = self._select()
+        self.endResetModel()
+
+    def _source_layout_about_to_change(self) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._save_persistent()
+        rows = self.source.rows
+        self._shown_ids = {id(rows[n]) for n in self._rows}
+
+    def _source_layout_changed(self) -> None:
+        shown = self._shown_ids
+        self._rows = [n for n, row in enumerate(self.source.rows) if id(row) in shown]
+        self._shown_ids = set()
+        self._restore_persistent()
+        self.layoutChanged.emit()
+
+    def _source_rows_about_to_be_removed(self, parent: Index, first: int, last: int) -> None:
+        start = bisect_left(self._rows, first)
+        end = bisect_left(self._rows, last + 1)
+        self._pending_removal = (start, end)
+        if end > start:
+            self.beginRemoveRows(QModelIndex(), start, end - 1)
+
+    def _source_rows_removed(self, parent: Index, first: int, last: int) -> None:
+        start, end = self._pending_removal or (0, 0)
+        self._pending_removal = None
+        count = last - first + 1
+        self._rows[start:end] = []
+        self._rows[start:] = [n - count for n in self._rows[start:]]
+        if end > start:
+            self.endRemoveRows()
+
+    def _source_rows_inserted(self, parent: Index, first: int, last: int) -> None:
+        count = last - first + 1
+        start = bisect_left(self._rows, first)
+        self._rows[start:] = [n + count for n in self._rows[start:]]
+        rows = self.source.rows
+        added = [n for n in range(first, last + 1) if self._accepts(rows[n])]
+        if added:
+            self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
+            self._rows[start:start] = added
+            self.endInsertRows()
+
+    def _source_data_changed(self, top_left: Index, bottom_right: Index,
+                             roles: Sequence[int] = ()) -> None:
+        rows = self.source.rows
+        last_column = self.columnCount() - 1
+        for number in range(top_left.row(), bottom_right.row() + 1):
+            row = self._proxy_row(number)
+            passes = self._accepts(rows[number])
+            if row >= 0 and passes:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+            elif row >= 0:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+            elif passes:
+                place = bisect_left(self._rows, number)
+                self.beginInsertRows(QModelIndex(), place, place)
+                self._rows.insert(place, number)
+                self.endInsertRows()
+
+    # --- the proxy ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.source.columnCount()
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if (parent.isValid() or not 0 <= row < len(self._rows)
+                or not 0 <= column < self.source.columnCount()):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index: Index | None = None) -> Any:
+        """No index: the QObject parent; an index: none (a flat table)."""
+        return QObject.parent(self) if index is None else QModelIndex()
+
+    def sibling(self, row: int, column: int, index: Index) -> QModelIndex:
+        return self.index(row, column)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._rows)
+
+    def mapToSource(self, proxy_index: Index) -> QModelIndex:
+        if not proxy_index.isValid() or not 0 <= proxy_index.row() < len(self._rows):
+            return QModelIndex()
+        return self.source.index(self._rows[proxy_index.row()], proxy_index.column())
+
+    def mapFromSource(self, source_index: Index) -> QModelIndex:
+        if not source_index.isValid():
+            return QModelIndex()
+        row = self._proxy_row(source_index.row())
+        return self.createIndex(row, source_index.column()) if row >= 0 else QModelIndex()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self.source.data(self.source.index(self._rows[index.row()], index.column()), role)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            return self.source.headerData(section, orientation, role)
+        return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.source.sort(column, order)
