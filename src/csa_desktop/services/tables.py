@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.domain.roles import Owner, may_change
@@ -37,6 +37,10 @@ class ActionSummary:
     rag: str
     archived_in: str | None  # the refresh it closed in (an annual refresh archived it)
     editable: bool  # whether this copy's scope covers the action's partnership
+    search: str = field(init=False, compare=False, repr=False)  # search_text(self)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "search", search_text(self))
 
     def overdue(self, today: dt.date) -> bool:
         """Past its due date and neither completed nor cancelled (nor archived)."""
@@ -67,16 +71,18 @@ def action_rows(
     plan_uids: Sequence[str] | None = None,
     priority_uids: Sequence[str] | None = None,
     uids: Sequence[str] | None = None,
+    limit: int | None = None,
 ) -> list[ActionSummary]:
     """Live actions in plan order (partnership, plan, priority, action), archived ones
-    included, optionally limited to some plans, priorities or action uids."""
+    included, optionally limited to some plans, priorities or action uids, or to the first
+    `limit` of them (a table's first screenful)."""
     identity = copy.identity
     spec = KINDS["action"]
     in_scope: dict[str, bool] = {}
     result: list[ActionSummary] = []
     with copy.store.reader() as session:
         rows = queries.action_rows(session, plan_uids=plan_uids, priority_uids=priority_uids,
-                                   uids=uids)
+                                   uids=uids, limit=limit)
     for row in rows:
         partnership_uid = row[2]
         editable = in_scope.get(partnership_uid)
@@ -125,30 +131,33 @@ class ActionFilter:
         return not (self.text.strip() or self.partnership_uid or self.priority_uid
                     or self.status or self.rag or self.overdue_only)
 
-    def matches(self, row: ActionSummary, today: dt.date, haystack: str | None = None) -> bool:
-        """Whether `row` passes; `haystack` is search_text(row), when the caller keeps it."""
-        return bool(self.select([row], today, lambda r: haystack or search_text(r)))
+    def matches(self, row: ActionSummary, today: dt.date) -> bool:
+        """Whether `row` passes."""
+        return bool(self.select_indices([row], today))
 
-    def select(self, rows: Iterable[ActionSummary], today: dt.date,
-               haystack: Callable[[ActionSummary], str] = lambda r: search_text(r),
-               ) -> list[ActionSummary]:
-        """The rows that pass, in their order: one pass per criterion, cheapest first."""
-        chosen = list(rows)
+    def select(self, rows: Sequence[ActionSummary], today: dt.date) -> list[ActionSummary]:
+        """The rows that pass, in their order."""
+        return [rows[n] for n in self.select_indices(rows, today)]
+
+    def select_indices(self, rows: Sequence[ActionSummary], today: dt.date) -> list[int]:
+        """The places in `rows` of the rows that pass, ascending: one pass per criterion,
+        cheapest first (a table of tens of thousands filters in milliseconds)."""
+        chosen: Iterable[int] = range(len(rows))
         if not self.show_archived:
-            chosen = [r for r in chosen if r.archived_in is None]
+            chosen = [n for n in chosen if rows[n].archived_in is None]
         if self.partnership_uid:
-            chosen = [r for r in chosen if r.partnership_uid == self.partnership_uid]
+            chosen = [n for n in chosen if rows[n].partnership_uid == self.partnership_uid]
         if self.priority_uid:
-            chosen = [r for r in chosen if r.priority_uid == self.priority_uid]
+            chosen = [n for n in chosen if rows[n].priority_uid == self.priority_uid]
         if self.status:
-            chosen = [r for r in chosen if r.status == self.status]
+            chosen = [n for n in chosen if rows[n].status == self.status]
         if self.rag:
-            chosen = [r for r in chosen if r.rag == self.rag]
+            chosen = [n for n in chosen if rows[n].rag == self.rag]
         if self.overdue_only:
-            chosen = [r for r in chosen if r.overdue(today)]
+            chosen = [n for n in chosen if rows[n].overdue(today)]
         for word in self.text.casefold().split():
-            chosen = [r for r in chosen if word in haystack(r)]
-        return chosen
+            chosen = [n for n in chosen if word in rows[n].search]
+        return list(chosen)
 
 
 def search_text(row: ActionSummary) -> str:

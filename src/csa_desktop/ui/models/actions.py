@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
-from csa_desktop.services.tables import ActionFilter, ActionSummary, search_text
+from csa_desktop.services.tables import ActionFilter, ActionSummary
 from csa_desktop.ui.forms import choice_label
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.models.roles import PARTNERSHIP_ROLE, PRIORITY_ROLE
@@ -68,12 +68,10 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
     def __init__(self, today: Callable[[], dt.date] = dt.date.today, parent: Any = None) -> None:
         super().__init__(_columns(), lambda a: a.uid, parent)
         self.today = today
-        self._haystacks: dict[str, str] = {}
         self._index: dict[str, int] | None = None
         self._archived: int | None = None
 
     def set_rows(self, rows: Sequence[ActionSummary]) -> None:
-        self._haystacks.clear()
         self._index = None
         self._archived = None
         super().set_rows(rows)
@@ -88,19 +86,6 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
         if self._index is None:
             self._index = {row.uid: number for number, row in enumerate(self.rows)}
         return self._index.get(uid, -1)
-
-    def haystack(self, row: ActionSummary) -> str:
-        text = self._haystacks.get(row.uid)
-        if text is None:
-            text = self._haystacks[row.uid] = search_text(row)
-        return text
-
-    def haystacks(self) -> dict[str, str]:
-        """Every row's search text by uid (worked out in one pass the first time)."""
-        if len(self._haystacks) < len(self.rows):
-            missing = [row for row in self.rows if row.uid not in self._haystacks]
-            self._haystacks.update((row.uid, search_text(row)) for row in missing)
-        return self._haystacks
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == PARTNERSHIP_ROLE and index.isValid():
@@ -134,7 +119,6 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
                 new.append(row)
                 continue
             self.rows[number] = row
-            self._haystacks.pop(row.uid, None)
             self.dataChanged.emit(self.index(number, 0),
                                   self.index(number, len(self.columns) - 1))
         if new:
@@ -154,7 +138,6 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
                 continue
             self.beginRemoveRows(QModelIndex(), number, number)
             del self.rows[number]
-            self._haystacks.pop(uid, None)
             self._index = None
             self.endRemoveRows()
 
@@ -177,7 +160,7 @@ class ActionsFilterProxyModel(QAbstractProxyModel):
         self.filter = ActionFilter()
         self._today = source.today()
         self._rows: list[int] = []  # source row numbers shown, ascending
-        self._saved: list[tuple[QModelIndex, ActionSummary | None, int]] = []
+        self._saved: list[tuple[QModelIndex, ActionSummary | None, int, int]] = []
         self._shown_ids: set[int] = set()
         self._pending_removal: tuple[int, int] | None = None
         self.setSourceModel(source)
@@ -198,52 +181,46 @@ class ActionsFilterProxyModel(QAbstractProxyModel):
             return
         self.filter = action_filter
         self._today = self.source.today()
-        self._relayout(self._select)
+        self.layoutAboutToBeChanged.emit()
+        self._save_persistent()
+        self._rows = self._select()
+        self._restore_persistent(same_order=True)
+        self.layoutChanged.emit()
 
     def _select(self) -> list[int]:
         """Source row numbers passing the filter, in one pass."""
         rows = self.source.rows
-        action_filter = self.filter
-        if action_filter.empty:
-            if action_filter.show_archived:
-                return list(range(len(rows)))
-            return [n for n, row in enumerate(rows) if row.archived_in is None]
-        texts = self.source.haystacks() if action_filter.text.strip() else {}
-        passed = {id(row) for row in
-                  action_filter.select(rows, self._today, lambda r: texts[r.uid])}
-        return [n for n, row in enumerate(rows) if id(row) in passed]
+        if self.filter.empty and self.filter.show_archived:
+            return list(range(len(rows)))
+        return self.filter.select_indices(rows, self._today)
 
     def _accepts(self, row: ActionSummary) -> bool:
-        if self.filter.empty:
-            return self.filter.show_archived or row.archived_in is None
-        return self.filter.matches(row, self._today, self.source.haystack(row))
-
-    def _relayout(self, rows: Callable[[], list[int]]) -> None:
-        """One layout change: the shown rows become rows(); persistent indexes (the view's
-        current row and selection) follow their source rows, or go where these are hidden."""
-        self.layoutAboutToBeChanged.emit()
-        self._save_persistent()
-        self._rows = rows()
-        self._restore_persistent()
-        self.layoutChanged.emit()
+        return self.filter.matches(row, self._today)
 
     def _save_persistent(self) -> None:
+        """Note each persistent index's source row (place and value) before a layout change."""
         source_rows = self.source.rows
         self._saved = []
         for index in self.persistentIndexList():
             number = self._rows[index.row()] if 0 <= index.row() < len(self._rows) else -1
             value = source_rows[number] if 0 <= number < len(source_rows) else None
-            self._saved.append((index, value, index.column()))
+            self._saved.append((index, value, number, index.column()))
 
-    def _restore_persistent(self) -> None:
+    def _restore_persistent(self, same_order: bool = False) -> None:
+        """Persistent indexes (the view's current row and selection) follow their source rows,
+        or become invalid where those are hidden now. `same_order`: the source rows have not
+        moved (a filter change), so no look-up of their new places is needed."""
         if not self._saved:
             return
-        places = {id(row): n for n, row in enumerate(self.source.rows)}
+        places = {} if same_order else {id(row): n for n, row in enumerate(self.source.rows)}
         old: list[QModelIndex] = []
         new: list[QModelIndex] = []
-        for index, value, column in self._saved:
+        for index, value, number, column in self._saved:
             old.append(index)
-            number = places.get(id(value), -1) if value is not None else -1
+            if value is None:
+                number = -1
+            elif not same_order:
+                number = places.get(id(value), -1)
             row = self._proxy_row(number) if number >= 0 else -1
             new.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
         self._saved = []
