@@ -130,6 +130,22 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
             self._index = None
             self.endInsertRows()
 
+    def append_rows(self, rows: Sequence[ActionSummary]) -> None:
+        """Add rows after the ones shown (the rest of a table loaded in stages); a sorted table
+        sorts them in with one layout change."""
+        if not rows:
+            return
+        self._archived = None
+        self._index = None
+        for row in rows:
+            self._natural.setdefault(row.uid, len(self._natural))
+        start = len(self.rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self.rows.extend(rows)
+        self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
+
     def remove(self, uids: Iterable[str]) -> None:
         self._archived = None
         for uid in uids:
@@ -270,8 +286,8 @@ class ActionsFilterProxyModel(QAbstractProxyModel):
         count = last - first + 1
         start = bisect_left(self._rows, first)
         self._rows[start:] = [n + count for n in self._rows[start:]]
-        rows = self.source.rows
-        added = [n for n in range(first, last + 1) if self._accepts(rows[n])]
+        new = self.source.rows[first:last + 1]
+        added = [first + n for n in self.filter.select_indices(new, self._today)]
         if added:
             self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
             self._rows[start:start] = added

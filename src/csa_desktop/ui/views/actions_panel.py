@@ -3,10 +3,11 @@ filtered without reloading), and a detail pane with the selected action and its 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -47,6 +48,7 @@ NEW_ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_rol
                      "due_on", "status", "rag")
 UPDATE_FIELDS = ("period", "reported_on", "rag", "narrative", "author")
 MAX_ROW_UPDATES = 500  # more changed actions than this: reload the table instead
+FIRST_ROWS = 200  # read and shown at once (more than a screenful); the rest follows
 ACTION_KINDS = frozenset({"action", "local-priority", "local-plan", "partnership",
                           "organisation", "progress-update"})
 
@@ -210,8 +212,13 @@ class FilterBar(QWidget):
         self.blockSignals(blocked)
         self.changed.emit()
 
-    def show_count(self, shown: int, total: int, archived: int) -> None:
-        """`total` counts every action, `archived` those an annual refresh archived."""
+    def show_count(self, shown: int, total: int, archived: int, loading: bool = False) -> None:
+        """`total` counts every action, `archived` those an annual refresh archived;
+        `loading`: more are being read."""
+        if loading:
+            self.count.setText(f"{shown:,} of the first {total:,} actions, loading…")
+            self.count.setToolTip("The rest of the actions are being read")
+            return
         if self.archived.isChecked() or not archived:
             self.count.setText(f"{shown:,} of {total:,} actions")
             self.count.setToolTip("")
@@ -330,11 +337,18 @@ class ActionsPanel(QWidget):
     changes row by row."""
 
     can_add_changed = Signal(bool)  # whether "New action" can add to the plan shown
+    _rest_read = Signal(int, object)  # load number, the rows (or the error) from the reader
+
 
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.loaded = False
+        self.loading = False  # the first rows show; the rest is being read
+        self._load_number = 0  # a later load makes the rows of an earlier one stale
+        self._first_uids: list[str] = []
+        self._wanted = ""  # the action to select once every row is in
+        self._rest_read.connect(self._rest_arrived)
         self.plan_uid: str | None = None  # where "New action" puts an action
         self.plan_editable = False
         self._priorities: dict[str, list[Option]] = {}  # plan uid -> (title, uid)
@@ -394,16 +408,77 @@ class ActionsPanel(QWidget):
     # --- loading and following changes ------------------------------------------------------
 
     def load(self) -> None:
-        """Read every action (one query) and the filter choices."""
+        """Read the filter choices and the first FIRST_ROWS actions (one LIMIT query: on
+        screen at once however many there are); the rest is read by a worker thread after
+        the first paint, and added as rows when it arrives (finish_loading waits for it)."""
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            current = self.current_uid()
+            current = self.current_uid() or self._wanted
             self._load_choices()
-            self.model.set_rows(tables.action_rows(self.context.copy))
+            first = tables.action_rows(self.context.copy, limit=FIRST_ROWS)
+            self._load_number += 1
+            self.loading = len(first) == FIRST_ROWS
+            self._first_uids = [row.uid for row in first] if self.loading else []
+            self.model.set_rows(first)
             self.loaded = True
-            self.select(current)
+            self._wanted = "" if self.select(current) or not self.loading else current
         finally:
             QGuiApplication.restoreOverrideCursor()
+        self._count()
+        if self.loading:
+            number = self._load_number
+            QTimer.singleShot(0, lambda: self._read_rest(number))
+
+    def _read_rest(self, number: int) -> None:
+        """Start the worker thread that reads every action (its own database connection)."""
+        if number != self._load_number or not self.loading:
+            return
+        copy, signal = self.context.copy, self._rest_read
+
+        def read() -> None:
+            result: object
+            try:
+                result = tables.action_rows(copy)
+            except Exception as exc:  # handed to the GUI thread, which reads again itself
+                result = exc
+            with contextlib.suppress(RuntimeError):  # the panel was closed meanwhile
+                signal.emit(number, result)
+
+        QThreadPool.globalInstance().start(read)
+
+    def _rest_arrived(self, number: int, rows: object) -> None:
+        if number != self._load_number or not self.loading:
+            return
+        if not isinstance(rows, list):  # the worker failed: read here (errors as ever)
+            rows = tables.action_rows(self.context.copy)
+        self._add_rest(rows)
+
+    def finish_loading(self) -> None:
+        """Every action in the table now (the worker's rows, if on the way, are dropped)."""
+        if not self.loading:
+            return
+        self._load_number += 1
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._add_rest(tables.action_rows(self.context.copy))
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _add_rest(self, rows: list[ActionSummary]) -> None:
+        self.loading = False
+        first = len(self._first_uids)
+        if [row.uid for row in rows[:first]] == self._first_uids:
+            self.model.append_rows(rows[first:])
+        else:  # changed since the first rows were read
+            current = self.current_uid()
+            self.model.set_rows(rows)
+            self.select(current)
+        self._first_uids = []
+        if self._wanted and self.select(self._wanted):
+            self._show_current()
+        self._wanted = ""
+        if self._archived_shown:
+            self._widen_status_column()
         self._count()
 
     def _load_choices(self) -> None:
@@ -425,6 +500,7 @@ class ActionsPanel(QWidget):
     def refresh(self, changes: Changes | None) -> None:
         if not self.loaded:
             return
+        self.finish_loading()  # rows not read yet might be among the changed ones
         if changes is None or changes.kinds & {"local-priority", "local-plan", "partnership",
                                                "organisation"}:
             self.load()
@@ -472,10 +548,14 @@ class ActionsPanel(QWidget):
             self.view.setColumnWidth(STATUS_COLUMN, self._status_width)
             return
         self._status_width = self.view.columnWidth(STATUS_COLUMN)
+        self._widen_status_column()
+
+    def _widen_status_column(self) -> None:
         metrics = self.view.fontMetrics()
         needed = max((metrics.horizontalAdvance(status_text(r)) + 16
                       for r in self.model.rows if r.archived_in), default=0)
-        self.view.setColumnWidth(STATUS_COLUMN, max(self._status_width, needed))
+        self.view.setColumnWidth(STATUS_COLUMN,
+                                 max(self.view.columnWidth(STATUS_COLUMN), needed))
 
     def show_scope(self, partnership_uid: str | None, priority_uid: str | None,
                    plan_uid: str | None, plan_editable: bool) -> None:
@@ -515,6 +595,8 @@ class ActionsPanel(QWidget):
 
     def reveal(self, uid: str) -> None:
         """Select an action, clearing the filters that hide it."""
+        if self.model.row_of(uid) < 0:
+            self.finish_loading()
         if not self.select(uid):
             row = self.model.row_of(uid)
             if row >= 0:
@@ -549,7 +631,7 @@ class ActionsPanel(QWidget):
 
     def _count(self, *_args: object) -> None:
         self.filter_bar.show_count(self.proxy.rowCount(), self.model.rowCount(),
-                                   self.model.archived_count())
+                                   self.model.archived_count(), self.loading)
 
     # --- edits ------------------------------------------------------------------------------
 
