@@ -431,7 +431,7 @@ class BundleService:
                 assert parent_kind is not None
                 parents.setdefault(parent_kind, set()).add(parent)
         held = store.load_with_parents(session, parents)  # owner_of then needs no queries
-        references: set[str] = set()
+        references: dict[str, str] = {}  # uid -> the kind the field refers to
         owners: dict[tuple[str, object, object], Owner] = {}
         for change in bundle.changes:
             spec = KINDS[change.kind]
@@ -459,9 +459,11 @@ class BundleService:
                     raise BundleError("scope", f"{name}: {signer.name} ({signer.role}) may not "
                                                f"change {where} '{title}': it is outside the "
                                                "partnerships and areas that key is trusted for")
-            references.update(_references(spec, new_values))
+            for target, target_kind in _reference_kinds(spec, new_values):
+                references.setdefault(target, target_kind)
         del held
-        missing = references - set(created) - set(store.existing_uids(session, references))
+        missing = set(references) - set(created) - set(store.existing_uids(
+            session, references, expected={u: k for u, k in references.items() if k}))
         if missing:
             raise BundleError("unknown-record", f"{name}: refers to {sorted(missing)[0]}, which "
                                                 "neither this copy nor the bundle has")
@@ -523,6 +525,18 @@ def diff_record(record: Record, base: store.SnapshotRecord | None) -> RecordChan
 
 def _value(kind: str, name: str, data: object) -> Value:
     return store.value_fields(kind, {name: data})[name]
+
+
+def _reference_kinds(spec: KindSpec, values: Mapping[str, Value]) -> list[tuple[str, str]]:
+    """(uid, the kind its field refers to) of every reference in `values`."""
+    found: list[tuple[str, str]] = []
+    for f in spec.fields:
+        value = values.get(f.name)
+        if f.type is FieldType.REF and isinstance(value, str):
+            found.append((value, f.ref_kind or ""))
+        elif f.type is FieldType.REF_LIST and isinstance(value, list):
+            found.extend((uid, f.ref_kind or "") for uid in value)
+    return found
 
 
 def _references(spec: KindSpec, values: Mapping[str, Value]) -> set[str]:

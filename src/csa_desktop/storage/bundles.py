@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, union_all
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json, to_json
@@ -247,88 +248,95 @@ def value_fields(kind: str, data: Mapping[str, object], *, check: bool = True,
     return values
 
 
-def _record(kind: str, row: Any, positions: Mapping[str, int]) -> Record:
-    values: dict[str, Value] = {}
-    for f in KINDS[kind].fields:
-        value = row[positions[f.name]]
-        values[f.name] = list(value or []) if f.type is FieldType.REF_LIST else value
-    return Record(kind, row[positions["uid"]], row[positions["rev"]],
-                  values, row[positions["updated_at"]], row[positions["updated_by"]],
-                  bool(row[positions["deleted"]]))
+RecordReader = tuple[str, Callable[[Sequence[Any]], Record]]
+_READERS: dict[tuple[str, type[Dialect]], RecordReader] = {}
+
+
+def _record_reader(kind: str, dialect: Dialect) -> RecordReader:
+    """_make_record_reader, once per kind and dialect class (every engine of a copy has its own
+    dialect object, all alike)."""
+    key = (kind, type(dialect))
+    reader = _READERS.get(key)
+    if reader is None:
+        reader = _READERS[key] = _make_record_reader(kind, dialect)
+    return reader
+
+
+def _make_record_reader(kind: str, dialect: Dialect) -> RecordReader:
+    """The SELECT of a kind's columns and a function turning one of its raw driver rows into a
+    Record: each value converted by its column's own SQLAlchemy type (what a Core select
+    returns), without Core's per-row result machinery."""
+    table = bulk.table(kind)
+    names = [column.name for column in table.columns]
+    processors = [(index, process) for index, column in enumerate(table.columns)
+                  if (process := column.type.dialect_impl(dialect).result_processor(
+                      dialect, None)) is not None]
+    position = {name: index for index, name in enumerate(names)}
+    layout = [(name, position[name], is_list) for name, is_list, _ in field_layout(kind)]
+    uid, rev, at, by, deleted = (position[n] for n in
+                                 ("uid", "rev", "updated_at", "updated_by", "deleted"))
+
+    def record(raw: Sequence[Any]) -> Record:
+        row = list(raw)
+        for index, process in processors:
+            row[index] = process(row[index])
+        values: dict[str, Value] = {}
+        for name, index, is_list in layout:
+            values[name] = list(row[index] or []) if is_list else row[index]
+        return Record(kind, row[uid], row[rev], values, row[at], row[by], bool(row[deleted]))
+
+    return f"SELECT {', '.join(names)} FROM {table.name}", record
 
 
 def read_records(session: Session, kind: str,
                  uids: Sequence[str] | None = None) -> Iterator[Record]:
-    """Every record of a kind (tombstones too), or those with the given uids."""
-    table = bulk.table(kind)
-    positions = {column.name: index for index, column in enumerate(table.columns)}
+    """Every record of a kind (tombstones too), ordered by uid, or those with the given uids."""
+    connection = session.connection()
+    select_sql, record = _record_reader(kind, connection.dialect)
     if uids is None:
-        for row in session.execute(select(table).order_by(table.c.uid)):
-            yield _record(kind, row, positions)
+        for row in connection.exec_driver_sql(f"{select_sql} ORDER BY uid"):
+            yield record(row)
         return
     wanted = list(uids)
     for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
-        for row in session.execute(select(table).where(table.c.uid.in_(chunk))):
-            yield _record(kind, row, positions)
+        chunk = tuple(wanted[start:start + CHUNK])
+        rows = connection.exec_driver_sql(
+            f"{select_sql} WHERE uid IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        for row in rows:
+            yield record(row)
+
+
+def _present(session: Session, kind: str, uids: Sequence[str]) -> list[str]:
+    """Those of `uids` that the kind's table holds (a few hundred per query)."""
+    connection = session.connection()
+    name = bulk.table(kind).name
+    found: list[str] = []
+    for start in range(0, len(uids), CHUNK):
+        chunk = tuple(uids[start:start + CHUNK])
+        found.extend(uid for (uid,) in connection.exec_driver_sql(
+            f"SELECT uid FROM {name} WHERE uid IN ({', '.join('?' * len(chunk))})", chunk))
+    return found
 
 
 def existing_uids(session: Session, uids: Iterable[str],
                   expected: Mapping[str, str] | None = None) -> dict[str, str]:
     """Which of `uids` exist (tombstones too), mapped to their kind. With `expected` (uid to
     the kind it should have) each uid is looked for in its own table first, and only the
-    others in every table."""
+    others in every table. Driver-level IN queries of a few hundred uids: a primary-key
+    probe per uid, about a microsecond each."""
     wanted = list(dict.fromkeys(uids))
-    if len(wanted) > MANY and _may_use_temp_tables(session):
-        return _existing_many(session, wanted)
     found: dict[str, str] = {}
     if expected:
         by_kind: dict[str, list[str]] = {}
         for uid in wanted:
             if uid in expected:
                 by_kind.setdefault(expected[uid], []).append(uid)
-        for kind, chunk_uids in by_kind.items():
-            table = bulk.table(kind)
-            for start in range(0, len(chunk_uids), CHUNK):
-                found.update((uid, kind) for uid in session.scalars(
-                    select(table.c.uid).where(table.c.uid.in_(chunk_uids[start:start + CHUNK]))))
+        for kind, kind_uids in by_kind.items():
+            found.update((uid, kind) for uid in _present(session, kind, kind_uids))
         wanted = [uid for uid in wanted if uid not in found]
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
-        queries = [select(literal(kind).label("kind"), bulk.table(kind).c.uid)
-                   .where(bulk.table(kind).c.uid.in_(chunk)) for kind in KINDS]
-        found.update((uid, kind) for kind, uid in session.execute(union_all(*queries)))
-    return found
-
-
-MANY = 2 * CHUNK
-"""Above this many uids, existing_uids joins a temporary table of them to each record table."""
-_WANTED = "csa_wanted_uids"
-
-
-def _may_use_temp_tables(session: Session) -> bool:
-    """Not on a copy opened read-only (query_only forbids even temporary tables)."""
-    return not session.connection().exec_driver_sql("PRAGMA query_only").scalar()
-
-
-def _existing_many(session: Session, wanted: Sequence[str]) -> dict[str, str]:
-    """existing_uids for many uids: one temporary table (outside the copy's file) joined to
-    each record table, 14 queries instead of a few per 500 uids."""
-    connection = session.connection()
-    connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_WANTED} "
-                               "(uid TEXT PRIMARY KEY)")
-    connection.exec_driver_sql(f"DELETE FROM {_WANTED}")
-    connection.exec_driver_sql(f"INSERT INTO {_WANTED} (uid) VALUES (?)",
-                               [(uid,) for uid in wanted])
-    found: dict[str, str] = {}
-    try:
-        for kind in KINDS:
-            name = bulk.table(kind).name
-            rows = connection.exec_driver_sql(
-                f"SELECT t.uid FROM {name} AS t JOIN {_WANTED} AS w ON w.uid = t.uid")
-            found.update((str(uid), kind) for (uid,) in rows)
-    finally:
-        connection.exec_driver_sql(f"DELETE FROM {_WANTED}")
+    if wanted:
+        for kind in KINDS:  # a uid in two tables (a damaged copy) counts as the later kind
+            found.update((uid, kind) for uid in _present(session, kind, wanted))
     return found
 
 

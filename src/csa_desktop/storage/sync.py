@@ -14,8 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
@@ -192,11 +191,19 @@ def history_row(kind: str, uid: str, name: str, old: object, new: object, *, who
             outcome)
 
 
-@cache
-def _processors(target: Table, names: tuple[str, ...], dialect: Dialect
-                ) -> tuple[Callable[[Any], Any] | None, ...]:
-    return tuple(target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                 for name in names)
+Processors = tuple[Callable[[Any], Any] | None, ...]
+_PROCESSORS: dict[tuple[str, tuple[str, ...], type[Dialect]], Processors] = {}
+
+
+def _processors(target: Table, names: tuple[str, ...], dialect: Dialect) -> Processors:
+    """The bind processor of each column (None: the value goes as it is), once per table,
+    columns and dialect class (every engine of a copy has its own dialect object, all alike)."""
+    key = (target.name, names, type(dialect))
+    found = _PROCESSORS.get(key)
+    if found is None:
+        found = _PROCESSORS[key] = tuple(
+            target.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    return found
 
 
 def _executemany(session: Session, target: Table, sql: str, names: tuple[str, ...],
