@@ -138,7 +138,8 @@ def build(copy: Copy, items: list[tuple[str, dict[str, object]]]) -> list[str]:
         return value
 
     for kind, values in items:
-        changes = copy.records.create(kind, {k: resolve(v) for k, v in values.items()})
+        changes = copy.records.create(kind, {k: resolve(v) if k.endswith(("_uid", "_uids"))
+                                             else v for k, v in values.items()})
         uids.append(changes.created[0][1])
     return uids
 
