@@ -136,10 +136,13 @@ class ActionsTableModel(ColumnsTableModel[ActionSummary]):
         if not rows:
             return
         self._archived = None
-        self._index = None
+        start = len(self.rows)
+        index = self._index if self._index is not None else {
+            row.uid: n for n, row in enumerate(self.rows)}
+        index.update((row.uid, start + n) for n, row in enumerate(rows))
+        self._index = index  # built now, while loading, not on the first look-up
         for row in rows:
             self._natural.setdefault(row.uid, len(self._natural))
-        start = len(self.rows)
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
         self.rows.extend(rows)
         self.endInsertRows()

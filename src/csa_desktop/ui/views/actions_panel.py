@@ -581,6 +581,9 @@ class ActionsPanel(QWidget):
     def select(self, uid: str | None) -> bool:
         if not uid:
             return False
+        if uid == self.current_uid():  # still shown after a filter change: no look-up
+            self.view.scrollTo(self.view.currentIndex())
+            return True
         row = self.model.row_of(uid)
         if row < 0:
             return False
