@@ -18,7 +18,9 @@ import json
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +45,7 @@ from csa_desktop.bundle.format import (
     RecordChange,
     RecordState,
 )
-from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json
+from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json, is_uid
 from csa_desktop.errors import BundleError, InputError
 
 
@@ -268,17 +270,20 @@ def parse_json(data: bytes, member: str, name: str, limits: Limits = LIMITS) -> 
 
 
 def _depth(value: Any) -> int:
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            deepest = max(deepest, level)
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            deepest = max(deepest, level)
-            stack.extend((v, level + 1) for v in item)
-    return deepest
+    """How deeply parsed JSON nests objects and arrays: level by level, each level's values
+    sorted into objects and arrays by one comprehension (a walk value by value took five
+    times longer on a large payload)."""
+    level = 0
+    items = [value]
+    while True:
+        objects = [v for v in items if type(v) is dict]
+        arrays = [v for v in items if type(v) is list]
+        if not objects and not arrays:
+            return level
+        level += 1
+        items = [v for obj in objects for v in obj.values()]
+        for array in arrays:
+            items += array
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -384,6 +389,64 @@ def _value(kind_name: str, field_name: str, raw: object, *, required: bool) -> V
         raise InputError(f"{kind_name} field '{field_name}': {exc}") from None
 
 
+Converter = Callable[[object], Value]
+
+
+@cache
+def _converter(kind_name: str, field_name: str, required: bool) -> Converter:
+    """`_value` for one field: the plain valid values most fields hold pass a few cheap tests
+    of exactly what from_json would check (and come out as it would return them); anything
+    else, errors included, goes through `_value` itself."""
+    spec = KINDS[kind_name].field(field_name)
+
+    def slow(raw: object) -> Value:
+        return _value(kind_name, field_name, raw, required=required)
+
+    limit = spec.max_length
+    match spec.type:
+        case FieldType.TEXT:
+            def text(raw: object) -> Value:
+                if type(raw) is str and raw and len(raw) <= limit and "\x00" not in raw \
+                        and "\n" not in raw and "\r" not in raw:
+                    return raw
+                return slow(raw)
+            return text
+        case FieldType.LONG_TEXT:
+            def long_text(raw: object) -> Value:
+                if type(raw) is str and raw and len(raw) <= limit and "\x00" not in raw:
+                    return raw
+                return slow(raw)
+            return long_text
+        case FieldType.CHOICE:
+            choices = frozenset(spec.choices) - {""}
+
+            def choice(raw: object) -> Value:
+                if type(raw) is str and raw in choices:
+                    return raw
+                return slow(raw)
+            return choice
+        case FieldType.REF:
+            def ref(raw: object) -> Value:
+                if type(raw) is str and is_uid(raw):
+                    return raw
+                return slow(raw)
+            return ref
+        case FieldType.DATE:
+            def date(raw: object) -> Value:
+                if type(raw) is str:
+                    try:
+                        return dt.date.fromisoformat(raw)
+                    except ValueError:
+                        pass
+                return slow(raw)
+            return date
+        case FieldType.INT:
+            return lambda raw: raw if type(raw) is int else slow(raw)
+        case FieldType.BOOL:
+            return lambda raw: raw if type(raw) is bool else slow(raw)
+    return slow
+
+
 def _changes(items: list[dict[str, Any]], name: str) -> tuple[RecordChange, ...]:
     seen: set[str] = set()
     changes = []
@@ -400,8 +463,8 @@ def _changes(items: list[dict[str, Any]], name: str) -> tuple[RecordChange, ...]
                 continue
             required = KINDS[item["kind"]].field(field_name).required
             fields[field_name] = FieldChange(
-                _value(item["kind"], field_name, pair["base"], required=False),
-                _value(item["kind"], field_name, pair["new"], required=required),
+                _converter(item["kind"], field_name, False)(pair["base"]),
+                _converter(item["kind"], field_name, required)(pair["new"]),
             )
         _check_op(op, item["base_rev"], fields, item["kind"], where)
         changes.append(RecordChange(item["kind"], item["uid"], op, item["base_rev"], fields))
@@ -441,8 +504,9 @@ def _records(items: list[dict[str, Any]], name: str) -> tuple[RecordState, ...]:
         except ValueError:
             raise InputError(f"record {index + 1}: '{item['updated_at']}' is not a date and "
                              "time") from None
-        values = {field_name: _value(item["kind"], field_name, raw,
-                                     required=KINDS[item["kind"]].field(field_name).required)
+        kind = KINDS[item["kind"]]
+        values = {field_name: _converter(kind.name, field_name,
+                                         kind.field(field_name).required)(raw)
                   for field_name, raw in item["fields"].items()}
         records.append(RecordState(item["kind"], item["uid"], item["rev"], updated_at,
                                    item["updated_by"], item[DELETED], values))
