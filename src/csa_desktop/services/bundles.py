@@ -11,6 +11,7 @@ import gc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from csa_desktop import __version__
@@ -435,7 +436,7 @@ class BundleService:
         owners: dict[tuple[str, object, object], Owner] = {}
         for change in bundle.changes:
             spec = KINDS[change.kind]
-            where = f"{spec.label.lower()} {change.uid}"
+            where = _Where(spec, change.uid)
             found = existing.get(change.uid)
             if found is not None and found != change.kind:
                 raise BundleError("schema", f"{name}: {where} is a {KINDS[found].label.lower()} "
@@ -459,8 +460,16 @@ class BundleService:
                     raise BundleError("scope", f"{name}: {signer.name} ({signer.role}) may not "
                                                f"change {where} '{title}': it is outside the "
                                                "partnerships and areas that key is trusted for")
-            for target, target_kind in _reference_kinds(spec, new_values):
-                references.setdefault(target, target_kind)
+            reference_fields = _reference_fields(spec.name)
+            for field_name, value in new_values.items():
+                if field_name not in reference_fields:
+                    continue
+                target_kind, is_list = reference_fields[field_name]
+                if not is_list and isinstance(value, str):
+                    references.setdefault(value, target_kind)
+                elif is_list and isinstance(value, list):
+                    for target in value:
+                        references.setdefault(target, target_kind)
         del held
         missing = set(references) - set(created) - set(store.existing_uids(
             session, references, expected={u: k for u, k in references.items() if k}))
@@ -524,19 +533,26 @@ def diff_record(record: Record, base: store.SnapshotRecord | None) -> RecordChan
 
 
 def _value(kind: str, name: str, data: object) -> Value:
-    return store.value_fields(kind, {name: data})[name]
+    return store.value_fields(kind, {name: data}, names=(name,))[name]
 
 
-def _reference_kinds(spec: KindSpec, values: Mapping[str, Value]) -> list[tuple[str, str]]:
-    """(uid, the kind its field refers to) of every reference in `values`."""
-    found: list[tuple[str, str]] = []
-    for f in spec.fields:
-        value = values.get(f.name)
-        if f.type is FieldType.REF and isinstance(value, str):
-            found.append((value, f.ref_kind or ""))
-        elif f.type is FieldType.REF_LIST and isinstance(value, list):
-            found.extend((uid, f.ref_kind or "") for uid in value)
-    return found
+@cache
+def _reference_fields(kind_name: str) -> dict[str, tuple[str, bool]]:
+    """The fields of a kind that refer to records: the kind they refer to, and whether they
+    hold a list of uids (REF_LIST) or one (REF)."""
+    return {f.name: (f.ref_kind or "", f.type is FieldType.REF_LIST)
+            for f in KINDS[kind_name].fields if f.type in (FieldType.REF, FieldType.REF_LIST)}
+
+
+class _Where:
+    """"action UID" for a refusal, spelt out only when there is one."""
+
+    def __init__(self, spec: KindSpec, uid: str) -> None:
+        self.spec = spec
+        self.uid = uid
+
+    def __str__(self) -> str:
+        return f"{self.spec.label.lower()} {self.uid}"
 
 
 def _references(spec: KindSpec, values: Mapping[str, Value]) -> set[str]:

@@ -212,19 +212,33 @@ def _executemany(session: Session, target: Table, sql: str, names: tuple[str, ..
     if not rows:
         return
     connection = session.connection()
-    convert = [(index, process) for index, process in
+    convert = [(index, _remembering(process)) for index, process in
                enumerate(_processors(target, names, connection.dialect)) if process is not None]
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
-        params: list[tuple[Any, ...]] = []
-        for row in batch:
-            if convert:
+        if convert:
+            params: list[tuple[Any, ...]] = []
+            for row in batch:
                 values = list(row)
                 for index, process in convert:
                     values[index] = process(values[index])
-                row = values
-            params.append(tuple(row))
+                params.append(tuple(values))
+        else:
+            params = [tuple(row) for row in batch]
         connection.exec_driver_sql(sql, params)
+
+
+def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process` that converts the same object as last time only once (an import stamps
+    every row with one time; flags are the two booleans)."""
+    last: list[Any] = [object(), None]
+
+    def converted(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return converted
 
 
 def insert_history(session: Session, rows: Sequence[HistoryRow]) -> None:
