@@ -310,7 +310,7 @@ class SyncService:
         if contributions:
             _LeadMerge(self, session, contributions, plan, cancelled).run()
         side = "district" if baselines else "lead"
-        plan.open_conflicts = len(sync_store.conflicts(session, side=side)) + len(
+        plan.open_conflicts = sync_store.count_conflicts(session, side=side) + len(
             plan.new_conflicts) - len(plan.settled_conflicts)
         return plan
 
@@ -530,8 +530,10 @@ class _LeadMerge:
             masters.update((r.uid, r) for r in store.read_records(self.session, kind, uids))
         states = sync_store.merge_states(self.session, touched)
         open_conflicts: dict[str, dict[str, Conflict]] = defaultdict(dict)
-        for conflict in sync_store.conflicts(self.session, side="lead", uids=touched):
-            open_conflicts[conflict.record_uid][conflict.field] = conflict
+        wanted = set(touched)  # open conflicts are few: one query, then a set look-up each
+        for conflict in sync_store.conflicts(self.session, side="lead"):
+            if conflict.record_uid in wanted:
+                open_conflicts[conflict.record_uid][conflict.field] = conflict
         for index, uid in enumerate(touched):
             if index % 500 == 0:
                 _check_cancel(self.cancelled)
@@ -624,7 +626,7 @@ class _LeadMerge:
         for name, items in proposals.items():
             for p in items:
                 if name != DELETED and p.changes and p.replica_id not in deleters:
-                    keepers.setdefault(p.replica_id, replace(p, base=False, value=False))
+                    keepers.setdefault(p.replica_id, p._replace(base=False, value=False))
         for name, fs in fields.items():
             if name == DELETED:
                 lead_edited = False
@@ -709,9 +711,9 @@ class _LeadMerge:
                                        columns=columns)
         for name in changed:
             old = current.get(name) if current is not None else None
-            result = results.get(name)
-            if result is not None and result.accepted:
-                for p in result.accepted:
+            decided = results.get(name)
+            if decided is not None and decided.accepted:
+                for p in decided.accepted:
                     self.history(kind, uid, name, old, new[name], p.author, p.bundle_id,
                                  "accepted")
             elif master is not None:

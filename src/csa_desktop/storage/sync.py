@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -130,6 +130,13 @@ def conflicts(session: Session, *, status: str | None = "open", side: str | None
         chunk = query.where(ConflictRow.record_uid.in_(wanted[start:start + CHUNK]))
         found.extend(_conflict(r) for r in session.scalars(chunk))
     return sorted(found, key=lambda c: c.id)
+
+
+def count_conflicts(session: Session, *, status: str = "open", side: str | None = None) -> int:
+    query = select(func.count()).select_from(ConflictRow).where(ConflictRow.status == status)
+    if side is not None:
+        query = query.where(ConflictRow.side == side)
+    return int(session.execute(query).scalar_one())
 
 
 def conflict(session: Session, conflict_id: int) -> Conflict | None:
