@@ -202,6 +202,12 @@ class SyncService:
                     cancelled: Cancelled | None = None,
                     ) -> tuple[list[CheckedBundle], list[BundleOutcome]]:
         """Every file through the gate: the bundles that passed, and a line per refusal."""
+        with collector_paused():
+            return self._check_files(paths, progress=progress, cancelled=cancelled)
+
+    def _check_files(self, paths: Sequence[Path], *, progress: Progress | None,
+                     cancelled: Cancelled | None,
+                     ) -> tuple[list[CheckedBundle], list[BundleOutcome]]:
         checked: list[CheckedBundle] = []
         refused: list[BundleOutcome] = []
         seen: dict[str, str] = {}

@@ -153,30 +153,31 @@ def history_mark(session: Session) -> int:
 
 def snapshot(session: Session, uids: Sequence[str] | None = None) -> dict[str, SnapshotRecord]:
     """The baseline snapshot: every record, or only those with the given uids."""
-    query = select(BaselineRecordRow.kind, BaselineRecordRow.uid, BaselineRecordRow.rev,
-                   BaselineRecordRow.deleted, BaselineRecordRow.data)
+    connection = session.connection()
+    query = f"SELECT kind, uid, rev, deleted, data FROM {BaselineRecordRow.__tablename__}"
     if uids is None:
-        chunks = [query]
+        rows: Iterable[Sequence[Any]] = connection.exec_driver_sql(query).fetchall()
     else:
         wanted = list(uids)
-        chunks = [query.where(BaselineRecordRow.uid.in_(wanted[start:start + CHUNK]))
-                  for start in range(0, len(wanted), CHUNK)]
+        rows = []
+        for start in range(0, len(wanted), CHUNK):
+            chunk = tuple(wanted[start:start + CHUNK])
+            rows.extend(connection.exec_driver_sql(
+                f"{query} WHERE uid IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
     return {uid: SnapshotRecord(kind, uid, rev, bool(deleted), json.loads(data))
-            for chunk in chunks for kind, uid, rev, deleted, data in session.execute(chunk)}
+            for kind, uid, rev, deleted, data in rows}
 
 
 def changed_uids(session: Session, kind: str) -> list[str]:
     """Uids of the records of `kind` whose revision or tombstone differs from the baseline
     snapshot, or that it lacks: every record that can differ from it, since every change
     raises the revision (one indexed join instead of reading the whole copy)."""
-    table = bulk.table(kind)
-    base = BaselineRecordRow.__table__
-    query = (select(table.c.uid)
-             .select_from(table.outerjoin(base, base.c.uid == table.c.uid))
-             .where(base.c.uid.is_(None) | (base.c.rev != table.c.rev)
-                    | (base.c.deleted != table.c.deleted))
-             .order_by(table.c.uid))
-    return list(session.scalars(query))
+    name = bulk.table(kind).name
+    base = BaselineRecordRow.__tablename__
+    rows = session.connection().exec_driver_sql(
+        f"SELECT t.uid FROM {name} AS t LEFT OUTER JOIN {base} AS b ON b.uid = t.uid "
+        "WHERE b.uid IS NULL OR b.rev != t.rev OR b.deleted != t.deleted ORDER BY t.uid")
+    return [uid for (uid,) in rows]
 
 
 def replace_snapshot(session: Session, records: Iterable[SnapshotRecord]) -> None:
