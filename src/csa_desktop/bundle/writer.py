@@ -3,14 +3,10 @@ built in memory, then written to disk atomically (a temporary file, then a renam
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import os
-import tempfile
 import zipfile
 from dataclasses import replace
-from pathlib import Path
 
 from csa_desktop.bundle.format import (
     DELETED,
@@ -24,7 +20,6 @@ from csa_desktop.bundle.format import (
 )
 from csa_desktop.bundle.keys import SigningKey
 from csa_desktop.domain.kinds import to_json
-from csa_desktop.errors import StoreError
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same bytes
 
@@ -74,29 +69,3 @@ def zip_members(members: list[tuple[str, bytes]]) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that `path` is either the old file or the whole new one."""
-    folder = path.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise StoreError(f"cannot write in {folder}: {exc.strerror}") from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise StoreError(f"cannot write {path}: {exc.strerror}") from None
-    if hasattr(os, "O_DIRECTORY"):
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)

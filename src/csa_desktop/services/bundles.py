@@ -28,11 +28,12 @@ from csa_desktop.bundle.format import (
     RecordState,
 )
 from csa_desktop.bundle.reader import OpenedBundle, open_bundle, parse_bundle, read_file
-from csa_desktop.bundle.writer import build_bundle, payload_bytes, write_atomically
+from csa_desktop.bundle.writer import build_bundle, payload_bytes
 from csa_desktop.domain.kinds import KINDS, FieldType, KindSpec, Value, new_uid
 from csa_desktop.domain.records import Record
 from csa_desktop.domain.roles import Identity, Owner, Role, may_change
 from csa_desktop.errors import BundleError, InputError
+from csa_desktop.files import write_atomically
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.records import RecordService
 from csa_desktop.storage import bundles as store
@@ -273,7 +274,7 @@ class BundleService:
                 bundle_id, "exported", kind, me.replica_id, me.name, key.public_key,
                 baseline_id, seq, manifest.created_at, store.stamp(), out.name,
                 _sha256(data), "exported", summary))
-            write_atomically(out, data)  # inside the transaction: no log entry without a file
+            write_atomically(data, out)  # inside the transaction: no log entry without a file
         return ExportResult(out, bundle_id, kind, count, len(data))
 
     def _before_contribution(self, session: Session) -> None:
