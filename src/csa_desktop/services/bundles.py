@@ -415,12 +415,9 @@ class BundleService:
         service = RecordService(self.copy.store, identity)
         areas = service.scope_area_uids(session)
         created = {c.uid: c for c in bundle.changes if c.created}
-        existing = store.existing_uids(session, [c.uid for c in bundle.changes],
-                                       expected={c.uid: c.kind for c in bundle.changes})
-        current: dict[str, Record] = {}
-        for kind in {existing[c.uid] for c in bundle.changes if c.uid in existing}:
-            current.update((r.uid, r) for r in store.read_records(
-                session, kind, [c.uid for c in bundle.changes if existing.get(c.uid) == kind]))
+        existing, current = store.read_existing(
+            session, [c.uid for c in bundle.changes],
+            expected={c.uid: c.kind for c in bundle.changes})
         parents: dict[str, set[str]] = {}
         for change in bundle.changes:
             spec = KINDS[change.kind]

@@ -525,15 +525,8 @@ class _LeadMerge:
                 incoming[change.uid].append((item, change))
                 kinds[change.uid] = change.kind
         touched = list(dict.fromkeys([*incoming, *(u for r in replicas for u in prior[r])]))
-        existing = store.existing_uids(self.session, touched, expected=kinds)
+        existing, masters = store.read_existing(self.session, touched, expected=kinds)
         kinds.update(existing)
-        masters: dict[str, Record] = {}
-        by_kind: dict[str, list[str]] = defaultdict(list)
-        for uid in touched:
-            if uid in existing:
-                by_kind[existing[uid]].append(uid)
-        for kind, uids in by_kind.items():
-            masters.update((r.uid, r) for r in store.read_records(self.session, kind, uids))
         states = sync_store.merge_states(self.session, touched)
         open_conflicts: dict[str, dict[str, Conflict]] = defaultdict(dict)
         wanted = set(touched)  # open conflicts are few: one query, then a set look-up each

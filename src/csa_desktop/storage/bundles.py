@@ -341,6 +341,34 @@ def existing_uids(session: Session, uids: Iterable[str],
     return found
 
 
+def read_existing(session: Session, uids: Iterable[str], expected: Mapping[str, str]
+                  ) -> tuple[dict[str, str], dict[str, Record]]:
+    """existing_uids(uids, expected) and the records found, each as the kind it was found as:
+    the records of each expected kind are read straight away (finding them is reading them),
+    only the others are looked for in every table."""
+    wanted = list(dict.fromkeys(uids))
+    found: dict[str, str] = {}
+    records: dict[str, Record] = {}
+    by_kind: dict[str, list[str]] = {}
+    for uid in wanted:
+        if uid in expected:
+            by_kind.setdefault(expected[uid], []).append(uid)
+    for kind, kind_uids in by_kind.items():
+        for record in read_records(session, kind, kind_uids):
+            found[record.uid] = kind
+            records[record.uid] = record
+    rest = [uid for uid in wanted if uid not in found]
+    if rest:
+        others = existing_uids(session, rest)
+        found.update(others)
+        by_found: dict[str, list[str]] = {}
+        for uid, kind in others.items():
+            by_found.setdefault(kind, []).append(uid)
+        for kind, kind_uids in by_found.items():
+            records.update((r.uid, r) for r in read_records(session, kind, kind_uids))
+    return found, records
+
+
 def record_count(session: Session) -> int:
     total = 0
     for kind in KINDS:
