@@ -5,7 +5,6 @@ a decision — take the base, the master (or this copy's) value or one bundle's,
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -35,51 +34,33 @@ from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
 from csa_desktop.services.conflicts import ConflictService, ConflictView, IncomingValue
 from csa_desktop.services.copy import Copy
+from csa_desktop.ui.models.tables import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class ConflictsTableModel(QAbstractTableModel):
+class ConflictsTableModel(HeaderedTableModel[ConflictView]):
     """Open conflicts: the record, the field, and who sent the competing values."""
 
     HEADERS = ("Record", "Field", "Values from")
     IdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, views: list[ConflictView], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._views = views
-
     def set_views(self, views: list[ConflictView]) -> None:
-        self.beginResetModel()
-        self._views = views
-        self.endResetModel()
+        self.set_rows(views)
 
     def view(self, row: int) -> ConflictView:
-        return self._views[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._views)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return self.rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._views):
+        view = self.row_at(index)
+        if view is None:
             return None
-        view = self._views[index.row()]
         if role == self.IdRole:
             return view.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             authors = ", ".join(i.author for i in view.conflict.incoming)
             return (f"{view.kind_label}: {view.record_title}", view.field_label,
                     authors)[index.column()]
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
         return None
 
 

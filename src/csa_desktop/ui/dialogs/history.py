@@ -3,7 +3,7 @@ and the values that did not win a conflict — with who, when and from which bun
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.domain.kinds import KINDS, format_value
 from csa_desktop.domain.records import HistoryEntry
+from csa_desktop.ui.models.tables import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -27,23 +28,13 @@ OUTCOMES = {"edit": "edited here", "accepted": "from a bundle", "lost": "did not
 LOST = QColor("#8a5a00")
 
 
-class HistoryTableModel(QAbstractTableModel):
+class HistoryTableModel(HeaderedTableModel[HistoryEntry]):
     HEADERS = ("When", "Who", "How", "Field", "Old value", "New value", "Bundle")
 
-    def __init__(self, entries: list[HistoryEntry], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._entries = entries
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        entry = self.row_at(index)
+        if entry is None:
             return None
-        entry = self._entries[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             spec = KINDS.get(entry.kind)
             field = (spec.field(entry.field).label if spec and spec.has_field(entry.field)
@@ -58,13 +49,6 @@ class HistoryTableModel(QAbstractTableModel):
             return text if role == Qt.ItemDataRole.ToolTipRole else text.replace("\n", " ")
         if role == Qt.ItemDataRole.ForegroundRole and entry.outcome in ("lost", "superseded"):
             return LOST
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
         return None
 
 

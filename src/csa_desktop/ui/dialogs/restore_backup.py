@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,6 +22,7 @@ from csa_desktop.errors import CsaError
 from csa_desktop.services import backups
 from csa_desktop.services.backups import BackupInfo, RestoreResult
 from csa_desktop.services.copy import Copy
+from csa_desktop.ui.models.tables import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -30,26 +31,16 @@ def size_text(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{max(1, size // 1024)} KB"
 
 
-class BackupsTableModel(QAbstractTableModel):
+class BackupsTableModel(HeaderedTableModel[BackupInfo]):
     """The copy's backups, newest first: when made, what kind, how big."""
 
     HEADERS = ("Made", "Kind", "Size")
     BackupRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, items: list[BackupInfo], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._items = items
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        item = self.row_at(index)
+        if item is None:
             return None
-        item = self._items[index.row()]
         if role == self.BackupRole:
             return item
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -61,15 +52,8 @@ class BackupsTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
-        return None
-
     def backup(self, row: int) -> BackupInfo:
-        return self._items[row]
+        return self.rows[row]
 
 
 class RestoreBackupDialog(QDialog):

@@ -3,7 +3,7 @@ fingerprint shown), and the list of trusted keys with this copy's own fingerprin
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.errors import CsaError
 from csa_desktop.services.bundles import BundleService, SignerInfo, TrustedKey
+from csa_desktop.ui.models.tables import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -87,40 +88,22 @@ class TrustPromptDialog(QDialog):
         self.accept()
 
 
-class TrustedKeysModel(QAbstractTableModel):
+class TrustedKeysModel(HeaderedTableModel[tuple[TrustedKey, str]]):
     HEADERS = ("Name", "Role", "Fingerprint", "May change")
 
-    def __init__(self, keys: list[tuple[TrustedKey, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._keys = keys
-
     def set_keys(self, keys: list[tuple[TrustedKey, str]]) -> None:
-        self.beginResetModel()
-        self._keys = keys
-        self.endResetModel()
+        self.set_rows(keys)
 
     def key(self, row: int) -> TrustedKey:
-        return self._keys[row][0]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._keys)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return self.rows[row][0]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._keys):
+        row = self.row_at(index)
+        if row is None:
             return None
-        key, scope = self._keys[index.row()]
+        key, scope = row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return (key.name, key.role, key.fingerprint, scope or "everything")[index.column()]
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.HEADERS[section]
         return None
 
 

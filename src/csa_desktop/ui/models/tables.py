@@ -154,6 +154,43 @@ class ColumnsTableModel(QAbstractTableModel, Generic[T]):
                        reverse=order == Qt.SortOrder.DescendingOrder)
 
 
+class HeaderedTableModel(QAbstractTableModel, Generic[T]):
+    """A read-only table of `rows` under fixed HEADERS: row and column counts and headers.
+
+    Subclasses give data() for their own rows (dialogs' small tables).
+    """
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, rows: Sequence[T], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[T] = list(rows)
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, index: Index) -> T | None:
+        """The row behind a valid index, else None."""
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        return self.rows[index.row()]
+
+    def rowCount(self, parent: Index = NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = DISPLAY) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == DISPLAY
+                and 0 <= section < len(self.HEADERS)):
+            return self.HEADERS[section]
+        return None
+
+
 def _none_last(key: Callable[[T], Any]) -> Callable[[T], tuple[bool, Any]]:
     def wrapped(value: T) -> tuple[bool, Any]:
         result = key(value)
