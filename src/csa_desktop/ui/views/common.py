@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QListView,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,7 +38,7 @@ from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.models.navigator import Node
 from csa_desktop.ui.models.roles import UID_ROLE
 from csa_desktop.ui.models.tables import RecordListModel
-from csa_desktop.ui.widgets import ErrorLabel, make_button
+from csa_desktop.ui.widgets import ErrorLabel, labelled, make_button
 
 
 class EditorPage(QWidget):
@@ -383,3 +384,19 @@ def position_after(records: Sequence[Record], uid: str | None) -> dict[str, Valu
     if not isinstance(low, str) or (isinstance(high, str) and high <= low):
         return {}
     return {"position": key_between(low, high if isinstance(high, str) else None)}
+
+
+def list_beside_editor(page: QWidget, name: str, label: str, panel: QWidget, editor: QWidget,
+                       list_width: int) -> QSplitter:
+    """Fill `page` with a labelled list on the left and its editor on the right; the
+    splitter's object name keys its saved sizes (ui/settings.py)."""
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.setObjectName(name)
+    splitter.addWidget(labelled(label, panel))
+    splitter.addWidget(editor)
+    splitter.setStretchFactor(1, 1)
+    splitter.setSizes([list_width, 800])
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(splitter)
+    return splitter

@@ -4,7 +4,7 @@ of the delivery framework."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QScrollArea, QVBoxLayout, QWidget
 
 from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Record
@@ -14,8 +14,14 @@ from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.forms import RecordForm
 from csa_desktop.ui.models.navigator import KEY_ISSUE, Node
 from csa_desktop.ui.models.tables import RecordListModel
-from csa_desktop.ui.views.common import EditorPage, RecordsPanel, list_view, position_after
-from csa_desktop.ui.widgets import ErrorLabel, ReadOnlyBanner, heading, labelled, make_button
+from csa_desktop.ui.views.common import (
+    EditorPage,
+    RecordsPanel,
+    list_beside_editor,
+    list_view,
+    position_after,
+)
+from csa_desktop.ui.widgets import ErrorLabel, ReadOnlyBanner, heading, make_button
 
 KEY_ISSUE_FIELDS = ("name", "statement", "rationale", "serious_violence_duty", "evidence_uids")
 FRAMEWORK_FIELDS = ("lead_partnership_uid", "lead_name", "responsibility", "delivery_mechanism",
@@ -73,15 +79,7 @@ class KeyIssuesPage(EditorPage):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(editor)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("key-issues")
-        splitter.addWidget(labelled("&Key issues, in order", self.panel))
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([320, 800])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        list_beside_editor(self, "key-issues", "&Key issues, in order", self.panel, scroll, 320)
 
     def show_node(self, node: Node) -> None:
         super().show_node(node)

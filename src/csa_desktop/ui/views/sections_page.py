@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Record
@@ -12,8 +12,14 @@ from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.forms import RecordForm, TextFieldEditor, text_word_count
 from csa_desktop.ui.models.navigator import SECTION, Node, section_title
 from csa_desktop.ui.models.tables import RecordListModel
-from csa_desktop.ui.views.common import EditorPage, RecordsPanel, list_view, position_after
-from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled
+from csa_desktop.ui.views.common import (
+    EditorPage,
+    RecordsPanel,
+    list_beside_editor,
+    list_view,
+    position_after,
+)
+from csa_desktop.ui.widgets import ReadOnlyBanner, heading
 
 SECTION_FIELDS = ("number", "title", "kind", "body")
 BODY_HINT = "Paragraphs are separated by a blank line; a line starting “- ” is a bullet."
@@ -54,15 +60,7 @@ class SectionsPage(EditorPage):
         editor_layout.addWidget(self.banner)
         editor_layout.addWidget(self.form, 1)
         editor_layout.addWidget(self.words)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("sections")
-        splitter.addWidget(labelled("&Sections", self.panel))
-        splitter.addWidget(editor)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 800])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        list_beside_editor(self, "sections", "&Sections", self.panel, editor, 300)
 
     def show_node(self, node: Node) -> None:
         super().show_node(node)
