@@ -14,7 +14,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -35,6 +34,7 @@ from csa_desktop.printing.common import (
     PALE,
     RULE,
     Styles,
+    body_frame,
     document_options,
     draw_sample_marker,
     inline,
@@ -89,8 +89,7 @@ def render_agreement(document: AgreementDocument) -> bytes:
             draw_sample_marker(canvas, width - MARGIN, height - 18)
 
     doc = _AgreementTemplate(buffer, **document_options(meta, PAGE, MARGIN))
-    frame = Frame(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = body_frame(PAGE, MARGIN)
     doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
     story = _cover(document, st, width - 2 * MARGIN)
     story += [NextPageTemplate("body"), PageBreak()]

@@ -21,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
 
 from csa_desktop import APP_NAME, __version__
 from csa_desktop.domain.text import blocks
@@ -209,6 +209,13 @@ def document_options(meta: PrintMeta, pagesize: tuple[float, float],
         "invariant": 1 if meta.invariant else 0, "creator": f"{APP_NAME} {__version__}",
         "keywords": KEYWORDS, "initialFontName": FONT,
     }
+
+
+def body_frame(pagesize: tuple[float, float], margin: float) -> Frame:
+    """The one text frame of a page inside its margins, without padding."""
+    width, height = pagesize
+    return Frame(margin, margin, width - 2 * margin, height - 2 * margin, id="body",
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
 
 def new_canvas(target: io.BytesIO, meta: PrintMeta, pagesize: tuple[float, float],

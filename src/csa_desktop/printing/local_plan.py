@@ -14,7 +14,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
-    Frame,
     PageTemplate,
     Paragraph,
     Table,
@@ -33,6 +32,7 @@ from csa_desktop.printing.common import (
     RAG_WORDS,
     RULE,
     Styles,
+    body_frame,
     document_options,
     draw_sample_marker,
     inline,
@@ -74,8 +74,7 @@ def render_local_plan(document: LocalPlanDocument) -> bytes:
             draw_sample_marker(canvas, width - MARGIN, height - 12)
 
     doc = BaseDocTemplate(buffer, **document_options(meta, PAGE, MARGIN))
-    frame = Frame(MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = body_frame(PAGE, MARGIN)
     doc.addPageTemplates([PageTemplate("tracker", [frame])])
     inner = width - 2 * MARGIN
     story = _header(document, st, inner)
