@@ -264,3 +264,17 @@ def test_deciding_to_delete_removes_the_records_under_it_too(lab: Lab):
         ConflictService(copy).resolve(view.id, take="Ormskirk officer")
     assert field_of(lab.lead, action, "deleted") is True
     assert all(field_of(lab.lead, u, "deleted") for u in updates)
+
+
+def test_a_later_bundle_leaving_out_a_record_its_district_created_is_refused_by_name(lab: Lab,
+                                                                                      capsys):
+    west = lab.districts[0]
+    created = lab.create(title="Street safety walkabouts")
+    assert csa(lab.lead, "import", str(lab.bundle(west, [created]))) == 0
+    later = lab.bundle(west, [lab.update(lab.actions[0], rag="red")])  # the creation left out
+    before = database_state(lab.lead)
+    capsys.readouterr()
+    assert csa(lab.lead, "import", str(later)) == 2
+    err = capsys.readouterr().err
+    assert later.name in err and created.uid in err and "internal error" not in err
+    assert database_state(lab.lead) == before

@@ -700,6 +700,7 @@ class _LeadMerge:
             assert current is not None
             # only fields with a result can differ from the master
             changed = [n for n in new if n in results and new[n] != current.get(n)]
+            self.require_complete(uid, kind, new, changed, dropped)
             if changed:
                 columns = tuple(changed)
                 row = {"uid": uid, **store.value_fields(kind, new, check=False, names=columns),
@@ -731,6 +732,24 @@ class _LeadMerge:
                 or fs["lead"] != fs["merged"]}
         self.plan.states[uid] = (kind, kept or None)
         self.tally(uid, kind, master, new, results, incoming)
+
+    def require_complete(self, uid: str, kind: str, new: dict[str, object],
+                         changed: list[str],
+                         dropped: list[tuple[str, str, dict[str, Any], str]]) -> None:
+        """A live record must keep its required fields. They empty only when a district's
+        later bundle leaves out a record its earlier bundle created: refuse that bundle."""
+        spec = KINDS[kind]
+        if new[DELETED] or not any(
+                spec.has_field(n) and spec.field(n).required and new[n] in (None, "", [])
+                for n in changed):
+            return
+        replicas = {replica for _, replica, _, why in dropped if why == "superseded"}
+        names = [c.name for c in self.items if c.manifest.replica_id in replicas]
+        raise BundleError(
+            "incomplete-contribution",
+            f"{', '.join(names) or 'a bundle'}: leaves out the {spec.label.lower()} {uid} that "
+            "an earlier bundle from the same district created; a contribution must carry "
+            "every change since its baseline (export a new bundle from that district's copy)")
 
     def history(self, kind: str, uid: str, name: str, old: object, new: object, who: str,
                 bundle_id: str | None, outcome: str) -> None:
