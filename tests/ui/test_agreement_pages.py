@@ -42,14 +42,14 @@ def click_ok(qtbot, dialog):
 def test_agreement_details_are_saved(qtbot, window):
     agreement = window.copy.records.list_kind("agreement")[0]
     window.show_place("agreement")
-    refresh = control(window, QLineEdit, "Refresh")
-    refresh.setFocus()
-    refresh.selectAll()
-    qtbot.keyClicks(refresh, "2023/24")
-    qtbot.keyClick(refresh, Qt.Key.Key_Tab)
+    footprint = control(window, QLineEdit, "Footprint")
+    footprint.setFocus()
+    footprint.selectAll()
+    qtbot.keyClicks(footprint, "Lancashire-12 and the two unitaries")
+    qtbot.keyClick(footprint, Qt.Key.Key_Tab)
 
     stored = get(window, agreement.uid)
-    assert stored["refresh_label"] == "2023/24"
+    assert stored["footprint"] == "Lancashire-12 and the two unitaries"
 
 
 def test_an_approval_is_added_through_its_dialog(qtbot, window):
@@ -57,12 +57,12 @@ def test_an_approval_is_added_through_its_dialog(qtbot, window):
     before = len(reread(window, "approval"))
     click(qtbot, control(window, QPushButton, "Add approval"))
     dialog = open_dialog(qtbot)
-    qtbot.keyClicks(control(dialog, QLineEdit, "Body"), "Full Council")
-    qtbot.keyClicks(control(dialog, QLineEdit, "Decision"), "Approved the agreement.")
+    qtbot.keyClicks(control(dialog, QLineEdit, "Body"), "Overview and Scrutiny Committee")
+    qtbot.keyClicks(control(dialog, QLineEdit, "Decision"), "Commented on the draft.")
     click_ok(qtbot, dialog)
     approvals = reread(window, "approval")
     assert len(approvals) == before + 1
-    assert any(a["body"] == "Full Council" for a in approvals)
+    assert any(a["body"] == "Overview and Scrutiny Committee" for a in approvals)
 
 
 def test_plan_on_a_page_items_are_added_edited_and_moved(qtbot, window):

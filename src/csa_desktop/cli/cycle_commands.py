@@ -58,11 +58,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser(
         "approve", parents=[common], help="record the next approval step (lead)",
         description=f"STAGE is the next step of the refresh in progress: {STAGE_HELP} "
-                    "(or board, cabinet, council, pcc); 'undo' steps back one stage.")
+                    "(or board, cabinet, council, pcc); 'undo' steps back one stage (its "
+                    "decision record is withdrawn). With --correct, STAGE is a step already "
+                    "recorded whose date or minute reference is corrected in place.")
     p.add_argument("stage", metavar="STAGE")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date of the decision (needed from the "
                    "Board on)")
-    p.add_argument("--minute", metavar="REF", help="minute reference of the decision")
+    p.add_argument("--minute", metavar="REF", help="minute reference of the decision "
+                   "(with --correct, '' clears it)")
+    p.add_argument("--correct", action="store_true",
+                   help="correct the date or minute reference of a step already recorded")
     p.set_defaults(run=run_approve)
 
     p = commands.add_parser("approvals", parents=[common],
@@ -189,20 +194,24 @@ def run_refresh_records(args: argparse.Namespace, folder: Path) -> int:
 
 
 def run_approve(args: argparse.Namespace, folder: Path) -> int:
-    from csa_desktop.services.approvals import advance, step_back, workflow
+    from csa_desktop.services.approvals import advance, correct, step_back, workflow
 
     on = parse_date(args.date, "--date") if args.date else None
     with Copy.open(folder) as copy:
         if args.stage.strip().lower() == "undo":
-            if on is not None or args.minute:
+            if on is not None or args.minute or args.correct:
                 from csa_desktop.errors import InputError
 
-                raise InputError("'csa approve undo' takes no --date or --minute")
+                raise InputError("'csa approve undo' takes no --date, --minute or --correct")
             changes = step_back(copy)
+        elif args.correct:
+            changes = correct(copy, args.stage, on=on, minute_ref=args.minute)
         else:
             changes = advance(copy, args.stage, on=on, minute_ref=args.minute)
         now = workflow(copy)
     _report(changes)
+    if changes.empty:
+        print("nothing changed: the values were already so")
     print(f"the {now.refresh_label} refresh is now at '{now.current_stage.label}'"
           + (f"; next: {now.next_stage.label}" if now.next_stage else ""))
     return 0

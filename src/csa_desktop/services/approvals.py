@@ -105,10 +105,10 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _legacy_stage(approval: Record) -> str | None:
+def _legacy_stage(fields: Mapping[str, Value]) -> str | None:
     """The stage of an approval record written without one, from its body."""
-    body = str(approval.fields.get("body") or "").casefold()
-    decision = str(approval.fields.get("decision") or "").casefold()
+    body = str(fields.get("body") or "").casefold()
+    decision = str(fields.get("decision") or "").casefold()
     if "board" in body and "approv" in decision:
         return "approved-by-board"
     if body.startswith("cabinet"):
@@ -119,9 +119,16 @@ def _legacy_stage(approval: Record) -> str | None:
     return None
 
 
+def decision_stage(fields: Mapping[str, Value]) -> str | None:
+    """The workflow stage an approval record with these fields is the decision of (None: it
+    is another decision, a scrutiny committee's say). What `workflow` reads as a stage's
+    decision is exactly what only the workflow may write (see services.records)."""
+    value = fields.get("stage")
+    return value if isinstance(value, str) else _legacy_stage(fields)
+
+
 def stage_of(approval: Record) -> str | None:
-    value = approval.fields.get("stage")
-    return value if isinstance(value, str) else _legacy_stage(approval)
+    return decision_stage(approval.fields)
 
 
 def current_approvals(copy: Copy) -> list[Record]:
@@ -217,19 +224,7 @@ def advance(copy: Copy, stage_name: str, *, on: dt.date | None = None,
                          f"'{target.label}'")
     if target.needs_date and on is None:
         raise InputError(f"'{target.label}' needs the date of the decision (--date YYYY-MM-DD)")
-    if on is not None and not target.needs_date:
-        raise InputError(f"'{target.label}' is a step of the editorial group and takes no date")
-    if on is not None and on > today:
-        raise InputError(f"{on.isoformat()} is in the future; record '{target.label}' once it "
-                         "has happened")
-    if minute and not target.takes_minute:
-        raise InputError(f"'{target.label}' has no minute reference")
-    if minute:
-        check_value(KINDS["approval"].field("minute_ref"), minute)
-    earlier = [s for s in now.stages[:target_index] if s.decided_on is not None]
-    if on is not None and earlier and on < earlier[-1].decided_on:  # type: ignore[operator]
-        raise InputError(f"{on.isoformat()} is before '{earlier[-1].label}' "
-                         f"({earlier[-1].decided_on}); decisions follow the order of the stages")
+    _check_decision(now, target, on, minute, today)
     who = copy.identity.name
     first = current_refresh(copy).based_on_uid is None
     with copy.store.transaction() as session:
@@ -253,6 +248,89 @@ def advance(copy: Copy, stage_name: str, *, on: dt.date | None = None,
             changes = Changes()
         changes += _update(session, "agreement", agreement.uid, {"status": target.status}, who)
     return changes
+
+
+def _check_decision(now: Workflow, target: Stage, on: dt.date | None, minute: str,
+                    today: dt.date) -> None:
+    """The checks a decision's date and minute reference pass, when recorded or corrected:
+    a date only from the Board on, not in the future, in the order of the stages; a minute
+    reference only for the Board, Cabinet and Full Council."""
+    if on is not None and not target.needs_date:
+        raise InputError(f"'{target.label}' is a step of the editorial group and takes no date")
+    if on is not None and on > today:
+        raise InputError(f"{on.isoformat()} is in the future; record '{target.label}' once it "
+                         "has happened")
+    if minute and not target.takes_minute:
+        raise InputError(f"'{target.label}' has no minute reference")
+    if minute:
+        check_value(KINDS["approval"].field("minute_ref"), minute)
+    if on is None:
+        return
+    index = stage_index(target.status)
+    earlier = [s for s in now.stages[:index] if s.decided_on is not None]
+    if earlier and on < earlier[-1].decided_on:  # type: ignore[operator]
+        raise InputError(f"{on.isoformat()} is before '{earlier[-1].label}' "
+                         f"({earlier[-1].decided_on}); decisions follow the order of the stages")
+    later = [s for s in now.stages[index + 1:] if s.reached and s.decided_on is not None]
+    if later and on > later[0].decided_on:  # type: ignore[operator]
+        raise InputError(f"{on.isoformat()} is after '{later[0].label}' "
+                         f"({later[0].decided_on}); decisions follow the order of the stages")
+
+
+def correct(copy: Copy, stage_name: str, *, on: dt.date | None = None,
+            minute_ref: str | None = None, today: dt.date | None = None) -> Changes:
+    """Correct the date or minute reference of a decision already recorded (a typo, a wrong
+    date) without stepping back through the later stages.
+
+    The checks of `advance` hold: a date not in the future and in the order of the stages
+    (after the previous decision, before the next one), a minute reference only where the
+    stage takes one. `minute_ref=""` clears it. Body and decision text stay as recorded.
+    """
+    _require_lead(copy)
+    target = parse_stage(stage_name)
+    now = workflow(copy)
+    today = today or dt.date.today()
+    index = stage_index(target.status)
+    current = stage(now.status)
+    if not target.needs_date:
+        raise InputError(f"'{target.label}' has no date or minute reference to correct")
+    if index > stage_index(current.status):
+        raise InputError(f"the {now.refresh_label} refresh has not reached '{target.label}' "
+                         f"(it is at '{current.label}'); record it with 'csa approve "
+                         f"{target.status} --date YYYY-MM-DD'")
+    if on is None and minute_ref is None:
+        raise InputError(f"say what to correct in '{target.label}': --date YYYY-MM-DD, "
+                         "--minute REF, or both")
+    minute = None if minute_ref is None else minute_ref.strip()
+    _check_decision(now, target, on, minute or "", today)
+    state = now.stages[index]
+    who = copy.identity.name
+    first = current_refresh(copy).based_on_uid is None
+    with copy.store.transaction() as session:
+        if target.status == "sent-to-pcc":
+            return _update(session, "agreement", now.agreement_uid,
+                           {"sent_to_pcc_on": on or state.decided_on}, who)
+        fix: dict[str, Value] = {"decided_on": on or state.decided_on}
+        if minute is not None:
+            fix["minute_ref"] = minute or None
+        stamp = {**fix, "stage": target.status, "refresh_label": now.refresh_label or None}
+        if state.approval_uid is not None:
+            recorded = records.get(session, "approval", state.approval_uid)
+            assert recorded is not None
+            if all(recorded.fields.get(name) == value for name, value in fix.items()):
+                return Changes()  # already so: a record of the days before stages stays as is
+            return _update(session, "approval", state.approval_uid, stamp, who)
+        # A stage reached in a copy that kept no decision record for it: record one now.
+        if stamp["decided_on"] is None:
+            raise InputError(f"'{target.label}' has no decision recorded yet; give its date "
+                             "(--date YYYY-MM-DD)")
+        agreement = records.get(session, "agreement", now.agreement_uid)
+        assert agreement is not None
+        return _create_approval(session, agreement, {
+            "body": _board_body(agreement) if target.status == "approved-by-board"
+            else target.body,
+            "decision": _decision_text(target, now.refresh_label, first), **stamp,
+        }, who)
 
 
 def _update(session: Session, kind: str, uid: str, values: Mapping[str, Value],

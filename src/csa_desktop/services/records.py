@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering
+from csa_desktop.domain.cycle import STAGE_ALIASES, stage
 from csa_desktop.domain.kinds import (
     DEFAULTS,
     KINDS,
@@ -20,25 +21,43 @@ from csa_desktop.domain.kinds import (
 from csa_desktop.domain.records import Changes, HistoryEntry, Record
 from csa_desktop.domain.roles import Identity, Owner, may_change
 from csa_desktop.errors import InputError, NotFoundError, ScopeError
+from csa_desktop.services.approvals import decision_stage
 from csa_desktop.storage import records
 from csa_desktop.storage.database import Session, Store
 
 SYSTEM_FIELDS = frozenset({"uid", "rev", "updated_at", "updated_by", "deleted"})
-# Fields only the approvals workflow (services.approvals: `csa approve`, Agreement ▸ Approvals…)
-# sets, with the checks and decision records that go with each step; a direct edit would skip
-# them. Imports, conflict decisions and the annual refresh write through storage, not here.
+# Fields only the yearly cycle sets: the approvals workflow (services.approvals: `csa approve`,
+# Agreement ▸ Approvals…), with the checks and decision records that go with each step, and the
+# annual refresh (services.refresh: `csa refresh start`), which names the refresh in progress and
+# stamps each decision with its year. A direct edit would skip them. Imports, conflict decisions,
+# the workflow and the refresh write through storage, not here.
 WORKFLOW_FIELDS: dict[str, dict[str, str]] = {
     "agreement": {
         "status": "the agreement's status follows its approvals: record the next step with "
                   "'csa approve STAGE' (Agreement > Approvals… in the window), or step back "
                   "with 'csa approve undo'",
         "sent_to_pcc_on": "the date sent to the PCC is the last step of the approvals: record "
-                          "it with 'csa approve sent-to-pcc --date YYYY-MM-DD' (Agreement > "
+                          "it with 'csa approve sent-to-pcc --date YYYY-MM-DD', correct it with "
+                          "'csa approve sent-to-pcc --correct --date YYYY-MM-DD' (Agreement > "
                           "Approvals… in the window)",
+        "refresh_label": "the refresh label names the annual refresh in progress and changes "
+                         "only when the next one starts: 'csa refresh start --year YYYY/YY' "
+                         "(Agreement > Start annual refresh… in the window)",
+    },
+    "approval": {
+        "refresh_label": "a decision belongs to the refresh it was made in: a new one belongs "
+                         "to the refresh in progress and keeps that year when the next refresh "
+                         "starts ('csa refresh start')",
     },
 }
-WORKFLOW_START: dict[str, dict[str, Value]] = {"agreement": {"status": "draft",
-                                                             "sent_to_pcc_on": None}}
+WORKFLOW_START: dict[str, dict[str, Value]] = {
+    "agreement": {"status": "draft", "sent_to_pcc_on": None, "refresh_label": None},
+    "approval": {"refresh_label": None},
+}
+# Records only the approvals workflow writes: the approval records it reads as the decision of
+# a stage (Board, Cabinet, Full Council: approvals.decision_stage). Checked before and after a
+# change, so a direct edit can neither change, delete or restore such a record nor make one.
+WORKFLOW_RECORDS = frozenset({"approval"})
 
 
 class RecordService:
@@ -75,11 +94,19 @@ class RecordService:
             return records.titles(session, kind(kind_name).name, uids)
 
     def can_change(self, record: Record) -> bool:
-        """Whether this copy may edit `record` (views show the others read-only)."""
+        """Whether this copy may edit `record` (views show the others read-only): in scope,
+        and not a record only the approvals workflow writes (see `workflow_reason`)."""
         if self.store.read_only:
             return False
         with self.store.reader() as session:
-            return self._allowed(session, KINDS[record.kind], record.fields)
+            return (self._allowed(session, KINDS[record.kind], record.fields)
+                    and _workflow_refusal(session, "update", record.kind, record.fields) is None)
+
+    def workflow_reason(self, record: Record) -> str | None:
+        """Why only the approvals workflow changes `record`, naming the command that does
+        (None: a direct edit may, scope permitting)."""
+        with self.store.reader() as session:
+            return _workflow_refusal(session, "update", record.kind, record.fields)
 
     def can_create(self, kind_name: str, values: Mapping[str, Value]) -> bool:
         if self.store.read_only:
@@ -95,6 +122,7 @@ class RecordService:
         with self.store.transaction() as session:
             new_uid = check_uid(uid) if uid else None
             clean = {**DEFAULTS.get(spec.name, {}), **self._validate(session, spec, values)}
+            _refuse_workflow_record(session, "create", spec.name, clean)
             _refuse_workflow_fields(spec, clean, WORKFLOW_START.get(spec.name, {}))
             for f in spec.fields:
                 clean.setdefault(f.name, [] if f.type is FieldType.REF_LIST else None)
@@ -118,6 +146,10 @@ class RecordService:
                 raise InputError(f"{record.kind} {uid} is deleted")
             spec = KINDS[record.kind]
             clean = self._validate(session, spec, values)
+            if any(value != record.fields.get(name) for name, value in clean.items()):
+                _refuse_workflow_record(session, "update", spec.name, record.fields)
+                _refuse_workflow_record(session, "create", spec.name,
+                                        {**record.fields, **clean})
             _refuse_workflow_fields(spec, clean, record.fields)
             for name, value in clean.items():
                 if spec.field(name).required and value in (None, []):
@@ -144,6 +176,7 @@ class RecordService:
             record = self._get(session, uid)
             if record.deleted:
                 raise InputError(f"{record.kind} {uid} is already deleted")
+            _refuse_workflow_record(session, "delete", record.kind, record.fields)
             self._require_scope(session, KINDS[record.kind], record.fields)
             doomed = [(record.kind, uid), *records.children(session, record.kind, uid)]
             for doomed_kind, doomed_uid in doomed:
@@ -157,6 +190,9 @@ class RecordService:
         with self.store.transaction() as session:
             for uid in uids:
                 record = self._get(session, check_uid(uid))
+                if record.fields.get("agreement_uid") not in uids:  # not the undo of a
+                    # deleted agreement, which took its decisions with it
+                    _refuse_workflow_record(session, "restore", record.kind, record.fields)
                 self._require_scope(session, KINDS[record.kind], record.fields)
                 if records.set_deleted(session, record.kind, uid, False, who=self.identity.name):
                     restored.append((record.kind, uid))
@@ -269,6 +305,48 @@ class RecordService:
                 + ("" if spec.scope.value != "local" else
                    " (only its own partnership's plans)")
             )
+
+
+def _workflow_refusal(session: Session, action: str, kind_name: str,
+                      fields: Mapping[str, Value]) -> str | None:
+    """Why a record with `fields` may not be created, updated, deleted or restored (`action`)
+    other than by the approvals workflow; None when it may."""
+    if kind_name not in WORKFLOW_RECORDS:
+        return None
+    found = decision_stage(fields)
+    if found is None:
+        return None
+    step = stage(found)
+    alias = next(short for short, status in STAGE_ALIASES.items() if status == found)
+    where = "(Agreement > Approvals… in the window)"
+    if action == "create":
+        return (f"'{step.label}' is a step of the approvals workflow: record it with "
+                f"'csa approve {alias} --date YYYY-MM-DD --minute REF' {where}; add only other "
+                "decisions (a scrutiny committee, say) directly")
+    agreement_uid = fields.get("agreement_uid")
+    agreement = (records.get(session, "agreement", agreement_uid)
+                 if isinstance(agreement_uid, str) else None)
+    label = fields.get("refresh_label")
+    if agreement is not None and label not in (None, agreement.fields.get("refresh_label")):
+        return (f"this is the '{step.label}' decision of the {label} refresh, which is closed: "
+                "it stays as it was recorded")
+    if action == "delete":
+        return (f"this is the '{step.label}' decision of the approvals workflow: withdraw it "
+                f"with 'csa approve undo', which steps back one stage at a time {where}")
+    if action == "restore":
+        return (f"this is the '{step.label}' decision of the approvals workflow, withdrawn by "
+                f"stepping back: record it again with 'csa approve {alias} --date YYYY-MM-DD' "
+                f"{where}")
+    return (f"this is the '{step.label}' decision of the approvals workflow: correct its date "
+            f"or minute reference with 'csa approve {alias} --correct --date YYYY-MM-DD "
+            f"--minute REF' {where}, or withdraw it with 'csa approve undo'")
+
+
+def _refuse_workflow_record(session: Session, action: str, kind_name: str,
+                            fields: Mapping[str, Value]) -> None:
+    reason = _workflow_refusal(session, action, kind_name, fields)
+    if reason is not None:
+        raise InputError(reason)
 
 
 def _refuse_workflow_fields(spec: KindSpec, values: Mapping[str, Value],
