@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from csa_desktop.bundle.format import (
@@ -22,6 +23,9 @@ from csa_desktop.bundle.keys import SigningKey
 from csa_desktop.domain.kinds import to_json
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same bytes
+ZIP_LEVEL = 1
+"""Deflate's fastest level: for a contribution of 5,000 changes 5 ms instead of 13 ms at the
+default level 6, for a file ~20 % larger (206 KB instead of 172 KB)."""
 
 
 def change_json(change: RecordChange) -> dict[str, object]:
@@ -41,10 +45,15 @@ def record_json(record: RecordState) -> dict[str, object]:
     }
 
 
+def changes_payload(changes: Sequence[Mapping[str, object]]) -> bytes:
+    """A contribution's payload from its changes in JSON form (as `change_json` gives)."""
+    return canonical_json({"changes": changes})
+
+
 def payload_bytes(*, changes: tuple[RecordChange, ...] | None = None,
                   records: tuple[RecordState, ...] | None = None) -> bytes:
     if changes is not None:
-        return canonical_json({"changes": [change_json(c) for c in changes]})
+        return changes_payload([change_json(c) for c in changes])
     assert records is not None
     return canonical_json({"records": [record_json(r) for r in records]})
 
@@ -67,5 +76,5 @@ def zip_members(members: list[tuple[str, bytes]]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=ZIP_LEVEL)
     return buffer.getvalue()

@@ -22,15 +22,13 @@ from csa_desktop.bundle.format import (
     DELETED,
     FORMAT_VERSION,
     Bundle,
-    FieldChange,
     Manifest,
     RecordChange,
     RecordState,
 )
 from csa_desktop.bundle.reader import OpenedBundle, open_bundle, parse_bundle, read_file
-from csa_desktop.bundle.writer import build_bundle, payload_bytes
+from csa_desktop.bundle.writer import build_bundle, changes_payload, payload_bytes
 from csa_desktop.domain.kinds import KINDS, FieldType, KindSpec, Value, new_uid
-from csa_desktop.domain.records import Record
 from csa_desktop.domain.roles import Identity, Owner, Role, may_change
 from csa_desktop.errors import BundleError, InputError
 from csa_desktop.files import write_atomically
@@ -258,7 +256,7 @@ class BundleService:
                                      "import the lead's baseline bundle first")
                 self._before_contribution(session)
                 changes = self.contribution_changes(session)
-                payload = payload_bytes(changes=changes)
+                payload = changes_payload(changes)
                 count = len(changes)
                 summary = {"changes": count}
                 seq = store.max_seq(session, direction="exported") + 1
@@ -302,21 +300,17 @@ class BundleService:
                           for r in store.read_records(session, kind))
         return tuple(states)
 
-    def contribution_changes(self, session: Session) -> tuple[RecordChange, ...]:
-        """Every record that differs from the last baseline: base and new values of each
-        changed field, tombstones included; new records with all their fields."""
-        changes: list[RecordChange] = []
+    def contribution_changes(self, session: Session) -> list[dict[str, object]]:
+        """Every record that differs from the last baseline, as the payload carries it: base
+        and new values of each changed field, tombstones included; new records with all
+        their fields. Only the records written since the baseline are read."""
+        changes: list[dict[str, object]] = []
         for kind in KINDS:
-            uids = store.changed_uids(session, kind)  # only these can differ from the base
-            if not uids:
-                continue
-            base = store.snapshot(session, uids)
-            found = sorted(store.read_records(session, kind, uids), key=lambda r: r.uid)
-            for record in found:
-                change = diff_record(record, base.get(record.uid))
+            for record in store.changed_records(session, kind):
+                change = change_from_baseline(kind, record)
                 if change is not None:
                     changes.append(change)
-        return tuple(changes)
+        return changes
 
     # --- the import gate ------------------------------------------------------------------
 
@@ -510,28 +504,26 @@ class BundleService:
                               f"number {newest} which this copy already took")
 
 
-def diff_record(record: Record, base: store.SnapshotRecord | None) -> RecordChange | None:
-    """The change that turns `base` (None: not in the baseline) into `record`."""
-    now = store.json_fields(record.kind, record.fields)
+def change_from_baseline(kind: str, record: store.ChangedRecord) -> dict[str, object] | None:
+    """The change (in its payload form) that turns the baseline's record into `record`; None
+    when they are alike."""
+    base = record.base_fields
     if base is None:
-        fields = {name: FieldChange(None, value) for name, value in
-                  store.value_fields(record.kind, now).items()}
+        fields = {name: {"base": None, "new": value} for name, value in record.fields.items()}
         if record.deleted:
-            fields[DELETED] = FieldChange(None, True)
-        return RecordChange(record.kind, record.uid, "create", None, fields)
-    fields = {name: FieldChange(_value(record.kind, name, base.data.get(name)),
-                                _value(record.kind, name, value))
-              for name, value in now.items() if base.data.get(name) != value}
-    if record.deleted != base.deleted:
-        fields[DELETED] = FieldChange(base.deleted, record.deleted)
+            fields[DELETED] = {"base": None, "new": True}
+        return {"kind": kind, "uid": record.uid, "op": "create", "base_rev": None,
+                "fields": fields}
+    get = base.get
+    fields = {name: {"base": get(name), "new": value}
+              for name, value in record.fields.items() if get(name) != value}
+    if record.deleted != record.base_deleted:
+        fields[DELETED] = {"base": record.base_deleted, "new": record.deleted}
     if not fields:
         return None
-    op = "delete" if record.deleted and not base.deleted else "update"
-    return RecordChange(record.kind, record.uid, op, base.rev, fields)
-
-
-def _value(kind: str, name: str, data: object) -> Value:
-    return store.value_fields(kind, {name: data}, names=(name,))[name]
+    op = "delete" if record.deleted and not record.base_deleted else "update"
+    return {"kind": kind, "uid": record.uid, "op": op, "base_rev": record.base_rev,
+            "fields": fields}
 
 
 @cache

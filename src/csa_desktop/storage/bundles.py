@@ -8,8 +8,9 @@ import json
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -19,7 +20,12 @@ from csa_desktop.domain.records import Record
 from csa_desktop.storage import bulk
 from csa_desktop.storage.models import ChangeRecordRow
 from csa_desktop.storage.records import now
-from csa_desktop.storage.sync_models import BaselineRecordRow, BundleLogRow, TrustedKeyRow
+from csa_desktop.storage.sync_models import (
+    BaselineRecordRow,
+    BundleLogRow,
+    LocalChangeRow,
+    TrustedKeyRow,
+)
 
 CHUNK = 500  # uids per IN (...) query
 
@@ -169,23 +175,100 @@ def snapshot(session: Session, uids: Sequence[str] | None = None) -> dict[str, S
 
 
 def changed_uids(session: Session, kind: str) -> list[str]:
-    """Uids of the records of `kind` whose revision or tombstone differs from the baseline
-    snapshot, or that it lacks: every record that can differ from it, since every change
-    raises the revision (one indexed join instead of reading the whole copy)."""
-    name = bulk.table(kind).name
-    base = BaselineRecordRow.__tablename__
+    """Uids of the records of `kind` written since the last baseline was taken (the triggers
+    of migration 0006 list every record as it is written): every record that can differ
+    from the baseline snapshot, and perhaps a few that were changed back."""
     rows = session.connection().exec_driver_sql(
-        f"SELECT t.uid FROM {name} AS t LEFT OUTER JOIN {base} AS b ON b.uid = t.uid "
-        "WHERE b.uid IS NULL OR b.rev != t.rev OR b.deleted != t.deleted ORDER BY t.uid")
+        f"SELECT uid FROM {LocalChangeRow.__tablename__} WHERE kind = ? ORDER BY uid", (kind,))
     return [uid for (uid,) in rows]
 
 
 def replace_snapshot(session: Session, records: Iterable[SnapshotRecord]) -> None:
+    """Take a new baseline snapshot, and list again the records that differ from it (local
+    edits the new baseline did not settle stay to be sent)."""
     session.execute(delete(BaselineRecordRow))
     rows = [{"uid": r.uid, "kind": r.kind, "rev": r.rev, "deleted": r.deleted,
              "data": json.dumps(r.data, ensure_ascii=False, sort_keys=True)} for r in records]
     for start in range(0, len(rows), bulk.BATCH):
         session.execute(insert(BaselineRecordRow), rows[start:start + bulk.BATCH])
+    connection = session.connection()
+    connection.exec_driver_sql(f"DELETE FROM {LocalChangeRow.__tablename__}")
+    base = BaselineRecordRow.__tablename__
+    for kind in KINDS:
+        connection.exec_driver_sql(
+            f"INSERT INTO {LocalChangeRow.__tablename__} (uid, kind) SELECT t.uid, ? "
+            f"FROM {bulk.table(kind).name} AS t LEFT OUTER JOIN {base} AS b ON b.uid = t.uid "
+            "WHERE b.uid IS NULL OR b.rev != t.rev OR b.deleted != t.deleted", (kind,))
+
+
+class ChangedRecord(NamedTuple):
+    """A record listed as changed, beside its baseline form: fields in JSON form (as bundles
+    carry them), `base_*` None for a record the baseline lacks."""
+
+    uid: str
+    deleted: bool
+    fields: dict[str, object]
+    base_rev: int | None
+    base_deleted: bool | None
+    base_fields: dict[str, object] | None
+
+
+def changed_records(session: Session, kind: str) -> Iterator[ChangedRecord]:
+    """The records of `kind` listed as changed since the baseline, ordered by uid, each with
+    its snapshot: one query, values converted straight to their JSON form."""
+    select_sql, convert = _json_reader(kind, session.connection().dialect)
+    rows = session.connection().exec_driver_sql(
+        f"{select_sql} FROM {LocalChangeRow.__tablename__} AS c "
+        f"JOIN {bulk.table(kind).name} AS t ON t.uid = c.uid "
+        f"LEFT OUTER JOIN {BaselineRecordRow.__tablename__} AS b ON b.uid = c.uid "
+        "WHERE c.kind = ? ORDER BY c.uid", (kind,))
+    for row in rows:
+        yield convert(row)
+
+
+_JSON_READERS: dict[tuple[str, type[Dialect]], tuple[str, Callable[[Sequence[Any]],
+                                                                   ChangedRecord]]] = {}
+
+
+def _json_reader(kind: str, dialect: Dialect
+                 ) -> tuple[str, Callable[[Sequence[Any]], ChangedRecord]]:
+    """The select list of `changed_records` and the function turning one of its rows into a
+    ChangedRecord: dates stay the ISO text SQLite holds (their JSON form), other values go
+    through their column's own type (booleans, lists of uids), an empty list of uids is []."""
+    key = (kind, type(dialect))
+    if key in _JSON_READERS:
+        return _JSON_READERS[key]
+    table = bulk.table(kind)
+    names = tuple(name for name, _, _ in field_layout(kind))
+    special = []  # (place, name, is a list of uids, processor) of values that need converting
+    for place, (name, is_list, is_date) in enumerate(field_layout(kind)):
+        process = (None if is_date else table.columns[name].type.dialect_impl(dialect)
+                   .result_processor(dialect, None))
+        if is_list or process is not None:
+            special.append((place, name, is_list, process))
+    lists = tuple(name for name, is_list, _ in field_layout(kind) if is_list)
+    count = len(names)
+
+    def convert(row: Sequence[Any]) -> ChangedRecord:
+        fields: dict[str, object] = dict(zip(names, row, strict=False))
+        for place, name, is_list, process in special:
+            value = row[place]
+            if value is not None and process is not None:
+                value = process(value)
+            fields[name] = (value or []) if is_list else value
+        uid, deleted, base_rev, base_deleted, base_data = row[count:]
+        if base_rev is None:
+            return ChangedRecord(uid, bool(deleted), fields, None, None, None)
+        base = orjson.loads(base_data)
+        for name in lists:
+            if base.get(name) is None:
+                base[name] = []
+        return ChangedRecord(uid, bool(deleted), fields, base_rev, bool(base_deleted), base)
+
+    select_sql = "SELECT " + ", ".join(
+        [f"t.{name}" for name in names] + ["t.uid", "t.deleted", "b.rev", "b.deleted", "b.data"])
+    found = _JSON_READERS[key] = (select_sql, convert)
+    return found
 
 
 def snapshot_count(session: Session) -> int:

@@ -92,3 +92,15 @@ class ConflictRow(Base):
 
     __table_args__ = (Index("ix_conflicts_record_uid", "record_uid"),
                       Index("ix_conflicts_status", "status"))
+
+
+class LocalChangeRow(Base):
+    """A record written in this copy since its last baseline (or ever, before the first one):
+    filled by a trigger on every record table (migration 0006), recomputed when a baseline is
+    taken. A contribution is read from these records only."""
+
+    __tablename__ = "local_changes"
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = {"sqlite_with_rowid": False}
