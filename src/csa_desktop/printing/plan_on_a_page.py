@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -44,6 +45,14 @@ HEAD_H = 24.0
 PAD = 8.0
 COLUMN_COLOURS = (colors.HexColor("#2F5D8A"), colors.HexColor("#1F3A5F"),
                   colors.HexColor("#2C6E6A"), colors.HexColor("#4A4E8C"))
+_TITLE = ParagraphStyle("band-title", fontName=FONT_BOLD, fontSize=17, leading=21,
+                        textColor=colors.white)
+_DETAIL = ParagraphStyle("band-detail", fontName=FONT, fontSize=9, leading=12,
+                         textColor=colors.HexColor("#DCE6F0"))
+_STATUS = ParagraphStyle("band-status-lead", fontName=FONT, fontSize=8, leading=11,
+                         textColor=NAVY)
+_HEAD = ParagraphStyle("poap-head", fontName=FONT_BOLD, fontSize=12, leading=14,
+                       textColor=colors.white)
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class _Layout:
     column_width: float
 
 
+@lru_cache(maxsize=32)
 def _entry_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     leading = round(size * 1.25, 3)
     item = ParagraphStyle("poap-item", fontName=FONT, fontSize=size, leading=leading,
@@ -89,36 +99,40 @@ def _column_flowables(column: PlanColumn, size: float) -> list[Flowable]:
     return out
 
 
-def _height(flowables: list[Flowable], width: float) -> float:
+@dataclass(frozen=True)
+class _Body:
+    """A column's flowables laid out at the column's width: drawn as they are, not again."""
+
+    flowables: list[Flowable]
+    heights: list[float]
+    height: float
+
+
+def _lay_out(flowables: list[Flowable], width: float) -> _Body:
+    heights: list[float] = []
     total = 0.0
     for index, flowable in enumerate(flowables):
         _w, h = flowable.wrap(width, 10_000)
+        heights.append(h)
         total += h + flowable.getSpaceAfter()
         if index:
             total += flowable.getSpaceBefore()
-    return total
+    return _Body(flowables, heights, total)
 
 
 def _band_paragraphs(plan: PlanOnAPage, width: float) -> tuple[Paragraph, Paragraph, float]:
-    title_style = ParagraphStyle("band-title", fontName=FONT_BOLD, fontSize=17, leading=21,
-                                 textColor=colors.white)
-    detail_style = ParagraphStyle("band-detail", fontName=FONT, fontSize=9, leading=12,
-                                  textColor=colors.HexColor("#DCE6F0"))
-    title = Paragraph(inline(plan.heading), title_style)
-    details = Paragraph("\u2002·\u2002".join(inline(d) for d in plan.details if d),
-                        detail_style)
+    title = Paragraph(inline(plan.heading), _TITLE)
+    details = Paragraph("\u2002·\u2002".join(inline(d) for d in plan.details if d), _DETAIL)
     _w, th = title.wrap(width, 1000)
     _w, dh = details.wrap(width, 1000)
     return title, details, th + 4 + dh
 
 
 def _status_paragraph(plan: PlanOnAPage, width: float) -> tuple[Paragraph, float]:
-    style = ParagraphStyle("band-status", fontName=FONT, fontSize=8, leading=10,
-                           textColor=NAVY)
     text = f'<font name="{FONT_BOLD}" size="13">{inline(plan.meta.status)}</font>'
     if plan.meta.status_detail:
         text += "<br/>" + inline(plan.meta.status_detail)
-    para = Paragraph(text, ParagraphStyle("band-status-lead", parent=style, leading=11))
+    para = Paragraph(text, _STATUS)
     _w, h = para.wrap(width, 1000)
     return para, h
 
@@ -158,19 +172,19 @@ def render_plan_on_a_page(plan: PlanOnAPage) -> bytes:
     return buffer.getvalue()
 
 
-def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[list[Flowable]]]:
+def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[_Body]]:
     """The largest text size (MIN_SIZE..MAX_SIZE in STEPs) at which every column fits."""
     inner_w = layout.column_width - 2 * PAD
     inner_h = layout.columns_top - layout.columns_bottom - HEAD_H - 2 * PAD
 
     sizes = [MAX_SIZE - n * STEP for n in range(int((MAX_SIZE - MIN_SIZE) / STEP) + 1)]
-    laid_out: dict[int, tuple[list[list[Flowable]], float]] = {}
+    laid_out: dict[int, tuple[list[_Body], float]] = {}
 
     def fits(index: int) -> bool:
         if index not in laid_out:
-            bodies = [_column_flowables(column, sizes[index]) for column in plan.columns]
-            tallest = max((_height(body, inner_w) for body in bodies), default=0.0)
-            laid_out[index] = (bodies, tallest)
+            bodies = [_lay_out(_column_flowables(column, sizes[index]), inner_w)
+                      for column in plan.columns]
+            laid_out[index] = (bodies, max((body.height for body in bodies), default=0.0))
         return laid_out[index][1] <= inner_h
 
     # Text height falls as the size falls, about with its square: the tallest column at the
@@ -188,10 +202,10 @@ def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[list[Flowable]
         index += 1
         if fits(index):
             return sizes[index], laid_out[index][0]
-    bodies = [_column_flowables(column, MIN_SIZE) for column in plan.columns]
-    too_long = [(column, _height(body, inner_w) / inner_h)
-                for column, body in zip(plan.columns, bodies, strict=True)
-                if _height(body, inner_w) > inner_h]
+    smallest = laid_out[len(sizes) - 1][0]  # the last size tried
+    too_long = [(column, body.height / inner_h)
+                for column, body in zip(plan.columns, smallest, strict=True)
+                if body.height > inner_h]
     names = " and ".join(f"“{column.heading}”" for column, _ratio in too_long)
     worst = max(ratio for _column, ratio in too_long)
     plural = "columns are" if len(too_long) > 1 else "column is"
@@ -211,21 +225,18 @@ def _draw_band(canvas: Canvas, plan: PlanOnAPage, layout: _Layout, title: Paragr
     canvas.setFillColor(NAVY)
     canvas.roundRect(MARGIN, layout.band_bottom, layout.width - 2 * MARGIN, band_h, 4,
                      stroke=0, fill=1)
-    y = layout.band_top - PAD - 2
-    _w, th = title.wrap(layout.width - 2 * MARGIN - status_w - 3 * PAD, 1000)
-    title.drawOn(canvas, MARGIN + PAD + 2, y - th)
-    _w, dh = details.wrap(layout.width - 2 * MARGIN - status_w - 3 * PAD, 1000)
-    details.drawOn(canvas, MARGIN + PAD + 2, y - th - 4 - dh)
+    y = layout.band_top - PAD - 2  # title and details were wrapped by _band_paragraphs
+    title.drawOn(canvas, MARGIN + PAD + 2, y - title.height)
+    details.drawOn(canvas, MARGIN + PAD + 2, y - title.height - 4 - details.height)
     box_x = layout.width - MARGIN - PAD - status_w
     box_h = band_h - 2 * PAD
     canvas.setFillColor(colors.white)
     canvas.roundRect(box_x, layout.band_bottom + PAD, status_w, box_h, 3, stroke=0, fill=1)
-    status.wrap(status_w - 2 * PAD, 1000)
     status.drawOn(canvas, box_x + PAD, layout.band_bottom + PAD + (box_h - status_h) / 2)
     canvas.restoreState()
 
 
-def _draw_column(canvas: Canvas, column: PlanColumn, body: list[Flowable], x: float,
+def _draw_column(canvas: Canvas, column: PlanColumn, body: _Body, x: float,
                  layout: _Layout, colour: colors.Color) -> None:
     top, bottom, w = layout.columns_top, layout.columns_bottom, layout.column_width
     canvas.saveState()
@@ -242,8 +253,7 @@ def _draw_column(canvas: Canvas, column: PlanColumn, body: list[Flowable], x: fl
     head.wrap(w - 2 * PAD, HEAD_H)
     head.drawOn(canvas, x + PAD, top - HEAD_H + 6)
     y = top - HEAD_H - PAD
-    for index, flowable in enumerate(body):
-        _fw, h = flowable.wrap(w - 2 * PAD, 10_000)
+    for index, (flowable, h) in enumerate(zip(body.flowables, body.heights, strict=True)):
         if index:
             y -= flowable.getSpaceBefore()
         flowable.drawOn(canvas, x + PAD, y - h)
