@@ -1,4 +1,5 @@
-"""Agreement ▸ Approvals…: where the refresh in progress stands, and its next step."""
+"""Agreement ▸ Approvals…: where the refresh in progress stands, its next step, and the
+correction of a step already recorded (a wrong date, a minute reference with a typo)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,17 @@ from csa_desktop.domain.cycle import stage
 from csa_desktop.domain.records import Changes
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
-from csa_desktop.services.approvals import Workflow, advance, long_date, step_back, workflow
+from csa_desktop.services.approvals import (
+    StageState,
+    Workflow,
+    advance,
+    correct,
+    long_date,
+    step_back,
+    workflow,
+)
 from csa_desktop.services.copy import Copy
+from csa_desktop.ui.widgets import ErrorLabel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -78,9 +88,77 @@ class StagesModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return "The stage the refresh is at" if s.current else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0 and s.current:
+            return "The stage the refresh is at"
+        if role == Qt.ItemDataRole.ToolTipRole and correctable(s):
+            return "Select the step and press Correct… to mend its date or minute reference"
         return None
+
+    def stage_at(self, row: int) -> StageState | None:
+        if self.flow is None or not 0 <= row < len(self.flow.stages):
+            return None
+        return self.flow.stages[row]
+
+
+def correctable(s: StageState) -> bool:
+    """A step already recorded with a date (Board, Cabinet, Full Council, the PCC)."""
+    return s.reached and stage(s.status).needs_date
+
+
+class CorrectStepDialog(QDialog):
+    """Correct the date or minute reference of one recorded step, with the workflow's checks
+    (a refused correction is shown here and nothing is saved)."""
+
+    def __init__(self, copy: Copy, step: StageState, today: dt.date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.copy = copy
+        self.step = step
+        self.today = today
+        self.changes = Changes()
+        spec = stage(step.status)
+        self.setWindowTitle(f"Correct: {step.label}")
+        self.setMinimumWidth(460)
+        intro = QLabel(f"Correct what was recorded for <b>{escape(step.label)}</b>. The steps "
+                       "after it stand; the old values stay in the record's history.")
+        intro.setWordWrap(True)
+        self.date_edit = QDateEdit(QDate(step.decided_on or today))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("d MMM yyyy")
+        self.date_edit.setMaximumDate(QDate(today))
+        self.date_edit.setAccessibleName("Corrected date")
+        self.minute_edit = QLineEdit(step.minute_ref)
+        self.minute_edit.setMaxLength(100)
+        self.minute_edit.setAccessibleName("Corrected minute reference")
+        self.minute_edit.setEnabled(spec.takes_minute)
+        self.minute_edit.setPlaceholderText("e.g. CSPB 24/07 (empty: none)" if spec.takes_minute
+                                            else "no minute reference for this step")
+        self.error = ErrorLabel()
+        date_label = QLabel("&Date:")
+        date_label.setBuddy(self.date_edit)
+        minute_label = QLabel("&Minute:")
+        minute_label.setBuddy(self.minute_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(intro)
+        form.addRow(date_label, self.date_edit)
+        form.addRow(minute_label, self.minute_edit)
+        form.addRow(self.error)
+        form.addRow(buttons)
+
+    def _save(self) -> None:
+        on: dt.date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        minute = self.minute_edit.text() if self.minute_edit.isEnabled() else None
+        try:
+            self.changes = correct(self.copy, self.step.status, on=on, minute_ref=minute,
+                                   today=self.today)
+        except CsaError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.accept()
 
 
 class ApprovalsDialog(QDialog):
@@ -94,7 +172,7 @@ class ApprovalsDialog(QDialog):
         self.today = today or dt.date.today()
         self.changes = Changes()
         self.setWindowTitle("Approvals")
-        self.resize(720, 460)
+        self.resize(720, 500)
         self.lead = copy.identity.role is Role.LEAD
 
         self.status_label = QLabel()
@@ -105,7 +183,10 @@ class ApprovalsDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Approval stages")
         self.table.verticalHeader().hide()
-        self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.activated.connect(lambda _index: self._correct())
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
 
@@ -126,7 +207,14 @@ class ApprovalsDialog(QDialog):
         self.record_button.clicked.connect(self._record)
         self.undo_button = QPushButton("&Undo last step")
         self.undo_button.setAccessibleName("Undo last step")
+        self.undo_button.setToolTip("Take the refresh back one stage; that step's decision is "
+                                    "withdrawn (it stays in the history)")
         self.undo_button.clicked.connect(self._undo)
+        self.correct_button = QPushButton("C&orrect…")
+        self.correct_button.setAccessibleName("Correct")
+        self.correct_button.setToolTip("Mend the date or minute reference of the selected step "
+                                       "already recorded; the steps after it stand")
+        self.correct_button.clicked.connect(self._correct)
         self.date_label = QLabel("&Date:")
         self.date_label.setBuddy(self.date_edit)
         self.minute_label = QLabel("&Minute:")
@@ -139,13 +227,16 @@ class ApprovalsDialog(QDialog):
         self.next_box.setEnabled(self.lead)
         self.undo_button.setEnabled(self.lead)
 
-        note = QLabel("" if self.lead else
+        note = QLabel("To mend the date or minute reference of a step already recorded, "
+                      "select it and press Correct…; Undo last step withdraws the last one."
+                      if self.lead else
                       "Approvals are recorded in the lead's master copy; they reach this copy "
                       "with the next baseline.")
         note.setWordWrap(True)
-        note.setVisible(not self.lead)
+        note.setAccessibleName("Note")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        buttons.addButton(self.correct_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
@@ -154,13 +245,39 @@ class ApprovalsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.next_box)
         layout.addWidget(buttons)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda _now, _before: self._update_correct())
         self.reload()
+
+    def selected_step(self) -> StageState | None:
+        index = self.table.currentIndex()
+        return self.model.stage_at(index.row()) if index.isValid() else None
+
+    def select_step(self, status: str) -> None:
+        """Make the step with `status` the selected one (to correct it)."""
+        for row in range(self.model.rowCount()):
+            found = self.model.stage_at(row)
+            if found is not None and found.status == status:
+                self.table.selectRow(row)
+                return
+
+    def _update_correct(self) -> None:
+        step = self.selected_step()
+        self.correct_button.setEnabled(self.lead and step is not None and correctable(step))
 
     def reload(self) -> None:
         flow = workflow(self.copy)
+        selected = self.selected_step()
         self.model.set_workflow(flow)
+        if selected is not None:
+            self.select_step(selected.status)
+        self._update_correct()
+        self._show_next(flow)
+
+    def _show_next(self, flow: Workflow) -> None:
         self.status_label.setText(f"<b>{escape(flow.refresh_label)} refresh:</b> "
                                   f"{escape(flow.print_status)}")
+        self.undo_button.setEnabled(self.lead and flow.status != "draft")
         following = flow.next_stage
         if following is None:
             self.next_label.setText("Every step is done: the agreement has been sent to the "
@@ -178,7 +295,6 @@ class ApprovalsDialog(QDialog):
         for widget in (self.minute_edit, self.minute_label):
             widget.setEnabled(spec.takes_minute)
         self.record_button.setEnabled(True)
-        self.undo_button.setEnabled(self.lead and flow.status != "draft")
 
     def _record(self) -> None:
         flow = workflow(self.copy)
@@ -197,13 +313,23 @@ class ApprovalsDialog(QDialog):
         self.minute_edit.clear()
         self.reload()
 
+    def _correct(self) -> None:
+        step = self.selected_step()
+        if not self.lead or step is None or not correctable(step):
+            return
+        dialog = CorrectStepDialog(self.copy, step, self.today, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.changes += dialog.changes
+        self.reload()
+
     def _undo(self) -> None:
         flow = workflow(self.copy)
         answer = QMessageBox.question(
             self, "Undo last step",
             f"Take the {flow.refresh_label} refresh back from "
             f"'{flow.current_stage.label}'? Its decision record is deleted (it stays in the "
-            "history).")
+            "history). To mend a wrong date or minute reference, use Correct… instead.")
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

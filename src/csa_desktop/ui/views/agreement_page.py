@@ -1,31 +1,51 @@
-"""Agreement details (title, period, footprint), where its approvals stand (the stage and the
-date sent to the PCC, changed only through Agreement ▸ Approvals…) and its decisions."""
+"""Agreement details (title, period, footprint), where its approvals stand (the stage, the date
+sent to the PCC and the Board, Cabinet and Full Council decisions, changed only through
+Agreement ▸ Approvals…), the refresh in progress (named when it starts) and other decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from csa_desktop.domain.cycle import stage
 from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Record
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
-from csa_desktop.services.approvals import Workflow, long_date, workflow
+from csa_desktop.services.approvals import Workflow, decision_stage, long_date, workflow
+from csa_desktop.services.refresh import current_refresh
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.forms import RecordForm
+from csa_desktop.ui.icons import icon
 from csa_desktop.ui.models.actions import format_date
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
 from csa_desktop.ui.views.common import EditorPage, RecordsPanel, WrappedRows, table_view
 from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled, make_button
 
-# `status` and `sent_to_pcc_on` are not here: the approvals workflow sets them (see the stage row).
-AGREEMENT_FIELDS = ("title", "period_start", "period_end", "refresh_label", "footprint",
-                    "strategy_group", "strategic_assessment")
+# `status` and `sent_to_pcc_on` are not here: the approvals workflow sets them (see the stage
+# row); nor `refresh_label`: starting an annual refresh names it (see the refresh row).
+AGREEMENT_FIELDS = ("title", "period_start", "period_end", "footprint", "strategy_group",
+                    "strategic_assessment")
 APPROVAL_FIELDS = ("body", "decision", "decided_on", "minute_ref")
+REFRESH_REASON = ("Named when an annual refresh starts (Agreement ▸ Start annual refresh…); "
+                  "earlier refreshes stay readable (Agreement ▸ Compare refreshes…).")
+ADD_TIP = ("Add another decision, a scrutiny committee's say (Insert); the Board, Cabinet and "
+           "Full Council decisions are recorded with Approvals…")
+
+
+def workflow_reason(record: Record) -> str | None:
+    """Why a decision is read-only here: the approvals workflow records it (the record
+    service refuses a direct edit with the command to use; this says where in the window)."""
+    found = decision_stage(record.fields)
+    if found is None:
+        return None
+    return (f"{stage(found).label} is recorded with Approvals…: correct its date or minute "
+            "reference there (select the step, Correct…) or withdraw it (Undo last step).")
 
 
 def stage_text(flow: Workflow) -> str:
@@ -52,8 +72,21 @@ def pcc_text(flow: Workflow) -> str:
     return "Not yet (the last step of the approvals)"
 
 
+def _step(record: Record) -> str:
+    found = decision_stage(record.fields)
+    return stage(found).label if found else ""
+
+
+def _tip(text: Callable[[Record], str]) -> Callable[[Record], str]:
+    """A cell's tooltip: its text, and on a decision of the workflow why it is read-only."""
+    def tip(record: Record) -> str:
+        reason = workflow_reason(record)
+        return f"{text(record)}\n\n{reason}" if reason else text(record)
+    return tip
+
+
 def approval_columns() -> list[Column[Record]]:
-    return [
+    columns: list[Column[Record]] = [
         Column("Body", lambda r: r.title, width=34),
         Column("Decision", lambda r: str(r.fields.get("decision") or ""), width=50,
                stretch=True),
@@ -61,6 +94,57 @@ def approval_columns() -> list[Column[Record]]:
                lambda r: r.fields.get("decided_on"), width=11),
         Column("Minute reference", lambda r: str(r.fields.get("minute_ref") or ""), width=14),
     ]
+    columns = [Column(c.header, c.text, c.sort_key, tooltip=_tip(c.text), width=c.width,
+                      stretch=c.stretch) for c in columns]
+    columns.append(Column("Approval step", _step, icon=lambda r: (
+        icon("read-only") if decision_stage(r.fields) else None),
+        tooltip=lambda r: workflow_reason(r) or "Another decision: edit it here", width=24))
+    return columns
+
+
+class ApprovalsPanel(RecordsPanel):
+    """The decisions of this refresh: those of the approvals workflow are read-only here
+    (Edit, Delete and Move disabled, saying why; activating one opens Approvals…)."""
+
+    workflow_row_activated = Signal(str)  # uid of a decision of the workflow
+
+    def __init__(self, context: EditorContext, view: QTableView,
+                 reason: Callable[[str], str | None]) -> None:
+        super().__init__(context, view, "approval")
+        self.reason = reason
+        self.tips = {name: button.toolTip() for name, button in self.buttons.items()}
+        self.buttons["add"].setToolTip(ADD_TIP)
+        self.tips["add"] = ADD_TIP
+
+    def current_reason(self) -> str | None:
+        uid = self.current_uid()
+        return self.reason(uid) if uid else None
+
+    def update_buttons(self) -> None:
+        super().update_buttons()
+        reason = self.current_reason()
+        for name, button in self.buttons.items():
+            locked = reason is not None and name != "add"
+            if locked:
+                button.setEnabled(False)
+            button.setToolTip(f"{self.tips[name]}\n\n{reason}" if locked else self.tips[name])
+
+    def _edit(self) -> None:
+        if self.current_reason() is not None:
+            self.workflow_row_activated.emit(self.current_uid())
+            return
+        super()._edit()
+
+    def delete_current(self) -> None:
+        reason = self.current_reason()
+        if reason is not None:
+            self.context.show_message(f"Not deleted: {reason}")
+            return
+        super().delete_current()
+
+    def move_current(self, step: int) -> None:
+        if self.current_reason() is None:
+            super().move_current(step)
 
 
 class AgreementPage(EditorPage):
@@ -72,6 +156,17 @@ class AgreementPage(EditorPage):
         self.heading = heading("Agreement details and approvals")
         self.banner = ReadOnlyBanner()
         self.form = RecordForm("agreement", AGREEMENT_FIELDS, context=context)
+        self.refresh_label = QLabel()
+        self.refresh_label.setTextFormat(Qt.TextFormat.RichText)
+        self.refresh_label.setWordWrap(True)
+        self.refresh_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refresh_label.setAccessibleName("Refresh")
+        self.refresh_label.setToolTip(REFRESH_REASON)
+        self.refresh_label.setAccessibleDescription(REFRESH_REASON)
+        refresh_caption = QLabel("Refresh:")
+        refresh_caption.setToolTip(REFRESH_REASON)
+        self.form.layout_.insertRow(AGREEMENT_FIELDS.index("period_end") + 1, refresh_caption,
+                                    self.refresh_label)
         self.stage_label = QLabel()
         self.stage_label.setTextFormat(Qt.TextFormat.RichText)
         self.stage_label.setWordWrap(True)
@@ -89,17 +184,25 @@ class AgreementPage(EditorPage):
         self.form.layout_.addRow("Approval stage:", stage_row)
         self.form.layout_.addRow("Sent to the PCC on:", self.pcc_label)
         self.decisions_hint = QLabel(
-            "The Board, Cabinet and Full Council decisions and the date sent to the PCC are "
-            "recorded step by step with Approvals…; add other decisions (a scrutiny "
-            "committee, say) here.")
+            "The Board, Cabinet and Full Council decisions (with an approval step) and the "
+            "date sent to the PCC are recorded, corrected or withdrawn step by step with "
+            "Approvals…; add other decisions (a scrutiny committee, say) here.")
         self.decisions_hint.setWordWrap(True)
         self.approvals = ColumnsTableModel(approval_columns(), lambda r: r.uid, self)
         self.approvals_view = table_view(self.approvals)
         self.approvals_view.setMinimumHeight(140)
         self.approval_rows = WrappedRows(self.approvals_view)  # each decision in full
-        self.panel = RecordsPanel(context, self.approvals_view, "approval")
+        self.panel = ApprovalsPanel(context, self.approvals_view, self.workflow_reason_of)
         self.panel.add_requested.connect(self.add_approval)
         self.panel.edit_requested.connect(self.edit_approval)
+        self.panel.workflow_row_activated.connect(lambda _uid: self.open_approvals())
+        self.panel.current_changed.connect(lambda _uid: self.show_row_note())
+        self.row_note = QLabel()
+        self.row_note.setWordWrap(True)
+        self.row_note.setAccessibleName("Selected decision")
+        self.row_note.setTextFormat(Qt.TextFormat.RichText)
+        self.row_note.linkActivated.connect(lambda _link: self.open_approvals())
+        self.row_note.hide()
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -107,6 +210,7 @@ class AgreementPage(EditorPage):
         layout.addWidget(self.banner)
         layout.addWidget(self.form)
         layout.addWidget(labelled("Approvals and decisio&ns of this refresh", self.panel), 1)
+        layout.addWidget(self.row_note)
         layout.addWidget(self.decisions_hint)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -123,6 +227,7 @@ class AgreementPage(EditorPage):
             self.agreement)
         self.form.load(self.agreement, editable)
         self.show_stage()
+        self.show_refresh()
         self.banner.show_for(editable or self.agreement is None,
                              self.context.scope_reason("agreement"))
         current = self.panel.current_uid()
@@ -135,6 +240,30 @@ class AgreementPage(EditorPage):
         self.decisions_hint.setVisible(editable)
         if not self.panel.select(current):
             self.panel.update_buttons()
+        self.show_row_note()
+
+    def workflow_reason_of(self, uid: str) -> str | None:
+        row = self.approvals.row_of(uid)
+        return workflow_reason(self.approvals.row_value(row)) if row >= 0 else None
+
+    def show_row_note(self) -> None:
+        """Under the table, why the selected decision is read-only and where to change it."""
+        reason = self.panel.current_reason() if self.panel.editable else None
+        self.row_note.setText("" if reason is None else (
+            f"<b>Read-only:</b> {escape(reason)} <a href='approvals'>Open Approvals…</a>"))
+        self.row_note.setVisible(reason is not None)
+
+    def show_refresh(self) -> None:
+        """The refresh in progress, named when it started (never typed here)."""
+        label = self.agreement.fields.get("refresh_label") if self.agreement else None
+        if self.agreement is not None and not label:
+            try:
+                label = current_refresh(self.context.copy).label
+            except CsaError:
+                label = None
+        self.refresh_label.setText(
+            "—" if not label else f"<b>{escape(str(label))}</b> — the refresh in progress; "
+            "the next one starts with Agreement ▸ Start annual refresh…")
 
     def show_stage(self) -> None:
         """The stage and the PCC date, read from the approvals workflow (never typed here)."""
