@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from csa_desktop.bundle import keys
+from csa_desktop.bundle.format import canonical_json
 from csa_desktop.services.copy import Copy
 from tests.bundle.builders import (
     BundleParts,
@@ -255,6 +256,13 @@ ATTACKS = [
     Attack("duplicate-json-keys", "lead",
            lambda ex: contribution_bytes(ex, b'{"changes": [], "changes": []}'), "bad-json",
            "appears twice"),
+    # In the canonical byte form the app writes, which is read the fast way (bundle.reader):
+    Attack("duplicate-json-keys-canonical", "lead",
+           lambda ex: contribution_bytes(ex, b'{"changes":[],"changes":[]}'), "bad-json",
+           "appears twice"),
+    Attack("json-nested-past-the-limit-canonical", "lead",
+           lambda ex: contribution_bytes(ex, canonical_json({"changes": nested(40)})),
+           "too-deep", "more than 16 levels"),
     Attack("nan-in-json", "lead", lambda ex: contribution_bytes(ex, b'{"changes": [NaN]}'),
            "bad-json", "NaN is not allowed"),
     Attack("wrong-type", "lead",

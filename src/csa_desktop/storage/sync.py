@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -28,15 +29,13 @@ from csa_desktop.storage.sync_models import ConflictRow, MergeStateRow
 
 CHUNK = 500
 
-_STATE_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-
-
 def dumps(value: object) -> str:
-    return _STATE_ENCODER.encode(value)
+    """Merge states and conflict values as JSON text: sorted keys, compact, not ASCII-escaped."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
 def loads(text: str | None) -> object:
-    return None if text is None else json.loads(text)
+    return None if text is None else orjson.loads(text)
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def merge_states(session: Session, uids: Iterable[str]) -> dict[str, dict[str, A
     for start in range(0, len(wanted), CHUNK):
         rows = session.execute(select(MergeStateRow.uid, MergeStateRow.data)
                                .where(MergeStateRow.uid.in_(wanted[start:start + CHUNK])))
-        found.update((uid, json.loads(data)) for uid, data in rows)
+        found.update((uid, orjson.loads(data)) for uid, data in rows)
     return found
 
 
@@ -110,7 +109,7 @@ def save_merge_states(session: Session, states: Mapping[str, tuple[str, dict[str
 
 def all_merge_states(session: Session) -> dict[str, tuple[str, dict[str, Any]]]:
     rows = session.execute(select(MergeStateRow.uid, MergeStateRow.kind, MergeStateRow.data))
-    return {uid: (kind, json.loads(data)) for uid, kind, data in rows}
+    return {uid: (kind, orjson.loads(data)) for uid, kind, data in rows}
 
 
 # --- conflicts --------------------------------------------------------------------------------
