@@ -314,3 +314,17 @@ def test_csa_approve_correct_mends_a_decision(demo_dir, capsys):
     with Copy.open(demo_dir) as copy:
         assert workflow(copy).stages[2].minute_ref == "CSPB 22/07"
         assert workflow(copy).status == "noted-by-cabinet"
+
+
+def test_a_district_copy_hears_first_that_decisions_are_the_leads(tmp_path):
+    from csa_desktop.domain.roles import Role
+    from csa_desktop.errors import ScopeError
+    from csa_desktop.services.copy import init_copy
+
+    with init_copy(tmp_path, role=Role.DISTRICT, partnerships=["Pendle CSP"]) as copy:
+        board = decision(copy, "approved-by-board")
+        with pytest.raises(ScopeError, match="outside its scope"):
+            copy.records.update(board.uid, {"minute_ref": "X"})
+        with pytest.raises(ScopeError, match="outside its scope"):
+            copy.records.delete(board.uid)
+        assert not copy.records.can_change(board)

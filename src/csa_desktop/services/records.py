@@ -122,7 +122,6 @@ class RecordService:
         with self.store.transaction() as session:
             new_uid = check_uid(uid) if uid else None
             clean = {**DEFAULTS.get(spec.name, {}), **self._validate(session, spec, values)}
-            _refuse_workflow_record(session, "create", spec.name, clean)
             _refuse_workflow_fields(spec, clean, WORKFLOW_START.get(spec.name, {}))
             for f in spec.fields:
                 clean.setdefault(f.name, [] if f.type is FieldType.REF_LIST else None)
@@ -131,6 +130,7 @@ class RecordService:
             if spec.ordered and clean.get("position") is None:
                 clean["position"] = self._position_at_end(session, spec, clean)
             self._require_scope(session, spec, clean)
+            _refuse_workflow_record(session, "create", spec.name, clean)
             from csa_desktop.domain.kinds import new_uid as make_uid
 
             record = records.insert(session, spec.name, new_uid or make_uid(), clean,
@@ -146,16 +146,16 @@ class RecordService:
                 raise InputError(f"{record.kind} {uid} is deleted")
             spec = KINDS[record.kind]
             clean = self._validate(session, spec, values)
-            if any(value != record.fields.get(name) for name, value in clean.items()):
-                _refuse_workflow_record(session, "update", spec.name, record.fields)
-                _refuse_workflow_record(session, "create", spec.name,
-                                        {**record.fields, **clean})
             _refuse_workflow_fields(spec, clean, record.fields)
             for name, value in clean.items():
                 if spec.field(name).required and value in (None, []):
                     raise InputError(f"{spec.field(name).label} is required")
             self._require_scope(session, spec, record.fields)
             self._require_scope(session, spec, {**record.fields, **clean})
+            if any(value != record.fields.get(name) for name, value in clean.items()):
+                _refuse_workflow_record(session, "update", spec.name, record.fields)
+                _refuse_workflow_record(session, "create", spec.name,
+                                        {**record.fields, **clean})
             changed = records.update(session, spec.name, uid, clean, who=self.identity.name)
         if not changed:
             return Changes()
@@ -176,8 +176,8 @@ class RecordService:
             record = self._get(session, uid)
             if record.deleted:
                 raise InputError(f"{record.kind} {uid} is already deleted")
-            _refuse_workflow_record(session, "delete", record.kind, record.fields)
             self._require_scope(session, KINDS[record.kind], record.fields)
+            _refuse_workflow_record(session, "delete", record.kind, record.fields)
             doomed = [(record.kind, uid), *records.children(session, record.kind, uid)]
             for doomed_kind, doomed_uid in doomed:
                 records.set_deleted(session, doomed_kind, doomed_uid, True,
@@ -190,10 +190,10 @@ class RecordService:
         with self.store.transaction() as session:
             for uid in uids:
                 record = self._get(session, check_uid(uid))
+                self._require_scope(session, KINDS[record.kind], record.fields)
                 if record.fields.get("agreement_uid") not in uids:  # not the undo of a
                     # deleted agreement, which took its decisions with it
                     _refuse_workflow_record(session, "restore", record.kind, record.fields)
-                self._require_scope(session, KINDS[record.kind], record.fields)
                 if records.set_deleted(session, record.kind, uid, False, who=self.identity.name):
                     restored.append((record.kind, uid))
         return Changes(created=tuple(restored))
