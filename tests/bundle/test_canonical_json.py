@@ -30,4 +30,4 @@ def test_control_characters_quotes_and_other_scripts_are_escaped_only_as_json_re
     data = {"b": "tab\there \"quoted\" back\\slash \x01 é ے 𝄞", "a": [True, None, 3]}
     assert canonical_json(data) == (
         '{"a":[true,null,3],"b":"tab\\there \\"quoted\\" back\\\\slash \\u0001 é ے 𝄞"}'
-    ).encode("utf-8")
+    ).encode()
