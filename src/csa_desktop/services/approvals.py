@@ -11,7 +11,7 @@ recognised by their body, so existing copies show their dates too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -147,11 +147,20 @@ def workflow(copy: Copy) -> Workflow:
     agreements = copy.records.list_kind("agreement")
     if not agreements:
         raise InputError("this copy has no agreement yet")
-    agreement = agreements[0]
+    return workflow_of(agreements[0], copy.records.list_kind(
+        "approval", where={"agreement_uid": agreements[0].uid}))
+
+
+def workflow_of(agreement: Record, approvals: Sequence[Record]) -> Workflow:
+    """The workflow of the copy's agreement (the first in order) from its approval records,
+    all of them in their order (those of earlier refreshes are left out here)."""
     status = str(agreement.fields["status"])
     index = AGREEMENT_STATUSES.index(status)
+    label = agreement.fields.get("refresh_label")
     decisions: dict[str, Record] = {}
-    for approval in current_approvals(copy):
+    for approval in approvals:
+        if approval.fields.get("refresh_label") not in (None, label):
+            continue  # an earlier refresh's, as current_approvals leaves out
         found = stage_of(approval)
         if found is not None:
             decisions[found] = approval  # the last one in order wins

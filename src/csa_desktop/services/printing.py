@@ -13,7 +13,7 @@ is still partly sample text, so the rule stays honest after edits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from csa_desktop.printing.model import (
     long_date,
     short_date,
 )
-from csa_desktop.services.approvals import workflow
+from csa_desktop.services.approvals import Workflow, workflow, workflow_of
 from csa_desktop.services.copy import Copy
 from csa_desktop.storage import records as record_store
 
@@ -138,26 +138,32 @@ def partnership_choices(copy: Copy) -> list[PartnershipChoice]:
 
 def plan_on_a_page_data(copy: Copy, *, printed_on: dt.date | None = None,
                         invariant: bool = False) -> PlanOnAPage:
-    # One read session for the agreement and its plan items (a dozen separate reads were a
-    # quarter of the time of printing the page).
+    # One read session for the agreement, its plan items and the approvals workflow (a dozen
+    # separate reads were a quarter of the time of printing the page).
     with copy.store.reader() as session:
-        agreement = _latest_agreement(record_store.list_rows(session, "agreement"))
+        agreements = record_store.list_rows(session, "agreement")
+        agreement = _latest_agreement(agreements)
         if agreement is None:
             raise InputError(NO_AGREEMENT)
-        items = record_store.list_rows(session, "plan-item",
-                                       where={"agreement_uid": agreement.uid})
+        read = {kind: record_store.list_rows(session, kind,
+                                             where={"agreement_uid": agreement.uid})
+                for kind in ("plan-item", "approval")}
+        approvals = read["approval"] if agreements[0] is agreement else \
+            record_store.list_rows(session, "approval",
+                                   where={"agreement_uid": agreements[0].uid})
+        headline, detail = _status_line(workflow_of(agreements[0], approvals))
+    items = read["plan-item"]
     columns = tuple(
         PlanColumn(PLAN_COLUMN_LABELS[name],
                    tuple(PlanEntry(_text(i["text"])) for i in items if i["column"] == name))
         for name in PLAN_COLUMNS
     )
-    headline, detail = agreement_status(copy)
     meta = PrintMeta(
         title=f"{agreement.title} — plan on a page",
         subject="Plan on a page: evidence, key issues, our approach and our activity",
         author=copy.identity.name, version=_version(agreement),
         printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
-        sample=_agreement_is_sample(copy, agreement, items), invariant=invariant,
+        sample=_agreement_is_sample(copy, agreement, read), invariant=invariant,
     )
     details = ("Plan on a page", _period(agreement["period_start"], agreement["period_end"]),
                _version(agreement), _text(agreement["footprint"]))
@@ -275,7 +281,8 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
                 "agreement",
         author=copy.identity.name, version=_version(agreement),
         printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
-        sample=_agreement_is_sample(copy, agreement, items), invariant=invariant,
+        sample=_agreement_is_sample(copy, agreement, {"plan-item": items}),
+        invariant=invariant,
     )
     from csa_desktop.services.refresh import version_appendix
 
@@ -349,7 +356,10 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
 def agreement_status(copy: Copy) -> tuple[str, str]:
     """The status for title bands: ("DRAFT", why), or the stage reached with every decision
     behind it. The line is the approvals workflow's own, so PDFs, Word and the GUI agree."""
-    flow = workflow(copy)
+    return _status_line(workflow(copy))
+
+
+def _status_line(flow: Workflow) -> tuple[str, str]:
     if flow.status == "draft":
         return "DRAFT", "not yet approved"
     if flow.draft:
@@ -418,18 +428,20 @@ def _agreement(copy: Copy) -> Record:
     return agreement
 
 
-def _agreement_is_sample(copy: Copy, agreement: Record, items: Sequence[Record]) -> bool:
-    """Whether the agreement or anything under it (approvals, sections, key issues and their
-    delivery framework rows, plan items: `items`, already read) carries a sample marker.
-    One read session, reading on only while no marker is found."""
-    if _is_sample([agreement, *items]):
+def _agreement_is_sample(copy: Copy, agreement: Record,
+                         read: Mapping[str, Sequence[Record]]) -> bool:
+    """Whether the agreement or anything under it (approvals, sections, plan items, key issues
+    and their delivery framework rows) carries a sample marker. `read`: the kinds already read
+    (all of the agreement's records of that kind); the others are read in one session, only
+    while no marker is found."""
+    if _is_sample([agreement, *(r for records in read.values() for r in records)]):
         return True
     with copy.store.reader() as session:
         issues: set[str] = set()
-        for kind in ("approval", "section", "key-issue"):
-            found = record_store.list_rows(session, kind,
-                                           where={"agreement_uid": agreement.uid})
-            if _is_sample(found):
+        for kind in ("approval", "section", "key-issue", "plan-item"):
+            found = read[kind] if kind in read else record_store.list_rows(
+                session, kind, where={"agreement_uid": agreement.uid})
+            if kind not in read and _is_sample(found):
                 return True
             issues.update(r.uid for r in found if kind == "key-issue")
         return _is_sample(r for r in record_store.list_rows(session, "delivery-framework-row")
