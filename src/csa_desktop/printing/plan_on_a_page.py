@@ -10,10 +10,13 @@ import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
@@ -158,12 +161,14 @@ def render_plan_on_a_page(plan: PlanOnAPage) -> bytes:
 
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, plan.meta, PAGE)
-    _draw_band(canvas, plan, layout, title, details, band_text_h, status, status_h, status_w)
+    text = _PlainText(canvas)
+    _draw_band(canvas, text, plan, layout, title, details, status, status_h, status_w)
     for index, (column, body) in enumerate(zip(plan.columns, bodies, strict=True)):
         x = MARGIN + index * (column_w + GUTTER)
-        _draw_column(canvas, column, body, x, layout, COLUMN_COLOURS[index % 4])
+        _draw_column(canvas, text, column, body, x, layout, COLUMN_COLOURS[index % 4])
         if index:
             _draw_chevron(canvas, x - GUTTER / 2, (columns_top - HEAD_H / 2))
+    text.finish()  # over the boxes, under the DRAFT watermark
     draw_footer(canvas, plan.meta, 1, 1, MARGIN, width - MARGIN, MARGIN * 0.55)
     if plan.meta.sample:
         draw_sample_marker(canvas, width - MARGIN, height - 7)
@@ -217,8 +222,8 @@ def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[_Body]]:
     )
 
 
-def _draw_band(canvas: Canvas, plan: PlanOnAPage, layout: _Layout, title: Paragraph,
-               details: Paragraph, text_h: float, status: Paragraph, status_h: float,
+def _draw_band(canvas: Canvas, text: _PlainText, plan: PlanOnAPage, layout: _Layout,
+               title: Paragraph, details: Paragraph, status: Paragraph, status_h: float,
                status_w: float) -> None:
     band_h = layout.band_top - layout.band_bottom
     canvas.saveState()
@@ -226,17 +231,17 @@ def _draw_band(canvas: Canvas, plan: PlanOnAPage, layout: _Layout, title: Paragr
     canvas.roundRect(MARGIN, layout.band_bottom, layout.width - 2 * MARGIN, band_h, 4,
                      stroke=0, fill=1)
     y = layout.band_top - PAD - 2  # title and details were wrapped by _band_paragraphs
-    title.drawOn(canvas, MARGIN + PAD + 2, y - title.height)
-    details.drawOn(canvas, MARGIN + PAD + 2, y - title.height - 4 - details.height)
+    text.draw(title, MARGIN + PAD + 2, y - title.height)
+    text.draw(details, MARGIN + PAD + 2, y - title.height - 4 - details.height)
     box_x = layout.width - MARGIN - PAD - status_w
     box_h = band_h - 2 * PAD
     canvas.setFillColor(colors.white)
     canvas.roundRect(box_x, layout.band_bottom + PAD, status_w, box_h, 3, stroke=0, fill=1)
-    status.drawOn(canvas, box_x + PAD, layout.band_bottom + PAD + (box_h - status_h) / 2)
+    text.draw(status, box_x + PAD, layout.band_bottom + PAD + (box_h - status_h) / 2)
     canvas.restoreState()
 
 
-def _draw_column(canvas: Canvas, column: PlanColumn, body: _Body, x: float,
+def _draw_column(canvas: Canvas, text: _PlainText, column: PlanColumn, body: _Body, x: float,
                  layout: _Layout, colour: colors.Color) -> None:
     top, bottom, w = layout.columns_top, layout.columns_bottom, layout.column_width
     canvas.saveState()
@@ -247,18 +252,16 @@ def _draw_column(canvas: Canvas, column: PlanColumn, body: _Body, x: float,
     canvas.setFillColor(colour)
     canvas.roundRect(x, top - HEAD_H, w, HEAD_H, 4, stroke=0, fill=1)
     canvas.rect(x, top - HEAD_H, w, 6, stroke=0, fill=1)
-    head = Paragraph(inline(column.heading),
-                     ParagraphStyle("poap-head", fontName=FONT_BOLD, fontSize=12, leading=14,
-                                    textColor=colors.white))
+    canvas.restoreState()
+    head = Paragraph(inline(column.heading), _HEAD)
     head.wrap(w - 2 * PAD, HEAD_H)
-    head.drawOn(canvas, x + PAD, top - HEAD_H + 6)
+    text.draw(head, x + PAD, top - HEAD_H + 6)
     y = top - HEAD_H - PAD
     for index, (flowable, h) in enumerate(zip(body.flowables, body.heights, strict=True)):
         if index:
             y -= flowable.getSpaceBefore()
-        flowable.drawOn(canvas, x + PAD, y - h)
+        text.draw(flowable, x + PAD, y - h)
         y -= h + flowable.getSpaceAfter()
-    canvas.restoreState()
 
 
 def _draw_chevron(canvas: Canvas, cx: float, cy: float) -> None:
@@ -271,3 +274,84 @@ def _draw_chevron(canvas: Canvas, cx: float, cy: float) -> None:
     path.close()
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
+
+
+class _PlainText:
+    """Paragraphs in one font and colour, set left (ReportLab's "kind 0" lines), drawn as the
+    lines of ONE text object for the page, each glyph where Paragraph.drawOn would put it; any
+    other paragraph (a RAG badge, a right-to-left run, a line break) draws itself.
+
+    Paragraph.drawOn costs more than the text of a short paragraph: a saved state, a
+    translation, a text object for the bullet and one for the lines, the font and colour set
+    each time; with some thirty short paragraphs that was a quarter of the page's time.
+    """
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+        self.text = canvas.beginText()
+        self.colour: Any = None
+
+    def draw(self, para: Flowable, x: float, y: float) -> None:
+        """Draw a wrapped paragraph with its bottom left corner at (x, y)."""
+        if not self._plain(para):
+            para.drawOn(self.canvas, x, y)
+            return
+        frag, style, text = para.blPara, para.style, self.text
+        if not frag.lines:
+            return  # Paragraph draws nothing, not even a bullet
+        baseline = y + para.height - frag.fontSize
+        offset = 0.0
+        if para.bulletText:  # Paragraph's _drawBullet for a bullet anchored at the start
+            size = style.bulletFontSize
+            self._colour(getattr(style, "bulletColor", style.textColor))
+            text.setTextOrigin(x + style.bulletIndent,
+                               baseline + getattr(style, "bulletOffsetY", 0))
+            text.setFont(style.bulletFontName, size)
+            text.textOut(para.bulletText)
+            end = (style.bulletIndent + stringWidth(para.bulletText, style.bulletFontName, size)
+                   + size * 0.6)
+            offset = max(offset, end - style.leftIndent)
+        self._colour(frag.textColor)
+        text.setTextOrigin(x + style.leftIndent, baseline)
+        text.setFont(frag.fontName, frag.fontSize, style.leading)
+        for number, (spare, words) in enumerate(frag.lines):
+            self._line(spare, words, offset if number == 0 else 0.0)
+
+    def finish(self) -> None:
+        """Put the text on the page (its colours stay inside it)."""
+        self.canvas.saveState()
+        self.canvas.drawText(self.text)
+        self.canvas.restoreState()
+
+    def _line(self, spare: float, words: list[str], offset: float) -> None:
+        """Paragraph's _leftDrawParaLine: an overfull line's spaces shrink to fit."""
+        text = self.text
+        line = " ".join(words)
+        if offset:
+            text.setXPos(offset)
+        spaces = len(words) + line.count("\u00a0") - 1
+        if spare > -1e-8 or spaces <= 0:
+            text._textOut(line, 1)
+        else:
+            text.setWordSpace(spare / spaces)
+            text._textOut(line, 1)
+            text.setWordSpace(0)
+        if offset:
+            text.setXPos(-offset)
+
+    def _colour(self, colour: Any) -> None:
+        if colour != self.colour:
+            self.text.setFillColor(colour)
+            self.colour = colour
+
+    @staticmethod
+    def _plain(para: Flowable) -> bool:
+        style = para.style
+        frag = para.blPara
+        return bool(
+            frag.kind == 0 and style.alignment == TA_LEFT and not style.firstLineIndent
+            and not style.backColor and not style.borderWidth and style.wordWrap is None
+            and not getattr(style, "autoLeading", "") and not getattr(para, "_offsets", None)
+            and not getattr(frag, "us_lines", None) and not getattr(frag, "link", None)
+            and style.bulletAnchor == "start" and isinstance(para.bulletText, str | None)
+        )
