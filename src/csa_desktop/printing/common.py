@@ -25,6 +25,7 @@ from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
 
 from csa_desktop import APP_NAME, __version__
 from csa_desktop.domain.text import blocks
+from csa_desktop.printing import bidi
 from csa_desktop.printing.model import PrintMeta, long_date
 
 FONT = "DejaVuSans"
@@ -39,8 +40,6 @@ _FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _ARABIC_RUN = re.compile(
     f"[{_ARABIC}]+(?:[ \u00a0\u060c\u061b\u061f.,:;!?'\"()\\[\\]«»-]*[{_ARABIC}]+)*")
-_KEEP_TOGETHER = 40  # a shorter right-to-left run (a name, a title) is never split over lines
-_MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
 
 KEYWORDS = "community safety agreement; Crime and Disorder Act 1998; CSA Desktop"
 INK = colors.HexColor("#1A1A1A")
@@ -58,7 +57,9 @@ RAG_INKS = {"red": colors.white, "amber": colors.black, "green": colors.white,
             "not-rated": colors.black}
 
 def register_fonts() -> None:
-    """Register the shipped DejaVu fonts once (loaded through importlib.resources)."""
+    """Register the shipped fonts once (loaded through importlib.resources), and have every
+    paragraph draw right-to-left text in visual order (bidi.install)."""
+    bidi.install()
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = resources.files("csa_desktop.resources").joinpath("fonts")
@@ -76,7 +77,9 @@ def register_fonts() -> None:
 
 
 def inline(text: str) -> str:
-    """User text as paragraph markup: escaped, line breaks kept, Arabic script set right."""
+    """User text as paragraph markup: escaped, line breaks kept, Arabic script joined and set
+    in its font. The text stays in logical order: each drawn line is put into visual order
+    (right to left where it should be) by printing/bidi.py."""
     return "<br/>".join(_line_markup(line) for line in text.strip().splitlines())
 
 
@@ -89,26 +92,23 @@ def _line_markup(line: str) -> str:
         start, end = run.span()
         if start < last:
             continue
-        for opening, closing in ("()", "[]", "«»"):  # a bracket pair around RTL text is RTL
+        for opening, closing in ("()", "[]", "«»"):  # a bracket closing RTL text: same font
             while line[start:end].count(opening) > line[start:end].count(closing) \
                     and line[end:end + 1] == closing:
                 end += 1
         out.append(escape(line[last:start]))
-        out.append(f'<font name="{FONT_ARABIC}">{escape(visual_rtl(line[start:end]))}</font>')
+        out.append(f'<font name="{FONT_ARABIC}">{escape(shape_arabic(line[start:end]))}</font>')
         last = end
     out.append(escape(line[last:]))
     return "".join(out)
 
 
-def visual_rtl(run: str) -> str:
-    """An Arabic-script run as it must be drawn left to right: letters joined (presentation
-    forms) and the run reversed. Only for runs of letters, spaces and punctuation (no digits),
-    where this is what the Unicode bidi algorithm gives; a run wrapping over lines keeps its
-    words' order per line reversed, a known limit for long right-to-left text."""
+def shape_arabic(run: str) -> str:
+    """An Arabic-script run with its letters joined (Unicode presentation forms, which the
+    font draws without shaping of its own), still in logical order."""
     import arabic_reshaper
 
-    visual = str(arabic_reshaper.reshape(run))[::-1].translate(_MIRRORED)
-    return visual.replace(" ", "\u00a0") if len(run) <= _KEEP_TOGETHER else visual
+    return str(arabic_reshaper.reshape(run))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from csa_desktop.errors import PrintFitError
+from csa_desktop.printing.bidi import needs_reordering
 from csa_desktop.printing.common import (
     FONT,
     FONT_BOLD,
@@ -354,4 +355,5 @@ class _PlainText:
             and not getattr(style, "autoLeading", "") and not getattr(para, "_offsets", None)
             and not getattr(frag, "us_lines", None) and not getattr(frag, "link", None)
             and style.bulletAnchor == "start" and isinstance(para.bulletText, str | None)
+            and not needs_reordering(para)  # right-to-left text: drawPara puts it in order
         )
