@@ -271,7 +271,7 @@ def measure_actions(cases: dict[str, Case], sizes: Sizes, work: Path, large: Pat
 def measure_plan_pdf(cases: dict[str, Case], sizes: Sizes, large: Path) -> None:
     """The plan on a page of the large copy through the printing service, warm (fonts and
     modules loaded by a first, untimed run), against the same texts set as one ReportLab page
-    in the same embedded font."""
+    in the same embedded fonts (the texts the page sets in bold, bold)."""
     case = cases["plan-pdf"]
     try:
         from csa_desktop.services import printing
@@ -282,11 +282,13 @@ def measure_plan_pdf(cases: dict[str, Case], sizes: Sizes, large: Path) -> None:
 
     with Copy.open(large) as copy:
         plan = printing.plan_on_a_page_data(copy)
-        texts = [plan.heading, *plan.details, plan.meta.status, plan.meta.title]
+        # (text, bold): the title, the status and the column headings are bold on the page
+        texts = [(plan.heading, True), *((d, False) for d in plan.details),
+                 (plan.meta.status, True), (plan.meta.title, False)]
         for column in plan.columns:
-            texts.append(column.heading)
+            texts.append((column.heading, True))
             for entry in column.entries:
-                texts.extend(t for t in (entry.text, entry.note) if t)
+                texts.extend((t, False) for t in (entry.text, entry.note) if t)
         floor_page = bare_reportlab_page(texts)
         printing.plan_on_a_page_pdf(copy)
         floor_page()
@@ -295,11 +297,13 @@ def measure_plan_pdf(cases: dict[str, Case], sizes: Sizes, large: Path) -> None:
             app_runs.append(timed(lambda: printing.plan_on_a_page_pdf(copy)))
             floor_runs.append(timed(floor_page))
     case.record(app_runs, floor_runs)
-    case.note = f"{len(texts)} paragraphs; warm: fonts registered by an untimed first run"
+    case.note = (f"{len(texts)} paragraphs, {sum(bold for _t, bold in texts)} of them bold; "
+                 "warm: fonts registered by an untimed first run")
 
 
-def bare_reportlab_page(texts: list[str]) -> Callable[[], bytes]:
-    """One A4 landscape page: the texts as Paragraphs in four frames, DejaVu Sans embedded."""
+def bare_reportlab_page(texts: list[tuple[str, bool]]) -> Callable[[], bytes]:
+    """One A4 landscape page: the texts as Paragraphs in four frames, DejaVu Sans embedded,
+    DejaVu Sans Bold too for the texts marked bold."""
     import io
     from xml.sax.saxutils import escape
 
@@ -308,21 +312,26 @@ def bare_reportlab_page(texts: list[str]) -> Callable[[], bytes]:
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Frame, Paragraph
 
-    from csa_desktop.printing.common import FONT, register_fonts
+    from csa_desktop.printing.common import FONT, FONT_BOLD, register_fonts
 
     register_fonts()
     style = ParagraphStyle("floor", fontName=FONT, fontSize=8, leading=10)
+    bold = ParagraphStyle("floor-bold", parent=style, fontName=FONT_BOLD)
     width, height = landscape(A4)
 
     def page() -> bytes:
         out = io.BytesIO()
         canvas = Canvas(out, pagesize=(width, height))
-        paragraphs = [Paragraph(escape(text), style) for text in texts]
+        paragraphs = [Paragraph(escape(text), bold if is_bold else style)
+                      for text, is_bold in texts]
         quarter = len(paragraphs) // 4 + 1
         for column in range(4):
             frame = Frame(20 + column * (width - 40) / 4, 20, (width - 40) / 4, height - 40,
                           showBoundary=0)
-            frame.addFromList(paragraphs[column * quarter:(column + 1) * quarter], canvas)
+            left = paragraphs[column * quarter:(column + 1) * quarter]
+            frame.addFromList(left, canvas)
+            if left:  # a floor that silently dropped text would be too low
+                raise RuntimeError("the floor's texts do not fit on its page")
         canvas.showPage()
         canvas.save()
         return out.getvalue()
