@@ -298,3 +298,20 @@ def test_an_urdu_paragraph_over_a_page_break_continues_top_line_first(
     assert rest and rest[0].top < 100, "the paragraph should run onto the next page"
     assert_aligned_right(rest)
     assert " ".join(line.read for line in [*block, *rest]) == plain(long_text)
+
+
+def test_an_urdu_agreement_title_in_the_footer_is_joined_and_reads_right_to_left(
+        demo_copy, print_date, tmp_path):
+    title = "لنکاشائر کمیونٹی سیفٹی معاہدہ"
+    agreement = demo_copy.records.list_kind("agreement")[0]
+    demo_copy.records.update(agreement.uid, {"title": title})
+    pages = print_pages(demo_copy, "agreement", tmp_path, print_date=print_date)
+    bottom = max(line.top for line in pages[2])
+    footer = sorted((left, word) for line in pages[2] if line.top > bottom - 5
+                    for left, word in zip(line.lefts, line.words, strict=True))
+    words = [word for _left, word in footer]
+    assert " ".join(words).endswith(f"Page 3 of {len(pages)}")
+    urdu = [word for word in words if unicodedata.bidirectional(word[0]) == "AL"]
+    assert unicodedata.normalize("NFKC", " ".join(urdu))[::-1] == title
+    assert all(0xFB50 <= ord(c) <= 0xFEFF for word in urdu for c in word)  # joined
+    assert words[0] == urdu[0]  # the title comes first, on the left

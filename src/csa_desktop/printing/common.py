@@ -242,11 +242,45 @@ def draw_sample_marker(canvas: Canvas, x_right: float, y_top: float) -> None:
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Shorten a one-line label for page furniture (never used for document content)."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+    while text and text_width(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def _font_runs(text: str, font: str) -> list[tuple[str, str]]:
+    """One line of user text as (text, font name) pieces in logical order, Arabic script
+    joined and in its font."""
+    pieces: list[tuple[str, str]] = []
+    last = 0
+    for run in _ARABIC_RUN.finditer(text):
+        if run.start() > last:
+            pieces.append((text[last:run.start()], font))
+        pieces.append((shape_arabic(run.group()), FONT_ARABIC))
+        last = run.end()
+    if last < len(text):
+        pieces.append((text[last:], font))
+    return pieces
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The width of one line of user text as draw_text draws it."""
+    return float(sum(pdfmetrics.stringWidth(piece, name, size)
+                     for piece, name in _font_runs(text, font)))
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
+    """One line of user text in the page furniture (a left-to-right line, in the canvas's fill
+    colour): Arabic script joined, in its font, right-to-left runs in visual order."""
+    pieces = _font_runs(text, font)
+    if bidi.RTL_CHAR.search(text):
+        pieces = bidi.visual_lines([pieces], 0)[0]
+    tx = canvas.beginText(x, y)
+    for piece, name in pieces:
+        tx.setFont(name, size)
+        tx.textOut(piece)
+    canvas.drawText(tx)
 
 
 def draw_draft_watermark(canvas: Canvas, meta: PrintMeta) -> None:
@@ -279,8 +313,9 @@ def draw_footer(canvas: Canvas, meta: PrintMeta, page: int, pages: int,
     right_text = f"Printed {long_date(meta.printed_on)}\u2003Page {page} of {pages}"
     room = right - left - pdfmetrics.stringWidth(right_text, FONT, 7.5) - 24
     tail = f"\u2002·\u2002{meta.version}\u2002·\u2002{meta.status}"  # never shortened
-    title = fit_text(meta.title, FONT, 7.5, room - pdfmetrics.stringWidth(tail, FONT, 7.5))
-    canvas.drawString(left, y, title + tail)
+    title = fit_text(meta.title, FONT, 7.5, room - text_width(tail, FONT, 7.5))
+    draw_text(canvas, left, y, title, FONT, 7.5)  # apart: a number after Arabic text
+    draw_text(canvas, left + text_width(title, FONT, 7.5), y, tail, FONT, 7.5)  # joins it
     canvas.drawRightString(right, y, right_text)
     canvas.restoreState()
 
