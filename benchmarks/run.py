@@ -278,17 +278,25 @@ def measure_plan_pdf(cases: dict[str, Case], sizes: Sizes, large: Path) -> None:
     except ImportError as exc:
         case.note = f"not measured: printing is not there yet ({exc})"
         return
+    from csa_desktop.printing.model import long_date
     from csa_desktop.services.copy import Copy
 
     with Copy.open(large) as copy:
         plan = printing.plan_on_a_page_data(copy)
-        # (text, bold): the title, the status and the column headings are bold on the page
+        meta = plan.meta
+        # Every text the page prints, as (text, bold): the title band, the columns, the
+        # footer and the sample marker (printing/common.py: draw_footer, draw_sample_marker).
         texts = [(plan.heading, True), *((d, False) for d in plan.details),
-                 (plan.meta.status, True), (plan.meta.title, False)]
+                 (meta.status, True), (meta.status_detail, False)]
         for column in plan.columns:
             texts.append((column.heading, True))
             for entry in column.entries:
                 texts.extend((t, False) for t in (entry.text, entry.note) if t)
+        texts += [(f"{meta.title} · {meta.version} · {meta.status}", False),
+                  (f"Printed {long_date(meta.printed_on)} Page 1 of 1", False)]
+        if meta.sample:
+            texts.append(("SAMPLE DATA — contains illustrative content", True))
+        texts = [(text, bold) for text, bold in texts if text]
         floor_page = bare_reportlab_page(texts)
         printing.plan_on_a_page_pdf(copy)
         floor_page()
