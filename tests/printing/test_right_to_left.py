@@ -315,3 +315,21 @@ def test_an_urdu_agreement_title_in_the_footer_is_joined_and_reads_right_to_left
     assert unicodedata.normalize("NFKC", " ".join(urdu))[::-1] == title
     assert all(0xFB50 <= ord(c) <= 0xFEFF for word in urdu for c in word)  # joined
     assert words[0] == urdu[0]  # the title comes first, on the left
+
+
+def test_a_number_after_an_urdu_name_stays_in_its_own_field_on_an_english_line(
+        tmp_path, print_date):
+    from csa_desktop.services.copy import Copy, init_copy
+
+    name = "عائشہ خان"
+    init_copy(tmp_path / "copy", name=name).close()
+    with Copy.open(tmp_path / "copy") as copy:
+        pages = print_pages(copy, "agreement", tmp_path, print_date=print_date)
+    _number, line = find(pages, lambda line: line.drawn.startswith("Printed 5 March 2025 by"))
+    urdu = [word for word in line.words if unicodedata.bidirectional(word[0]) == "AL"]
+    assert unicodedata.normalize("NFKC", " ".join(urdu))[::-1] == name
+    # "by <name> · 2022/23 refresh": the version is not pulled into the Urdu (as a number
+    # after Arabic letters would be without the field's own direction)
+    after = line.words[line.words.index(urdu[-1]) + 1:]
+    assert after[0] == "·" and after[1][:2] == "20" and after[1][-1].isdigit()
+    assert line.words.index("by") + 1 == line.words.index(urdu[0])

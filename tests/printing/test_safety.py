@@ -123,11 +123,15 @@ def test_the_shipped_arabic_script_font_has_every_urdu_letter_and_joining_form()
 
 
 def test_urdu_runs_inside_english_text_are_joined_in_their_font_and_kept_in_reading_order():
+    from csa_desktop.printing.bidi import END_FIELD, LTR_FIELD, RTL_FIELD
     from csa_desktop.printing.common import FONT_ARABIC, inline
 
     markup = inline("Lead: عائشہ خان (کمیونٹی افسر), <b> & co")
-    assert markup.startswith(f'Lead: <font name="{FONT_ARABIC}">')
-    assert markup.endswith("</font>, &lt;b&gt; &amp; co")
+    # one field of user text, mainly Urdu: marked as right to left, apart from its neighbours
+    assert markup.startswith(f'{RTL_FIELD}Lead: <font name="{FONT_ARABIC}">')
+    assert markup.endswith(f"</font>, &lt;b&gt; &amp; co{END_FIELD}")
+    assert inline("With عائشہ خان and the Police, Fire and Rescue").startswith(LTR_FIELD)
+    assert inline("Fish & chips") == "Fish &amp; chips"  # no right-to-left text: no marks
     run = markup.split(">", 1)[1].split("</font>")[0]
     # logical order: each line is put into visual order only when it is drawn
     assert unicodedata.normalize("NFKC", run) == "عائشہ خان (کمیونٹی افسر)"

@@ -21,14 +21,21 @@ from typing import Any, TypeVar
 
 Payload = TypeVar("Payload")
 
-# Any right-to-left character (Hebrew, Arabic and their presentation forms): the quick test.
-RTL_CHAR = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]")
+# Any right-to-left character (Hebrew, Arabic and their presentation forms, the RLM mark)
+# or explicit control: the quick test for text that may need reordering.
+RTL_CHAR = re.compile("[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff"
+                      "\ufe70-\ufefc]")
 OBJECT = "\ufffc"  # stands in for an inline object (an anchor, a contents leader) in a line
 _MIRROR = dict(zip("()[]{}<>«»‹›≤≥", ")(][}{><»«›‹≥≤", strict=True))
 _BRACKETS = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u2329": "\u232a",
              "\u3008": "\u3009", "\uff08": "\uff09", "\uff3b": "\uff3d"}
 _CLOSING = set(_BRACKETS.values())
 _INVISIBLE = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI", "BN"}
+_OPENERS: dict[str, int | None] = {"\u202a": 0, "\u202b": 1, "\u2066": 0, "\u2067": 1,
+                                   "\u2068": None}  # LRE RLE LRI RLI FSI
+_CLOSERS = {"\u202c", "\u2069"}  # PDF PDI
+CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # explicit bidi controls: not drawn
+LTR_FIELD, RTL_FIELD, END_FIELD = "\u202a", "\u202b", "\u202c"  # how inline() marks fields
 _NEUTRAL = {"B", "S", "WS", "ON"}
 
 
@@ -52,23 +59,60 @@ def direction(text: str) -> int | None:
 
 
 def levels(text: str, base: int) -> list[int]:
-    """The embedding level of each character of one line (UAX #9 without explicit embeddings:
-    those controls are treated as invisible, like BN)."""
+    """The embedding level of each character of one line."""
     resolved = paragraph_levels(text, base)
     _line_end_levels(text, resolved, base)
     return resolved
 
 
 def paragraph_levels(text: str, base: int) -> list[int]:
-    """The levels of a paragraph's characters before it is broken into lines (all but L1)."""
-    types = [unicodedata.bidirectional(c) or "L" for c in text]
+    """The levels of a paragraph's characters before it is broken into lines (all but L1).
+
+    Isolates (X5a-X6a, BD13) are resolved apart from the text around them, which sees each
+    as one neutral character. Besides LRI/RLI/FSI...PDI, LRE/RLE...PDF count as isolates:
+    inline() marks each field of user text so (the fonts draw those marks with no width, and
+    they are dropped when drawn), and user text's own explicit controls are removed there.
+    An FSI takes the direction its text mainly has, like a block of text here."""
+    spans: list[tuple[int, int]] = []  # top-level isolates: opening and closing index
+    depth = start = 0
+    for i, char in enumerate(text):
+        if char in _OPENERS:
+            start = i if depth == 0 else start
+            depth += 1
+        elif char in _CLOSERS and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+    if depth:
+        spans.append((start, len(text)))
+    inside = {k for first, last in spans for k in range(first + 1, last)}
+    outer = [i for i in range(len(text)) if i not in inside]
+    types = [("ON" if text[i] in _OPENERS or text[i] in _CLOSERS
+              else unicodedata.bidirectional(text[i]) or "L") for i in outer]
+    result = [base] * len(text)
+    for i, level in zip(outer, _sequence_levels([text[i] for i in outer], types, base),
+                        strict=True):
+        result[i] = level
+    for first, last in spans:
+        content = text[first + 1:last]
+        rtl = _OPENERS[text[first]]
+        if rtl is None:
+            rtl = direction(content) or 0
+        level = result[first] + 1
+        level += (level % 2) != rtl  # the least greater level of the isolate's direction
+        result[first + 1:last] = paragraph_levels(content, level)
+    return result
+
+
+def _sequence_levels(chars: list[str], types: list[str], base: int) -> list[int]:
+    """The levels of one isolating run sequence at the paragraph's level (W1-I2)."""
     kept = [i for i, kind in enumerate(types) if kind not in _INVISIBLE]
     t = [types[i] for i in kept]
     edge = "R" if base % 2 else "L"  # sos and eos: one run at the paragraph level
     _weak_types(t, edge)
-    _bracket_pairs(t, [text[i] for i in kept], [types[i] for i in kept], edge)
+    _bracket_pairs(t, [chars[i] for i in kept], [types[i] for i in kept], edge)
     _neutral_types(t, edge)
-    result = [base] * len(text)
+    result = [base] * len(chars)
     for i, kind in zip(kept, t, strict=True):
         if base % 2 == 0:
             result[i] = base + (1 if kind == "R" else 2 if kind in ("AN", "EN") else 0)
@@ -221,8 +265,8 @@ def visual_lines(lines: Sequence[Sequence[tuple[str, Payload]]],
     """The lines of one paragraph, each a sequence of styled pieces (text and whatever styles
     it) in logical order, put into visual order: levels resolved over the whole paragraph (a
     soft line break counts as a space), then each line's right-to-left stretches reversed
-    (brackets mirrored), neighbouring characters of one piece kept together. Pieces are told
-    apart by identity."""
+    (brackets mirrored), the explicit controls dropped, neighbouring characters of one piece
+    kept together. Pieces are told apart by identity."""
     texts = ["".join(piece for piece, _payload in line) for line in lines]
     resolved = paragraph_levels(" ".join(texts), base)
     out: list[list[tuple[str, Payload]]] = []
@@ -235,6 +279,8 @@ def visual_lines(lines: Sequence[Sequence[tuple[str, Payload]]],
         runs: list[tuple[str, Payload]] = []
         for i in visual_order(line_levels):
             char = text[i]
+            if CONTROLS.match(char):
+                continue
             if line_levels[i] % 2:
                 char = _MIRROR.get(char, char)
             if runs and runs[-1][1] is owners[i]:
@@ -355,6 +401,8 @@ def _visual_plan(para: Any) -> tuple[Any, Any, bool]:
                 continue
             words = [payload if hasattr(payload, "cbDefn") else payload.clone(text=text)
                      for text, payload in runs]
+            if not words and not lines[index][1]:  # the last word ends the line when drawn
+                words = [line.words[0].clone(text="")]
             extra = line.extraSpace if base or not turn else 0.0
             new_lines.append(line.clone(words=words + lines[index][1], extraSpace=extra))
     if turn:  # right-to-left lines align right, the others stay left (no spare width)

@@ -79,12 +79,14 @@ def register_fonts() -> None:
 def inline(text: str) -> str:
     """User text as paragraph markup: escaped, line breaks kept, Arabic script joined and set
     in its font. The text stays in logical order: each drawn line is put into visual order
-    (right to left where it should be) by printing/bidi.py."""
+    (right to left where it should be) by printing/bidi.py; a line with right-to-left text
+    is marked as a field with its own direction."""
     return "<br/>".join(_line_markup(line) for line in text.strip().splitlines())
 
 
 def _line_markup(line: str) -> str:
-    if not _ARABIC_RUN.search(line):
+    line = bidi.CONTROLS.sub("", line)  # explicit bidi controls are for inline() to set
+    if not bidi.RTL_CHAR.search(line):
         return escape(line)
     out: list[str] = []
     last = 0
@@ -100,7 +102,10 @@ def _line_markup(line: str) -> str:
         out.append(f'<font name="{FONT_ARABIC}">{escape(shape_arabic(line[start:end]))}</font>')
         last = end
     out.append(escape(line[last:]))
-    return "".join(out)
+    # the line is one field of user text: its direction is its own, whatever is around it
+    # (so a number after an Urdu name, from the next field, stays out of the Urdu)
+    mark = bidi.RTL_FIELD if bidi.direction(line) == 1 else bidi.LTR_FIELD
+    return mark + "".join(out) + bidi.END_FIELD
 
 
 def shape_arabic(run: str) -> str:
