@@ -29,10 +29,6 @@ MIXED = "ہم 2025 تک 1,200 خاندانوں تک پہنچیں گے اور CCT
 PHRASE = "مقامی مساجد اور کمیونٹی مراکز"
 ENGLISH = f"The partnership will work with {PHRASE} on the campaign."
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                reason="needs pdftotext (poppler-utils) to read glyph positions")
-
-
 @dataclass(frozen=True)
 class Line:
     """One printed line: its words left to right, each word's glyphs in the order drawn, and
@@ -64,6 +60,8 @@ class Line:
 def page_lines(data: bytes, tmp_path: Path) -> list[list[Line]]:
     """Every page's lines top to bottom, from the glyph positions (pdftotext -bbox-layout
     reports each word's glyphs in the order they are drawn, left to right)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs pdftotext (poppler-utils) to read glyph positions")
     pdf = tmp_path / "printed.pdf"
     pdf.write_bytes(data)
     xhtml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True,
@@ -333,3 +331,25 @@ def test_a_number_after_an_urdu_name_stays_in_its_own_field_on_an_english_line(
     after = line.words[line.words.index(urdu[-1]) + 1:]
     assert after[0] == "·" and after[1][:2] == "20" and after[1][-1].isdigit()
     assert line.words.index("by") + 1 == line.words.index(urdu[0])
+
+
+@pytest.mark.parametrize(("logical", "base", "drawn"), [
+    ("abc ابج def", 0, "abc جبا def"),  # an Arabic word inside English
+    ("ہم 2025 تک", 1, "کت 2025 مہ"),  # a number inside Urdu keeps its digits' order
+    ("کیمرے CCTV (new) لگائیں", 1, "ںیئاگل CCTV (new) ےرمیک"),  # brackets stay with English
+    ("سال (2025) میں", 1, "ںیم (2025) لاس"),  # brackets around right-to-left text mirror
+    ("by عائشہ · 2022", 0, "by 2022 · ہشئاع"),  # the Unicode rule: the number joins the Urdu
+    ("by \u202bعائشہ\u202c · 2022", 0, "by ہشئاع · 2022"),  # unless the name is a field
+])
+def test_the_bidi_algorithm_orders_a_line_as_unicode_says(logical, base, drawn):
+    from csa_desktop.printing.bidi import visual_text
+
+    assert visual_text(logical, base) == drawn
+
+
+def test_a_text_reads_in_the_direction_most_of_its_letters_have():
+    from csa_desktop.printing.bidi import direction
+
+    assert direction("CCTV کیمروں کی تنصیب") == 1
+    assert direction("Work with مقامی مساجد on the campaign") == 0
+    assert direction("2025 — 1,200") is None
