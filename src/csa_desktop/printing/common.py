@@ -271,6 +271,8 @@ def _font_runs(text: str, font: str) -> list[tuple[str, str]]:
 
 def text_width(text: str, font: str, size: float) -> float:
     """The width of one line of user text as draw_text draws it."""
+    if not _ARABIC_RUN.search(text):
+        return float(pdfmetrics.stringWidth(text, font, size))
     return float(sum(pdfmetrics.stringWidth(piece, name, size)
                      for piece, name in _font_runs(text, font)))
 
@@ -278,9 +280,11 @@ def text_width(text: str, font: str, size: float) -> float:
 def draw_text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
     """One line of user text in the page furniture (a left-to-right line, in the canvas's fill
     colour): Arabic script joined, in its font, right-to-left runs in visual order."""
-    pieces = _font_runs(text, font)
-    if bidi.RTL_CHAR.search(text):
-        pieces = bidi.visual_lines([pieces], 0)[0]
+    if not bidi.RTL_CHAR.search(text):
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, text)
+        return
+    pieces = bidi.visual_lines([_font_runs(text, font)], 0)[0]
     tx = canvas.beginText(x, y)
     for piece, name in pieces:
         tx.setFont(name, size)
