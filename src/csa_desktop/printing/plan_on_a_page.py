@@ -164,11 +164,10 @@ def render_plan_on_a_page(plan: PlanOnAPage) -> bytes:
     canvas = new_canvas(buffer, plan.meta, PAGE)
     text = _PlainText(canvas)
     _draw_band(canvas, text, plan, layout, title, details, status, status_h, status_w)
-    for index, (column, body) in enumerate(zip(plan.columns, bodies, strict=True)):
-        x = MARGIN + index * (column_w + GUTTER)
-        _draw_column(canvas, text, column, body, x, layout, COLUMN_COLOURS[index % 4])
-        if index:
-            _draw_chevron(canvas, x - GUTTER / 2, (columns_top - HEAD_H / 2))
+    lefts = [MARGIN + index * (column_w + GUTTER) for index in range(len(plan.columns))]
+    _draw_column_boxes(canvas, lefts, layout)
+    for x, column, body in zip(lefts, plan.columns, bodies, strict=True):
+        _draw_column_text(text, column, body, x, layout)
     text.finish()  # over the boxes, under the DRAFT watermark
     draw_footer(canvas, plan.meta, 1, 1, MARGIN, width - MARGIN, MARGIN * 0.55)
     if plan.meta.sample:
@@ -242,18 +241,43 @@ def _draw_band(canvas: Canvas, text: _PlainText, plan: PlanOnAPage, layout: _Lay
     canvas.restoreState()
 
 
-def _draw_column(canvas: Canvas, text: _PlainText, column: PlanColumn, body: _Body, x: float,
-                 layout: _Layout, colour: colors.Color) -> None:
+def _draw_column_boxes(canvas: Canvas, lefts: list[float], layout: _Layout) -> None:
+    """The columns' boxes, their coloured headings and the chevrons between them. Every box
+    is one path (and every heading another) drawn at each column's place: a rounded
+    rectangle's curves cost more to write out than the rest of the page's artwork."""
     top, bottom, w = layout.columns_top, layout.columns_bottom, layout.column_width
+    box = canvas.beginPath()
+    box.roundRect(0, 0, w, top - bottom, 4)
+    head = canvas.beginPath()
+    head.roundRect(0, 0, w, HEAD_H, 4)
     canvas.saveState()
-    canvas.setFillColor(PALE)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
-    canvas.roundRect(x, bottom, w, top - bottom, 4, stroke=1, fill=1)
-    canvas.setFillColor(colour)
-    canvas.roundRect(x, top - HEAD_H, w, HEAD_H, 4, stroke=0, fill=1)
-    canvas.rect(x, top - HEAD_H, w, 6, stroke=0, fill=1)
+    for index, x in enumerate(lefts):
+        canvas.saveState()
+        canvas.translate(x, bottom)
+        canvas.setFillColor(PALE)
+        canvas.drawPath(box, stroke=1, fill=1)
+        canvas.translate(0, top - bottom - HEAD_H)
+        canvas.setFillColor(COLUMN_COLOURS[index % 4])
+        canvas.drawPath(head, stroke=0, fill=1)
+        canvas.rect(0, 0, w, 6, stroke=0, fill=1)  # square bottom corners
+        canvas.restoreState()
+    canvas.setFillColor(RULE)
+    for x in lefts[1:]:
+        cx, cy = x - GUTTER / 2, top - HEAD_H / 2
+        chevron = canvas.beginPath()
+        chevron.moveTo(cx - 4, cy + 7)
+        chevron.lineTo(cx + 5, cy)
+        chevron.lineTo(cx - 4, cy - 7)
+        chevron.close()
+        canvas.drawPath(chevron, stroke=0, fill=1)
     canvas.restoreState()
+
+
+def _draw_column_text(text: _PlainText, column: PlanColumn, body: _Body, x: float,
+                      layout: _Layout) -> None:
+    top, w = layout.columns_top, layout.column_width
     head = Paragraph(inline(column.heading), _HEAD)
     head.wrap(w - 2 * PAD, HEAD_H)
     text.draw(head, x + PAD, top - HEAD_H + 6)
@@ -263,18 +287,6 @@ def _draw_column(canvas: Canvas, text: _PlainText, column: PlanColumn, body: _Bo
             y -= flowable.getSpaceBefore()
         text.draw(flowable, x + PAD, y - h)
         y -= h + flowable.getSpaceAfter()
-
-
-def _draw_chevron(canvas: Canvas, cx: float, cy: float) -> None:
-    canvas.saveState()
-    canvas.setFillColor(RULE)
-    path = canvas.beginPath()
-    path.moveTo(cx - 4, cy + 7)
-    path.lineTo(cx + 5, cy)
-    path.lineTo(cx - 4, cy - 7)
-    path.close()
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
 
 
 class _PlainText:
