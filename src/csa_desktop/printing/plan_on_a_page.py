@@ -289,6 +289,19 @@ def _draw_column_text(text: _PlainText, column: PlanColumn, body: _Body, x: floa
         y -= h + flowable.getSpaceAfter()
 
 
+@dataclass(frozen=True)
+class _Run:
+    """Lines of one paragraph (or its bullet) for _PlainText."""
+
+    font: tuple[str, float, float]  # name, size, leading
+    colour: Any
+    x: float
+    y: float  # the first baseline
+    lines: list[tuple[float, list[str]]]  # (spare width, words)
+    offset: float  # the first line's indent
+    star: bool  # each line ends with T* (a bullet does not)
+
+
 class _PlainText:
     """Paragraphs in one font and colour, set left (ReportLab's "kind 0" lines), drawn as the
     lines of ONE text object for the page, each glyph where Paragraph.drawOn would put it; any
@@ -296,66 +309,83 @@ class _PlainText:
 
     Paragraph.drawOn costs more than the text of a short paragraph: a saved state, a
     translation, a text object for the bullet and one for the lines, the font and colour set
-    each time; with some thirty short paragraphs that was a quarter of the page's time.
+    each time; with some thirty short paragraphs that was a quarter of the page's time. Here
+    a font or colour is set only when it changes: everything in reading order (the paragraphs
+    that draw themselves too, in their place), then the bullets in a font of their own, so
+    that text read out of the file comes in the page's order.
     """
 
     def __init__(self, canvas: Canvas) -> None:
         self.canvas = canvas
-        self.text = canvas.beginText()
-        self.colour: Any = None
+        self.text: list[_Run | tuple[Flowable, float, float]] = []
+        self.bullets: list[_Run] = []
 
     def draw(self, para: Flowable, x: float, y: float) -> None:
         """Draw a wrapped paragraph with its bottom left corner at (x, y)."""
         if not self._plain(para):
-            para.drawOn(self.canvas, x, y)
+            self.text.append((para, x, y))  # drawn by finish() in its turn
             return
-        frag, style, text = para.blPara, para.style, self.text
+        frag, style = para.blPara, para.style
         if not frag.lines:
             return  # Paragraph draws nothing, not even a bullet
         baseline = y + para.height - frag.fontSize
         offset = 0.0
         if para.bulletText:  # Paragraph's _drawBullet for a bullet anchored at the start
-            size = style.bulletFontSize
-            self._colour(getattr(style, "bulletColor", style.textColor))
-            text.setTextOrigin(x + style.bulletIndent,
-                               baseline + getattr(style, "bulletOffsetY", 0))
-            text.setFont(style.bulletFontName, size)
-            text.textOut(para.bulletText)
-            end = (style.bulletIndent + stringWidth(para.bulletText, style.bulletFontName, size)
-                   + size * 0.6)
+            font, size = style.bulletFontName, style.bulletFontSize
+            colour = getattr(style, "bulletColor", style.textColor)
+            self.bullets.append(_Run(
+                (font, size, size * 1.2), colour, x + style.bulletIndent,
+                baseline + getattr(style, "bulletOffsetY", 0), [(0.0, [para.bulletText])],
+                0.0, False))
+            end = style.bulletIndent + stringWidth(para.bulletText, font, size) + size * 0.6
             offset = max(offset, end - style.leftIndent)
-        self._colour(frag.textColor)
-        text.setTextOrigin(x + style.leftIndent, baseline)
-        text.setFont(frag.fontName, frag.fontSize, style.leading)
-        for number, (spare, words) in enumerate(frag.lines):
-            self._line(spare, words, offset if number == 0 else 0.0)
+        self.text.append(_Run((frag.fontName, frag.fontSize, style.leading), frag.textColor,
+                              x + style.leftIndent, baseline, frag.lines, offset, True))
 
     def finish(self) -> None:
         """Put the text on the page (its colours stay inside it)."""
-        self.canvas.saveState()
-        self.canvas.drawText(self.text)
-        self.canvas.restoreState()
+        text = self.canvas.beginText()
+        font: tuple[str, float, float] | None = None
+        colour: Any = None
+        for run in (*self.text, *self.bullets):
+            if not isinstance(run, _Run):
+                self._put(text)
+                para, x, y = run
+                para.drawOn(self.canvas, x, y)
+                text, font, colour = self.canvas.beginText(), None, None
+                continue
+            if run.colour != colour:
+                colour = run.colour
+                text.setFillColor(colour)
+            if run.font != font:
+                font = run.font
+                text.setFont(*font)
+            text.setTextOrigin(run.x, run.y)
+            for number, (spare, words) in enumerate(run.lines):
+                self._line(text, spare, words, run.offset if number == 0 else 0.0, run.star)
+        self._put(text)
 
-    def _line(self, spare: float, words: list[str], offset: float) -> None:
+    def _put(self, text: Any) -> None:
+        if text.getCode():
+            self.canvas.saveState()
+            self.canvas.drawText(text)
+            self.canvas.restoreState()
+
+    @staticmethod
+    def _line(text: Any, spare: float, words: list[str], offset: float, star: bool) -> None:
         """Paragraph's _leftDrawParaLine: an overfull line's spaces shrink to fit."""
-        text = self.text
         line = " ".join(words)
         if offset:
             text.setXPos(offset)
         spaces = len(words) + line.count("\u00a0") - 1
         if spare > -1e-8 or spaces <= 0:
-            text._textOut(line, 1)
+            text._textOut(line, star)
         else:
             text.setWordSpace(spare / spaces)
-            text._textOut(line, 1)
+            text._textOut(line, star)
             text.setWordSpace(0)
         if offset:
             text.setXPos(-offset)
-
-    def _colour(self, colour: Any) -> None:
-        if colour != self.colour:
-            self.text.setFillColor(colour)
-            self.colour = colour
 
     @staticmethod
     def _plain(para: Flowable) -> bool:
