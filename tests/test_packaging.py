@@ -408,6 +408,10 @@ def test_built_program_prints_its_version_and_opens_its_main_window(tmp_path):
     printed = run(program / "csa", "--data-dir", copy, "print", "plan-on-a-page", "--out", pdf)
     assert printed.returncode == 0, printed.stderr
     assert b"DejaVuSans" in pdf.read_bytes()
+    bundle = tmp_path / "baseline.csabundle"  # signing, orjson, the ZIP writer: all frozen in
+    exported = run(program / "csa", "--data-dir", copy, "export", "--out", bundle)
+    assert exported.returncode == 0, exported.stderr
+    assert zipfile.is_zipfile(bundle)
 
     unwanted = ("libQt6Quick", "libQt6Qml", "libQt6WebEngine", "libQt63D", "libQt6Multimedia")
     assert [p.name for p in program.rglob("*") if p.name.startswith(unwanted)] == []
