@@ -228,3 +228,22 @@ def test_a_priority_is_added_with_its_county_key_issue_and_edited(qtbot, window)
     qtbot.keyClicks(description, "Scams against older residents.")
     click_ok(qtbot, dialog)
     assert record(window, added.uid)["description"] == "Scams against older residents."
+
+
+def test_with_no_plan_shown_the_actions_table_takes_the_space_under_the_heading(qtbot, window):
+    window.resize(1280, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.local_plans_page
+    window.show_place("local-plans")  # every plan: no plan details above the table
+
+    def gap() -> int:  # between the heading and the filter bar above the table
+        heading_bottom = page.heading.mapTo(page, page.heading.rect().bottomLeft()).y()
+        return page.actions_panel.mapTo(page, page.actions_panel.rect().topLeft()).y() - (
+            heading_bottom)
+
+    qtbot.waitUntil(lambda: page.actions_panel.isVisible() and gap() < 40)  # was ~210 px
+    assert page.actions_panel.height() > page.height() * 0.85
+
+    window.show_place("local-plan:West Lancashire CSP")  # a plan: its details come back
+    qtbot.waitUntil(lambda: page.plan_box.isVisible() and page.plan_form.height() > 100)

@@ -57,24 +57,22 @@ class LocalPlansPage(EditorPage):
         plan_layout.addWidget(self.plan_form, 2)
         plan_layout.addWidget(labelled("Priorities (county key issues adopted, and local "
                                        "p&riorities)", self.priorities_panel), 3)
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
         title_row = QHBoxLayout()
         title_row.addWidget(self.heading, 1)
         title_row.addWidget(self.new_plan)
-        top_layout.addLayout(title_row)
-        top_layout.addWidget(self.banner)
-        top_layout.addWidget(self.plan_box, 1)
+        # the plan's details above its actions; with no plan shown (every plan, or a
+        # partnership without one) the splitter gives the actions all the room
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("local-plan")
-        splitter.addWidget(top)
+        splitter.addWidget(self.plan_box)
         splitter.addWidget(self.actions_panel)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([230, 560])
+        splitter.setSizes([200, 560])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addLayout(title_row)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
 
     def _priority_title(self, record: Record) -> str:
         key_issue = record.fields.get("key_issue_uid")
