@@ -120,3 +120,102 @@ def test_plan_on_a_page_uses_the_shown_print_date_not_the_clock(demo_copy):
 def test_column_labels_are_the_ones_the_record_kinds_declare():
     assert list(PLAN_COLUMN_LABELS.values()) == ["Evidence", "Key issues", "Our approach",
                                                  "Our activity"]
+
+
+def _fresh_agreement(folder) -> tuple[object, str]:
+    from csa_desktop.services.copy import init_copy
+
+    copy = init_copy(folder, empty=True, name="Test lead")
+    created = copy.records.create("agreement", {
+        "title": "Test Community Safety Agreement 2025–2028",
+        "period_start": dt.date(2025, 4, 1), "period_end": dt.date(2028, 3, 31)})
+    agreement = created.created[0][1]
+    copy.records.create("plan-item", {"agreement_uid": agreement, "column": "evidence",
+                                      "text": "Strategic assessment 2024"})
+    return copy, agreement
+
+
+@pytest.mark.parametrize("kind", ["agreement", "plan-item", "approval", "section", "key-issue",
+                                  "delivery-framework-row"])
+def test_plan_on_a_page_says_sample_data_when_any_record_under_the_agreement_is_marked(
+        tmp_path, print_date, kind):
+    copy, agreement = _fresh_agreement(tmp_path)
+    with copy:
+        issue = copy.records.create("key-issue", {"agreement_uid": agreement,
+                                                  "name": "Domestic abuse"}).created[0][1]
+        values = {
+            "agreement": {"footprint": "Twelve districts"},
+            "plan-item": {"agreement_uid": agreement, "column": "activity",
+                          "text": "Annual refresh"},
+            "approval": {"agreement_uid": agreement, "body": "Health and Wellbeing Board",
+                         "decision": "Noted the agreement."},
+            "section": {"agreement_uid": agreement, "title": "Context", "kind": "context",
+                        "body": "Why we work together."},
+            "key-issue": {"agreement_uid": agreement, "name": "Road safety"},
+            "delivery-framework-row": {"key_issue_uid": issue, "lead_name": "County board"},
+        }[kind]
+        uid = agreement if kind == "agreement" else copy.records.create(kind, values).created[0][1]
+        assert "SAMPLE DATA" not in text(plan_on_a_page_pdf(copy, printed_on=print_date))
+
+        field = next(name for name in values if name not in ("agreement_uid", "key_issue_uid",
+                                                             "column", "kind"))
+        copy.records.update(uid, {field: f"{values[field]} [sample]"})
+        assert "SAMPLE DATA" in text(plan_on_a_page_pdf(copy, printed_on=print_date))
+
+
+def test_plan_on_a_page_text_reads_in_the_order_of_the_page(demo_copy, print_date):
+    """Title band first, then each column's heading followed by its items (text copied out of
+    the PDF, or read aloud, comes in this order; the bullets come last)."""
+    printed = text(plan_on_a_page_pdf(demo_copy, printed_on=print_date))
+    plan = [printed.index("Lancashire Community Safety Agreement 2022–2025"),
+            printed.index("Plan on a page"), printed.index("NOTED BY CABINET")]
+    for heading in PLAN_COLUMN_LABELS.values():
+        plan.append(printed.index(heading))
+    agreement = _agreement_uid(demo_copy)
+    for column in PLAN_COLUMN_LABELS:
+        items = demo_copy.records.list_kind("plan-item", where={"agreement_uid": agreement,
+                                                                "column": column})
+        positions = [printed.index(squashed(item.title)) for item in items]
+        assert positions == sorted(positions)
+        assert positions[0] > printed.index(PLAN_COLUMN_LABELS[column])
+    assert plan == sorted(plan)
+
+
+def _glyph_runs(data: bytes) -> list[tuple[str, float, float]]:
+    """Every piece of text drawn, with where it starts on the page (rounded to 0.01 pt)."""
+    found: list[tuple[str, float, float]] = []
+
+    def visit(piece: str, cm: list[float], tm: list[float], _font: object,
+              _size: float) -> None:
+        if piece.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((piece.strip(), round(x, 2), round(y, 2)))
+
+    reader(data).pages[0].extract_text(visitor_text=visit)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_plan_on_a_page_text_sits_where_reportlab_paragraphs_put_it(
+        demo_copy, print_date, monkeypatch, extra):
+    """The page draws plain paragraphs and one-line labels itself (much faster than
+    Paragraph.drawOn); every piece of text must land where ReportLab's own paragraph drawing
+    puts it, at full size and shrunk (where a bullet pushes a first line in)."""
+    from csa_desktop.printing import plan_on_a_page
+
+    agreement = _agreement_uid(demo_copy)
+    for n in range(extra):
+        demo_copy.records.create("plan-item", {
+            "agreement_uid": agreement, "column": "activity",
+            "text": f"Longer activity {n}: partners meet monthly to review the delivery plan "
+                    "and agree the next steps with district partnerships"})
+    for partnership in (None, "West Lancashire CSP"):  # RAG badges draw themselves
+        fast = plan_on_a_page_pdf(demo_copy, partnership=partnership, printed_on=print_date)
+        with monkeypatch.context() as patch:
+            patch.setattr(plan_on_a_page, "_one_line", lambda *_args: None)
+            patch.setattr(plan_on_a_page._PlainText, "_plain", staticmethod(lambda _p: False))
+            reference = plan_on_a_page_pdf(demo_copy, partnership=partnership,
+                                           printed_on=print_date)
+        assert fast != reference
+        assert _glyph_runs(fast) == _glyph_runs(reference)
