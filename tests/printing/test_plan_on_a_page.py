@@ -199,9 +199,12 @@ def _glyph_runs(data: bytes) -> list[tuple[str, float, float]]:
 @pytest.mark.parametrize("extra", [0, 6])
 def test_plan_on_a_page_text_sits_where_reportlab_paragraphs_put_it(
         demo_copy, print_date, monkeypatch, extra):
-    """The page draws plain paragraphs and one-line labels itself (much faster than
-    Paragraph.drawOn); every piece of text must land where ReportLab's own paragraph drawing
-    puts it, at full size and shrunk (where a bullet pushes a first line in)."""
+    """The page makes plain paragraphs without ReportLab's markup parser, draws them and
+    one-line labels itself (much faster than Paragraph.drawOn); every piece of text must land
+    where ReportLab's own parsing and drawing put it, at full size and shrunk (where a bullet
+    pushes a first line in)."""
+    from reportlab.platypus import Paragraph
+
     from csa_desktop.printing import plan_on_a_page
 
     agreement = _agreement_uid(demo_copy)
@@ -214,6 +217,8 @@ def test_plan_on_a_page_text_sits_where_reportlab_paragraphs_put_it(
         fast = plan_on_a_page_pdf(demo_copy, partnership=partnership, printed_on=print_date)
         with monkeypatch.context() as patch:
             patch.setattr(plan_on_a_page, "_one_line", lambda *_args: None)
+            patch.setattr(plan_on_a_page, "_paragraph", lambda markup, style, bullet=None:
+                          Paragraph(markup, style, bulletText=bullet))
             patch.setattr(plan_on_a_page._PlainText, "_plain", staticmethod(lambda _p: False))
             reference = plan_on_a_page_pdf(demo_copy, partnership=partnership,
                                            printed_on=print_date)

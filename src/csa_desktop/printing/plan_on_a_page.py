@@ -86,19 +86,35 @@ def _entry_styles(size: float) -> tuple[ParagraphStyle, ParagraphStyle, Paragrap
     return item, note, empty
 
 
+@lru_cache(maxsize=64)
+def _fragment(style: ParagraphStyle) -> Any:
+    return Paragraph("x", style).frags[0]
+
+
+def _paragraph(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """Paragraph(markup, style, bulletText=bullet). Markup without a tag, an entity or a
+    no-break space is plain text, for which ReportLab's markup parser (a third of the cost of
+    laying out a short paragraph) gives one fragment in the style's font and colour holding
+    the text, its white space made single spaces: that fragment is made here instead."""
+    if any(c in markup for c in "<&\u00a0") or not markup.strip():
+        return Paragraph(markup, style, bulletText=bullet)
+    fragment = _fragment(style).clone(text=" ".join(markup.split()), link=[], us_lines=[])
+    return Paragraph(markup, style, bulletText=bullet, frags=[fragment])
+
+
 def _entry_flowables(entry: PlanEntry, item: ParagraphStyle,
                      note: ParagraphStyle) -> list[Flowable]:
     text = (rag_badge(entry.rag) if entry.rag else "") + inline(entry.text)
-    out: list[Flowable] = [Paragraph(text, item, bulletText=None if entry.rag else "•")]
+    out: list[Flowable] = [_paragraph(text, item, None if entry.rag else "•")]
     if entry.note:
-        out.append(Paragraph(inline(entry.note), note))
+        out.append(_paragraph(inline(entry.note), note))
     return out
 
 
 def _column_flowables(column: PlanColumn, size: float) -> list[Flowable]:
     item, note, empty = _entry_styles(size)
     if not column.entries:
-        return [Paragraph("Nothing entered yet.", empty)]
+        return [_paragraph("Nothing entered yet.", empty)]
     out: list[Flowable] = []
     for entry in column.entries:
         out.extend(_entry_flowables(entry, item, note))
@@ -156,7 +172,7 @@ def _line_or_paragraph(text: str, style: ParagraphStyle, width: float) -> _Line 
     line = _one_line(text, style, width)
     if line is not None:
         return line
-    para = Paragraph(inline(text), style)
+    para = _paragraph(inline(text), style)
     para.wrap(width, 1000)
     return para
 
@@ -164,7 +180,7 @@ def _line_or_paragraph(text: str, style: ParagraphStyle, width: float) -> _Line 
 def _band_paragraphs(plan: PlanOnAPage,
                      width: float) -> tuple[_Line | Paragraph, Paragraph, float]:
     title = _line_or_paragraph(plan.heading, _TITLE, width)
-    details = Paragraph("\u2002·\u2002".join(inline(d) for d in plan.details if d), _DETAIL)
+    details = _paragraph("\u2002·\u2002".join(inline(d) for d in plan.details if d), _DETAIL)
     _w, dh = details.wrap(width, 1000)
     return title, details, title.height + 4 + dh
 
@@ -177,7 +193,7 @@ def _status_block(plan: PlanOnAPage,
     if word is not None and not RTL_CHAR.search(plan.meta.status_detail):
         # As one Paragraph of both (a <br/> between) would set them: lines `leading` apart,
         # the first baseline the larger size below the top.
-        detail = Paragraph(inline(plan.meta.status_detail), _STATUS)
+        detail = _paragraph(inline(plan.meta.status_detail), _STATUS)
         _w, h = detail.wrap(width, 1000)
         lead, drop = _STATUS.leading, _STATUS_WORD.fontSize - _STATUS.fontSize
         if not plan.meta.status_detail:
