@@ -157,30 +157,12 @@ def history_mark(session: Session) -> int:
 
 # --- the baseline snapshot -----------------------------------------------------------------
 
-def snapshot(session: Session, uids: Sequence[str] | None = None) -> dict[str, SnapshotRecord]:
-    """The baseline snapshot: every record, or only those with the given uids."""
-    connection = session.connection()
-    query = f"SELECT kind, uid, rev, deleted, data FROM {BaselineRecordRow.__tablename__}"
-    if uids is None:
-        rows: Iterable[Sequence[Any]] = connection.exec_driver_sql(query).fetchall()
-    else:
-        wanted = list(uids)
-        rows = []
-        for start in range(0, len(wanted), CHUNK):
-            chunk = tuple(wanted[start:start + CHUNK])
-            rows.extend(connection.exec_driver_sql(
-                f"{query} WHERE uid IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+def snapshot(session: Session) -> dict[str, SnapshotRecord]:
+    """The baseline snapshot, every record of it."""
+    rows = session.connection().exec_driver_sql(
+        f"SELECT kind, uid, rev, deleted, data FROM {BaselineRecordRow.__tablename__}")
     return {uid: SnapshotRecord(kind, uid, rev, bool(deleted), json.loads(data))
             for kind, uid, rev, deleted, data in rows}
-
-
-def changed_uids(session: Session, kind: str) -> list[str]:
-    """Uids of the records of `kind` written since the last baseline was taken (the triggers
-    of migration 0006 list every record as it is written): every record that can differ
-    from the baseline snapshot, and perhaps a few that were changed back."""
-    rows = session.connection().exec_driver_sql(
-        f"SELECT uid FROM {LocalChangeRow.__tablename__} WHERE kind = ? ORDER BY uid", (kind,))
-    return [uid for (uid,) in rows]
 
 
 def replace_snapshot(session: Session, records: Iterable[SnapshotRecord]) -> None:
@@ -216,8 +198,9 @@ class ChangedRecord(NamedTuple):
 def changed_records(session: Session, kind: str) -> Iterator[ChangedRecord]:
     """The records of `kind` listed as changed since the baseline, ordered by uid, each with
     its snapshot: one query, values converted straight to their JSON form."""
-    select_sql, convert = _json_reader(kind, session.connection().dialect)
-    rows = session.connection().exec_driver_sql(
+    connection = session.connection()
+    select_sql, convert = _json_reader(kind, connection.dialect)
+    rows = connection.exec_driver_sql(
         f"{select_sql} FROM {LocalChangeRow.__tablename__} AS c "
         f"JOIN {bulk.table(kind).name} AS t ON t.uid = c.uid "
         f"LEFT OUTER JOIN {BaselineRecordRow.__tablename__} AS b ON b.uid = c.uid "
@@ -269,10 +252,6 @@ def _json_reader(kind: str, dialect: Dialect
         [f"t.{name}" for name in names] + ["t.uid", "t.deleted", "b.rev", "b.deleted", "b.data"])
     found = _JSON_READERS[key] = (select_sql, convert)
     return found
-
-
-def snapshot_count(session: Session) -> int:
-    return int(session.execute(select(func.count()).select_from(BaselineRecordRow)).scalar_one())
 
 
 # --- records, read in bulk ------------------------------------------------------------------
