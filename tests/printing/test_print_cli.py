@@ -99,6 +99,6 @@ def test_printed_plan_on_a_page_is_one_page(demo_dir, tmp_path):
 
 def test_a_district_copy_prints_its_own_local_plan_without_naming_it(tmp_path, capsys):
     copy_dir, out = tmp_path / "district", tmp_path / "mine.pdf"
-    assert csa(copy_dir, "init", "--role", "district", "--partnership", "Pendle CSP") == 0
+    assert csa(copy_dir, "init", "--role", "district", "--demo", "--partnership", "Pendle CSP") == 0
     assert csa(copy_dir, "print", "local-plan", "--out", str(out)) == 0
     assert "Pendle CSP Partnership Plan" in page_texts(out.read_bytes())[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -44,18 +45,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    folder = paths.data_dir(getattr(args, "data_dir", None))
+    chosen = paths.explicit_dir(getattr(args, "data_dir", None))
+    if chosen is not None:
+        folder = chosen
+    elif getattr(args, "new_copy", False):  # csa init: a folder of its own under copies/
+        folder = paths.new_copy_folder(getattr(args, "name", "") or "copy")
+    else:
+        folder = paths.data_dir()
     try:
         from csa_desktop.logs import setup_logging
 
-        setup_logging(folder)
+        if folder.exists() or not getattr(args, "new_copy", False):  # a refused init
+            setup_logging(folder)  # leaves no folder behind
     except OSError:
         pass  # a read-only folder must not stop read-only commands
     try:
         code: int = args.run(args, folder)
+        sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
     except CsaError as exc:
         print(f"csa: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `csa list … | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the final flush at exit cannot fail
+        return 1
     except KeyboardInterrupt:
         print("csa: interrupted; nothing was changed by the unfinished command", file=sys.stderr)
         return 130

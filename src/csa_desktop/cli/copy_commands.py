@@ -6,21 +6,32 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from csa_desktop import __version__
-from csa_desktop.cli.output import dumps, table
+from csa_desktop import __version__, paths
+from csa_desktop.cli.output import dumps, table, terminal_text
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.domain.roles import Role
+from csa_desktop.errors import InputError
 from csa_desktop.services.copy import Copy, init_copy
+from csa_desktop.services.new_copy import join_partnership, read_baseline
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
-    p = commands.add_parser("init", parents=[common], help="create a copy (the demo by default)")
+    p = commands.add_parser(
+        "init", parents=[common],
+        help="create a copy: join from the lead's baseline, or the demo",
+        description="A district or editorial group member joins from the lead's baseline: "
+                    "csa init --role district --partnership NAME --baseline FILE --name NAME. "
+                    "Without --baseline: the demo agreement (--empty: a blank lead copy).")
     p.add_argument("--role", choices=[r.value for r in Role], default="lead")
     p.add_argument("--name", default="", help="this copy's display name")
     p.add_argument("--partnership", action="append", default=[], metavar="NAME-OR-UID",
-                   help="a partnership in a district or editor copy's scope (repeatable)")
+                   help="a partnership in a district or editor copy's scope")
+    p.add_argument("--baseline", metavar="FILE", type=Path,
+                   help="the baseline the county lead published (joins that agreement)")
+    p.add_argument("--demo", action="store_true",
+                   help="a district or editor copy of the demo agreement, to try those roles")
     p.add_argument("--empty", action="store_true", help="a blank copy instead of the demo")
-    p.set_defaults(run=run_init)
+    p.set_defaults(run=run_init, new_copy=True)
 
     p = commands.add_parser("info", parents=[common], help="role, scope, schema and counts")
     p.add_argument("--json", action="store_true")
@@ -32,11 +43,41 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_init(args: argparse.Namespace, folder: Path) -> int:
-    with init_copy(folder, role=Role(args.role), name=args.name,
+    role = Role(args.role)
+    if args.baseline is not None:
+        return _join(args, folder, role)
+    if role is not Role.LEAD and not (args.demo or args.empty):
+        raise InputError(f"a {role.value} copy is made from the baseline the county lead "
+                         f"published: csa init --role {role.value} --partnership NAME "
+                         "--baseline FILE --name 'YOUR NAME' (--demo: try the role on the "
+                         "demo agreement)")
+    with init_copy(folder, role=role, name=args.name,
                    partnerships=args.partnership, empty=args.empty) as copy:
         info = copy.info()
+    paths.remember_copy(folder, info.identity.title)
     print(f"created {'an empty' if args.empty else 'the demo'} copy in {folder}: "
           f"{info.identity.title}, replica {info.identity.replica_id}")
+    return 0
+
+
+def _join(args: argparse.Namespace, folder: Path, role: Role) -> int:
+    if role is Role.LEAD:
+        raise InputError("--baseline is for district and editor copies (--role district or "
+                         "--role editor); the lead's copy is the master")
+    if len(args.partnership) != 1 or args.empty or args.demo:
+        raise InputError("joining takes one --partnership NAME-OR-UID from the baseline, "
+                         "and neither --empty nor --demo")
+    summary = read_baseline(args.baseline)
+    summary.partnership(args.partnership[0])  # an unknown name is refused before anything
+    with join_partnership(folder, args.baseline, partnership=args.partnership[0], role=role,
+                          name=args.name) as copy:
+        info = copy.info()
+    paths.remember_copy(folder, info.identity.title)
+    print(f"joined '{terminal_text(summary.agreement_title)}' as "
+          f"{terminal_text(info.identity.title)} for {terminal_text(info.partnership_names[0])}"
+          f" in {folder}\nbaseline {summary.number} published by "
+          f"{terminal_text(summary.lead_name)}, key {summary.lead_fingerprint}: check this "
+          "fingerprint with the county team")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Sequence
 
 from csa_desktop.domain.kinds import KINDS, format_value, to_json
@@ -51,3 +52,10 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(clipped, widths, strict=True)).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def terminal_text(text: str) -> str:
+    """`text` safe to write to a terminal: control characters (which could clear the screen
+    or colour the output) shown as escapes instead of acting."""
+    return "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" and c not in "\n\t"
+                   else c for c in text)

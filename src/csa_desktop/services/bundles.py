@@ -393,6 +393,9 @@ class BundleService:
     def _check_records(self, session: Session, bundle: Bundle) -> None:
         """A baseline must be whole: every reference points to a record it carries."""
         uids = {r.uid for r in bundle.records}
+        if sum(1 for r in bundle.records if r.kind == "agreement" and not r.deleted) > 1:
+            raise BundleError("schema", f"{bundle.name}: holds more than one agreement; a "
+                                        "master holds one agreement, refreshed every year")
         for record in bundle.records:
             for target in _references(KINDS[record.kind], record.fields):
                 if target not in uids:
@@ -495,6 +498,7 @@ class BundleService:
         if manifest.baseline_id != manifest.bundle_id:
             raise BundleError("schema", f"{bundle.name}: a baseline must name itself as the "
                                         "baseline")
+        self._check_lineage(session, bundle)
         taken = [b for b in store.logged_bundles(session, direction="imported", kind=BASELINE)
                  if b.signer_key == signer.public_key and b.bundle_id != manifest.bundle_id]
         newest = max((b.seq for b in taken), default=0)
@@ -502,6 +506,39 @@ class BundleService:
             raise BundleError("older-baseline",
                               f"{bundle.name}: is baseline number {manifest.seq}, older than "
                               f"number {newest} which this copy already took")
+
+
+    def _check_lineage(self, session: Session, bundle: Bundle) -> None:
+        """A baseline starts an empty copy, or updates a copy that came from the same master
+        (its lineage: the replica id of the master that publishes it)."""
+        manifest = bundle.manifest
+        taken = [b for b in store.logged_bundles(session, direction="imported", kind=BASELINE)
+                 if b.bundle_id != manifest.bundle_id]
+        if taken:
+            ours = taken[-1]
+            if ours.replica_id != manifest.replica_id:
+                raise BundleError(
+                    "lineage", f"{bundle.name}: is a baseline of another master "
+                               f"('{_agreement_title(bundle)}', published by "
+                               f"{manifest.author}); this copy follows the master of "
+                               f"{ours.author}. Join that agreement with a new copy "
+                               "(File ▸ New copy…, or csa init --baseline)")
+            return
+        if self.copy.identity.role is Role.LEAD or not store.record_count(session):
+            return  # a lead copy with records refuses baselines in _check_signer
+        held = record_store.list_rows(session, "agreement")
+        title = held[0].title if held else "its own records"
+        raise BundleError(
+            "lineage", f"{bundle.name}: is a baseline of '{_agreement_title(bundle)}' "
+                       f"published by {manifest.author}, but this copy already holds "
+                       f"'{title}', made in this copy, not taken from that master. Join it "
+                       "with a new copy (File ▸ New copy…, or csa init --baseline)")
+
+
+def _agreement_title(bundle: Bundle) -> str:
+    titles = [str(r.fields.get("title") or "") for r in bundle.records
+              if r.kind == "agreement" and not r.deleted]
+    return titles[0] if titles else "no agreement"
 
 
 def change_from_baseline(kind: str, record: store.ChangedRecord) -> dict[str, object] | None:

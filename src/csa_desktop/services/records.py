@@ -131,6 +131,8 @@ class RecordService:
                 clean["position"] = self._position_at_end(session, spec, clean)
             self._require_scope(session, spec, clean)
             _refuse_workflow_record(session, "create", spec.name, clean)
+            if spec.name == "agreement":
+                _refuse_second_agreement(session)
             from csa_desktop.domain.kinds import new_uid as make_uid
 
             record = records.insert(session, spec.name, new_uid or make_uid(), clean,
@@ -364,3 +366,13 @@ def parse_fields(spec: KindSpec, texts: Mapping[str, str]) -> dict[str, Value]:
             raise InputError(f"'{name}' is kept by CSA Desktop and cannot be set")
         values[name] = parse_value(spec.field(name), text)
     return values
+
+
+def _refuse_second_agreement(session: Session) -> None:
+    """A copy holds one agreement, refreshed every year; every part of the program uses it."""
+    held = records.list_rows(session, "agreement")
+    if held:
+        raise InputError(f"this copy already has its agreement, '{held[0].title}'; a copy "
+                         "holds one agreement, refreshed every year: start the next year with "
+                         "'csa refresh start' (Agreement ▸ Start annual refresh…), or make "
+                         "another copy for another agreement")
