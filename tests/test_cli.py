@@ -54,7 +54,8 @@ def test_init_refuses_to_overwrite_an_existing_copy(demo_dir, capsys):
 
 
 def test_init_district_demo_resolves_the_partnership_by_name(tmp_path, capsys):
-    assert csa(tmp_path, "init", "--role", "district", "--demo", "--partnership", "West Lancashire CSP",
+    assert csa(tmp_path, "init", "--role", "district", "--demo",
+               "--partnership", "West Lancashire CSP",
                "--name", "West Lancs officer") == 0
     capsys.readouterr()
     assert csa(tmp_path, "info", "--json") == 0
@@ -65,7 +66,8 @@ def test_init_district_demo_resolves_the_partnership_by_name(tmp_path, capsys):
 
 def test_init_district_with_an_unknown_partnership_is_refused_and_leaves_no_copy(tmp_path,
                                                                                   capsys):
-    assert csa(tmp_path, "init", "--role", "district", "--demo", "--partnership", "Atlantis CSP") == 2
+    assert csa(tmp_path, "init", "--role", "district", "--demo",
+               "--partnership", "Atlantis CSP") == 2
     assert "unknown partnership 'Atlantis CSP'" in capsys.readouterr().err
     assert not (tmp_path / "csa.sqlite3").exists()
 
@@ -181,7 +183,8 @@ def test_bad_input_gets_one_line_exit_2_and_changes_nothing(demo_dir, capsys, ar
 
 
 def test_district_copy_cannot_change_another_partnerships_plan(tmp_path, capsys):
-    assert csa(tmp_path, "init", "--role", "district", "--demo", "--partnership", "West Lancashire CSP") == 0
+    assert csa(tmp_path, "init", "--role", "district", "--demo",
+               "--partnership", "West Lancashire CSP") == 0
     capsys.readouterr()
     assert csa(tmp_path, "list", "action", "--partnership", "Pendle CSP", "--json") == 0
     pendle_action = json.loads(capsys.readouterr().out)[0]["uid"]
@@ -197,7 +200,8 @@ def test_district_copy_cannot_change_another_partnerships_plan(tmp_path, capsys)
 
 def test_district_copy_cannot_edit_the_county_text_but_an_editor_can(tmp_path, capsys):
     district, editor = tmp_path / "d", tmp_path / "e"
-    assert csa(district, "init", "--role", "district", "--demo", "--partnership", "Pendle CSP") == 0
+    assert csa(district, "init", "--role", "district", "--demo",
+               "--partnership", "Pendle CSP") == 0
     assert csa(editor, "init", "--role", "editor", "--demo", "--partnership", "Pendle CSP") == 0
     for folder, expected in ((district, 2), (editor, 0)):
         section = first_uid(folder, "section", capsys)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from csa_desktop import APP_NAME, __version__, paths
@@ -16,6 +17,9 @@ log = logging.getLogger(__name__)
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="csa-desktop", description=f"{APP_NAME} (GUI)")
+    parser.add_argument("files", nargs="*", metavar="FILE.csabundle", type=Path,
+                        help="bundles to open: a baseline to join with when there is no copy "
+                             "yet, else bundles to preview and import")
     parser.add_argument("--data-dir", metavar="PATH", help="the copy's folder")
     parser.add_argument(
         "--show", metavar="PLACE",
@@ -27,7 +31,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    folder = paths.data_dir(args.data_dir)
+    explicit = paths.explicit_dir(args.data_dir)
 
     from PySide6.QtWidgets import QApplication
 
@@ -36,70 +40,85 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("csa-desktop")  # matches resources/linux/csa-desktop.desktop
+    from csa_desktop.ui.copy_actions import CopyLauncher, set_launcher
 
+    launcher = CopyLauncher(explicit)
+    set_launcher(launcher)
+    opened: dict[str, Any] = {}
+    show_first_window(app, args, launcher, opened)
+    code = app.exec()
+    launcher.close_all()
+    set_launcher(None)
+    if "error" in opened:
+        raise opened["error"]
+    return int(code)
+
+
+def show_first_window(app: Any, args: argparse.Namespace, launcher: Any,
+                      opened: dict[str, Any]) -> None:
+    """The copy last opened (or named), or the welcome window when there is none."""
+    folder = launcher.explicit or paths.current_copy(launcher.library)
+    if folder is None or not paths.database_path(folder).is_file():
+        _start_without_copy(app, launcher, args, opened)  # nothing is written until chosen
+        return
     # Paint a window at once: opening the copy imports the database layer, which takes
     # longer than Qt's own start. The main window takes its place when the copy is loaded.
     from csa_desktop.ui.start_window import StartWindow
 
     start = StartWindow(folder)
     start.show()
-    opened: dict[str, Any] = {}
-    start.after_first_paint(lambda: _open(app, start, folder, args, opened))
-    code = app.exec()
-    if "copy" in opened:
-        opened["copy"].close()
-    if "error" in opened:
-        raise opened["error"]
-    return int(code)
+    opened["start"] = start
+    start.after_first_paint(lambda: _open(app, start, folder, args, launcher, opened))
 
 
-def _open(app: Any, start: Any, folder: Any, args: argparse.Namespace,
+def _start_without_copy(app: Any, launcher: Any, args: argparse.Namespace,
+                        opened: dict[str, Any]) -> None:
+    """The welcome window, or Join with the baseline the program was started with."""
+    with contextlib.suppress(OSError):
+        from csa_desktop.logs import setup_logging
+
+        setup_logging(paths.library_dir())
+    _report_bugs(launcher)
+    launcher.show_welcome(first_start=True, baseline=args.files[0] if args.files else None)
+
+
+def _open(app: Any, start: Any, folder: Path, args: argparse.Namespace, launcher: Any,
           opened: dict[str, Any]) -> None:
     """Open the copy and show the main window in place of the start window."""
     try:
-        _open_main_window(start, folder, args, opened)
+        _open_main_window(start, folder, args, launcher)
     except BaseException as exc:  # re-raised by main() once the event loop has ended
         opened["error"] = exc
         app.exit(1)
 
 
-def _open_main_window(start: Any, folder: Any, args: argparse.Namespace,
-                      opened: dict[str, Any]) -> None:
+def _open_main_window(start: Any, folder: Path, args: argparse.Namespace,
+                      launcher: Any) -> None:
     from PySide6.QtWidgets import QApplication
 
     from csa_desktop.logs import setup_logging
 
     with contextlib.suppress(OSError):
         setup_logging(folder)
-    from csa_desktop.ui.startup import open_copy
-
-    copy = open_copy(folder)  # one window per copy; a damaged copy is offered a good backup
-    if copy is None:
+    window = launcher.open_folder(folder, args.show or "", list(args.files) or None)
+    if window is None:  # one window per copy; a damaged copy is offered a good backup
         QApplication.exit(1)
         return
-    opened["copy"] = copy
-
     from csa_desktop.ui.icons import app_icon
-    from csa_desktop.ui.main_window import MainWindow
 
     QApplication.setWindowIcon(app_icon())  # after first paint: loading it costs start-up time
-
-    window = MainWindow(copy)
-    opened["window"] = window
-    if args.show and not window.show_place(args.show):
-        window.show_message(f"Nothing to show called '{args.show}'.")
-    window.show()
     start.close()
     import gc
 
     gc.freeze()  # the objects of start-up live on: keep them out of every later collection
-    from csa_desktop.ui.single_instance import listen_for_later_starts
+    _report_bugs(launcher)
 
-    listen_for_later_starts(folder, window)  # a second start brings this window forward
 
+def _report_bugs(launcher: Any) -> None:
     def report_bug(kind: type[BaseException], value: BaseException, tb: object) -> None:
         log.error("unexpected error", exc_info=(kind, value, tb))  # type: ignore[arg-type]
-        window.show_message("Something went wrong; the details are in the log file. "
-                            "Everything already saved is safe.", 20000)
+        for window in launcher.windows[-1:]:
+            window.show_message("Something went wrong; the details are in the log file. "
+                                "Everything already saved is safe.", 20000)
 
     sys.excepthook = report_bug

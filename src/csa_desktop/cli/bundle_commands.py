@@ -12,7 +12,7 @@ from csa_desktop.cli.output import dumps, table
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.errors import InputError
 from csa_desktop.services import restore_points
-from csa_desktop.services.bundles import BundleService
+from csa_desktop.services.bundles import BundleService, after_export_advice, suggested_file_name
 from csa_desktop.services.conflicts import ConflictService, ConflictView
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sync import BundleOutcome, ImportReport, SyncService
@@ -24,7 +24,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         description="A lead copy exports a baseline (the whole master) for the districts; a "
                     "district or editor copy exports everything it changed since its last "
                     "baseline. The file is signed with this copy's key.")
-    p.add_argument("--out", required=True, metavar="FILE", help="the .csabundle file to write")
+    p.add_argument("--out", metavar="FILE",
+                   help="the .csabundle file to write (default: in this folder, named for the "
+                        "partnership and the day, e.g. west-lancashire-csp-2026-12-06.csabundle)")
     p.set_defaults(run=run_export)
 
     p = commands.add_parser(
@@ -96,10 +98,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run_export(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
-        result = BundleService(copy).export(Path(args.out))
+        out = Path(args.out) if args.out else Path.cwd() / suggested_file_name(copy)
+        result = BundleService(copy).export(out)
     what = "records" if result.kind == "baseline" else "changed records"
     print(f"exported a {result.kind} to {result.path}: {result.count} {what}, "
-          f"{result.size:,} bytes (bundle {result.bundle_id})")
+          f"{result.size:,} bytes (bundle {result.bundle_id})\n{after_export_advice(result)}")
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -539,6 +540,38 @@ def _agreement_title(bundle: Bundle) -> str:
     titles = [str(r.fields.get("title") or "") for r in bundle.records
               if r.kind == "agreement" and not r.deleted]
     return titles[0] if titles else "no agreement"
+
+
+def suggested_file_name(copy: Copy, today: dt.date | None = None) -> str:
+    """The name a new bundle is offered under, which tells the lead's folder of bundles apart:
+    a contribution names its partnership and the day (west-lancashire-csp-2026-12-06), a
+    baseline the agreement."""
+    day = f"{today or dt.date.today():%Y-%m-%d}"
+    me = copy.identity
+    if me.role is Role.LEAD:
+        with copy.store.reader() as session:
+            agreements = record_store.list_rows(session, "agreement")
+        what = f"{agreements[0].title if agreements else 'agreement'} baseline"
+    else:
+        names = copy.records.titles("partnership", me.partnership_uids)
+        what = " ".join(names.get(uid, "") for uid in me.partnership_uids) or me.name
+    slug = re.sub(r"[^a-z0-9]+", "-", what.casefold()).strip("-")[:80] or "bundle"
+    return f"{slug}-{day}{BUNDLE_SUFFIX}"
+
+
+BUNDLE_SUFFIX = ".csabundle"
+
+
+def after_export_advice(result: ExportResult) -> str:
+    """What to do with the file just written, in plain words."""
+    if result.kind == BASELINE:
+        return ("Send this file to every district and editorial group member. Someone new "
+                "joins with it (Join my partnership, or csa init --baseline); a copy that "
+                "already follows this agreement takes it with File ▸ Import bundles….")
+    return ("Send this file to the county team, by email or your shared drive; they merge it "
+            "into the county master. Keep working here as usual: the next export again holds "
+            "everything changed since the last baseline, so a lost or repeated file does no "
+            "harm.")
 
 
 def change_from_baseline(kind: str, record: store.ChangedRecord) -> dict[str, object] | None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from csa_desktop.domain import ordering
 from csa_desktop.domain.kinds import DEFAULTS, KINDS, FieldType, Value, from_json, new_uid
+from csa_desktop.printing.model import has_sample_marker
+from csa_desktop.services.copy import Copy
 from csa_desktop.storage import records
 from csa_desktop.storage.database import Session
 
@@ -52,3 +54,16 @@ def build_demo(session: Session, *, who: str) -> dict[str, str]:
             last_position[group] = str(values["position"])
         records.insert(session, spec.name, uids[item["id"]], values, who=who)
     return uids
+
+
+SAMPLE_KINDS = ("agreement", "section", "key-issue", "plan-item", "local-plan")
+
+
+def is_sample_copy(copy: Copy) -> bool:
+    """Whether the copy holds the demo's sample text: its agreement or the records the county
+    writes about it (sections, key issues, plan items, local plans) carry the demo's
+    "[illustrative…]" or "[sample]" marker, the rule its prints follow too."""
+    with copy.store.reader() as session:
+        return any(isinstance(value, str) and has_sample_marker(value)
+                   for kind in SAMPLE_KINDS for record in records.list_rows(session, kind)
+                   for value in record.fields.values())

@@ -21,7 +21,6 @@ from csa_desktop.domain.roles import Role
 from csa_desktop.errors import BundleError, InputError
 from csa_desktop.services.copy import Copy, copy_exists, init_copy
 
-
 LEFT_BY_OPENING = frozenset({"logs", "csa.lock"})  # what looking at a folder may leave in it
 
 
@@ -150,11 +149,11 @@ def start_county(data_dir: Path, facts: CountyFacts, *, name: str = "") -> Copy:
                 records.create("area", {"name": area, "kind": kind}, uid=uid)
                 area_uids[area] = uid
             for partnership in partnerships:
-                covered = [uid for area, uid in area_uids.items()
-                           if partnership.casefold().startswith(area.casefold())]
-                kind = ("unitary-csp" if any(a in facts.unitary_areas for a in area_uids
-                                             if area_uids[a] in covered)
-                        else "district-csp" if covered else "county-group")
+                named = [area for area in area_uids
+                         if partnership.casefold().startswith(area.casefold())]
+                kind = ("unitary-csp" if any(a in facts.unitary_areas for a in named)
+                        else "district-csp" if named else "county-group")
+                covered = [area_uids[a] for a in named] or list(area_uids.values())
                 records.create("partnership", {"name": partnership, "kind": kind,
                                                "area_uids": covered})
 

@@ -7,9 +7,9 @@ applied after the lead agrees; cancelling at any point applies nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,16 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.errors import CsaError
 from csa_desktop.services import restore_points
-from csa_desktop.services.bundles import BundleService
+from csa_desktop.services.bundles import (
+    BundleService,
+    ExportResult,
+    after_export_advice,
+    suggested_file_name,
+)
 from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
+from csa_desktop.ui.settings import last_folder, remember_folder
 
 EXTENSION = ".csabundle"
 FILTER = "CSA bundles (*.csabundle)"
@@ -177,12 +183,12 @@ class BundleActions:
         self.window = window
         self.copy: Copy = window.copy  # type: ignore[attr-defined]
         lead = self.copy.identity.role.value == "lead"
-        what = "baseline" if lead else "contribution"
         self.export_action = self._action(
-            "&Export bundle…", self.export_bundle, "exportBundleAction",
-            f"Write a signed {what} bundle: "
-            + ("the whole master, for the districts" if lead else
-               "everything changed here since the last baseline, for the lead"))
+            "&Publish baseline…" if lead else "&Export my changes…", self.export_bundle,
+            "exportBundleAction",
+            "Write a signed baseline: the whole master, for the districts" if lead else
+            "Write a signed contribution for the county team: everything changed here since "
+            "the last baseline")
         self.import_action = self._action(
             "&Import bundles…", self.import_bundles, "importBundlesAction",
             "Check, preview and merge bundles (you can also drop .csabundle files on the "
@@ -263,27 +269,36 @@ class BundleActions:
 
     # --- export -----------------------------------------------------------------------------
 
-    def export_bundle(self) -> None:
+    def export_bundle(self) -> Path | None:
         self._flush()
         lead = self.copy.identity.role.value == "lead"
         stem = "baseline" if lead else "contribution"
-        suggested = Path.home() / f"{stem}-{dt.date.today():%Y-%m-%d}{EXTENSION}"
-        chosen, _ = QFileDialog.getSaveFileName(self.window, f"Export {stem}", str(suggested),
-                                                FILTER)
+        title = "Publish baseline" if lead else "Export my changes"
+        suggested = last_folder() / suggested_file_name(self.copy)
+        chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(suggested), FILTER)
         if not chosen:
-            return
+            return None
+        remember_folder(Path(chosen).parent)
         service = BundleService(self.copy)
         try:
-            result = run_with_progress(self.window, f"Exporting the {stem}",
+            result = run_with_progress(self.window, f"Writing the {stem}",
                                        lambda _p, _c: service.export(Path(chosen)),
                                        cancellable=False)
         except CsaError as exc:
             QMessageBox.warning(self.window, "Nothing was exported", str(exc))
-            return
-        count = getattr(result, "count", 0)
-        path = getattr(result, "path", chosen)
+            return None
+        assert isinstance(result, ExportResult)
         what = "records" if lead else "changed records"
-        self._message(f"Exported the {stem} ({count:,} {what}) to {path}.")
+        self._message(f"Saved the {stem} ({result.count:,} {what}) to {result.path}.")
+        done = QMessageBox(QMessageBox.Icon.Information, title,
+                           f"<b>Saved {escape(result.path.name)}</b> ({result.count:,} {what})"
+                           f"<br>in {escape(str(result.path.parent))}",
+                           QMessageBox.StandardButton.Ok, self.window)
+        done.setObjectName("afterExportMessage")
+        done.setInformativeText(after_export_advice(result))
+        self.after_export = done
+        done.open()
+        return result.path
 
     # --- import -----------------------------------------------------------------------------
 
@@ -291,9 +306,10 @@ class BundleActions:
         """Choose (or take dropped) bundles, preview them, apply after the user agrees."""
         if paths is None:
             chosen, _ = QFileDialog.getOpenFileNames(self.window, "Import bundles",
-                                                     str(Path.home()), FILTER)
+                                                     str(last_folder()), FILTER)
             if not chosen:
                 return None
+            remember_folder(Path(chosen[0]).parent)
             paths = [Path(p) for p in chosen]
         self._flush()
         sync = SyncService(self.copy)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from html import escape
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from csa_desktop import APP_NAME, __version__
 from csa_desktop.domain.records import Changes
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.demo import is_sample_copy
 from csa_desktop.ui import icons
 from csa_desktop.ui.commands import EditHistory
 from csa_desktop.ui.context import EditorContext
@@ -47,13 +48,16 @@ from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
 from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
 from csa_desktop.ui.views.sections_page import SectionsPage
+from csa_desktop.ui.widgets import with_sample_banner
 
 # Feature modules (ui/<feature>_actions.py), each with `install(window: MainWindow) -> None`
 # adding its menu items and toolbar buttons. Add yours here.
 FEATURE_MODULES: tuple[str, ...] = ("csa_desktop.ui.print_actions",
                                      "csa_desktop.ui.backup_actions",
                                      "csa_desktop.ui.cycle_actions",
-                                     "csa_desktop.ui.bundle_actions")
+                                     "csa_desktop.ui.bundle_actions",
+                                     "csa_desktop.ui.guide_actions",
+                                     "csa_desktop.ui.copy_actions")  # last: at the top of File
 
 # Which fields of which kinds change the navigator tree (titles, order, parents).
 TREE_FIELDS: dict[str, frozenset[str]] = {
@@ -78,6 +82,8 @@ PLACES = {
 
 
 class MainWindow(QMainWindow):
+    closed = Signal()  # after the window has closed (the copy may then be closed)
+
     def __init__(self, copy: Copy, settings: WindowSettings | None = None) -> None:
         super().__init__()
         self.copy = copy
@@ -92,7 +98,9 @@ class MainWindow(QMainWindow):
             lambda text: self.show_message(f"Saved: {text}. Undo with Ctrl+Z."))
         self._restoring = False
 
-        self.setWindowTitle(f"{copy.identity.title} — {APP_NAME}")
+        self.sample = is_sample_copy(copy)
+        self.setWindowTitle(f"{copy.identity.title}{' — sample data' if self.sample else ''}"
+                            f" — {APP_NAME}")
         self.setObjectName("mainWindow")
         self._create_navigator()
         self._create_pages()
@@ -102,7 +110,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         self.main_splitter = splitter
-        self.setCentralWidget(splitter)
+        self.setCentralWidget(with_sample_banner(splitter) if self.sample else splitter)
         self._create_actions()
         self._create_menus()
         self._create_tool_bar()
@@ -473,4 +481,6 @@ class MainWindow(QMainWindow):
             self.settings.last_place = node.key
         self.settings.sync()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 

@@ -3,6 +3,8 @@ Everything that matters lives in the copy; losing these settings loses nothing."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
@@ -67,3 +69,14 @@ class WindowSettings:
 
     def sync(self) -> None:
         self._settings.sync()
+
+
+def last_folder() -> Path:
+    """The folder a file dialog opens in: the one last used for a bundle, else home."""
+    value = WindowSettings()._settings.value("files/last_folder")
+    folder = Path(value) if isinstance(value, str) and value else Path.home()
+    return folder if folder.is_dir() else Path.home()
+
+
+def remember_folder(folder: Path) -> None:
+    WindowSettings()._settings.setValue("files/last_folder", str(folder))

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCommandLinkButton,
+    QDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -69,6 +70,7 @@ class WelcomeWindow(QWidget):
         for button in (self.join_button, self.county_button, self.demo_button):
             layout.addWidget(button)
         layout.addStretch(1)
+        self.dialog: QDialog | None = None
         self.resize(640, 480)
 
     def _way(self, text: str, description: str, slot: Callable[[], object]) -> QCommandLinkButton:
@@ -79,19 +81,20 @@ class WelcomeWindow(QWidget):
 
     # --- the three ways in ------------------------------------------------------------------
 
-    def join(self, baseline: Path | None = None) -> Copy | None:
+    def join(self, baseline: Path | None = None) -> JoinDialog:
+        """Open Join (window-modal; the welcome window stays for Cancel)."""
         dialog = JoinDialog(self.folder_for, self, baseline=baseline)
-        if dialog.exec() and dialog.copy is not None:
-            self._done(dialog.copy, dialog.place)
-            return dialog.copy
-        return None
+        dialog.accepted.connect(lambda: self._done(dialog.copy, dialog.place))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
-    def start_county(self) -> Copy | None:
+    def start_county(self) -> NewCountyDialog:
         dialog = NewCountyDialog(self.folder_for, self)
-        if dialog.exec() and dialog.copy is not None:
-            self._done(dialog.copy, "agreement")
-            return dialog.copy
-        return None
+        dialog.accepted.connect(lambda: self._done(dialog.copy, "agreement"))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def try_demo(self) -> Copy | None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -105,6 +108,7 @@ class WelcomeWindow(QWidget):
         self._done(copy, "")
         return copy
 
-    def _done(self, copy: Copy, place: str) -> None:
-        self.chosen.emit(copy, place)
-        self.close()
+    def _done(self, copy: Copy | None, place: str) -> None:
+        if copy is not None:
+            self.chosen.emit(copy, place)
+            self.close()

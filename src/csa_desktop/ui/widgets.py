@@ -110,6 +110,25 @@ class ReadOnlyBanner(QFrame):
         self.setVisible(not editable)
 
 
+def with_sample_banner(content: QWidget) -> QWidget:
+    """`content` under a banner saying that the copy holds sample data (the demo)."""
+    banner = QLabel("<b>Sample data.</b> This is the Lancashire demo: its plans, actions and "
+                    "updates are invented, for trying CSA Desktop. Prints say so too. "
+                    "File ▸ New copy… makes a real copy beside it.")
+    banner.setObjectName("sampleBanner")
+    banner.setWordWrap(True)
+    banner.setAccessibleName("Sample data note")
+    banner.setStyleSheet("#sampleBanner { background: #e8f0fe; border: 1px solid #8ab4f8; "
+                         "border-radius: 3px; padding: 6px 8px; color: #0b2a5c; }")
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(6, 6, 6, 0)
+    layout.setSpacing(6)
+    layout.addWidget(banner)
+    layout.addWidget(content, 1)
+    return holder
+
+
 class OptionalDateEdit(QWidget):
     """A date picker (calendar popup) that can also be empty when the date is optional."""
 
