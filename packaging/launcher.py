@@ -92,7 +92,22 @@ def self_test(argv: Sequence[str]) -> int:
             QTimer.singleShot(100, check)
 
     QTimer.singleShot(0, check)
+    _demo_if_empty(argv)
     return app.main(argv)
+
+
+def _demo_if_empty(argv: Sequence[str]) -> None:
+    """The self-test opens a main window: on a folder without a copy it makes the demo there
+    first (a user's first start shows the welcome window instead)."""
+    if "--data-dir" not in argv:
+        return
+    from pathlib import Path
+
+    from csa_desktop.services.copy import copy_exists, init_copy
+
+    folder = Path(argv[list(argv).index("--data-dir") + 1])
+    if not copy_exists(folder):
+        init_copy(folder, name="Self-test").close()
 
 
 def main(argv: Sequence[str] | None = None, executable: str = sys.executable) -> int:

@@ -43,3 +43,13 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path
         write_atomically(b"new", target)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["tracker.xlsx"]
+
+
+def test_the_user_guide_in_docs_is_the_one_shown_in_the_app():
+    root = Path(__file__).resolve().parents[1]
+    in_app = (root / "resources" / "guide" / "user-guide.md").read_text("utf-8")
+    for image in ("welcome.png", "join.png"):
+        assert f"]({image})" in in_app
+        assert (root / "resources" / "guide" / image).is_file()
+        in_app = in_app.replace(f"]({image})", f"](screenshots/{image})")
+    assert (root / "docs" / "user-guide.md").read_text("utf-8") == in_app

@@ -417,3 +417,21 @@ def test_built_program_prints_its_version_and_opens_its_main_window(tmp_path):
     assert [p.name for p in program.rglob("*") if p.name.startswith(unwanted)] == []
     assert (dist / f"csa-desktop-{csa_desktop.__version__}-linux-{platform.machine()}.tar.gz"
             ).is_file()
+
+
+def test_bundle_files_open_in_csa_desktop_on_linux_and_windows():
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}
+    mime = ET.parse(RESOURCES / "linux" / "csa-desktop-mime.xml").getroot()
+    [kind] = mime.findall("m:mime-type", ns)
+    assert [g.get("pattern") for g in kind.findall("m:glob", ns)] == ["*.csabundle"]
+    entry = DESKTOP_ENTRY.read_text("utf-8")
+    assert f"MimeType={kind.get('type')};" in entry.splitlines()
+    assert "Exec=csa-desktop %F" in entry.splitlines()
+    installer = INNO.read_text("utf-8")
+    assert 'Subkey: "Software\\Classes\\.csabundle"' in installer
+    assert '""{app}\\{#AppExe}"" ""%1""' in installer
+    assert "ChangesAssociations=yes" in installer
+    script = (PACKAGING / "linux" / "install-desktop-entry.sh").read_text("utf-8")
+    assert "csa-desktop-mime.xml" in script and "update-mime-database" in script

@@ -36,6 +36,8 @@ Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
 CloseApplications=yes
+; .csabundle files open in CSA Desktop (see [Registry]); Explorer is told of the change.
+ChangesAssociations=yes
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
@@ -49,6 +51,14 @@ Source: "dist\csa-desktop\*"; DestDir: "{app}"; Flags: ignoreversion recursesubd
 [InstallDelete]
 ; A new version replaces the old program files whole (modules may have been removed).
 Type: filesandordirs; Name: "{app}\_internal"
+
+[Registry]
+; Per user (HKCU via HKA with PrivilegesRequired=lowest): double-clicking a bundle runs
+; csa-desktop.exe FILE, which joins with a baseline or previews an import.
+Root: HKA; Subkey: "Software\Classes\.csabundle"; ValueType: string; ValueName: ""; ValueData: "CSADesktop.Bundle"; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\CSADesktop.Bundle"; ValueType: string; ValueName: ""; ValueData: "CSA Desktop bundle"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\CSADesktop.Bundle\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"
+Root: HKA; Subkey: "Software\Classes\CSADesktop.Bundle\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"

@@ -26,7 +26,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="open at PLACE: agreement, plan-on-a-page, sections, key-issues, evidence, "
              "local-plans, or local-plan:NAME (a partnership's name, or its start)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    for path in args.files:
+        if path.suffix.lower() != ".csabundle":
+            parser.error(f"'{path}' is not a .csabundle file (the command line tool is csa)")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,7 +31,11 @@ class BaselinePartnership:
     areas: tuple[str, ...]
 
     def describe(self) -> str:
-        return f"{self.name} ({', '.join(self.areas)})" if self.areas else self.name
+        """The name with its areas (their count when there are many)."""
+        if not self.areas:
+            return self.name
+        areas = ", ".join(self.areas) if len(self.areas) <= 4 else f"{len(self.areas)} areas"
+        return f"{self.name} ({areas})"
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,9 @@ class JoinDialog(QDialog):
         roles.addWidget(self.editor)
 
         form = QFormLayout()
-        form.addRow("Baseline &file:", file_row)
+        file_label = QLabel("Baseline &file:")
+        file_label.setBuddy(choose)
+        form.addRow(file_label, file_row)
         form.addRow("", self.problem)
         form.addRow("Published:", self.about)
         form.addRow("", self.confirm)
