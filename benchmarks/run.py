@@ -116,6 +116,8 @@ def make_cases(sizes: Sizes) -> list[Case]:
         Case("merge", f"Import and merge {sizes.bundles} bundles × "
              f"{sizes.bundle_changes:,} changes into the large master", "ms", "≤ 5× floor",
              f"raw sqlite3 executemany, {n_merge:,} rows", max_ratio=5),
+        Case("join", "A district joins from the large master's baseline", "ms", "≤ 10× floor",
+             "raw sqlite3 executemany, as many rows as the baseline has records", max_ratio=10),
         Case("plan-pdf", "Plan on a page PDF", "ms", "≤ 1.3× floor",
              "bare ReportLab page, same text and font", max_ratio=1.3),
         Case("memory", "Peak memory of the GUI, large copy", "MB", "≤ 250 MB",
@@ -477,8 +479,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                  "bundles", "bundle-changes", "repeat"):
         p.add_argument(f"--{name}", type=int, metavar="N")
     p.add_argument("--only", action="append", metavar="CASE",
-                   choices=["start", "actions", "bundles", "export", "merge", "plan-pdf"],
-                   help="measure only these cases (start, actions, bundles, plan-pdf; "
+                   choices=["start", "actions", "bundles", "export", "merge", "join",
+                            "plan-pdf"],
+                   help="measure only these cases (start, actions, bundles, join, plan-pdf; "
                         "repeatable)")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
                    help="the Markdown report to write (default docs/benchmarks.md)")
@@ -506,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     work = args.work or Path(tempfile.mkdtemp(prefix="csa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    only = set(args.only or ["start", "actions", "bundles", "plan-pdf"])
+    only = set(args.only or ["start", "actions", "bundles", "join", "plan-pdf"])
     cases = make_cases(sizes)
     by_key = {case.key: case for case in cases}
     try:
@@ -526,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
             ("start", lambda: measure_gui(by_key, sizes, work, demo, large)),
             ("actions", lambda: measure_actions(by_key, sizes, work, large)),
             ("plan-pdf", lambda: measure_plan_pdf(by_key, sizes, large)),
+            ("join", lambda: measure_join(by_key, sizes, work, large)),
         ]
         if only & {"export", "merge", "bundles"}:
             steps.append(("bundles", lambda: measure_bundles(by_key, sizes, work, large)))
@@ -712,6 +716,34 @@ def measure_bundles(cases: dict[str, Case], sizes: Sizes, work: Path, large: Pat
     cases["merge"].record(merges, merge_floor)
     cases["merge"].note = (f"{summary}; the gate alone (every check, nothing written): "
                            f"{gate:,.0f} ms")
+
+
+def measure_join(cases: dict[str, Case], sizes: Sizes, work: Path, large: Path) -> None:
+    """A district officer joins from the large master's baseline in one step (the gate, a new
+    copy, the import), each run into a new folder; the floor writes as many rows, raw."""
+    from csa_desktop.services.bundles import BundleService
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.services.new_copy import join_partnership, read_baseline
+
+    folder = work / "join"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    baseline = folder / "baseline.csabundle"
+    with Copy.open(copy_folder(large, folder / "master")) as copy:
+        result = BundleService(copy).export(baseline)
+    partnership = read_baseline(baseline).partnerships[-1].uid
+    joins, floor = [], []
+    for run in range(sizes.repeat):
+        say(f"  join, run {run + 1} of {sizes.repeat}")
+        target = folder / f"district-{run}"
+        started = time.perf_counter()
+        join_partnership(target, baseline, partnership=partnership, name="Officer").close()
+        joins.append((time.perf_counter() - started) * 1000)
+        floor.append(raw_executemany(folder, result.count))
+        shutil.rmtree(target, ignore_errors=True)
+    cases["join"].record(joins, floor)
+    cases["join"].note = (f"{result.count:,} records, {baseline.stat().st_size:,} bytes: "
+                          "the gate, a new copy and the import, into a new folder")
 
 
 if __name__ == "__main__":
