@@ -70,7 +70,7 @@ def _join(args: argparse.Namespace, folder: Path, role: Role) -> int:
     summary = read_baseline(args.baseline)
     summary.partnership(args.partnership[0])  # an unknown name is refused before anything
     with join_partnership(folder, args.baseline, partnership=args.partnership[0], role=role,
-                          name=args.name) as copy:
+                          name=args.name, summary=summary) as copy:
         info = copy.info()
     paths.remember_copy(folder, info.identity.title)
     print(f"joined '{terminal_text(summary.agreement_title)}' as "

@@ -94,13 +94,16 @@ def _summary(path: Path, bundle: Bundle) -> BaselineSummary:
 
 
 def join_partnership(data_dir: Path, baseline: Path, *, partnership: str,
-                     role: Role = Role.DISTRICT, name: str = "") -> Copy:
+                     role: Role = Role.DISTRICT, name: str = "",
+                     summary: BaselineSummary | None = None) -> Copy:
     """A district or editor copy for `partnership` (a name or uid in the baseline), holding the
-    lead's baseline, taken through the same gate as any import."""
+    lead's baseline, taken through the same gate as any import. `summary`: the baseline's, when
+    the caller has read it already (it is not read twice)."""
     if role is Role.LEAD:
         raise InputError("the lead's copy is the master; a lead starts a county agreement "
                          "instead of joining one")
-    summary = read_baseline(baseline)
+    if summary is None or summary.path != baseline:
+        summary = read_baseline(baseline)
     chosen = summary.partnership(partnership)
 
     def build(folder: Path) -> None:

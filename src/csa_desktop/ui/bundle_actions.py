@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressDialog,
+    QWidget,
 )
 
 from csa_desktop.errors import CsaError
@@ -62,7 +63,7 @@ class _Worker(QThread):
             self.error = exc
 
 
-def run_with_progress(parent: QMainWindow, title: str, job: Job, *,
+def run_with_progress(parent: QWidget, title: str, job: Job, *,
                       cancellable: bool = True) -> object:
     """Run `job(progress, cancelled)` in a worker thread behind a modal progress dialog;
     returns its result or raises its error (ImportCancelledError after Cancel)."""

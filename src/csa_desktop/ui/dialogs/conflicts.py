@@ -159,7 +159,7 @@ class ConflictsDialog(QDialog):
     def _clear_detail(self) -> None:
         while self.detail_layout.count():
             item = self.detail_layout.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
 

@@ -172,15 +172,19 @@ class JoinDialog(QDialog):
             return
         chosen = self.summary.partnership(str(item.data(Qt.ItemDataRole.UserRole)))
         role = Role.EDITOR if self.editor.isChecked() else Role.DISTRICT
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.copy = join_partnership(self.folder_for(chosen.name), self.summary.path,
-                                         partnership=chosen.uid, role=role,
-                                         name=self.name_edit.text().strip())
+        from csa_desktop.ui.bundle_actions import run_with_progress
+
+        folder, summary = self.folder_for(chosen.name), self.summary
+        name = self.name_edit.text().strip()
+        try:  # in a worker thread: a county's baseline takes a while to check and take
+            made = run_with_progress(
+                self, "Joining", lambda _p, _c: join_partnership(
+                    folder, summary.path, partnership=chosen.uid, role=role, name=name,
+                    summary=summary), cancellable=False)
         except CsaError as exc:
             self.problem.show_message(f"You have not joined: {exc}")
             return
-        finally:
-            QApplication.restoreOverrideCursor()
+        assert isinstance(made, Copy)
+        self.copy = made
         self.place = f"local-plan:{chosen.name}"
         self.accept()
