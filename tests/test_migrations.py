@@ -86,3 +86,48 @@ def test_the_copy_uses_wal_and_foreign_keys(tmp_path: Path):
     with init_copy(tmp_path, empty=True) as copy, copy.store.reader() as session:
         assert session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _upgrade_to(path: Path, revision: str) -> None:
+    from alembic import command
+
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", "csa_desktop.storage:migrations")
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
+    engine.dispose()
+
+
+def test_migration_0007_binds_each_replica_to_the_key_of_its_first_imported_bundle(
+        tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    _upgrade_to(path, "0006_local_changes")
+    conn = sqlite3.connect(path)
+    rows = [  # bundle, replica, key, processed at
+        ("b1", "replica-pendle", "key-pendle", "2026-01-01 10:00:00"),
+        ("b2", "replica-pendle", "key-west", "2026-01-02 10:00:00"),  # a forged claim
+        ("b3", "replica-west", "key-west", "2026-01-03 10:00:00"),
+        ("b4", "replica-other", "key-pendle", "2026-01-04 10:00:00"),  # a key's second copy
+        ("b5", "replica-burnley", "key-burnley", "2026-01-05 10:00:00"),
+    ]
+    conn.executemany(
+        "INSERT INTO bundle_log (bundle_id, direction, kind, replica_id, author, signer_key, "
+        "baseline_id, seq, created_at, processed_at, file_name, sha256, status, summary) "
+        "VALUES (?, 'imported', 'contribution', ?, 'someone', ?, NULL, 1, '', ?, 'f', '', "
+        "'imported', '{}')", rows)
+    conn.execute(
+        "INSERT INTO bundle_log (bundle_id, direction, kind, replica_id, author, signer_key, "
+        "baseline_id, seq, created_at, processed_at, file_name, sha256, status, summary) "
+        "VALUES ('b6', 'exported', 'baseline', 'replica-me', 'me', 'key-me', 'b6', 1, '', "
+        "'2026-01-06 10:00:00', 'f', '', 'exported', '{}')")
+    conn.commit()
+    conn.close()
+    _upgrade_to(path, "0007_replica_keys")
+    conn = sqlite3.connect(path)
+    bound = dict(conn.execute("SELECT replica_id, public_key FROM replica_keys"))
+    conn.close()
+    assert bound == {"replica-pendle": "key-pendle", "replica-west": "key-west",
+                     "replica-burnley": "key-burnley"}

@@ -193,6 +193,51 @@ def test_unknown_sender_is_offered_for_trust_with_its_fingerprint(qtbot, window,
     del timers
 
 
+def test_trusted_keys_dialog_replaces_a_key_naming_old_and_new_fingerprints(qtbot, lab):
+    from csa_desktop.ui.dialogs.trust import TrustedKeysDialog
+
+    ormskirk = lab.districts[0]
+    import_files(lab.lead, lab.bundle(ormskirk, [lab.update(lab.actions[0], partners="A")]))
+    rotated = District(ormskirk.name, keys.SigningKey.generate(), ormskirk.replica, ormskirk.seq)
+    path = lab.bundle(rotated, [lab.update(lab.actions[0], partners="B")])
+    asked: dict[str, str] = {}
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked[box.windowTitle()] = box.text()
+        box.button(QMessageBox.StandardButton.Yes if box.windowTitle() == "Replace the key?"
+                   else QMessageBox.StandardButton.Ok).click()
+
+    with Copy.open(lab.lead) as copy:
+        dialog = TrustedKeysDialog(BundleService(copy))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        row = next(r for r in range(dialog.model.rowCount())
+                   if dialog.model.key(r).name == ormskirk.name)
+        dialog.table.selectRow(row)
+        timer = QTimer()
+        timer.setInterval(30)
+
+        def poll() -> None:  # the question, then the confirmation: each answered once
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QMessageBox) and widget.isVisible() and \
+                        widget.windowTitle() not in asked:
+                    confirm(widget)
+                    return
+
+        timer.timeout.connect(poll)
+        timer.start()
+        assert dialog.replace_selected(path)
+        timer.stop()
+        fingerprints = {k.fingerprint for k in BundleService(copy).trusted_keys()}
+    text = asked["Replace the key?"]
+    assert ormskirk.key.fingerprint in text and rotated.key.fingerprint in text
+    assert rotated.key.fingerprint in fingerprints
+    assert ormskirk.key.fingerprint not in fingerprints
+    assert import_files(lab.lead, path).imported
+
+
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Qt's QPoint constructor
 def test_bundles_dropped_on_the_window_are_imported(qtbot, window, lab):
     first, _ = two_conflicts(lab)

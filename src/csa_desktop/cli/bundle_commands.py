@@ -54,6 +54,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p = verbs.add_parser("remove", parents=[common], help="stop trusting a key")
     p.add_argument("key", metavar="KEY-OR-FINGERPRINT")
     p.set_defaults(run=run_trust_remove)
+    p = verbs.add_parser(
+        "replace", parents=[common], help="hand a trusted copy over to its new key",
+        description="Key rotation, done deliberately: the new key (read from a bundle it "
+                    "signed, or given as text) takes over the old key's name, role, "
+                    "partnerships and copy; bundles signed by the old key are refused from "
+                    "then on. Compare the new fingerprint with its owner first.")
+    p.add_argument("old", metavar="OLD-KEY-OR-FINGERPRINT")
+    p.add_argument("new", metavar="NEW-BUNDLE-OR-KEY")
+    p.set_defaults(run=run_trust_replace)
     p = verbs.add_parser("mine", parents=[common], help="this copy's own public key")
     p.set_defaults(run=run_trust_mine)
 
@@ -218,6 +227,16 @@ def run_trust_remove(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         key = BundleService(copy).untrust(args.key)
     print(f"no longer trusted: {key.name} ({key.fingerprint})")
+    return 0
+
+
+def run_trust_replace(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        done = BundleService(copy).replace_key(args.old, args.new)
+    copy_text = f" (copy {done.replica_id})" if done.replica_id else ""
+    print(f"replaced the key of {done.new.name}{copy_text}: old fingerprint "
+          f"{done.old.fingerprint}, new fingerprint {done.new.fingerprint}; bundles signed by "
+          "the old key are refused from now on")
     return 0
 
 

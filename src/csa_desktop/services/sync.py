@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from csa_desktop.bundle import keys
 from csa_desktop.bundle.format import BASELINE, CONTRIBUTION, DELETED, RecordState
 from csa_desktop.domain.kinds import KINDS, Value, to_json
 from csa_desktop.domain.records import Changes, Record
@@ -37,7 +38,7 @@ from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
 from csa_desktop.storage import sync as sync_store
-from csa_desktop.storage.bundles import LoggedBundle, SnapshotRecord, TrustedKey
+from csa_desktop.storage.bundles import LoggedBundle, ReplicaKey, SnapshotRecord, TrustedKey
 from csa_desktop.storage.database import Session
 from csa_desktop.storage.sync import Conflict, IncomingValue
 
@@ -128,6 +129,7 @@ class _Plan:
     snapshot: list[SnapshotRecord] | None = None
     baseline_id: str | None = None
     trust: list[TrustedKey] = field(default_factory=list)
+    bindings: list[ReplicaKey] = field(default_factory=list)
     log: list[LoggedBundle] = field(default_factory=list)
     states: dict[str, tuple[str, dict[str, Any] | None]] = field(default_factory=dict)
     new_conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -211,6 +213,8 @@ class SyncService:
         checked: list[CheckedBundle] = []
         refused: list[BundleOutcome] = []
         seen: dict[str, str] = {}
+        copies: dict[str, tuple[str, str]] = {}  # replica id -> (key, file) in this import
+        speakers: dict[str, tuple[str, str]] = {}  # key -> (replica id, file)
         for index, path in enumerate(paths):
             _check_cancel(cancelled)
             if progress:
@@ -229,6 +233,11 @@ class SyncService:
                                              bundle_id=bundle_id, code="duplicate"))
                 continue
             seen[bundle_id] = path.name
+            clash = _identity_clash(result, copies, speakers)
+            if clash:
+                refused.append(BundleOutcome(path.name, "refused", clash, bundle_id=bundle_id,
+                                             code="replica-key"))
+                continue
             checked.append(result)
         baselines = [c for c in checked if c.bundle.is_baseline and not c.already_imported]
         for extra in baselines[1:]:
@@ -305,9 +314,13 @@ class SyncService:
     def _plan(self, session: Session, checked: Sequence[CheckedBundle], *,
               cancelled: Cancelled | None = None) -> _Plan:
         plan = _Plan()
+        bound: set[str] = set()
         for item in checked:
             if item.first_use:
                 plan.trust.append(item.signer)
+            if item.binding is not None and item.binding.replica_id not in bound:
+                bound.add(item.binding.replica_id)
+                plan.bindings.append(item.binding)
         baselines = [c for c in checked if c.bundle.is_baseline]
         contributions = [c for c in checked if not c.bundle.is_baseline]
         for item in baselines:
@@ -352,6 +365,8 @@ class SyncService:
         sync_store.add_conflicts(session, plan.new_conflicts)
         for key in plan.trust:
             store.save_trusted_key(session, key)
+        for binding in plan.bindings:
+            store.bind_replica(session, binding)
         for entry in plan.log:
             store.log_bundle(session, entry)
 
@@ -814,6 +829,25 @@ class _LeadMerge:
                 tally.add(RecordLine(kind, uid, title, "update", tuple(won)))
             if conflicted:
                 tally.add(RecordLine(kind, uid, title, "conflict", conflicted))
+
+
+def _identity_clash(item: CheckedBundle, copies: dict[str, tuple[str, str]],
+                    speakers: dict[str, tuple[str, str]]) -> str:
+    """Within one import, too, a copy signs with one key and a key for one copy: the message
+    refusing `item` if an earlier file of the import says otherwise ("" if none does)."""
+    m = item.manifest
+    fingerprint = keys.fingerprint(m.signer_key)
+    key, first = copies.setdefault(m.replica_id, (m.signer_key, item.name))
+    if key != m.signer_key:
+        return (f"{item.name}: claims to come from the copy {m.replica_id}, which {first} "
+                f"(in the same import) shows signing with key {keys.fingerprint(key)}, but is "
+                f"signed by key {fingerprint}; a copy speaks only for itself")
+    replica, first = speakers.setdefault(m.signer_key, (m.replica_id, item.name))
+    if replica != m.replica_id:
+        return (f"{item.name}: is signed by key {fingerprint}, which {first} (in the same "
+                f"import) shows signing for the copy {replica}, but claims the copy "
+                f"{m.replica_id}; a key signs for one copy only")
+    return ""
 
 
 def _check_cancel(cancelled: Cancelled | None) -> None:
