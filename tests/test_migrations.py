@@ -131,3 +131,36 @@ def test_migration_0007_binds_each_replica_to_the_key_of_its_first_imported_bund
     conn.close()
     assert bound == {"replica-pendle": "key-pendle", "replica-west": "key-west",
                      "replica-burnley": "key-burnley"}
+
+
+def test_migration_0008_cleans_control_characters_and_records_each_change(tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    _upgrade_to(path, "0007_replica_keys")
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO areas (uid, rev, updated_at, updated_by, deleted, name, kind, place_group) "
+        "VALUES ('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11', 3, '2024-01-01 00:00:00', 'test', 0, "
+        "?, 'district', ?)", ("Burn\x1b[2Jley\x9b", "East\r\nLancs\x0bgroup"))
+    conn.execute(
+        "INSERT INTO areas (uid, rev, updated_at, updated_by, deleted, name, kind) VALUES "
+        "('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a12', 1, '2024-01-01 00:00:00', 'test', 0, "
+        "'Pendle\tand tab', 'district')")
+    conn.execute(
+        "INSERT INTO baseline_records (uid, kind, rev, deleted, data) VALUES "
+        "('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11', 'area', 3, 0, ?)",
+        ('{"kind": "district", "name": "Burn\\u001b[2Jley\x9b"}',))
+    conn.commit()
+    conn.close()
+    _upgrade_to(path, "0008_clean_control_characters")
+    conn = sqlite3.connect(path)
+    areas = conn.execute("SELECT name, place_group, rev FROM areas ORDER BY uid").fetchall()
+    history = conn.execute("SELECT field, old, new, outcome FROM change_records "
+                           "ORDER BY field").fetchall()
+    snapshot = conn.execute("SELECT data FROM baseline_records").fetchone()[0]
+    conn.close()
+    assert areas == [("Burn[2Jley", "East\nLancs group", 4), ("Pendle\tand tab", None, 1)]
+    assert history == [
+        ("name", '"Burn\\u001b[2Jley\x9b"', '"Burn[2Jley"', "cleaned"),
+        ("place_group", '"East\\r\\nLancs\\u000bgroup"', '"East\\nLancs group"', "cleaned"),
+    ]
+    assert snapshot == '{"kind": "district", "name": "Burn[2Jley"}'

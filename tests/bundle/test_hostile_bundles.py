@@ -282,6 +282,17 @@ ATTACKS = [
     Attack("nul-in-text", "lead",
            lambda ex: with_change(ex, lambda c: c["fields"].update(
                title={"base": None, "new": "Safe\u0000streets"})), "schema", "title.new"),
+    Attack("escape-sequence-in-text", "lead",
+           lambda ex: with_change(ex, lambda c: c["fields"].update(
+               title={"base": None, "new": "Safe\u001b[2J\u001b[31mstreets"})), "schema",
+           "title.new contains a control character (U+001B ESC at character 5)"),
+    Attack("c1-control-in-text", "lead",
+           lambda ex: with_change(ex, lambda c: c["fields"].update(
+               measure={"base": None, "new": "Fewer\u009b2Jincidents"})), "schema",
+           "measure.new contains a control character (U+009B CSI"),
+    Attack("carriage-return-in-author", "lead",
+           lambda ex: with_manifest(ex, author="West\rPendle officer"), "schema",
+           "manifest.json author contains a control character (U+000D CR"),
     Attack("raw-nul-byte", "lead",
            lambda ex: contribution_bytes(ex, b'{"changes": [\x00]}'), "bad-json",
            "not valid JSON"),

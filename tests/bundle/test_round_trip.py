@@ -96,9 +96,10 @@ def test_a_district_without_a_baseline_cannot_export(tmp_path, capsys):
 
 # --- random content (hypothesis) ------------------------------------------------------------
 
-ONE_LINE = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\n\r"),
+# any character text may hold: no surrogates, no control characters but tab (and line feed)
+ONE_LINE = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t"),
                    min_size=1, max_size=80)
-LONG = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+LONG = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t\n"),
                max_size=400)
 DATES = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2090, 12, 31))
 

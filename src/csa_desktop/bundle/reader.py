@@ -48,7 +48,15 @@ from csa_desktop.bundle.format import (
     RecordState,
     canonical_json,
 )
-from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json, is_uid
+from csa_desktop.domain.kinds import (
+    CONTROL_CHARACTERS,
+    KINDS,
+    FieldType,
+    Value,
+    control_character,
+    from_json,
+    is_uid,
+)
 from csa_desktop.errors import BundleError, InputError
 
 
@@ -326,6 +334,12 @@ def _schema_error(name: str, member: str, error: Any) -> BundleError:
     match error.validator:
         case "maxLength":
             problem = f"is too long (at most {error.validator_value} characters)"
+        case "not" if isinstance(error.instance, str) and "\n" in error.instance and \
+                control_character(error.instance) is None:
+            problem = "must be a single line"
+        case "not" if isinstance(error.instance, str) and control_character(error.instance):
+            problem = (f"contains a control character ({control_character(error.instance)}); "
+                       "text may hold line breaks and tabs, but no other control characters")
         case "pattern" | "not" | "format":
             problem = "has a value of the wrong form (" + _short(repr(error.instance), 60) + ")"
         case "enum" | "const":
@@ -430,14 +444,15 @@ def _converter(kind_name: str, field_name: str, required: bool) -> Converter:
     match spec.type:
         case FieldType.TEXT:
             def text(raw: object) -> Value:
-                if type(raw) is str and raw and len(raw) <= limit and "\x00" not in raw \
-                        and "\n" not in raw and "\r" not in raw:
+                if type(raw) is str and raw and len(raw) <= limit and "\n" not in raw \
+                        and CONTROL_CHARACTERS.search(raw) is None:
                     return raw
                 return slow(raw)
             return text
         case FieldType.LONG_TEXT:
             def long_text(raw: object) -> Value:
-                if type(raw) is str and raw and len(raw) <= limit and "\x00" not in raw:
+                if type(raw) is str and raw and len(raw) <= limit and \
+                        CONTROL_CHARACTERS.search(raw) is None:
                     return raw
                 return slow(raw)
             return long_text

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from csa_desktop.cli.output import dumps, table
+from csa_desktop.cli.output import dumps, table, terminal_text
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.errors import InputError
 from csa_desktop.services import restore_points
@@ -123,13 +123,16 @@ class _ProgressBar:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {what[:40]:<40}")
-        sys.stderr.flush()
+        stream = getattr(sys.stderr, "raw", sys.stderr)  # its carriage return is meant
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
+                     f"{terminal_text(what[:40]):<40}")
+        stream.flush()
 
     def close(self) -> None:
         if self.active:
-            sys.stderr.write("\r" + " " * 75 + "\r")
-            sys.stderr.flush()
+            stream = getattr(sys.stderr, "raw", sys.stderr)
+            stream.write("\r" + " " * 75 + "\r")
+            stream.flush()
 
 
 def _counts(outcome: BundleOutcome) -> str:
