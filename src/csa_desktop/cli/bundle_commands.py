@@ -142,6 +142,9 @@ def _counts(outcome: BundleOutcome) -> str:
             parts.append(f"{count} {label} {KINDS[kind].plural.lower() if count != 1 else kind}")
     if outcome.conflicts:
         parts.append(f"{outcome.conflicts} conflict{'s' if outcome.conflicts != 1 else ''}")
+    if outcome.kept_lead:
+        parts.append(f"{outcome.kept_lead} value{'s' if outcome.kept_lead != 1 else ''} "
+                     "kept as the lead edited")
     return ", ".join(parts) or "no changes"
 
 
@@ -149,8 +152,10 @@ def outcome_json(outcome: BundleOutcome) -> dict[str, object]:
     return {"file": outcome.name, "status": outcome.status, "message": outcome.message,
             "code": outcome.code, "bundle_id": outcome.bundle_id, "kind": outcome.kind,
             "author": outcome.author, "counts": outcome.counts, "conflicts": outcome.conflicts,
+            "kept_lead": outcome.kept_lead,
             "records": [{"kind": r.kind, "uid": r.uid, "title": r.title, "op": r.op,
-                         "fields": list(r.fields)} for r in outcome.records]}
+                         "fields": list(r.fields), **({"note": r.note} if r.note else {})}
+                        for r in outcome.records]}
 
 
 def print_report(report: ImportReport, *, as_json: bool) -> None:
@@ -166,11 +171,15 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
             verb = "would import" if outcome.status == "would-import" else "imported"
             print(f"{verb} {outcome.name}: {outcome.kind} from {outcome.author}: "
                   f"{_counts(outcome)}")
+            if not report.dry_run:
+                for line in outcome.kept_lead_lines:
+                    print(f"  {line.kind} {line.uid} '{line.title[:50]}': {line.note}")
             if report.dry_run:
                 for line in outcome.records[:200]:
                     fields = f" ({', '.join(line.fields)})" if line.fields else ""
+                    note = f" — {line.note}" if line.note else ""
                     print(f"  {line.op:<7} {line.kind:<22} {line.uid}  {line.title[:50]}"
-                          f"{fields}")
+                          f"{fields}{note}")
                 if len(outcome.records) > 200:
                     print(f"  … and {len(outcome.records) - 200} more")
     if report.conflicts and not as_json:

@@ -13,6 +13,7 @@ preview), then apply them all in one transaction after a restore point.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -62,8 +63,9 @@ class RecordLine:
     kind: str
     uid: str
     title: str
-    op: str  # "create", "update", "delete" or "conflict"
+    op: str  # "create", "update", "delete", "conflict" or "kept-lead"
     fields: tuple[str, ...] = ()
+    note: str = ""  # for "kept-lead": "kept the lead's value; X's is in the history"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ class BundleOutcome:
     conflicts: int = 0
     code: str = ""
     fingerprint: str = ""
+    kept_lead: int = 0  # district values that lost to the lead's own later edit
+
+    @property
+    def kept_lead_lines(self) -> tuple[RecordLine, ...]:
+        return tuple(r for r in self.records if r.op == "kept-lead")
 
     @property
     def refused(self) -> bool:
@@ -108,11 +115,14 @@ class _BundleTally:
         default_factory=lambda: {"create": Counter(), "update": Counter(), "delete": Counter()})
     lines: list[RecordLine] = field(default_factory=list)
     conflicts: int = 0
+    kept_lead: int = 0
 
     def add(self, line: RecordLine) -> None:
         self.lines.append(line)
         if line.op == "conflict":
             self.conflicts += len(line.fields)
+        elif line.op == "kept-lead":
+            self.kept_lead += 1
         else:
             self.counts[line.op][line.kind] += 1
 
@@ -525,11 +535,17 @@ class _LeadMerge:
                                                  for c in self.items}
         self.files = {c.manifest.bundle_id: c.name for c in self.items}
         self.committed: int | None = None  # history mark of the last published baseline
+        # records whose deletion waits for the lead (a delete against an edit): uid -> the
+        # replicas deleting it; the deletes those replicas sent for records under it wait too
+        self.held: dict[str, frozenset[str]] = {}
+        self.live: list[CheckedBundle] = []
+        self.prior: dict[str, set[str]] = {}
 
     def run(self) -> None:
-        live = self.supersede()
+        live = self.live = self.supersede()
         replicas = {c.manifest.replica_id for c in live}
         prior: dict[str, set[str]] = defaultdict(set)
+        self.prior = prior
         for entry in store.logged_bundles(self.session, direction="imported", kind=CONTRIBUTION):
             if entry.replica_id in replicas and entry.status == "imported":
                 prior[entry.replica_id].update(entry.summary.get("uids", []))
@@ -548,13 +564,42 @@ class _LeadMerge:
         for conflict in sync_store.conflicts(self.session, side="lead"):
             if conflict.record_uid in wanted:
                 open_conflicts[conflict.record_uid][conflict.field] = conflict
-        for index, uid in enumerate(touched):
+            if conflict.field == DELETED and conflict.master is not True:
+                self.held[conflict.record_uid] = frozenset(
+                    i.replica_id for i in conflict.incoming if i.value is True)
+        # parents before the records under them (the kinds are declared parents first), so
+        # a record's deletion is known to wait before the deletes under it are merged
+        queue = [(KIND_ORDER.get(kinds.get(uid, ""), len(KIND_ORDER)), index, uid)
+                 for index, uid in enumerate(touched)]
+        heapq.heapify(queue)
+        queued = set(touched)
+        count = len(queue)
+        while queue:
+            _, index, uid = heapq.heappop(queue)
             if index % 500 == 0:
                 _check_cancel(self.cancelled)
             if uid not in kinds or (uid not in incoming and uid not in states):
                 continue
             self.merge_record(uid, kinds[uid], masters.get(uid), states.get(uid),
                               incoming.get(uid, []), replicas, open_conflicts.get(uid, {}))
+            if uid in self.held:  # its deletion waits: so do the deletes under it
+                for kind_name, child, _deleted in store.descendants(self.session, kinds[uid],
+                                                                    uid):
+                    if child in queued:
+                        continue
+                    queued.add(child)
+                    found = sync_store.merge_states(self.session, [child])
+                    if child not in found:
+                        continue
+                    states.update(found)
+                    kinds[child] = kind_name
+                    masters.update(store.read_existing(self.session, [child],
+                                                       expected={child: kind_name})[1])
+                    for conflict in sync_store.conflicts(self.session, side="lead",
+                                                         uids=[child]):
+                        open_conflicts[child][conflict.field] = conflict
+                    heapq.heappush(queue, (KIND_ORDER[kind_name], count, child))
+                    count += 1
         for item in live:
             uids = sorted({c.uid for c in item.bundle.changes})
             self.plan.log.append(self.service.log_entry(
@@ -623,8 +668,42 @@ class _LeadMerge:
         if current is not None and current[DELETED] and DELETED not in fields:
             fields[DELETED] = {"lead": True, "merged": True, "proposals": {}}
         results = self.results(uid, fields)
+        self.hold(uid, kind, master, fields, results, incoming)
         self.write(uid, kind, master, current, fields, results, dropped, incoming,
                    open_conflicts)
+
+    def hold(self, uid: str, kind: str, master: Record | None,
+             fields: dict[str, dict[str, Any]], results: dict[str, FieldResult],
+             incoming: list[tuple[CheckedBundle, Any]]) -> None:
+        """A deletion waiting for the lead holds back the same districts' deletes of the
+        records under it: the subtree stays as the master has it until the lead decides."""
+        result = results.get(DELETED)
+        if result is None:
+            self.held.pop(uid, None)
+            return
+        if result.conflict:
+            self.held[uid] = frozenset(p.replica_id for p in result.contenders
+                                       if p.value is True)
+            return
+        self.held.pop(uid, None)
+        spec = KINDS[kind]
+        if spec.parent_field is None or result.value is not True:
+            return
+        parent: object = None
+        for _item, change in incoming:
+            pair = change.fields.get(spec.parent_field)
+            if pair is not None:
+                parent = pair.new
+        if parent is None and master is not None:
+            parent = master.fields.get(spec.parent_field)
+        waiting = self.held.get(parent) if isinstance(parent, str) else None
+        if not waiting or not any(p.replica_id in waiting for p in result.accepted):
+            return
+        entry = fields[DELETED]
+        for p in result.accepted:
+            entry["proposals"][p.replica_id]["accepted"] = False
+        results[DELETED] = FieldResult(entry["lead"] is True, False)
+        self.held[uid] = waiting
 
     def results(self, uid: str, fields: dict[str, dict[str, Any]]) -> dict[str, FieldResult]:
         proposals = {name: [_proposal(r, p) for r, p in fs["proposals"].items()]
@@ -737,16 +816,41 @@ class _LeadMerge:
             if name not in changed:
                 now = new[name]
                 self.history(kind, uid, name, now, now, p.author, p.bundle_id, "accepted")
+        lost: dict[str, list[str]] = {}  # field -> whose values lost to the lead's edit
         for name, _replica, data, why in dropped:
             if not data.get("accepted") and data["value"] != new.get(name):
                 self.history(kind, uid, name, data["base"], data["value"], data["author"],
                              data["bundle"], why)
+                if why == "lost":
+                    lost.setdefault(name, []).append(data["author"])
+        if lost:
+            self.name_lead_kept(uid, kind, new, lost, incoming)
         if open_conflicts or any(r.conflict for r in results.values()):
             self.conflicts(uid, kind, fields, results, open_conflicts)
         kept = {name: fs for name, fs in fields.items() if fs["proposals"]
                 or fs["lead"] != fs["merged"]}
         self.plan.states[uid] = (kind, kept or None)
         self.tally(uid, kind, master, new, results, incoming)
+
+    def name_lead_kept(self, uid: str, kind: str, new: dict[str, object],
+                       lost: dict[str, list[str]],
+                       incoming: list[tuple[CheckedBundle, Any]]) -> None:
+        """Say so, in the preview and the import's summary, when district values lose to the
+        lead's own edit (made since they arrived): the master keeps the lead's value, theirs
+        go to the history. No conflict: the lead edited a field it had their values for."""
+        spec = KINDS[kind]
+        title = _title(kind, new)
+        targets = list(dict.fromkeys(item.manifest.bundle_id for item, _ in incoming)) or [
+            item.manifest.bundle_id for item in self.live
+            if uid in self.prior.get(item.manifest.replica_id, set())]
+        for name, authors in sorted(lost.items()):
+            label = spec.field(name).label if spec.has_field(name) else name
+            whose = _names(sorted(set(authors)))
+            line = RecordLine(kind, uid, title, "kept-lead", (name,),
+                              f"{label}: kept the lead's value; {whose} "
+                              f"{'is' if len(set(authors)) == 1 else 'are'} in the history")
+            for bundle_id in targets[:1]:
+                self.tallies[bundle_id].add(line)
 
     def require_complete(self, uid: str, kind: str, new: dict[str, object],
                          changed: list[str],
@@ -850,6 +954,12 @@ def _identity_clash(item: CheckedBundle, copies: dict[str, tuple[str, str]],
     return ""
 
 
+def _names(names: Sequence[str]) -> str:
+    """"West's", "West's and Pendle's", "West's, Pendle's and Burnley's"."""
+    owned = [f"{n}'s" for n in names]
+    return owned[0] if len(owned) == 1 else f"{', '.join(owned[:-1])} and {owned[-1]}"
+
+
 def _check_cancel(cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise ImportCancelledError("the import was cancelled; nothing was changed")
@@ -864,5 +974,5 @@ def _outcome(item: CheckedBundle, tally: _BundleTally) -> BundleOutcome:
     m = item.manifest
     return BundleOutcome(item.name, "imported", "", m.bundle_id, m.kind, m.author,
                          {op: dict(c) for op, c in tally.counts.items() if c},
-                         tuple(tally.lines), tally.conflicts)
+                         tuple(tally.lines), tally.conflicts, kept_lead=tally.kept_lead)
 
