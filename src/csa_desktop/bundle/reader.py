@@ -96,9 +96,19 @@ def read_file(path: Path, limits: Limits = LIMITS) -> bytes:
     return data
 
 
+def size_text(size: int) -> str:
+    """A size in the units docs/bundle-format.md uses (1 KB = 1,024 bytes, 1 MB = 1,024 KB):
+    "64 MB", "64.1 MB", "64 KB", "64 bytes"."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:,.0f} {unit}" if value == int(value) else f"{value:,.1f} {unit}"
+    return f"{size:,} byte{'s' if size != 1 else ''}"
+
+
 def _too_large(name: str, size: int, limits: Limits) -> BundleError:
-    return BundleError("too-large", f"{name}: is {size / 1e6:.1f} MB, larger than a bundle may "
-                                    f"be ({limits.bundle_bytes / 1e6:.0f} MB)")
+    return BundleError("too-large", f"{name}: is {size_text(size)}, larger than a bundle may "
+                                    f"be ({size_text(limits.bundle_bytes)})")
 
 
 def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle:
@@ -179,8 +189,8 @@ def _check_members(infos: list[zipfile.ZipInfo], name: str,
         cap = _member_cap(info.filename, limits)
         if info.file_size > cap:
             raise BundleError("member-too-large",
-                              f"{name}: member '{info.filename}' is {info.file_size:,} bytes "
-                              f"(at most {cap:,})")
+                              f"{name}: member '{info.filename}' is {size_text(info.file_size)} "
+                              f"(at most {size_text(cap)})")
         if info.file_size > limits.ratio_floor and (
             info.file_size > limits.compression_ratio * max(info.compress_size, 1)
         ):
@@ -257,6 +267,19 @@ def _reject_constant(text: str) -> Any:
     raise ValueError(f"{text} is not allowed")
 
 
+MAX_DIGITS = 4300  # Python's own limit for reading a whole number
+
+
+def _parse_int(text: str) -> int:
+    """A whole number, unless it is longer than any a bundle holds (Python refuses such a
+    number with a hint for programmers; this says it in words)."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a number has {digits:,} digits (a bundle's numbers have at most "
+                         f"{MAX_DIGITS:,})")
+    return int(text)
+
+
 def _parse_canonical(data: bytes) -> Any:
     """The parsed member if it is exactly in the canonical form this app writes (bytes that
     canonical_json gives back unchanged: so no repeated key was dropped, no constant or float
@@ -289,7 +312,7 @@ def _parse_careful(data: bytes, member: str, name: str) -> Any:
                                       f"offset {exc.start})") from None
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys,
-                           parse_constant=_reject_constant)
+                           parse_constant=_reject_constant, parse_int=_parse_int)
     except RecursionError:
         raise BundleError("too-deep", f"{name}: {member} is nested too deeply") from None
     except json.JSONDecodeError as exc:

@@ -28,7 +28,16 @@ from csa_desktop.bundle.format import (
 )
 from csa_desktop.bundle.reader import OpenedBundle, open_bundle, parse_bundle, read_file
 from csa_desktop.bundle.writer import build_bundle, changes_payload, payload_bytes
-from csa_desktop.domain.kinds import KINDS, FieldType, KindSpec, Value, is_uid, new_uid
+from csa_desktop.domain.kinds import (
+    KINDS,
+    FieldType,
+    KindSpec,
+    Value,
+    from_json,
+    is_uid,
+    new_uid,
+    to_json,
+)
 from csa_desktop.domain.roles import Identity, Owner, Role, may_change
 from csa_desktop.errors import BundleError, InputError
 from csa_desktop.files import write_atomically
@@ -339,6 +348,8 @@ class BundleService:
         key = self.signing_key()
         me = self.copy.identity
         bundle_id = new_uid()
+        states: tuple[RecordState, ...] = ()
+        changes: list[dict[str, object]] = []
         with self.copy.store.transaction() as session:
             if me.role is Role.LEAD:
                 kind = BASELINE
@@ -370,12 +381,31 @@ class BundleService:
                 app_version=__version__, signer_key=key.public_key,
             )
             data = build_bundle(manifest, payload, key)
+            self._check_export(data, out.name, kind, states if kind == BASELINE else changes)
             store.log_bundle(session, LoggedBundle(
                 bundle_id, "exported", kind, me.replica_id, me.name, key.public_key,
                 baseline_id, seq, manifest.created_at, store.stamp(), out.name,
                 _sha256(data), "exported", summary))
             write_atomically(data, out)  # inside the transaction: no log entry without a file
         return ExportResult(out, bundle_id, kind, count, len(data))
+
+    def _check_export(self, data: bytes, name: str, kind: str,
+                      items: Sequence[RecordState] | Sequence[dict[str, object]]) -> None:
+        """Read the signed bundle back through the import gate's own checks (container,
+        hashes, signature, schema, field rules) before it is written: a value the receiver
+        would refuse is named here, to the sender, and nothing is exported."""
+        try:
+            parse_bundle(open_bundle(data, name))
+        except BundleError as exc:
+            culprit = _bad_value(kind, items)
+            if culprit is not None:
+                raise InputError(f"nothing was exported: {culprit}; the "
+                                 f"{'districts' if kind == BASELINE else 'lead'} would refuse "
+                                 "the bundle. Correct it in this copy, then export again") \
+                    from None
+            problem = str(exc).split(": ", 1)[-1]
+            raise InputError(f"nothing was exported: the bundle would be refused ({problem})") \
+                from None
 
     def _before_contribution(self, session: Session) -> None:
         """A district settles its conflicts with the last baseline before it sends again."""
@@ -675,6 +705,37 @@ class BundleService:
             raise BundleError("older-baseline",
                               f"{bundle.name}: is baseline number {manifest.seq}, older than "
                               f"number {newest} which this copy already took")
+
+
+def _bad_value(kind: str, items: Sequence[RecordState] | Sequence[dict[str, object]]
+               ) -> str | None:
+    """The first record and field whose value the field rules refuse, in words ("action
+    UID 'Title': Order: 'ab0' is not a valid position key"), or None."""
+    for item in items:
+        if isinstance(item, RecordState):
+            record_kind, uid = item.kind, item.uid
+            values: dict[str, object] = {n: to_json(v) for n, v in item.fields.items()}
+        else:
+            record_kind, uid = str(item["kind"]), str(item["uid"])
+            pairs = item["fields"]
+            assert isinstance(pairs, dict)
+            values = {n: pair["new"] for n, pair in pairs.items() if n != DELETED}
+        spec = KINDS[record_kind]
+        title = str(values.get(spec.title_field) or "")[:60]
+        for field_name, raw in values.items():
+            if not spec.has_field(field_name):
+                continue
+            field_spec = spec.field(field_name)
+            if raw is None or raw == []:
+                continue
+            try:
+                from_json(field_spec, raw)
+            except InputError as exc:
+                problem = str(exc)
+                if not problem.startswith(field_spec.label):
+                    problem = f"{field_spec.label}: {problem}"
+                return f"{spec.label.lower()} {uid} '{title}': {problem}"
+    return None
 
 
 def change_from_baseline(kind: str, record: store.ChangedRecord) -> dict[str, object] | None:
