@@ -237,6 +237,7 @@ class ConflictService:
             entry = data.get(DELETED)
             if not entry:
                 continue
+            data = sync_store.field_states(data)
             mine = {r: p for r, p in entry["proposals"].items() if r in replicas}
             if not mine:
                 continue
@@ -248,7 +249,7 @@ class ConflictService:
                                              who=proposal["author"], at=at,
                                              bundle_id=proposal["bundle"], outcome="lost")
             entry["lead"] = entry["merged"] = delete or bool(entry["lead"])
-            kept = {n: fs for n, fs in data.items()
+            kept = {n: fs for n, fs in sync_store.field_states(data).items()
                     if fs["proposals"] or fs["lead"] != fs["merged"]}
             changed[uid] = (kinds[uid], kept or None)
         if changed:
@@ -268,6 +269,7 @@ class ConflictService:
                             chosen: object) -> None:
         states = sync_store.merge_states(session, [conflict.record_uid])
         data = states.get(conflict.record_uid, {})
+        data = sync_store.field_states(data)  # the decision changes the record's revision
         data[conflict.field] = {"lead": chosen, "merged": chosen, "proposals": {}}
         if conflict.field == DELETED and chosen is True:
             for fs in data.values():

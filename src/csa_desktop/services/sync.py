@@ -638,8 +638,10 @@ class _LeadMerge:
                      state: dict[str, Any] | None, incoming: list[tuple[CheckedBundle, Any]],
                      replicas: set[str], open_conflicts: dict[str, Conflict]) -> None:
         current = _json_record(master) if master is not None else None
+        meta = (state or {}).get(sync_store.RECORD_META)
         fields: dict[str, dict[str, Any]] = {name: {**fs, "proposals": dict(fs["proposals"])}
-                                             for name, fs in (state or {}).items()}
+                                             for name, fs in (state or {}).items()
+                                             if name != sync_store.RECORD_META}
         dropped: list[tuple[str, str, dict[str, Any], str]] = []  # field, replica, data, why
         for name, fs in fields.items():
             now = current.get(name) if current is not None else None
@@ -670,7 +672,7 @@ class _LeadMerge:
         results = self.results(uid, fields)
         self.hold(uid, kind, master, fields, results, incoming)
         self.write(uid, kind, master, current, fields, results, dropped, incoming,
-                   open_conflicts)
+                   open_conflicts, meta)
 
     def hold(self, uid: str, kind: str, master: Record | None,
              fields: dict[str, dict[str, Any]], results: dict[str, FieldResult],
@@ -759,30 +761,40 @@ class _LeadMerge:
               results: dict[str, FieldResult],
               dropped: list[tuple[str, str, dict[str, Any], str]],
               incoming: list[tuple[CheckedBundle, Any]],
-              open_conflicts: dict[str, Conflict]) -> None:
+              open_conflicts: dict[str, Conflict], meta: dict[str, Any] | None = None) -> None:
+        """Write the merged record. Its revision and "updated by" are a function of the
+        lead's own (kept in the merge state's RECORD_META while proposals live) and of the
+        proposals the master holds now, not of how many imports it took: the lead's own
+        revision, plus one if accepted proposals changed it; "updated by" their authors."""
         new = dict(current) if current is not None else {
             **store.json_fields(kind, {}), DELETED: False}
         for name, result in results.items():
             new[name] = result.value
         if current is None and new[DELETED] is None:
             new[DELETED] = False
-        accepted_by: list[Proposal] = []
-        newly: list[tuple[str, Proposal]] = []  # accepted now for the first time
+        accepted_by: list[Proposal] = []  # whose values the master holds, not the lead's
+        newly: list[tuple[str, Proposal]] = []  # accepted now, not at the last merge
         for name, result in results.items():
             entry = fields[name]
-            if result.accepted:
-                if current is None or new[name] != current.get(name):
-                    accepted_by.extend(result.accepted)
-                proposals = entry["proposals"]
-                for p in result.accepted:
-                    data = proposals[p.replica_id]
-                    if not data["accepted"]:
-                        data["accepted"] = True
-                        newly.append((name, p))
+            winners = {p.replica_id for p in result.accepted}
+            for replica, data in entry["proposals"].items():
+                if replica in winners and not data["accepted"]:
+                    newly.append((name, next(p for p in result.accepted
+                                             if p.replica_id == replica)))
+                data["accepted"] = replica in winners
+            if result.accepted and result.value != entry["lead"]:
+                accepted_by.extend(result.accepted)
             entry["merged"] = result.value
+        if master is None:
+            own_rev, own_by = 0, self.me
+        elif meta is not None and meta.get("written") == master.rev:
+            own_rev, own_by = int(meta["rev"]), str(meta["by"])
+        else:  # the first merge since the last baseline, or the lead changed it since
+            own_rev, own_by = master.rev, master.updated_by
         authors = sorted({p.author for p in accepted_by})
-        who = authors[0] if len(authors) == 1 else (self.me if not authors else
+        who = authors[0] if len(authors) == 1 else (own_by if not authors else
                                                     f"{authors[0]} and others")
+        rev = own_rev + (1 if accepted_by else 0)
         if master is None:
             if not any(r.accepted for r in results.values()):
                 return
@@ -795,10 +807,10 @@ class _LeadMerge:
             # only fields with a result can differ from the master
             changed = [n for n in new if n in results and new[n] != current.get(n)]
             self.require_complete(uid, kind, new, changed, dropped)
-            if changed:
+            if changed or (master.rev, master.updated_by) != (rev, who):
                 columns = tuple(changed)
                 row = {"uid": uid, **store.value_fields(kind, new, check=False, names=columns),
-                       "rev": master.rev + 1, "updated_at": self.at, "updated_by": who,
+                       "rev": rev, "updated_at": self.at, "updated_by": who,
                        DELETED: bool(new[DELETED])}
                 self.plan.record_write(kind, uid, row, insert=False,
                                        was_deleted=master.deleted, changed=changed,
@@ -827,8 +839,13 @@ class _LeadMerge:
             self.name_lead_kept(uid, kind, new, lost, incoming)
         if open_conflicts or any(r.conflict for r in results.values()):
             self.conflicts(uid, kind, fields, results, open_conflicts)
-        kept = {name: fs for name, fs in fields.items() if fs["proposals"]
-                or fs["lead"] != fs["merged"]}
+        kept: dict[str, Any] = {name: fs for name, fs in fields.items() if fs["proposals"]
+                                or fs["lead"] != fs["merged"]}
+        if kept:
+            kept[sync_store.RECORD_META] = {"rev": own_rev, "by": own_by,
+                                            "written": rev if master is None or changed
+                                            or (master.rev, master.updated_by) != (rev, who)
+                                            else master.rev}
         self.plan.states[uid] = (kind, kept or None)
         self.tally(uid, kind, master, new, results, incoming)
 
