@@ -416,3 +416,10 @@ def test_a_number_of_5000_digits_is_refused_in_words_without_python_hints(exchan
     assert "a number has 5,000 digits (a bundle's numbers have at most 4,300)" in err
     assert "sys." not in err and "int_max_str_digits" not in err
     assert database_state(exchange.lead) == before
+
+
+def test_a_value_of_the_wrong_type_is_named_in_json_words_not_python_ones(exchange, capsys):
+    data = with_change(exchange, lambda c: c.update(base_rev="three"))
+    assert csa(exchange.lead, "import", str(exchange.file(data))) == 2
+    err = capsys.readouterr().err
+    assert "changes[0].base_rev should be a whole number or empty (null), not text" in err

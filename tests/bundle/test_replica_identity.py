@@ -222,6 +222,7 @@ def test_trust_replace_moves_the_copy_to_its_new_key_naming_both_fingerprints(
     assert csa(exchange.lead, "trust", "list", "--json") == 0
     listed = {k["fingerprint"]: k for k in json.loads(capsys.readouterr().out)}
     assert pendle.key.fingerprint not in listed
+    assert listed[new_key.fingerprint]["replica_id"] == pendle.replica
     assert listed[new_key.fingerprint]["partnership_uids"] == [pendle.partnership]
     assert listed[new_key.fingerprint]["added_how"] == f"replaced {pendle.key.fingerprint}"
     assert [o[1] for o in import_(exchange.lead, early)] == ["imported"]

@@ -226,8 +226,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
             NotImplementedError) as exc:
-        why = "its content does not match its checksum" if "CRC" in str(exc) else \
-            _short(str(exc))
+        why = ("its content does not match its checksum" if "CRC" in str(exc) else
+               "its compressed data is corrupt")
         raise BundleError("damaged", f"{name}: member '{info.filename}' is damaged ({why})") \
             from None
     if total != info.file_size:
@@ -353,6 +353,26 @@ def _where(path: collections.deque[str | int]) -> str:
     return out or "top level"
 
 
+_JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "an object",
+               "null": "empty (null)"}
+
+
+def _json_type(value: object) -> str:
+    """What a parsed JSON value is, in the words of _JSON_TYPES (not Python's type names)."""
+    if value is None:
+        return _JSON_TYPES["null"]
+    if isinstance(value, bool):
+        return _JSON_TYPES["boolean"]
+    if isinstance(value, int):
+        return _JSON_TYPES["integer"]
+    if isinstance(value, float):
+        return _JSON_TYPES["number"]
+    if isinstance(value, str):
+        return _JSON_TYPES["string"]
+    return _JSON_TYPES["array"] if isinstance(value, list) else _JSON_TYPES["object"]
+
+
 def _schema_error(name: str, member: str, error: Any) -> BundleError:
     match error.validator:
         case "maxLength":
@@ -368,7 +388,10 @@ def _schema_error(name: str, member: str, error: Any) -> BundleError:
         case "enum" | "const":
             problem = f"{_short(repr(error.instance), 60)} is not one of the allowed values"
         case "type":
-            problem = f"should be {error.validator_value}, not {type(error.instance).__name__}"
+            expected = error.validator_value
+            wanted = " or ".join(_JSON_TYPES.get(t, t) for t in (
+                expected if isinstance(expected, list) else [expected]))
+            problem = f"should be {wanted}, not {_json_type(error.instance)}"
         case "additionalProperties" | "required":
             problem = _short(error.message)
         case _:

@@ -210,11 +210,13 @@ def run_trust_list(args: argparse.Namespace, folder: Path) -> int:
         service = BundleService(copy)
         trusted = service.trusted_keys()
         names = {k.public_key: service.partnership_names(k.partnership_uids) for k in trusted}
+        copies = {b.public_key: b.replica_id for b in service.replica_keys()}
     if args.json:
         print(dumps([{"name": k.name, "role": k.role, "fingerprint": k.fingerprint,
                       "public_key": k.public_key, "partnerships": list(names[k.public_key]),
                       "partnership_uids": list(k.partnership_uids), "added_at": k.added_at,
-                      "added_how": k.added_how} for k in trusted]))
+                      "added_how": k.added_how, "replica_id": copies.get(k.public_key)}
+                     for k in trusted]))
         return 0
     if not trusted:
         print("no trusted keys yet")
