@@ -389,7 +389,7 @@ def _schema_error(name: str, member: str, error: Any) -> BundleError:
             problem = f"{_short(repr(error.instance), 60)} is not one of the allowed values"
         case "type":
             expected = error.validator_value
-            wanted = " or ".join(_JSON_TYPES.get(t, t) for t in (
+            wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in (
                 expected if isinstance(expected, list) else [expected]))
             problem = f"should be {wanted}, not {_json_type(error.instance)}"
         case "additionalProperties" | "required":
