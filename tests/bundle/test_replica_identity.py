@@ -296,3 +296,25 @@ def test_the_binding_is_stored_with_the_replica_and_the_key(exchange: Exchange,
         conn.close()
     assert rows[pendle.replica] == pendle.key.public_key
     assert rows[west_sender(exchange).replica] == exchange.district_key.public_key
+
+
+def test_a_district_binds_the_leads_copy_to_the_key_of_its_first_baseline(
+        exchange: Exchange, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.bundle.builders import BundleParts
+
+    lead_replica = json.loads(read_members(exchange.baseline)["manifest.json"])["replica_id"]
+    conn = sqlite3.connect(exchange.district / "csa.sqlite3")
+    try:
+        bound = dict(conn.execute("SELECT replica_id, public_key FROM replica_keys"))
+    finally:
+        conn.close()
+    assert bound == {lead_replica: exchange.lead_key.public_key}
+    # the lead's key signing a baseline in another copy's name is refused
+    parts = BundleParts.of(exchange.baseline, exchange.lead_key)
+    parts.manifest.update(replica_id=new_uid(), seq=parts.manifest["seq"] + 1,
+                          bundle_id=(other := new_uid()), baseline_id=other)
+    before = database_state(exchange.district)
+    assert csa(exchange.district, "import", str(exchange.file(parts.build()))) == 2
+    err = capsys.readouterr().err
+    assert "a key signs for one copy only" in err and lead_replica in err
+    assert database_state(exchange.district) == before
