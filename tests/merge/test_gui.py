@@ -165,6 +165,29 @@ def test_conflicts_dialog_resolves_by_choosing_and_by_editing(qtbot, qtmodeltest
     assert two.fields["title"] == f"{lab.baseline[lab.actions[1]].fields['title']} (joint)"
 
 
+def test_preview_names_district_values_kept_out_by_the_leads_own_edit(qtbot, lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, partners="West value")]),
+                 lab.bundle(skem, [lab.update(action, partners="Skem value")]))
+    with Copy.open(lab.lead) as copy:
+        copy.records.update(action, {"partners": "Lead value"})
+    later = lab.bundle(west, [lab.update(action, rag=rag_other_than(lab, action))])
+    with Copy.open(lab.lead) as copy:
+        report = SyncService(copy).import_files([later], dry_run=True)
+    dialog = ImportPreviewDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    bundle = dialog.model.item(0, 0)
+    assert "1 value kept as you edited" in bundle.child(0).text()
+    lines = {bundle.child(r, 1).text(): bundle.child(r, 2).text()
+             for r in range(1, bundle.rowCount())}
+    assert lines["Kept your value"] == (
+        "Action — Who else is involved: kept the lead's value; Ormskirk officer's and "
+        "Skelmersdale officer's are in the history")
+
+
 def test_unknown_sender_is_offered_for_trust_with_its_fingerprint(qtbot, window, lab):
     stranger = District("Chorley officer", keys.SigningKey.generate(), "0" * 8 + "-0000-4000"
                         "-8000-000000000000")
