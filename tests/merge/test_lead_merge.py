@@ -359,3 +359,28 @@ def test_district_values_that_lose_to_the_leads_own_edit_are_named_in_preview_an
         lost = {(h.who, h.new) for h in copy.records.history(action) if h.outcome == "lost"}
     assert lost == {("Ormskirk officer", "West value"), ("Skelmersdale officer", "Skem value")}
     assert open_conflicts(lab.lead) == set()
+
+
+def rev_of(folder, uid: str) -> tuple[int, str]:
+    with Copy.open(folder) as copy:
+        record = copy.records.get(uid)
+    return record.rev, record.updated_by
+
+
+def test_a_revision_counts_the_merge_once_and_the_leads_own_edits_each(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    base = lab.baseline[action].rev
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, partners="West value")]))
+    assert rev_of(lab.lead, action) == (base + 1, "Ormskirk officer")
+    import_files(lab.lead, lab.bundle(skem, [lab.update(action, measure="Skem measure")]))
+    assert rev_of(lab.lead, action) == (base + 1, "Ormskirk officer and others")
+    with Copy.open(lab.lead) as copy:
+        copy.records.update(action, {"rag": rags(lab, action)[0]})
+    assert rev_of(lab.lead, action) == (base + 2, "County lead")
+    # the same proposals again: nothing to count a second time
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, partners="West value")]))
+    assert rev_of(lab.lead, action)[0] == base + 2
+    # a district taking its edit back leaves the lead's own revision and name
+    import_files(lab.lead, lab.bundle(west, []), lab.bundle(skem, []))
+    assert rev_of(lab.lead, action) == (base + 1, "County lead")

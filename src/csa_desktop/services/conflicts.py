@@ -237,6 +237,7 @@ class ConflictService:
             entry = data.get(DELETED)
             if not entry:
                 continue
+            meta = data.get(sync_store.RECORD_META)
             data = sync_store.field_states(data)
             mine = {r: p for r, p in entry["proposals"].items() if r in replicas}
             if not mine:
@@ -249,8 +250,10 @@ class ConflictService:
                                              who=proposal["author"], at=at,
                                              bundle_id=proposal["bundle"], outcome="lost")
             entry["lead"] = entry["merged"] = delete or bool(entry["lead"])
-            kept = {n: fs for n, fs in sync_store.field_states(data).items()
-                    if fs["proposals"] or fs["lead"] != fs["merged"]}
+            kept: dict[str, Any] = {n: fs for n, fs in data.items()
+                                    if fs["proposals"] or fs["lead"] != fs["merged"]}
+            if kept and meta is not None:
+                kept[sync_store.RECORD_META] = meta
             changed[uid] = (kinds[uid], kept or None)
         if changed:
             sync_store.save_merge_states(session, changed)
@@ -269,12 +272,16 @@ class ConflictService:
                             chosen: object) -> None:
         states = sync_store.merge_states(session, [conflict.record_uid])
         data = states.get(conflict.record_uid, {})
-        data = sync_store.field_states(data)  # the decision changes the record's revision
+        meta = data.get(sync_store.RECORD_META)
+        data = sync_store.field_states(data)
         data[conflict.field] = {"lead": chosen, "merged": chosen, "proposals": {}}
         if conflict.field == DELETED and chosen is True:
             for fs in data.values():
                 fs["proposals"] = {}
-        kept = {n: fs for n, fs in data.items() if fs["proposals"] or fs["lead"] != fs["merged"]}
+        kept: dict[str, Any] = {n: fs for n, fs in data.items()
+                                if fs["proposals"] or fs["lead"] != fs["merged"]}
+        if kept and meta is not None:  # the next merge sees the decision's revision
+            kept[sync_store.RECORD_META] = meta
         sync_store.save_merge_states(session, {conflict.record_uid: (conflict.kind,
                                                                       kept or None)})
 

@@ -789,7 +789,12 @@ class _LeadMerge:
             own_rev, own_by = 0, self.me
         elif meta is not None and meta.get("written") == master.rev:
             own_rev, own_by = int(meta["rev"]), str(meta["by"])
-        else:  # the first merge since the last baseline, or the lead changed it since
+        elif meta is not None and int(meta.get("written", 0)) < master.rev:
+            # the lead changed it since the last merge (by hand, or deciding a conflict):
+            # its own revision went up as much as the record's
+            own_rev = int(meta["rev"]) + master.rev - int(meta["written"])
+            own_by = master.updated_by
+        else:  # the first merge since the last baseline
             own_rev, own_by = master.rev, master.updated_by
         authors = sorted({p.author for p in accepted_by})
         who = authors[0] if len(authors) == 1 else (own_by if not authors else
