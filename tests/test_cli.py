@@ -143,6 +143,12 @@ BAD_INPUTS = [
     pytest.param(["set", "{action}", "due_on=31/12/2024"], "not a date", id="bad-date"),
     pytest.param(["set", "{action}", "rag=purple"], "not one of", id="bad-choice"),
     pytest.param(["set", "{action}", "title="], "required", id="empty-required"),
+    pytest.param(["set", "{action}", "title=Safe\x1b[2Jstreets"],
+                 "What we will do contains a control character (U+001B ESC at character 5)",
+                 id="escape-sequence-in-text"),
+    pytest.param(["set", "{action}", "partners=Police\x9b31m"],
+                 "Who else is involved contains a control character (U+009B CSI",
+                 id="c1-control-in-text"),
     pytest.param(["set", "{action}", "title"], "not FIELD=VALUE", id="no-equals"),
     pytest.param(["set", "{action}", "uid=x"], "kept by CSA Desktop", id="system-field"),
     pytest.param(["set", "{action}", "title=" + "x" * 600], "too long", id="too-long"),
@@ -232,3 +238,35 @@ def test_our_own_bugs_exit_70_with_the_traceback_in_the_log_not_on_screen(demo_d
     assert "internal error" in err and "Traceback" not in err
     log_text = (demo_dir / "logs" / "csa-desktop.log").read_text()
     assert "RuntimeError: simulated bug" in log_text and "Traceback" in log_text
+
+
+def write_raw_title(folder: Path, uid: str, title: str) -> None:
+    """A value as an older CSA Desktop (or an older bundle) may have left it."""
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "csa.sqlite3")
+    conn.execute("UPDATE actions SET title = ? WHERE uid = ?", (title, uid))
+    conn.commit()
+    conn.close()
+
+
+def test_list_and_show_escape_control_characters_left_in_old_data(demo_dir, capsys):
+    uid = first_uid(demo_dir, "action", capsys)
+    write_raw_title(demo_dir, uid, "Safe\x1b[2J\x1b[31mstreets\x9b")
+    assert csa(demo_dir, "show", uid) == 0
+    shown = capsys.readouterr().out
+    assert "Safe\\x1b[2J\\x1b[31mstreets\\x9b" in shown
+    assert csa(demo_dir, "list", "action") == 0
+    listed = capsys.readouterr().out
+    assert "Safe\\x1b[2J" in listed
+    for text in (shown, listed):
+        assert "\x1b" not in text and "\x9b" not in text
+
+
+def test_json_output_keeps_control_characters_as_json_escapes(demo_dir, capsys):
+    uid = first_uid(demo_dir, "action", capsys)
+    write_raw_title(demo_dir, uid, "Safe\x1b[2Jstreets\x9b")
+    assert csa(demo_dir, "show", uid, "--json") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x9b" not in out
+    assert json.loads(out)["fields"]["title"] == "Safe\x1b[2Jstreets\x9b"

@@ -53,6 +53,12 @@ def test_text_values_are_parsed_by_field_type():
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("title", "line one\nline two", "single line"),
     ("title", "nul\x00byte", "NUL"),
+    ("title", "Safe\x1b[2Jstreets", r"What we will do contains a control character "
+                                     r"\(U\+001B ESC at character 5\)"),
+    ("title", "bell\x07", r"U\+0007 BEL"),
+    ("title", "del\x7f", r"U\+007F DEL"),
+    ("title", "csi\x9b", r"U\+009B CSI"),
+    ("title", "carriage\rreturn", "single line"),
     ("title", 42, "must be text"),
     ("due_on", dt.datetime(2024, 1, 1, 9, 0), "must be a date"),
     ("rag", "blue", "not one of"),
@@ -63,3 +69,25 @@ def test_text_values_are_parsed_by_field_type():
 def test_invalid_values_are_refused_with_the_field_named(field, value, message):
     with pytest.raises(InputError, match=message):
         check_value(KINDS["action"].field(field), value)
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("two\nlines\x0bthen", r"Narrative contains a control character \(U\+000B VT at "
+                            r"character 10\)"),
+    ("windows\r\nline", r"U\+000D CR"),
+    ("escape \x1b]0;title\x07", r"U\+001B ESC"),
+])
+def test_long_text_refuses_control_characters_with_the_field_named(value, message):
+    with pytest.raises(InputError, match=message):
+        check_value(KINDS["progress-update"].field("narrative"), value)
+
+
+def test_text_may_hold_line_breaks_and_tabs_but_one_line_text_no_line_break():
+    narrative = KINDS["progress-update"].field("narrative")
+    assert check_value(narrative, "one\ttab\nnext line") == "one\ttab\nnext line"
+    assert check_value(KINDS["action"].field("title"), "Tab\tseparated") == "Tab\tseparated"
+
+
+def test_typed_long_text_takes_line_breaks_of_any_system():
+    narrative = KINDS["progress-update"].field("narrative")
+    assert parse_value(narrative, "one\r\ntwo\rthree") == "one\ntwo\nthree"

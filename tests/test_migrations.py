@@ -86,3 +86,81 @@ def test_the_copy_uses_wal_and_foreign_keys(tmp_path: Path):
     with init_copy(tmp_path, empty=True) as copy, copy.store.reader() as session:
         assert session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _upgrade_to(path: Path, revision: str) -> None:
+    from alembic import command
+
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", "csa_desktop.storage:migrations")
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
+    engine.dispose()
+
+
+def test_migration_0007_binds_each_replica_to_the_key_of_its_first_imported_bundle(
+        tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    _upgrade_to(path, "0006_local_changes")
+    conn = sqlite3.connect(path)
+    rows = [  # bundle, replica, key, processed at
+        ("b1", "replica-pendle", "key-pendle", "2026-01-01 10:00:00"),
+        ("b2", "replica-pendle", "key-west", "2026-01-02 10:00:00"),  # a forged claim
+        ("b3", "replica-west", "key-west", "2026-01-03 10:00:00"),
+        ("b4", "replica-other", "key-pendle", "2026-01-04 10:00:00"),  # a key's second copy
+        ("b5", "replica-burnley", "key-burnley", "2026-01-05 10:00:00"),
+    ]
+    conn.executemany(
+        "INSERT INTO bundle_log (bundle_id, direction, kind, replica_id, author, signer_key, "
+        "baseline_id, seq, created_at, processed_at, file_name, sha256, status, summary) "
+        "VALUES (?, 'imported', 'contribution', ?, 'someone', ?, NULL, 1, '', ?, 'f', '', "
+        "'imported', '{}')", rows)
+    conn.execute(
+        "INSERT INTO bundle_log (bundle_id, direction, kind, replica_id, author, signer_key, "
+        "baseline_id, seq, created_at, processed_at, file_name, sha256, status, summary) "
+        "VALUES ('b6', 'exported', 'baseline', 'replica-me', 'me', 'key-me', 'b6', 1, '', "
+        "'2026-01-06 10:00:00', 'f', '', 'exported', '{}')")
+    conn.commit()
+    conn.close()
+    _upgrade_to(path, "0007_replica_keys")
+    conn = sqlite3.connect(path)
+    bound = dict(conn.execute("SELECT replica_id, public_key FROM replica_keys"))
+    conn.close()
+    assert bound == {"replica-pendle": "key-pendle", "replica-west": "key-west",
+                     "replica-burnley": "key-burnley"}
+
+
+def test_migration_0008_cleans_control_characters_and_records_each_change(tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    _upgrade_to(path, "0007_replica_keys")
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO areas (uid, rev, updated_at, updated_by, deleted, name, kind, place_group) "
+        "VALUES ('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11', 3, '2024-01-01 00:00:00', 'test', 0, "
+        "?, 'district', ?)", ("Burn\x1b[2Jley\x9b", "East\r\nLancs\x0bgroup"))
+    conn.execute(
+        "INSERT INTO areas (uid, rev, updated_at, updated_by, deleted, name, kind) VALUES "
+        "('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a12', 1, '2024-01-01 00:00:00', 'test', 0, "
+        "'Pendle\tand tab', 'district')")
+    conn.execute(
+        "INSERT INTO baseline_records (uid, kind, rev, deleted, data) VALUES "
+        "('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11', 'area', 3, 0, ?)",
+        ('{"kind": "district", "name": "Burn\\u001b[2Jley\x9b"}',))
+    conn.commit()
+    conn.close()
+    _upgrade_to(path, "0008_clean_control_characters")
+    conn = sqlite3.connect(path)
+    areas = conn.execute("SELECT name, place_group, rev FROM areas ORDER BY uid").fetchall()
+    history = conn.execute("SELECT field, old, new, outcome FROM change_records "
+                           "ORDER BY field").fetchall()
+    snapshot = conn.execute("SELECT data FROM baseline_records").fetchone()[0]
+    conn.close()
+    assert areas == [("Burn[2Jley", "East\nLancs group", 4), ("Pendle\tand tab", None, 1)]
+    assert history == [
+        ("name", '"Burn\\u001b[2Jley\x9b"', '"Burn[2Jley"', "cleaned"),
+        ("place_group", '"East\\r\\nLancs\\u000bgroup"', '"East\\nLancs group"', "cleaned"),
+    ]
+    assert snapshot == '{"kind": "district", "name": "Burn[2Jley"}'

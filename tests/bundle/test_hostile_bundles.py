@@ -215,7 +215,7 @@ ATTACKS = [
            "does not match its checksum"),
     Attack("oversized-member-declared", "lead",
            lambda ex: declare_size(ex.contribution, "changes.json", 400_000_000),
-           "member-too-large", "'changes.json' is 400,000,000 bytes"),
+           "member-too-large", "'changes.json' is 381.5 MB (at most 160 MB)"),
     Attack("oversized-manifest", "lead", oversized_manifest, "member-too-large",
            "'manifest.json' is"),
     Attack("manifest-hash-mismatch", "lead", hash_mismatch, "hash-mismatch",
@@ -282,6 +282,17 @@ ATTACKS = [
     Attack("nul-in-text", "lead",
            lambda ex: with_change(ex, lambda c: c["fields"].update(
                title={"base": None, "new": "Safe\u0000streets"})), "schema", "title.new"),
+    Attack("escape-sequence-in-text", "lead",
+           lambda ex: with_change(ex, lambda c: c["fields"].update(
+               title={"base": None, "new": "Safe\u001b[2J\u001b[31mstreets"})), "schema",
+           "title.new contains a control character (U+001B ESC at character 5)"),
+    Attack("c1-control-in-text", "lead",
+           lambda ex: with_change(ex, lambda c: c["fields"].update(
+               measure={"base": None, "new": "Fewer\u009b2Jincidents"})), "schema",
+           "measure.new contains a control character (U+009B CSI"),
+    Attack("carriage-return-in-author", "lead",
+           lambda ex: with_manifest(ex, author="West\rPendle officer"), "schema",
+           "manifest.json author contains a control character (U+000D CR"),
     Attack("raw-nul-byte", "lead",
            lambda ex: contribution_bytes(ex, b'{"changes": [\x00]}'), "bad-json",
            "not valid JSON"),
@@ -372,7 +383,8 @@ def test_an_oversized_file_is_refused_before_it_is_read(exchange, capsys):
         handle.truncate(70 * 1024 * 1024)  # sparse: big on paper only
     before = database_state(exchange.lead)
     assert csa(exchange.lead, "import", str(path)) == 2
-    assert "huge.csabundle: is 73.4 MB, larger than a bundle may be" in capsys.readouterr().err
+    assert "huge.csabundle: is 70 MB, larger than a bundle may be (64 MB)" in \
+        capsys.readouterr().err  # the units of docs/bundle-format.md
     assert database_state(exchange.lead) == before
 
 
@@ -390,3 +402,24 @@ def test_a_missing_file_is_named(exchange, capsys):
     assert csa(exchange.lead, "import", str(exchange.tmp / "nowhere.csabundle")) == 2
     assert "nowhere.csabundle: no such file" in capsys.readouterr().err
 
+
+
+def test_a_number_of_5000_digits_is_refused_in_words_without_python_hints(exchange, capsys):
+    parts = contribution(exchange)
+    manifest = parts.manifest_bytes().replace(
+        f'"seq":{parts.manifest["seq"]}'.encode(), b'"seq":' + b"9" * 5000)
+    data = zip_raw([("manifest.json", manifest), ("changes.json", parts.payload_bytes()),
+                    ("manifest.sig", parts.key.sign(manifest))])
+    before = database_state(exchange.lead)
+    assert csa(exchange.lead, "import", str(exchange.file(data))) == 2
+    err = capsys.readouterr().err
+    assert "a number has 5,000 digits (a bundle's numbers have at most 4,300)" in err
+    assert "sys." not in err and "int_max_str_digits" not in err
+    assert database_state(exchange.lead) == before
+
+
+def test_a_value_of_the_wrong_type_is_named_in_json_words_not_python_ones(exchange, capsys):
+    data = with_change(exchange, lambda c: c.update(base_rev="three"))
+    assert csa(exchange.lead, "import", str(exchange.file(data))) == 2
+    err = capsys.readouterr().err
+    assert "changes[0].base_rev should be a whole number or empty (null), not text" in err

@@ -111,3 +111,48 @@ def test_export_into_a_missing_folder_is_refused(exchange, tmp_path, capsys):
 def test_the_shipped_schema_is_the_one_built_from_the_record_kinds():
     assert shipped_schema() == json.loads(schema_text(build_schema())), (
         f"{SCHEMA_FILE} is out of date: run python -m csa_desktop.bundle.schema")
+
+
+def write_raw(folder, table: str, column: str, value: str, uid: str) -> None:
+    """A value written outside the program (a damaged file, another tool)."""
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "csa.sqlite3")
+    conn.execute(f"UPDATE {table} SET {column} = ? WHERE uid = ?", (value, uid))
+    conn.commit()
+    conn.close()
+
+
+def test_export_refuses_to_sign_a_damaged_order_key_naming_record_and_field(exchange, capsys):
+    from tests.bundle.builders import database_state
+
+    write_raw(exchange.district, "actions", "position", "ab0", exchange.action)
+    before = database_state(exchange.district)
+    out = exchange.tmp / "contribution.csabundle"
+    assert csa(exchange.district, "export", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert f"action {exchange.action}" in err
+    assert "Order: 'ab0' is not a valid position key" in err
+    assert "the lead would refuse" in err
+    assert not out.exists()
+    assert database_state(exchange.district) == before
+
+
+def test_export_refuses_to_sign_a_control_character_left_in_old_data(exchange, capsys):
+    write_raw(exchange.district, "actions", "title", "Safe\x1b[2Jstreets", exchange.action)
+    out = exchange.tmp / "contribution.csabundle"
+    assert csa(exchange.district, "export", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "What we will do contains a control character (U+001B ESC" in err
+    assert "\x1b" not in err
+    assert not out.exists()
+
+
+def test_a_lead_export_refuses_to_sign_a_value_the_districts_would_refuse(exchange, capsys):
+    with Copy.open(exchange.lead) as lead:
+        section = lead.records.list_kind("section")[0].uid
+    write_raw(exchange.lead, "sections", "position", "!!", section)
+    assert csa(exchange.lead, "export", "--out", str(exchange.tmp / "b.csabundle")) == 2
+    err = capsys.readouterr().err
+    assert f"section {section}" in err and "Order: '!!' is not a valid position key" in err
+    assert "the districts would refuse" in err

@@ -165,6 +165,29 @@ def test_conflicts_dialog_resolves_by_choosing_and_by_editing(qtbot, qtmodeltest
     assert two.fields["title"] == f"{lab.baseline[lab.actions[1]].fields['title']} (joint)"
 
 
+def test_preview_names_district_values_kept_out_by_the_leads_own_edit(qtbot, lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, partners="West value")]),
+                 lab.bundle(skem, [lab.update(action, partners="Skem value")]))
+    with Copy.open(lab.lead) as copy:
+        copy.records.update(action, {"partners": "Lead value"})
+    later = lab.bundle(west, [lab.update(action, rag=rag_other_than(lab, action))])
+    with Copy.open(lab.lead) as copy:
+        report = SyncService(copy).import_files([later], dry_run=True)
+    dialog = ImportPreviewDialog(report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    bundle = dialog.model.item(0, 0)
+    assert "1 value kept as you edited" in bundle.child(0).text()
+    lines = {bundle.child(r, 1).text(): bundle.child(r, 2).text()
+             for r in range(1, bundle.rowCount())}
+    assert lines["Kept your value"] == (
+        "Action — Who else is involved: kept the lead's value; Ormskirk officer's and "
+        "Skelmersdale officer's are in the history")
+
+
 def test_unknown_sender_is_offered_for_trust_with_its_fingerprint(qtbot, window, lab):
     stranger = District("Chorley officer", keys.SigningKey.generate(), "0" * 8 + "-0000-4000"
                         "-8000-000000000000")
@@ -191,6 +214,51 @@ def test_unknown_sender_is_offered_for_trust_with_its_fingerprint(qtbot, window,
         assert stranger.key.fingerprint in {k.fingerprint
                                             for k in BundleService(copy).trusted_keys()}
     del timers
+
+
+def test_trusted_keys_dialog_replaces_a_key_naming_old_and_new_fingerprints(qtbot, lab):
+    from csa_desktop.ui.dialogs.trust import TrustedKeysDialog
+
+    ormskirk = lab.districts[0]
+    import_files(lab.lead, lab.bundle(ormskirk, [lab.update(lab.actions[0], partners="A")]))
+    rotated = District(ormskirk.name, keys.SigningKey.generate(), ormskirk.replica, ormskirk.seq)
+    path = lab.bundle(rotated, [lab.update(lab.actions[0], partners="B")])
+    asked: dict[str, str] = {}
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked[box.windowTitle()] = box.text()
+        box.button(QMessageBox.StandardButton.Yes if box.windowTitle() == "Replace the key?"
+                   else QMessageBox.StandardButton.Ok).click()
+
+    with Copy.open(lab.lead) as copy:
+        dialog = TrustedKeysDialog(BundleService(copy))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        row = next(r for r in range(dialog.model.rowCount())
+                   if dialog.model.key(r).name == ormskirk.name)
+        dialog.table.selectRow(row)
+        timer = QTimer()
+        timer.setInterval(30)
+
+        def poll() -> None:  # the question, then the confirmation: each answered once
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QMessageBox) and widget.isVisible() and \
+                        widget.windowTitle() not in asked:
+                    confirm(widget)
+                    return
+
+        timer.timeout.connect(poll)
+        timer.start()
+        assert dialog.replace_selected(path)
+        timer.stop()
+        fingerprints = {k.fingerprint for k in BundleService(copy).trusted_keys()}
+    text = asked["Replace the key?"]
+    assert ormskirk.key.fingerprint in text and rotated.key.fingerprint in text
+    assert rotated.key.fingerprint in fingerprints
+    assert ormskirk.key.fingerprint not in fingerprints
+    assert import_files(lab.lead, path).imported
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Qt's QPoint constructor

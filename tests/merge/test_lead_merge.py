@@ -234,22 +234,76 @@ def test_publishing_a_baseline_commits_the_merge_but_keeps_the_open_conflicts(la
     assert {c[0] for c in open_conflicts(lab.lead)} == {one, two}
 
 
-def test_keeping_a_record_brings_back_what_the_deleting_bundle_removed_under_it(lab: Lab):
+def updates_of(lab: Lab, action: str) -> list[str]:
+    return [uid for uid, r in lab.baseline.items()
+            if r.kind == "progress-update" and r.fields["action_uid"] == action]
+
+
+def test_a_delete_against_an_edit_keeps_the_records_under_it_until_the_lead_decides(lab: Lab):
     west, skem, _ = lab.districts
     action = lab.actions[0]
-    updates = [uid for uid, r in lab.baseline.items()
-               if r.kind == "progress-update" and r.fields["action_uid"] == action]
+    updates = updates_of(lab, action)
     assert updates
     delete_all = lab.bundle(west, [lab.delete(action), *(lab.delete(u) for u in updates)])
     edit = lab.bundle(skem, [lab.update(action, partners="Kept by Skelmersdale")])
-    import_files(lab.lead, delete_all, edit)
-    assert all(field_of(lab.lead, u, "deleted") for u in updates)  # no one else touched them
-    with Copy.open(lab.lead) as copy:
-        [view] = ConflictService(copy).list()
-        changes = ConflictService(copy).resolve(view.id, take="master")
+    report = import_files(lab.lead, delete_all, edit)
     assert field_of(lab.lead, action, "deleted") is False
     assert not any(field_of(lab.lead, u, "deleted") for u in updates)
-    assert {uid for _kind, uid in changes.created} == set(updates)
+    assert [c[1] for c in open_conflicts(lab.lead)] == ["deleted"]
+    assert not any(o.counts.get("delete") for o in report.outcomes)
+
+
+def test_the_subtree_waits_whichever_bundle_arrives_first(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    updates = updates_of(lab, action)
+    delete_all = lab.bundle(west, [lab.delete(action), *(lab.delete(u) for u in updates)])
+    edit = lab.bundle(skem, [lab.update(action, partners="Kept by Skelmersdale")])
+    one, other, both = lab.fresh_lead("one"), lab.fresh_lead("other"), lab.fresh_lead("both")
+    import_files(one, delete_all)
+    assert all(field_of(one, u, "deleted") for u in updates)  # no conflict yet: taken
+    import_files(one, edit)
+    import_files(other, edit)
+    import_files(other, delete_all)
+    import_files(both, edit, delete_all)
+    for lead in (one, other, both):
+        assert not any(field_of(lead, u, "deleted") for u in updates), lead.name
+    assert master_state(one, ("action", "progress-update")) == master_state(
+        other, ("action", "progress-update")) == master_state(both, ("action", "progress-update"))
+
+
+def test_keeping_the_record_keeps_the_records_under_it(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    updates = updates_of(lab, action)
+    delete_all = lab.bundle(west, [lab.delete(action), *(lab.delete(u) for u in updates)])
+    edit = lab.bundle(skem, [lab.update(action, partners="Kept by Skelmersdale")])
+    import_files(lab.lead, delete_all, edit)
+    with Copy.open(lab.lead) as copy:
+        [view] = ConflictService(copy).list()
+        ConflictService(copy).resolve(view.id, take="master")
+    assert field_of(lab.lead, action, "deleted") is False
+    assert not any(field_of(lab.lead, u, "deleted") for u in updates)
+    # the district's held deletes were decided with the record: its next bundle (the same,
+    # cumulative) raises the record's conflict again but still leaves the subtree alone
+    import_files(lab.lead, lab.bundle(west, [lab.delete(action),
+                                             *(lab.delete(u) for u in updates)]))
+    assert not any(field_of(lab.lead, u, "deleted") for u in updates)
+
+
+def test_taking_the_delete_removes_the_records_it_held(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    updates = updates_of(lab, action)
+    import_files(lab.lead, lab.bundle(west, [lab.delete(action),
+                                             *(lab.delete(u) for u in updates)]),
+                 lab.bundle(skem, [lab.update(action, partners="Kept by Skelmersdale")]))
+    with Copy.open(lab.lead) as copy:
+        [view] = ConflictService(copy).list()
+        changes = ConflictService(copy).resolve(view.id, take="Ormskirk officer")
+    assert field_of(lab.lead, action, "deleted") is True
+    assert all(field_of(lab.lead, u, "deleted") for u in updates)
+    assert {uid for _kind, uid in changes.deleted} == {action, *updates}
 
 
 def test_deciding_to_delete_removes_the_records_under_it_too(lab: Lab):
@@ -278,3 +332,55 @@ def test_a_later_bundle_leaving_out_a_record_its_district_created_is_refused_by_
     err = capsys.readouterr().err
     assert later.name in err and created.uid in err and "internal error" not in err
     assert database_state(lab.lead) == before
+
+
+def test_district_values_that_lose_to_the_leads_own_edit_are_named_in_preview_and_summary(
+        lab: Lab, capsys):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, partners="West value")]),
+                 lab.bundle(skem, [lab.update(action, partners="Skem value")]))
+    with Copy.open(lab.lead) as copy:  # the lead settles it by editing the field itself
+        copy.records.update(action, {"partners": "Lead value"})
+    later = lab.bundle(west, [lab.update(action, rag=rags(lab, action)[0])])
+    preview = import_files(lab.lead, later, dry_run=True)
+    [line] = preview.outcomes[0].kept_lead_lines
+    assert (line.uid, line.fields) == (action, ("partners",))
+    assert line.note == ("Who else is involved: kept the lead's value; Ormskirk officer's and "
+                         "Skelmersdale officer's are in the history")
+    capsys.readouterr()
+    assert csa(lab.lead, "import", str(later)) == 0
+    out = capsys.readouterr().out
+    assert "1 value kept as the lead edited" in out
+    assert "kept the lead's value; Ormskirk officer's and Skelmersdale officer's are in the " \
+           "history" in out
+    assert field_of(lab.lead, action, "partners") == "Lead value"
+    with Copy.open(lab.lead) as copy:
+        lost = {(h.who, h.new) for h in copy.records.history(action) if h.outcome == "lost"}
+    assert lost == {("Ormskirk officer", "West value"), ("Skelmersdale officer", "Skem value")}
+    assert open_conflicts(lab.lead) == set()
+
+
+def rev_of(folder, uid: str) -> tuple[int, str]:
+    with Copy.open(folder) as copy:
+        record = copy.records.get(uid)
+    return record.rev, record.updated_by
+
+
+def test_a_revision_counts_the_merge_once_and_the_leads_own_edits_each(lab: Lab):
+    west, skem, _ = lab.districts
+    action = lab.actions[0]
+    base = lab.baseline[action].rev
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, partners="West value")]))
+    assert rev_of(lab.lead, action) == (base + 1, "Ormskirk officer")
+    import_files(lab.lead, lab.bundle(skem, [lab.update(action, measure="Skem measure")]))
+    assert rev_of(lab.lead, action) == (base + 1, "Ormskirk officer and others")
+    with Copy.open(lab.lead) as copy:
+        copy.records.update(action, {"rag": rags(lab, action)[0]})
+    assert rev_of(lab.lead, action) == (base + 2, "County lead")
+    # the same proposals again: nothing to count a second time
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, partners="West value")]))
+    assert rev_of(lab.lead, action)[0] == base + 2
+    # a district taking its edit back leaves the lead's own revision and name
+    import_files(lab.lead, lab.bundle(west, []), lab.bundle(skem, []))
+    assert rev_of(lab.lead, action) == (base + 1, "County lead")

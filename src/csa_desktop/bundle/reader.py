@@ -48,7 +48,15 @@ from csa_desktop.bundle.format import (
     RecordState,
     canonical_json,
 )
-from csa_desktop.domain.kinds import KINDS, FieldType, Value, from_json, is_uid
+from csa_desktop.domain.kinds import (
+    CONTROL_CHARACTERS,
+    KINDS,
+    FieldType,
+    Value,
+    control_character,
+    from_json,
+    is_uid,
+)
 from csa_desktop.errors import BundleError, InputError
 
 
@@ -88,9 +96,19 @@ def read_file(path: Path, limits: Limits = LIMITS) -> bytes:
     return data
 
 
+def size_text(size: int) -> str:
+    """A size in the units docs/bundle-format.md uses (1 KB = 1,024 bytes, 1 MB = 1,024 KB):
+    "64 MB", "64.1 MB", "64 KB", "64 bytes"."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:,.0f} {unit}" if value == int(value) else f"{value:,.1f} {unit}"
+    return f"{size:,} byte{'s' if size != 1 else ''}"
+
+
 def _too_large(name: str, size: int, limits: Limits) -> BundleError:
-    return BundleError("too-large", f"{name}: is {size / 1e6:.1f} MB, larger than a bundle may "
-                                    f"be ({limits.bundle_bytes / 1e6:.0f} MB)")
+    return BundleError("too-large", f"{name}: is {size_text(size)}, larger than a bundle may "
+                                    f"be ({size_text(limits.bundle_bytes)})")
 
 
 def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle:
@@ -171,8 +189,8 @@ def _check_members(infos: list[zipfile.ZipInfo], name: str,
         cap = _member_cap(info.filename, limits)
         if info.file_size > cap:
             raise BundleError("member-too-large",
-                              f"{name}: member '{info.filename}' is {info.file_size:,} bytes "
-                              f"(at most {cap:,})")
+                              f"{name}: member '{info.filename}' is {size_text(info.file_size)} "
+                              f"(at most {size_text(cap)})")
         if info.file_size > limits.ratio_floor and (
             info.file_size > limits.compression_ratio * max(info.compress_size, 1)
         ):
@@ -208,8 +226,8 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
             NotImplementedError) as exc:
-        why = "its content does not match its checksum" if "CRC" in str(exc) else \
-            _short(str(exc))
+        why = ("its content does not match its checksum" if "CRC" in str(exc) else
+               "its compressed data is corrupt")
         raise BundleError("damaged", f"{name}: member '{info.filename}' is damaged ({why})") \
             from None
     if total != info.file_size:
@@ -249,6 +267,19 @@ def _reject_constant(text: str) -> Any:
     raise ValueError(f"{text} is not allowed")
 
 
+MAX_DIGITS = 4300  # Python's own limit for reading a whole number
+
+
+def _parse_int(text: str) -> int:
+    """A whole number, unless it is longer than any a bundle holds (Python refuses such a
+    number with a hint for programmers; this says it in words)."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a number has {digits:,} digits (a bundle's numbers have at most "
+                         f"{MAX_DIGITS:,})")
+    return int(text)
+
+
 def _parse_canonical(data: bytes) -> Any:
     """The parsed member if it is exactly in the canonical form this app writes (bytes that
     canonical_json gives back unchanged: so no repeated key was dropped, no constant or float
@@ -281,7 +312,7 @@ def _parse_careful(data: bytes, member: str, name: str) -> Any:
                                       f"offset {exc.start})") from None
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicate_keys,
-                           parse_constant=_reject_constant)
+                           parse_constant=_reject_constant, parse_int=_parse_int)
     except RecursionError:
         raise BundleError("too-deep", f"{name}: {member} is nested too deeply") from None
     except json.JSONDecodeError as exc:
@@ -322,16 +353,45 @@ def _where(path: collections.deque[str | int]) -> str:
     return out or "top level"
 
 
+_JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "an object",
+               "null": "empty (null)"}
+
+
+def _json_type(value: object) -> str:
+    """What a parsed JSON value is, in the words of _JSON_TYPES (not Python's type names)."""
+    if value is None:
+        return _JSON_TYPES["null"]
+    if isinstance(value, bool):
+        return _JSON_TYPES["boolean"]
+    if isinstance(value, int):
+        return _JSON_TYPES["integer"]
+    if isinstance(value, float):
+        return _JSON_TYPES["number"]
+    if isinstance(value, str):
+        return _JSON_TYPES["string"]
+    return _JSON_TYPES["array"] if isinstance(value, list) else _JSON_TYPES["object"]
+
+
 def _schema_error(name: str, member: str, error: Any) -> BundleError:
     match error.validator:
         case "maxLength":
             problem = f"is too long (at most {error.validator_value} characters)"
+        case "not" if isinstance(error.instance, str) and "\n" in error.instance and \
+                control_character(error.instance) is None:
+            problem = "must be a single line"
+        case "not" if isinstance(error.instance, str) and control_character(error.instance):
+            problem = (f"contains a control character ({control_character(error.instance)}); "
+                       "text may hold line breaks and tabs, but no other control characters")
         case "pattern" | "not" | "format":
             problem = "has a value of the wrong form (" + _short(repr(error.instance), 60) + ")"
         case "enum" | "const":
             problem = f"{_short(repr(error.instance), 60)} is not one of the allowed values"
         case "type":
-            problem = f"should be {error.validator_value}, not {type(error.instance).__name__}"
+            expected = error.validator_value
+            wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in (
+                expected if isinstance(expected, list) else [expected]))
+            problem = f"should be {wanted}, not {_json_type(error.instance)}"
         case "additionalProperties" | "required":
             problem = _short(error.message)
         case _:
@@ -430,14 +490,15 @@ def _converter(kind_name: str, field_name: str, required: bool) -> Converter:
     match spec.type:
         case FieldType.TEXT:
             def text(raw: object) -> Value:
-                if type(raw) is str and raw and len(raw) <= limit and "\x00" not in raw \
-                        and "\n" not in raw and "\r" not in raw:
+                if type(raw) is str and raw and len(raw) <= limit and "\n" not in raw \
+                        and CONTROL_CHARACTERS.search(raw) is None:
                     return raw
                 return slow(raw)
             return text
         case FieldType.LONG_TEXT:
             def long_text(raw: object) -> Value:
-                if type(raw) is str and raw and len(raw) <= limit and "\x00" not in raw:
+                if type(raw) is str and raw and len(raw) <= limit and \
+                        CONTROL_CHARACTERS.search(raw) is None:
                     return raw
                 return slow(raw)
             return long_text

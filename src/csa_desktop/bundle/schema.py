@@ -5,6 +5,7 @@ equal). The import gate validates against the shipped file."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -21,7 +22,13 @@ from csa_desktop.bundle.format import (
     FORMAT_VERSION,
     RECORDS,
 )
-from csa_desktop.domain.kinds import KINDS, FieldSpec, FieldType
+from csa_desktop.domain.kinds import (
+    CONTROL_PATTERN,
+    KINDS,
+    ONE_LINE_PATTERN,
+    FieldSpec,
+    FieldType,
+)
 from csa_desktop.domain.ordering import MAX_KEY_LENGTH
 
 SCHEMA_FILE = "bundle.schema.json"
@@ -31,8 +38,8 @@ UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?$"
 # "not" wraps a string schema, so that it also holds for null (an empty value).
-NO_NUL = {"not": {"type": "string", "pattern": "\\u0000"}}
-ONE_LINE = {"not": {"type": "string", "pattern": "[\\u0000\\n\\r]"}}
+NO_CONTROLS = {"not": {"type": "string", "pattern": CONTROL_PATTERN}}
+ONE_LINE = {"not": {"type": "string", "pattern": ONE_LINE_PATTERN}}
 # Patterns are searched: anchored ones also get maxLength so "$" cannot accept a trailing newline.
 UUID = {"type": "string", "maxLength": 36, "pattern": UUID_PATTERN}
 SHA256 = {"type": "string", "maxLength": 64, "pattern": "^[0-9a-f]{64}$"}
@@ -50,7 +57,8 @@ def value_schema(spec: FieldSpec, *, nullable: bool = False) -> dict[str, Any]:
             return {"type": _types("string", nullable), "maxLength": spec.max_length,
                     **ONE_LINE}
         case FieldType.LONG_TEXT:
-            return {"type": _types("string", nullable), "maxLength": spec.max_length, **NO_NUL}
+            return {"type": _types("string", nullable), "maxLength": spec.max_length,
+                    **NO_CONTROLS}
         case FieldType.INT:
             return {"type": _types("integer", nullable)}
         case FieldType.BOOL:
@@ -238,9 +246,11 @@ def _is_date(value: object) -> bool:
     return True
 
 
+_CONTROL = re.compile(CONTROL_PATTERN)
+_ONE_LINE = re.compile(ONE_LINE_PATTERN)
 _CHARACTER_FORMATS: dict[str, Callable[[str], bool]] = {
-    "csa-no-nul": lambda text: "\x00" not in text,
-    "csa-one-line": lambda text: "\x00" not in text and "\n" not in text and "\r" not in text,
+    "csa-no-control": lambda text: _CONTROL.search(text) is None,
+    "csa-one-line": lambda text: _ONE_LINE.search(text) is None,
     "csa-ascii-alphanumeric": lambda text: not text or (text.isascii() and text.isalnum()),
 }
 """Checks of a string's characters, for the compiled validators only: each is true exactly
@@ -249,7 +259,7 @@ in the string (_STRING_NOTS), as the schema wants, and like it they pass anythin
 not a string. fastjsonschema checks a "not" by raising an exception when its inner schema
 fails, that is for every valid value: a third of the time of checking a contribution."""
 
-_STRING_NOTS = {"\\u0000": "csa-no-nul", "[\\u0000\\n\\r]": "csa-one-line",
+_STRING_NOTS = {CONTROL_PATTERN: "csa-no-control", ONE_LINE_PATTERN: "csa-one-line",
                 "[^0-9A-Za-z]": "csa-ascii-alphanumeric"}
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from csa_desktop import __version__, paths
 from csa_desktop.cli import (
@@ -18,6 +20,7 @@ from csa_desktop.cli import (
     print_commands,
     record_commands,
 )
+from csa_desktop.cli.output import TerminalSafeStream
 from csa_desktop.errors import CsaError
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup_logging(folder)  # leaves no folder behind
     except OSError:
         pass  # a read-only folder must not stop read-only commands
+    with terminal_safe_output():
+        return _run(args, folder)
+
+
+@contextlib.contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """stdout and stderr through TerminalSafeStream while a command runs: no user text
+    (a record's field, a bundle's author, a file name) reaches the terminal raw."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = TerminalSafeStream(out)
+    sys.stderr = TerminalSafeStream(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(args: argparse.Namespace, folder: Path) -> int:
     try:
         code: int = args.run(args, folder)
         sys.stdout.flush()  # here, where a closed pipe is handled, not at exit

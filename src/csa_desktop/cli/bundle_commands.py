@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from csa_desktop.cli.output import dumps, table
+from csa_desktop.cli.output import dumps, table, terminal_text
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.errors import InputError
 from csa_desktop.services import restore_points
@@ -56,6 +56,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p = verbs.add_parser("remove", parents=[common], help="stop trusting a key")
     p.add_argument("key", metavar="KEY-OR-FINGERPRINT")
     p.set_defaults(run=run_trust_remove)
+    p = verbs.add_parser(
+        "replace", parents=[common], help="hand a trusted copy over to its new key",
+        description="Key rotation, done deliberately: the new key (read from a bundle it "
+                    "signed, or given as text) takes over the old key's name, role, "
+                    "partnerships and copy; bundles signed by the old key are refused from "
+                    "then on. Compare the new fingerprint with its owner first.")
+    p.add_argument("old", metavar="OLD-KEY-OR-FINGERPRINT")
+    p.add_argument("new", metavar="NEW-BUNDLE-OR-KEY")
+    p.set_defaults(run=run_trust_replace)
     p = verbs.add_parser("mine", parents=[common], help="this copy's own public key")
     p.set_defaults(run=run_trust_mine)
 
@@ -117,13 +126,16 @@ class _ProgressBar:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {what[:40]:<40}")
-        sys.stderr.flush()
+        stream = getattr(sys.stderr, "raw", sys.stderr)  # its carriage return is meant
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
+                     f"{terminal_text(what[:40]):<40}")
+        stream.flush()
 
     def close(self) -> None:
         if self.active:
-            sys.stderr.write("\r" + " " * 75 + "\r")
-            sys.stderr.flush()
+            stream = getattr(sys.stderr, "raw", sys.stderr)
+            stream.write("\r" + " " * 75 + "\r")
+            stream.flush()
 
 
 def _counts(outcome: BundleOutcome) -> str:
@@ -133,6 +145,9 @@ def _counts(outcome: BundleOutcome) -> str:
             parts.append(f"{count} {label} {KINDS[kind].plural.lower() if count != 1 else kind}")
     if outcome.conflicts:
         parts.append(f"{outcome.conflicts} conflict{'s' if outcome.conflicts != 1 else ''}")
+    if outcome.kept_lead:
+        parts.append(f"{outcome.kept_lead} value{'s' if outcome.kept_lead != 1 else ''} "
+                     "kept as the lead edited")
     return ", ".join(parts) or "no changes"
 
 
@@ -140,8 +155,10 @@ def outcome_json(outcome: BundleOutcome) -> dict[str, object]:
     return {"file": outcome.name, "status": outcome.status, "message": outcome.message,
             "code": outcome.code, "bundle_id": outcome.bundle_id, "kind": outcome.kind,
             "author": outcome.author, "counts": outcome.counts, "conflicts": outcome.conflicts,
+            "kept_lead": outcome.kept_lead,
             "records": [{"kind": r.kind, "uid": r.uid, "title": r.title, "op": r.op,
-                         "fields": list(r.fields)} for r in outcome.records]}
+                         "fields": list(r.fields), **({"note": r.note} if r.note else {})}
+                        for r in outcome.records]}
 
 
 def print_report(report: ImportReport, *, as_json: bool) -> None:
@@ -157,11 +174,15 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
             verb = "would import" if outcome.status == "would-import" else "imported"
             print(f"{verb} {outcome.name}: {outcome.kind} from {outcome.author}: "
                   f"{_counts(outcome)}")
+            if not report.dry_run:
+                for line in outcome.kept_lead_lines:
+                    print(f"  {line.kind} {line.uid} '{line.title[:50]}': {line.note}")
             if report.dry_run:
                 for line in outcome.records[:200]:
                     fields = f" ({', '.join(line.fields)})" if line.fields else ""
+                    note = f" — {line.note}" if line.note else ""
                     print(f"  {line.op:<7} {line.kind:<22} {line.uid}  {line.title[:50]}"
-                          f"{fields}")
+                          f"{fields}{note}")
                 if len(outcome.records) > 200:
                     print(f"  … and {len(outcome.records) - 200} more")
     if report.conflicts and not as_json:
@@ -192,11 +213,13 @@ def run_trust_list(args: argparse.Namespace, folder: Path) -> int:
         service = BundleService(copy)
         trusted = service.trusted_keys()
         names = {k.public_key: service.partnership_names(k.partnership_uids) for k in trusted}
+        copies = {b.public_key: b.replica_id for b in service.replica_keys()}
     if args.json:
         print(dumps([{"name": k.name, "role": k.role, "fingerprint": k.fingerprint,
                       "public_key": k.public_key, "partnerships": list(names[k.public_key]),
                       "partnership_uids": list(k.partnership_uids), "added_at": k.added_at,
-                      "added_how": k.added_how} for k in trusted]))
+                      "added_how": k.added_how, "replica_id": copies.get(k.public_key)}
+                     for k in trusted]))
         return 0
     if not trusted:
         print("no trusted keys yet")
@@ -221,6 +244,16 @@ def run_trust_remove(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         key = BundleService(copy).untrust(args.key)
     print(f"no longer trusted: {key.name} ({key.fingerprint})")
+    return 0
+
+
+def run_trust_replace(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        done = BundleService(copy).replace_key(args.old, args.new)
+    copy_text = f" (copy {done.replica_id})" if done.replica_id else ""
+    print(f"replaced the key of {done.new.name}{copy_text}: old fingerprint "
+          f"{done.old.fingerprint}, new fingerprint {done.new.fingerprint}; bundles signed by "
+          "the old key are refused from now on")
     return 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop import __version__, paths
-from csa_desktop.cli.output import dumps, table, terminal_text
+from csa_desktop.cli.output import dumps, table
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import InputError
@@ -73,11 +73,10 @@ def _join(args: argparse.Namespace, folder: Path, role: Role) -> int:
                           name=args.name, summary=summary) as copy:
         info = copy.info()
     paths.remember_copy(folder, info.identity.title)
-    print(f"joined '{terminal_text(summary.agreement_title)}' as "
-          f"{terminal_text(info.identity.title)} for {terminal_text(info.partnership_names[0])}"
-          f" in {folder}\nbaseline {summary.number} published by "
-          f"{terminal_text(summary.lead_name)}, key {summary.lead_fingerprint}: check this "
-          "fingerprint with the county team")
+    print(f"joined '{summary.agreement_title}' as {info.identity.title} for "
+          f"{info.partnership_names[0]} in {folder}\nbaseline {summary.number} published by "
+          f"{summary.lead_name}, key {summary.lead_fingerprint}: check this fingerprint with "
+          "the county team")
     return 0
 
 

@@ -1,14 +1,51 @@
-"""Printing records and tables for people or as JSON for scripts."""
+"""Printing records and tables for people or as JSON for scripts. Whatever reaches the
+terminal is made safe first: a control character still held by old data (an escape sequence
+that would clear the screen or colour the output) is shown as its code, never sent raw."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import unicodedata
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from typing import TextIO
 
-from csa_desktop.domain.kinds import KINDS, format_value, to_json
+from csa_desktop.domain.kinds import CONTROL_PATTERN, KINDS, format_value, to_json
 from csa_desktop.domain.records import Record
+
+_CONTROL = re.compile(CONTROL_PATTERN)
+_C1 = re.compile("[\u0080-\u009f]")
+
+
+def terminal_text(text: str) -> str:
+    """`text` with every control character but line feed and tab written as its code
+    (ESC as \\x1b): what a terminal can be given without obeying it."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class TerminalSafeStream:
+    """A text stream (stdout, stderr) that writes through `terminal_text`; `raw` is the
+    stream itself, for the few writes that mean their control characters (a progress bar's
+    carriage return)."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        return self.raw.write(terminal_text(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.raw, name)
 
 
 def record_json(record: Record) -> dict[str, object]:
@@ -26,7 +63,9 @@ def dumps(data: object) -> str:
             return value.isoformat()
         raise TypeError(type(value).__name__)
 
-    return json.dumps(data, indent=2, ensure_ascii=False, default=default)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=default)
+    # json escapes C0 controls itself; C1 ones too, so that the JSON stays JSON on a terminal
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def record_text(record: Record) -> str:
@@ -52,10 +91,3 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(clipped, widths, strict=True)).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
-
-
-def terminal_text(text: str) -> str:
-    """`text` safe to write to a terminal: control characters (which could clear the screen
-    or colour the output) shown as escapes instead of acting."""
-    return "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" and c not in "\n\t"
-                   else c for c in text)

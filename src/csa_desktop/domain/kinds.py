@@ -286,11 +286,33 @@ def check_uid(text: str, what: str = "uid") -> str:
     return text
 
 
+CONTROL_PATTERN = "[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]"
+"""The control characters no text may hold (C0 but line feed and tab, DEL, C1), as a regular
+expression in JSON-Schema's escaped form; ONE_LINE_PATTERN also refuses line feed."""
+ONE_LINE_PATTERN = "[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]"
+CONTROL_CHARACTERS = re.compile(CONTROL_PATTERN)
+_CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR",
+                  0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI"}
+
+
+def control_character(text: str) -> str | None:
+    """A description of the first control character in `text` that no text may hold
+    ("U+001B ESC at character 4"), or None."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    name = _CONTROL_NAMES.get(code)
+    return f"U+{code:04X}{' ' + name if name else ''} at character {found.start() + 1}"
+
+
 def _check_text(spec: FieldSpec, text: str) -> str:
-    if "\x00" in text:
-        raise InputError(f"{spec.label} contains a NUL character")
     if spec.type is not FieldType.LONG_TEXT and ("\n" in text or "\r" in text):
         raise InputError(f"{spec.label} must be a single line")
+    control = control_character(text)
+    if control is not None:
+        raise InputError(f"{spec.label} contains a control character ({control}); text may "
+                         "hold line breaks and tabs, but no other control characters")
     if len(text) > spec.max_length:
         raise InputError(f"{spec.label} is too long ({len(text)} characters; "
                          f"at most {spec.max_length})")
@@ -299,7 +321,10 @@ def _check_text(spec: FieldSpec, text: str) -> str:
 
 def parse_value(spec: FieldSpec, text: str) -> Value:
     """Turn text typed by a user (CLI, a form) into a field value, or explain why not."""
-    text = text.strip() if spec.type is not FieldType.LONG_TEXT else text
+    if spec.type is FieldType.LONG_TEXT:  # line breaks as typed or pasted on any system
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        text = text.strip()
     if text == "":
         return None
     match spec.type:

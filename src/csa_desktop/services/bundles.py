@@ -29,7 +29,16 @@ from csa_desktop.bundle.format import (
 )
 from csa_desktop.bundle.reader import OpenedBundle, open_bundle, parse_bundle, read_file
 from csa_desktop.bundle.writer import build_bundle, changes_payload, payload_bytes
-from csa_desktop.domain.kinds import KINDS, FieldType, KindSpec, Value, new_uid
+from csa_desktop.domain.kinds import (
+    KINDS,
+    FieldType,
+    KindSpec,
+    Value,
+    from_json,
+    is_uid,
+    new_uid,
+    to_json,
+)
 from csa_desktop.domain.roles import Identity, Owner, Role, may_change
 from csa_desktop.errors import BundleError, InputError
 from csa_desktop.files import write_atomically
@@ -39,11 +48,11 @@ from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
 from csa_desktop.storage import records as record_store
 from csa_desktop.storage import sync as sync_store
-from csa_desktop.storage.bundles import LoggedBundle, TrustedKey
+from csa_desktop.storage.bundles import LoggedBundle, ReplicaKey, TrustedKey
 from csa_desktop.storage.database import Session
 
-__all__ = ["BundleService", "CheckedBundle", "ExportResult", "SignerInfo", "TrustedKey",
-           "UntrustedSignerError"]
+__all__ = ["BundleService", "CheckedBundle", "ExportResult", "KeyReplacement", "ReplicaKey",
+           "SignerInfo", "TrustedKey", "UntrustedSignerError"]
 
 
 class UntrustedSignerError(BundleError):
@@ -76,6 +85,16 @@ class SignerInfo:
 
 
 @dataclass(frozen=True)
+class KeyReplacement:
+    """`csa trust replace`: the key that stopped being trusted and the one that took over its
+    name, role, partnerships and copy."""
+
+    old: TrustedKey
+    new: TrustedKey
+    replica_id: str | None
+
+
+@dataclass(frozen=True)
 class ExportResult:
     path: Path
     bundle_id: str
@@ -93,6 +112,7 @@ class CheckedBundle:
     signer: TrustedKey
     first_use: bool  # the signer becomes trusted when this bundle is imported
     already_imported: LoggedBundle | None = None
+    binding: ReplicaKey | None = None  # the replica id is bound to the signer on import
 
     @property
     def name(self) -> str:
@@ -146,19 +166,26 @@ class BundleService:
         with self.copy.store.reader() as session:
             return store.trusted_keys(session)
 
-    def trust(self, key_or_bundle: str, *, partnerships: Sequence[str] = (),
-              name: str | None = None, role: str | None = None) -> TrustedKey:
-        """Trust a public key (given as text, or read from a bundle file it signed) for a role
-        and the partnerships it may change."""
-        author, declared_role = "", ""
+    def _key_source(self, key_or_bundle: str) -> tuple[str, str, str, str | None]:
+        """(public key, author, declared role, replica id) of a key given as text or read
+        from a bundle file it signed (its container and signature checked)."""
         path = Path(key_or_bundle)
         if key_or_bundle.endswith(".csabundle") or path.is_file():
             opened = open_bundle(read_file(path), path.name)
-            public_key = opened.signer_key
-            author = _manifest_text(opened.manifest_data, "author")
-            declared_role = _manifest_text(opened.manifest_data, "role")
-        else:
-            public_key = keys.normalise_public_key(key_or_bundle)
+            replica = _manifest_text(opened.manifest_data, "replica_id")
+            return (opened.signer_key, _manifest_text(opened.manifest_data, "author"),
+                    _manifest_text(opened.manifest_data, "role"),
+                    replica if is_uid(replica) else None)
+        return keys.normalise_public_key(key_or_bundle), "", "", None
+
+    def trust(self, key_or_bundle: str, *, partnerships: Sequence[str] = (),
+              name: str | None = None, role: str | None = None,
+              replica_id: str | None = None) -> TrustedKey:
+        """Trust a public key (given as text, or read from a bundle file it signed) for a role
+        and the partnerships it may change. A bundle (or `replica_id`) also binds the key to
+        the copy it signs for: refused if that copy or that key is bound otherwise."""
+        public_key, author, declared_role, replica = self._key_source(key_or_bundle)
+        replica = replica or (replica_id if replica_id and is_uid(replica_id) else None)
         if public_key == self.public_key:
             raise InputError("that is this copy's own key")
         chosen_role = role or (declared_role if declared_role in ("district", "editor")
@@ -178,8 +205,85 @@ class BundleService:
             trusted = TrustedKey(public_key, keys.fingerprint(public_key), label[:200],
                                  chosen_role, tuple(dict.fromkeys(scope)), store.stamp(),
                                  "added by hand")
+            binding = self._binding_for_trust(session, public_key, replica, author or label)
             store.save_trusted_key(session, trusted)
+            if binding is not None:
+                store.bind_replica(session, binding)
         return trusted
+
+    def _binding_for_trust(self, session: Session, public_key: str, replica: str | None,
+                           author: str) -> ReplicaKey | None:
+        """The binding that trusting `public_key` for the copy `replica` records (None if it
+        holds already or no copy is known), refusing a copy or key bound otherwise."""
+        fingerprint = keys.fingerprint(public_key)
+        speaks_for = store.replica_of_key(session, public_key)
+        if replica is None:
+            return None
+        if replica == self.copy.identity.replica_id:
+            raise InputError(f"key {fingerprint} signs for this copy's own replica id "
+                             f"{replica}; it is not another copy's key")
+        if speaks_for is not None and speaks_for.replica_id != replica:
+            raise InputError(f"key {fingerprint} already signs for the copy "
+                             f"{speaks_for.replica_id} ({speaks_for.name}), not {replica}; "
+                             "a key signs for one copy only")
+        bound = store.replica_key(session, replica)
+        if bound is not None and bound.public_key != public_key:
+            raise InputError(
+                f"the copy {replica} ({bound.name}) signs with key "
+                f"{keys.fingerprint(bound.public_key)}, not {fingerprint}; if it really has a "
+                f"new key, replace the old one: csa trust replace "
+                f"'{keys.fingerprint(bound.public_key)}' BUNDLE-OR-KEY")
+        if bound is not None:
+            return None
+        return ReplicaKey(replica, public_key, author, store.stamp(), "trusted from a bundle")
+
+    def replace_key(self, old_key_or_fingerprint: str, new_key_or_bundle: str
+                    ) -> KeyReplacement:
+        """Key rotation, a deliberate act: the new key takes over the old one's name, role,
+        partnerships and copy (replica id); the old key is no longer trusted, and bundles it
+        signs are refused from now on."""
+        public_key, _author, _role, replica = self._key_source(new_key_or_bundle)
+        fingerprint = keys.fingerprint(public_key)
+        if public_key == self.public_key:
+            raise InputError("that is this copy's own key")
+        with self.copy.store.transaction() as session:
+            old = self._find_trusted(session, old_key_or_fingerprint)
+            if public_key == old.public_key:
+                raise InputError(f"{old.name} already signs with key {fingerprint}")
+            already = store.trusted_key(session, public_key)
+            if already is not None:
+                raise InputError(f"key {fingerprint} is already trusted, for {already.name}; "
+                                 "remove it first ('csa trust remove') to hand it over")
+            old_copy = store.replica_of_key(session, old.public_key)
+            new_copy = store.replica_of_key(session, public_key)
+            target = old_copy.replica_id if old_copy is not None else replica
+            if replica is not None and target is not None and replica != target:
+                raise InputError(
+                    f"that bundle comes from the copy {replica}, but {old.name}'s key signs "
+                    f"for the copy {target}; a new copy with a new key is trusted with "
+                    "'csa trust add', not by replacing a key")
+            if new_copy is not None and new_copy.replica_id != target:
+                raise InputError(f"key {fingerprint} already signs for the copy "
+                                 f"{new_copy.replica_id} ({new_copy.name})")
+            if target is not None and old_copy is None:
+                bound = store.replica_key(session, target)
+                if bound is not None and bound.public_key != public_key:
+                    raise InputError(f"the copy {target} signs with key "
+                                     f"{keys.fingerprint(bound.public_key)} ({bound.name})")
+            at = store.stamp()
+            new = TrustedKey(public_key, fingerprint, old.name, old.role, old.partnership_uids,
+                             at, f"replaced {old.fingerprint}"[:40])
+            store.remove_trusted_key(session, old.public_key)
+            store.save_trusted_key(session, new)
+            if target is not None:
+                store.bind_replica(session, ReplicaKey(
+                    target, public_key, old_copy.name if old_copy is not None else old.name,
+                    at, f"replaced key {old.fingerprint}"))
+        return KeyReplacement(old, new, target)
+
+    def replica_keys(self) -> list[ReplicaKey]:
+        with self.copy.store.reader() as session:
+            return store.replica_keys(session)
 
     def signer(self, path: Path) -> SignerInfo:
         """Who signed the bundle at `path` (its container and signature are checked first)."""
@@ -198,15 +302,22 @@ class BundleService:
             return [(r.uid, r.title) for r in record_store.list_rows(session, "partnership")]
 
     def untrust(self, key_or_fingerprint: str) -> TrustedKey:
-        wanted = key_or_fingerprint.strip()
+        """Stop trusting a key. Its copy stays bound to it: another key cannot take the copy
+        over without `replace_key`."""
         with self.copy.store.transaction() as session:
-            matches = [k for k in store.trusted_keys(session)
-                       if wanted in (k.public_key, k.fingerprint)
-                       or k.fingerprint.replace(" ", "") == wanted.replace(" ", "")]
-            if not matches:
-                raise InputError(f"no trusted key has the key or fingerprint '{wanted}' "
-                                 "('csa trust list' shows them)")
-            store.remove_trusted_key(session, matches[0].public_key)
+            found = self._find_trusted(session, key_or_fingerprint)
+            store.remove_trusted_key(session, found.public_key)
+        return found
+
+    @staticmethod
+    def _find_trusted(session: Session, key_or_fingerprint: str) -> TrustedKey:
+        wanted = key_or_fingerprint.strip()
+        matches = [k for k in store.trusted_keys(session)
+                   if wanted in (k.public_key, k.fingerprint)
+                   or k.fingerprint.replace(" ", "") == wanted.replace(" ", "")]
+        if not matches:
+            raise InputError(f"no trusted key has the key or fingerprint '{wanted}' "
+                             "('csa trust list' shows them)")
         return matches[0]
 
     def partnership_names(self, uids: Sequence[str]) -> tuple[str, ...]:
@@ -238,6 +349,8 @@ class BundleService:
         key = self.signing_key()
         me = self.copy.identity
         bundle_id = new_uid()
+        states: tuple[RecordState, ...] = ()
+        changes: list[dict[str, object]] = []
         with self.copy.store.transaction() as session:
             if me.role is Role.LEAD:
                 kind = BASELINE
@@ -269,12 +382,31 @@ class BundleService:
                 app_version=__version__, signer_key=key.public_key,
             )
             data = build_bundle(manifest, payload, key)
+            self._check_export(data, out.name, kind, states if kind == BASELINE else changes)
             store.log_bundle(session, LoggedBundle(
                 bundle_id, "exported", kind, me.replica_id, me.name, key.public_key,
                 baseline_id, seq, manifest.created_at, store.stamp(), out.name,
                 _sha256(data), "exported", summary))
             write_atomically(data, out)  # inside the transaction: no log entry without a file
         return ExportResult(out, bundle_id, kind, count, len(data))
+
+    def _check_export(self, data: bytes, name: str, kind: str,
+                      items: Sequence[RecordState] | Sequence[dict[str, object]]) -> None:
+        """Read the signed bundle back through the import gate's own checks (container,
+        hashes, signature, schema, field rules) before it is written: a value the receiver
+        would refuse is named here, to the sender, and nothing is exported."""
+        try:
+            parse_bundle(open_bundle(data, name))
+        except BundleError as exc:
+            culprit = _bad_value(kind, items)
+            if culprit is not None:
+                raise InputError(f"nothing was exported: {culprit}; the "
+                                 f"{'districts' if kind == BASELINE else 'lead'} would refuse "
+                                 "the bundle. Correct it in this copy, then export again") \
+                    from None
+            problem = str(exc).split(": ", 1)[-1]
+            raise InputError(f"nothing was exported: the bundle would be refused ({problem})") \
+                from None
 
     def _before_contribution(self, session: Session) -> None:
         """A district settles its conflicts with the last baseline before it sends again."""
@@ -321,13 +453,48 @@ class BundleService:
         with self.copy.store.reader() as session:
             signer, first_use = self._check_signer(session, opened)
             bundle = parse_bundle(opened)
+            binding = self._check_replica(session, bundle, signer)
             if bundle.manifest.kind == CONTRIBUTION:
                 self._check_changes(session, bundle, signer)
             else:
                 self._check_records(session, bundle)
             self._check_baseline(session, bundle, signer)
             repeat = store.logged_bundle(session, bundle.manifest.bundle_id)
-        return CheckedBundle(path, bundle, signer, first_use, repeat)
+        return CheckedBundle(path, bundle, signer, first_use, repeat, binding)
+
+    def _check_replica(self, session: Session, bundle: Bundle,
+                       signer: TrustedKey) -> ReplicaKey | None:
+        """A copy speaks only for itself: the bundle's replica id must be bound to the key
+        that signed it, and that key to no other replica id. Returns the binding to record
+        when neither is bound yet (the key's first bundle)."""
+        m = bundle.manifest
+        name = bundle.name
+        fingerprint = keys.fingerprint(m.signer_key)
+        if m.replica_id == self.copy.identity.replica_id:
+            raise BundleError("replica-key", f"{name}: claims to come from this copy (replica "
+                                             f"{m.replica_id}) but is signed by key "
+                                             f"{fingerprint} of {signer.name}; a copy speaks "
+                                             "only for itself")
+        bound = store.replica_key(session, m.replica_id)
+        if bound is not None and bound.public_key != m.signer_key:
+            raise BundleError(
+                "replica-key",
+                f"{name}: claims to come from the copy {m.replica_id} ({bound.name}), which "
+                f"signs with key {keys.fingerprint(bound.public_key)}, but is signed by key "
+                f"{fingerprint} of {signer.name}; a copy speaks only for itself. If "
+                f"{bound.name} really has a new key, replace the old one deliberately "
+                "(csa trust replace)")
+        if bound is not None:
+            return None
+        speaks_for = store.replica_of_key(session, m.signer_key)
+        if speaks_for is not None:
+            raise BundleError(
+                "replica-key",
+                f"{name}: claims to come from the copy {m.replica_id} ({m.author}), but is "
+                f"signed by key {fingerprint} of {signer.name}, which signs for the copy "
+                f"{speaks_for.replica_id} ({speaks_for.name}); a key signs for one copy only")
+        how = "first baseline" if m.kind == BASELINE else "first bundle"
+        return ReplicaKey(m.replica_id, m.signer_key, m.author, store.stamp(), how)
 
     def _check_signer(self, session: Session, opened: OpenedBundle) -> tuple[TrustedKey, bool]:
         name = opened.name
@@ -472,6 +639,42 @@ class BundleService:
         if missing:
             raise BundleError("unknown-record", f"{name}: refers to {sorted(missing)[0]}, which "
                                                 "neither this copy nor the bundle has")
+        self._check_retractions(session, bundle, signer, identity, service, areas)
+
+    def _check_retractions(self, session: Session, bundle: Bundle, signer: TrustedKey,
+                           identity: Identity, service: RecordService,
+                           areas: frozenset[str]) -> None:
+        """A later bundle takes back the district's earlier proposals it no longer carries:
+        each record whose proposal it would take back must be within the signer's scope too."""
+        m = bundle.manifest
+        earlier = [e for e in store.logged_bundles(session, direction="imported",
+                                                   kind=CONTRIBUTION, replica_id=m.replica_id)
+                   if e.status == "imported"]
+        if m.seq <= max((e.seq for e in earlier), default=0):
+            return  # superseded on arrival: it takes nothing back
+        prior: set[str] = set()
+        for entry in earlier:
+            prior.update(u for u in entry.summary.get("uids", []) if isinstance(u, str))
+        prior -= {c.uid for c in bundle.changes}
+        states = sync_store.merge_states(session, prior)
+        held = sorted(uid for uid, data in states.items()
+                      if any(m.replica_id in (fs.get("proposals") or {})
+                             for fs in data.values()))
+        if not held:
+            return
+        _, records = store.read_existing(session, held, expected={})
+        for uid in held:
+            record = records.get(uid)
+            if record is None:
+                continue
+            spec = KINDS[record.kind]
+            owner = service.owner_of(session, spec, record.fields)
+            if not may_change(identity, spec, owner, areas):
+                title = str(record.fields.get(spec.title_field) or "")[:60]
+                raise BundleError("scope", f"{bundle.name}: would take back {m.author}'s earlier "
+                                           f"change to {_Where(spec, uid)} '{title}', which is "
+                                           f"outside the partnerships and areas the key of "
+                                           f"{signer.name} is trusted for now")
 
     @staticmethod
     def _owner(service: RecordService, session: Session, spec: KindSpec,
@@ -572,6 +775,37 @@ def after_export_advice(result: ExportResult) -> str:
             "into the county master. Keep working here as usual: the next export again holds "
             "everything changed since the last baseline, so a lost or repeated file does no "
             "harm.")
+
+
+def _bad_value(kind: str, items: Sequence[RecordState] | Sequence[dict[str, object]]
+               ) -> str | None:
+    """The first record and field whose value the field rules refuse, in words ("action
+    UID 'Title': Order: 'ab0' is not a valid position key"), or None."""
+    for item in items:
+        if isinstance(item, RecordState):
+            record_kind, uid = item.kind, item.uid
+            values: dict[str, object] = {n: to_json(v) for n, v in item.fields.items()}
+        else:
+            record_kind, uid = str(item["kind"]), str(item["uid"])
+            pairs = item["fields"]
+            assert isinstance(pairs, dict)
+            values = {n: pair["new"] for n, pair in pairs.items() if n != DELETED}
+        spec = KINDS[record_kind]
+        title = str(values.get(spec.title_field) or "")[:60]
+        for field_name, raw in values.items():
+            if not spec.has_field(field_name):
+                continue
+            field_spec = spec.field(field_name)
+            if raw is None or raw == []:
+                continue
+            try:
+                from_json(field_spec, raw)
+            except InputError as exc:
+                problem = str(exc)
+                if not problem.startswith(field_spec.label):
+                    problem = f"{field_spec.label}: {problem}"
+                return f"{spec.label.lower()} {uid} '{title}': {problem}"
+    return None
 
 
 def change_from_baseline(kind: str, record: store.ChangedRecord) -> dict[str, object] | None:

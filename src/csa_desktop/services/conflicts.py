@@ -5,7 +5,9 @@ win is kept in the record's history."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from csa_desktop.bundle.format import DELETED
 from csa_desktop.domain.kinds import KINDS, FieldType, Value, check_value, format_value, kind
@@ -205,9 +207,10 @@ class ConflictService:
         """A deletion decided carries the records under it along, as a delete does here; a
         record kept brings back what the deleting bundles tombstoned under it."""
         deleting = {i.bundle_id for i in conflict.incoming if i.value is True}
+        replicas = {i.replica_id for i in conflict.incoming if i.value is True}
         moved: Moved = []
-        for kind_name, uid, deleted in store.descendants(session, conflict.kind,
-                                                         conflict.record_uid):
+        below = store.descendants(session, conflict.kind, conflict.record_uid)
+        for kind_name, uid, deleted in below:
             if delete and not deleted:
                 record_store.set_deleted(session, kind_name, uid, True, who=who,
                                          outcome="resolved")
@@ -216,7 +219,44 @@ class ConflictService:
                 record_store.set_deleted(session, kind_name, uid, False, who=who,
                                          outcome="resolved")
                 moved.append((kind_name, uid))
+        if conflict.side == "lead":
+            self._settle_held_deletes(session, below, replicas, delete)
         return moved
+
+    def _settle_held_deletes(self, session: Session, below: Sequence[tuple[str, str, bool]],
+                             replicas: set[str], delete: bool) -> None:
+        """The deletes of the records under a decided record, held with it (sync._LeadMerge
+        .hold), are decided with it: taken along with a delete, lost (kept in history) with a
+        keep. Either way they no longer wait in the merge state."""
+        uids = [item[1] for item in below]
+        states = sync_store.merge_states(session, uids)
+        kinds = {item[1]: item[0] for item in below}
+        at = store.stamp()
+        changed: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        for uid, data in states.items():
+            entry = data.get(DELETED)
+            if not entry:
+                continue
+            meta = data.get(sync_store.RECORD_META)
+            data = sync_store.field_states(data)
+            mine = {r: p for r, p in entry["proposals"].items() if r in replicas}
+            if not mine:
+                continue
+            for replica in mine:
+                del entry["proposals"][replica]
+            if not delete:
+                for proposal in mine.values():
+                    record_store.add_history(session, kinds[uid], uid, [(DELETED, False, True)],
+                                             who=proposal["author"], at=at,
+                                             bundle_id=proposal["bundle"], outcome="lost")
+            entry["lead"] = entry["merged"] = delete or bool(entry["lead"])
+            kept: dict[str, Any] = {n: fs for n, fs in data.items()
+                                    if fs["proposals"] or fs["lead"] != fs["merged"]}
+            if kept and meta is not None:
+                kept[sync_store.RECORD_META] = meta
+            changed[uid] = (kinds[uid], kept or None)
+        if changed:
+            sync_store.save_merge_states(session, changed)
 
     def _check_references(self, session: Session, conflict: Conflict, value: Value) -> None:
         spec = KINDS[conflict.kind].field(conflict.field)
@@ -232,11 +272,16 @@ class ConflictService:
                             chosen: object) -> None:
         states = sync_store.merge_states(session, [conflict.record_uid])
         data = states.get(conflict.record_uid, {})
+        meta = data.get(sync_store.RECORD_META)
+        data = sync_store.field_states(data)
         data[conflict.field] = {"lead": chosen, "merged": chosen, "proposals": {}}
         if conflict.field == DELETED and chosen is True:
             for fs in data.values():
                 fs["proposals"] = {}
-        kept = {n: fs for n, fs in data.items() if fs["proposals"] or fs["lead"] != fs["merged"]}
+        kept: dict[str, Any] = {n: fs for n, fs in data.items()
+                                if fs["proposals"] or fs["lead"] != fs["merged"]}
+        if kept and meta is not None:  # the next merge sees the decision's revision
+            kept[sync_store.RECORD_META] = meta
         sync_store.save_merge_states(session, {conflict.record_uid: (conflict.kind,
                                                                       kept or None)})
 

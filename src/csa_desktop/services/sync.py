@@ -13,6 +13,7 @@ preview), then apply them all in one transaction after a restore point.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from csa_desktop.bundle import keys
 from csa_desktop.bundle.format import BASELINE, CONTRIBUTION, DELETED, RecordState
 from csa_desktop.domain.kinds import KINDS, Value, to_json
 from csa_desktop.domain.records import Changes, Record
@@ -37,7 +39,7 @@ from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
 from csa_desktop.storage import sync as sync_store
-from csa_desktop.storage.bundles import LoggedBundle, SnapshotRecord, TrustedKey
+from csa_desktop.storage.bundles import LoggedBundle, ReplicaKey, SnapshotRecord, TrustedKey
 from csa_desktop.storage.database import Session
 from csa_desktop.storage.sync import Conflict, IncomingValue
 
@@ -61,8 +63,9 @@ class RecordLine:
     kind: str
     uid: str
     title: str
-    op: str  # "create", "update", "delete" or "conflict"
+    op: str  # "create", "update", "delete", "conflict" or "kept-lead"
     fields: tuple[str, ...] = ()
+    note: str = ""  # for "kept-lead": "kept the lead's value; X's is in the history"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,11 @@ class BundleOutcome:
     conflicts: int = 0
     code: str = ""
     fingerprint: str = ""
+    kept_lead: int = 0  # district values that lost to the lead's own later edit
+
+    @property
+    def kept_lead_lines(self) -> tuple[RecordLine, ...]:
+        return tuple(r for r in self.records if r.op == "kept-lead")
 
     @property
     def refused(self) -> bool:
@@ -107,11 +115,14 @@ class _BundleTally:
         default_factory=lambda: {"create": Counter(), "update": Counter(), "delete": Counter()})
     lines: list[RecordLine] = field(default_factory=list)
     conflicts: int = 0
+    kept_lead: int = 0
 
     def add(self, line: RecordLine) -> None:
         self.lines.append(line)
         if line.op == "conflict":
             self.conflicts += len(line.fields)
+        elif line.op == "kept-lead":
+            self.kept_lead += 1
         else:
             self.counts[line.op][line.kind] += 1
 
@@ -128,6 +139,7 @@ class _Plan:
     snapshot: list[SnapshotRecord] | None = None
     baseline_id: str | None = None
     trust: list[TrustedKey] = field(default_factory=list)
+    bindings: list[ReplicaKey] = field(default_factory=list)
     log: list[LoggedBundle] = field(default_factory=list)
     states: dict[str, tuple[str, dict[str, Any] | None]] = field(default_factory=dict)
     new_conflicts: list[dict[str, Any]] = field(default_factory=list)
@@ -211,6 +223,8 @@ class SyncService:
         checked: list[CheckedBundle] = []
         refused: list[BundleOutcome] = []
         seen: dict[str, str] = {}
+        copies: dict[str, tuple[str, str]] = {}  # replica id -> (key, file) in this import
+        speakers: dict[str, tuple[str, str]] = {}  # key -> (replica id, file)
         for index, path in enumerate(paths):
             _check_cancel(cancelled)
             if progress:
@@ -229,6 +243,11 @@ class SyncService:
                                              bundle_id=bundle_id, code="duplicate"))
                 continue
             seen[bundle_id] = path.name
+            clash = _identity_clash(result, copies, speakers)
+            if clash:
+                refused.append(BundleOutcome(path.name, "refused", clash, bundle_id=bundle_id,
+                                             code="replica-key"))
+                continue
             checked.append(result)
         baselines = [c for c in checked if c.bundle.is_baseline and not c.already_imported]
         for extra in baselines[1:]:
@@ -305,9 +324,13 @@ class SyncService:
     def _plan(self, session: Session, checked: Sequence[CheckedBundle], *,
               cancelled: Cancelled | None = None) -> _Plan:
         plan = _Plan()
+        bound: set[str] = set()
         for item in checked:
             if item.first_use:
                 plan.trust.append(item.signer)
+            if item.binding is not None and item.binding.replica_id not in bound:
+                bound.add(item.binding.replica_id)
+                plan.bindings.append(item.binding)
         baselines = [c for c in checked if c.bundle.is_baseline]
         contributions = [c for c in checked if not c.bundle.is_baseline]
         for item in baselines:
@@ -352,6 +375,8 @@ class SyncService:
         sync_store.add_conflicts(session, plan.new_conflicts)
         for key in plan.trust:
             store.save_trusted_key(session, key)
+        for binding in plan.bindings:
+            store.bind_replica(session, binding)
         for entry in plan.log:
             store.log_bundle(session, entry)
 
@@ -510,11 +535,17 @@ class _LeadMerge:
                                                  for c in self.items}
         self.files = {c.manifest.bundle_id: c.name for c in self.items}
         self.committed: int | None = None  # history mark of the last published baseline
+        # records whose deletion waits for the lead (a delete against an edit): uid -> the
+        # replicas deleting it; the deletes those replicas sent for records under it wait too
+        self.held: dict[str, frozenset[str]] = {}
+        self.live: list[CheckedBundle] = []
+        self.prior: dict[str, set[str]] = {}
 
     def run(self) -> None:
-        live = self.supersede()
+        live = self.live = self.supersede()
         replicas = {c.manifest.replica_id for c in live}
         prior: dict[str, set[str]] = defaultdict(set)
+        self.prior = prior
         for entry in store.logged_bundles(self.session, direction="imported", kind=CONTRIBUTION):
             if entry.replica_id in replicas and entry.status == "imported":
                 prior[entry.replica_id].update(entry.summary.get("uids", []))
@@ -533,13 +564,42 @@ class _LeadMerge:
         for conflict in sync_store.conflicts(self.session, side="lead"):
             if conflict.record_uid in wanted:
                 open_conflicts[conflict.record_uid][conflict.field] = conflict
-        for index, uid in enumerate(touched):
+            if conflict.field == DELETED and conflict.master is not True:
+                self.held[conflict.record_uid] = frozenset(
+                    i.replica_id for i in conflict.incoming if i.value is True)
+        # parents before the records under them (the kinds are declared parents first), so
+        # a record's deletion is known to wait before the deletes under it are merged
+        queue = [(KIND_ORDER.get(kinds.get(uid, ""), len(KIND_ORDER)), index, uid)
+                 for index, uid in enumerate(touched)]
+        heapq.heapify(queue)
+        queued = set(touched)
+        count = len(queue)
+        while queue:
+            _, index, uid = heapq.heappop(queue)
             if index % 500 == 0:
                 _check_cancel(self.cancelled)
             if uid not in kinds or (uid not in incoming and uid not in states):
                 continue
             self.merge_record(uid, kinds[uid], masters.get(uid), states.get(uid),
                               incoming.get(uid, []), replicas, open_conflicts.get(uid, {}))
+            if uid in self.held:  # its deletion waits: so do the deletes under it
+                for kind_name, child, _deleted in store.descendants(self.session, kinds[uid],
+                                                                    uid):
+                    if child in queued:
+                        continue
+                    queued.add(child)
+                    found = sync_store.merge_states(self.session, [child])
+                    if child not in found:
+                        continue
+                    states.update(found)
+                    kinds[child] = kind_name
+                    masters.update(store.read_existing(self.session, [child],
+                                                       expected={child: kind_name})[1])
+                    for conflict in sync_store.conflicts(self.session, side="lead",
+                                                         uids=[child]):
+                        open_conflicts[child][conflict.field] = conflict
+                    heapq.heappush(queue, (KIND_ORDER[kind_name], count, child))
+                    count += 1
         for item in live:
             uids = sorted({c.uid for c in item.bundle.changes})
             self.plan.log.append(self.service.log_entry(
@@ -578,8 +638,10 @@ class _LeadMerge:
                      state: dict[str, Any] | None, incoming: list[tuple[CheckedBundle, Any]],
                      replicas: set[str], open_conflicts: dict[str, Conflict]) -> None:
         current = _json_record(master) if master is not None else None
+        meta = (state or {}).get(sync_store.RECORD_META)
         fields: dict[str, dict[str, Any]] = {name: {**fs, "proposals": dict(fs["proposals"])}
-                                             for name, fs in (state or {}).items()}
+                                             for name, fs in (state or {}).items()
+                                             if name != sync_store.RECORD_META}
         dropped: list[tuple[str, str, dict[str, Any], str]] = []  # field, replica, data, why
         for name, fs in fields.items():
             now = current.get(name) if current is not None else None
@@ -608,8 +670,42 @@ class _LeadMerge:
         if current is not None and current[DELETED] and DELETED not in fields:
             fields[DELETED] = {"lead": True, "merged": True, "proposals": {}}
         results = self.results(uid, fields)
+        self.hold(uid, kind, master, fields, results, incoming)
         self.write(uid, kind, master, current, fields, results, dropped, incoming,
-                   open_conflicts)
+                   open_conflicts, meta)
+
+    def hold(self, uid: str, kind: str, master: Record | None,
+             fields: dict[str, dict[str, Any]], results: dict[str, FieldResult],
+             incoming: list[tuple[CheckedBundle, Any]]) -> None:
+        """A deletion waiting for the lead holds back the same districts' deletes of the
+        records under it: the subtree stays as the master has it until the lead decides."""
+        result = results.get(DELETED)
+        if result is None:
+            self.held.pop(uid, None)
+            return
+        if result.conflict:
+            self.held[uid] = frozenset(p.replica_id for p in result.contenders
+                                       if p.value is True)
+            return
+        self.held.pop(uid, None)
+        spec = KINDS[kind]
+        if spec.parent_field is None or result.value is not True:
+            return
+        parent: object = None
+        for _item, change in incoming:
+            pair = change.fields.get(spec.parent_field)
+            if pair is not None:
+                parent = pair.new
+        if parent is None and master is not None:
+            parent = master.fields.get(spec.parent_field)
+        waiting = self.held.get(parent) if isinstance(parent, str) else None
+        if not waiting or not any(p.replica_id in waiting for p in result.accepted):
+            return
+        entry = fields[DELETED]
+        for p in result.accepted:
+            entry["proposals"][p.replica_id]["accepted"] = False
+        results[DELETED] = FieldResult(entry["lead"] is True, False)
+        self.held[uid] = waiting
 
     def results(self, uid: str, fields: dict[str, dict[str, Any]]) -> dict[str, FieldResult]:
         proposals = {name: [_proposal(r, p) for r, p in fs["proposals"].items()]
@@ -665,30 +761,45 @@ class _LeadMerge:
               results: dict[str, FieldResult],
               dropped: list[tuple[str, str, dict[str, Any], str]],
               incoming: list[tuple[CheckedBundle, Any]],
-              open_conflicts: dict[str, Conflict]) -> None:
+              open_conflicts: dict[str, Conflict], meta: dict[str, Any] | None = None) -> None:
+        """Write the merged record. Its revision and "updated by" are a function of the
+        lead's own (kept in the merge state's RECORD_META while proposals live) and of the
+        proposals the master holds now, not of how many imports it took: the lead's own
+        revision, plus one if accepted proposals changed it; "updated by" their authors."""
         new = dict(current) if current is not None else {
             **store.json_fields(kind, {}), DELETED: False}
         for name, result in results.items():
             new[name] = result.value
         if current is None and new[DELETED] is None:
             new[DELETED] = False
-        accepted_by: list[Proposal] = []
-        newly: list[tuple[str, Proposal]] = []  # accepted now for the first time
+        accepted_by: list[Proposal] = []  # whose values the master holds, not the lead's
+        newly: list[tuple[str, Proposal]] = []  # accepted now, not at the last merge
         for name, result in results.items():
             entry = fields[name]
-            if result.accepted:
-                if current is None or new[name] != current.get(name):
-                    accepted_by.extend(result.accepted)
-                proposals = entry["proposals"]
-                for p in result.accepted:
-                    data = proposals[p.replica_id]
-                    if not data["accepted"]:
-                        data["accepted"] = True
-                        newly.append((name, p))
+            winners = {p.replica_id for p in result.accepted}
+            for replica, data in entry["proposals"].items():
+                if replica in winners and not data["accepted"]:
+                    newly.append((name, next(p for p in result.accepted
+                                             if p.replica_id == replica)))
+                data["accepted"] = replica in winners
+            if result.accepted and result.value != entry["lead"]:
+                accepted_by.extend(result.accepted)
             entry["merged"] = result.value
+        if master is None:
+            own_rev, own_by = 0, self.me
+        elif meta is not None and meta.get("written") == master.rev:
+            own_rev, own_by = int(meta["rev"]), str(meta["by"])
+        elif meta is not None and int(meta.get("written", 0)) < master.rev:
+            # the lead changed it since the last merge (by hand, or deciding a conflict):
+            # its own revision went up as much as the record's
+            own_rev = int(meta["rev"]) + master.rev - int(meta["written"])
+            own_by = master.updated_by
+        else:  # the first merge since the last baseline
+            own_rev, own_by = master.rev, master.updated_by
         authors = sorted({p.author for p in accepted_by})
-        who = authors[0] if len(authors) == 1 else (self.me if not authors else
+        who = authors[0] if len(authors) == 1 else (own_by if not authors else
                                                     f"{authors[0]} and others")
+        rev = own_rev + (1 if accepted_by else 0)
         if master is None:
             if not any(r.accepted for r in results.values()):
                 return
@@ -701,10 +812,10 @@ class _LeadMerge:
             # only fields with a result can differ from the master
             changed = [n for n in new if n in results and new[n] != current.get(n)]
             self.require_complete(uid, kind, new, changed, dropped)
-            if changed:
+            if changed or (master.rev, master.updated_by) != (rev, who):
                 columns = tuple(changed)
                 row = {"uid": uid, **store.value_fields(kind, new, check=False, names=columns),
-                       "rev": master.rev + 1, "updated_at": self.at, "updated_by": who,
+                       "rev": rev, "updated_at": self.at, "updated_by": who,
                        DELETED: bool(new[DELETED])}
                 self.plan.record_write(kind, uid, row, insert=False,
                                        was_deleted=master.deleted, changed=changed,
@@ -722,16 +833,46 @@ class _LeadMerge:
             if name not in changed:
                 now = new[name]
                 self.history(kind, uid, name, now, now, p.author, p.bundle_id, "accepted")
+        lost: dict[str, list[str]] = {}  # field -> whose values lost to the lead's edit
         for name, _replica, data, why in dropped:
             if not data.get("accepted") and data["value"] != new.get(name):
                 self.history(kind, uid, name, data["base"], data["value"], data["author"],
                              data["bundle"], why)
+                if why == "lost":
+                    lost.setdefault(name, []).append(data["author"])
+        if lost:
+            self.name_lead_kept(uid, kind, new, lost, incoming)
         if open_conflicts or any(r.conflict for r in results.values()):
             self.conflicts(uid, kind, fields, results, open_conflicts)
-        kept = {name: fs for name, fs in fields.items() if fs["proposals"]
-                or fs["lead"] != fs["merged"]}
+        kept: dict[str, Any] = {name: fs for name, fs in fields.items() if fs["proposals"]
+                                or fs["lead"] != fs["merged"]}
+        if kept:
+            kept[sync_store.RECORD_META] = {"rev": own_rev, "by": own_by,
+                                            "written": rev if master is None or changed
+                                            or (master.rev, master.updated_by) != (rev, who)
+                                            else master.rev}
         self.plan.states[uid] = (kind, kept or None)
         self.tally(uid, kind, master, new, results, incoming)
+
+    def name_lead_kept(self, uid: str, kind: str, new: dict[str, object],
+                       lost: dict[str, list[str]],
+                       incoming: list[tuple[CheckedBundle, Any]]) -> None:
+        """Say so, in the preview and the import's summary, when district values lose to the
+        lead's own edit (made since they arrived): the master keeps the lead's value, theirs
+        go to the history. No conflict: the lead edited a field it had their values for."""
+        spec = KINDS[kind]
+        title = _title(kind, new)
+        targets = list(dict.fromkeys(item.manifest.bundle_id for item, _ in incoming)) or [
+            item.manifest.bundle_id for item in self.live
+            if uid in self.prior.get(item.manifest.replica_id, set())]
+        for name, authors in sorted(lost.items()):
+            label = spec.field(name).label if spec.has_field(name) else name
+            whose = _names(sorted(set(authors)))
+            line = RecordLine(kind, uid, title, "kept-lead", (name,),
+                              f"{label}: kept the lead's value; {whose} "
+                              f"{'is' if len(set(authors)) == 1 else 'are'} in the history")
+            for bundle_id in targets[:1]:
+                self.tallies[bundle_id].add(line)
 
     def require_complete(self, uid: str, kind: str, new: dict[str, object],
                          changed: list[str],
@@ -816,6 +957,31 @@ class _LeadMerge:
                 tally.add(RecordLine(kind, uid, title, "conflict", conflicted))
 
 
+def _identity_clash(item: CheckedBundle, copies: dict[str, tuple[str, str]],
+                    speakers: dict[str, tuple[str, str]]) -> str:
+    """Within one import, too, a copy signs with one key and a key for one copy: the message
+    refusing `item` if an earlier file of the import says otherwise ("" if none does)."""
+    m = item.manifest
+    fingerprint = keys.fingerprint(m.signer_key)
+    key, first = copies.setdefault(m.replica_id, (m.signer_key, item.name))
+    if key != m.signer_key:
+        return (f"{item.name}: claims to come from the copy {m.replica_id}, which {first} "
+                f"(in the same import) shows signing with key {keys.fingerprint(key)}, but is "
+                f"signed by key {fingerprint}; a copy speaks only for itself")
+    replica, first = speakers.setdefault(m.signer_key, (m.replica_id, item.name))
+    if replica != m.replica_id:
+        return (f"{item.name}: is signed by key {fingerprint}, which {first} (in the same "
+                f"import) shows signing for the copy {replica}, but claims the copy "
+                f"{m.replica_id}; a key signs for one copy only")
+    return ""
+
+
+def _names(names: Sequence[str]) -> str:
+    """"West's", "West's and Pendle's", "West's, Pendle's and Burnley's"."""
+    owned = [f"{n}'s" for n in names]
+    return owned[0] if len(owned) == 1 else f"{', '.join(owned[:-1])} and {owned[-1]}"
+
+
 def _check_cancel(cancelled: Cancelled | None) -> None:
     if cancelled is not None and cancelled():
         raise ImportCancelledError("the import was cancelled; nothing was changed")
@@ -830,5 +996,5 @@ def _outcome(item: CheckedBundle, tally: _BundleTally) -> BundleOutcome:
     m = item.manifest
     return BundleOutcome(item.name, "imported", "", m.bundle_id, m.kind, m.author,
                          {op: dict(c) for op, c in tally.counts.items() if c},
-                         tuple(tally.lines), tally.conflicts)
+                         tuple(tally.lines), tally.conflicts, kept_lead=tally.kept_lead)
 

@@ -24,6 +24,7 @@ from csa_desktop.storage.sync_models import (
     BaselineRecordRow,
     BundleLogRow,
     LocalChangeRow,
+    ReplicaKeyRow,
     TrustedKeyRow,
 )
 
@@ -39,6 +40,17 @@ class TrustedKey:
     partnership_uids: tuple[str, ...]
     added_at: dt.datetime
     added_how: str
+
+
+@dataclass(frozen=True)
+class ReplicaKey:
+    """A copy's replica id and the one key that signs for it."""
+
+    replica_id: str
+    public_key: str
+    name: str
+    bound_at: dt.datetime
+    bound_how: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,42 @@ def save_trusted_key(session: Session, key: TrustedKey) -> None:
 def remove_trusted_key(session: Session, public_key: str) -> bool:
     result = session.execute(delete(TrustedKeyRow).where(TrustedKeyRow.public_key == public_key))
     return bool(getattr(result, "rowcount", 0))
+
+
+# --- replica ids bound to keys ---------------------------------------------------------------
+
+def _replica_key(row: ReplicaKeyRow) -> ReplicaKey:
+    return ReplicaKey(row.replica_id, row.public_key, row.name, row.bound_at, row.bound_how)
+
+
+def replica_key(session: Session, replica_id: str) -> ReplicaKey | None:
+    """The key the replica id is bound to."""
+    row = session.get(ReplicaKeyRow, replica_id)
+    return _replica_key(row) if row is not None else None
+
+
+def replica_of_key(session: Session, public_key: str) -> ReplicaKey | None:
+    """The replica id the key is bound to."""
+    row = session.scalars(select(ReplicaKeyRow).where(ReplicaKeyRow.public_key == public_key)
+                          ).first()
+    return _replica_key(row) if row is not None else None
+
+
+def bind_replica(session: Session, binding: ReplicaKey) -> None:
+    """Record (or, for a key replacement, overwrite) the key of a replica id."""
+    row = session.get(ReplicaKeyRow, binding.replica_id) or ReplicaKeyRow(
+        replica_id=binding.replica_id)
+    row.public_key = binding.public_key
+    row.name = binding.name[:200]
+    row.bound_at = binding.bound_at
+    row.bound_how = binding.bound_how[:60]
+    session.add(row)
+    session.flush()
+
+
+def replica_keys(session: Session) -> list[ReplicaKey]:
+    return [_replica_key(r) for r in session.scalars(select(ReplicaKeyRow)
+                                                     .order_by(ReplicaKeyRow.bound_at))]
 
 
 # --- the bundle log -----------------------------------------------------------------------

@@ -83,6 +83,16 @@ def _conflict(row: ConflictRow) -> Conflict:
 
 # --- merge states -----------------------------------------------------------------------------
 
+RECORD_META = "@record"
+"""The key of a merge state that is not a field: the record's own revision and "updated by"
+(the lead's, before the merge) and the revision the merge last wrote."""
+
+
+def field_states(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The per-field entries of a merge state (without RECORD_META)."""
+    return {name: fs for name, fs in data.items() if name != RECORD_META}
+
+
 def merge_states(session: Session, uids: Iterable[str]) -> dict[str, dict[str, Any]]:
     wanted = list(dict.fromkeys(uids))
     found: dict[str, dict[str, Any]] = {}

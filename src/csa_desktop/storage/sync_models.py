@@ -26,6 +26,19 @@ class TrustedKeyRow(Base):
     added_how: Mapped[str] = mapped_column(String(40))
 
 
+class ReplicaKeyRow(Base):
+    """A copy's replica id bound to the one key that signs for it (and that key to that copy
+    alone): recorded when the key is first trusted from a bundle or first signs one; changed
+    only by `csa trust replace`. Kept when the key stops being trusted."""
+
+    __tablename__ = "replica_keys"
+    replica_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(44), unique=True)
+    name: Mapped[str] = mapped_column(String(200))  # the copy's author name when bound
+    bound_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    bound_how: Mapped[str] = mapped_column(String(60))
+
+
 class BundleLogRow(Base):
     """Every bundle this copy exported or imported (replays are recognised by bundle_id)."""
 

@@ -391,7 +391,8 @@ class BundleActions:
         try:
             role = signer.role if signer.role in ("district", "editor") else "district"
             service.trust(signer.public_key, partnerships=dialog.chosen(),
-                          name=signer.author or "District officer", role=role)
+                          name=signer.author or "District officer", role=role,
+                          replica_id=signer.replica_id)
         except CsaError as exc:
             QMessageBox.warning(self.window, "Not trusted", str(exc))
             return False

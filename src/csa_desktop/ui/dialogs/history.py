@@ -24,7 +24,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 OUTCOMES = {"edit": "edited here", "accepted": "from a bundle", "lost": "did not win",
             "superseded": "replaced by the sender", "conflict": "held for a decision",
-            "resolved": "decided"}
+            "resolved": "decided", "cleaned": "control characters removed (upgrade)"}
 LOST = QColor("#8a5a00")
 
 

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.services.sync import BundleOutcome, ImportReport
 
-OPS = {"create": "New", "update": "Changed", "delete": "Deleted", "conflict": "Conflict"}
+OPS = {"create": "New", "update": "Changed", "delete": "Deleted", "conflict": "Conflict",
+       "kept-lead": "Kept your value"}
 STATUS = {"would-import": "Ready to import", "imported": "Imported",
           "already-imported": "Already imported: changes nothing",
           "superseded": "Replaced by a later bundle from the same sender: changes nothing",
@@ -37,6 +38,9 @@ def counts_text(outcome: BundleOutcome) -> str:
             parts.append(f"{count} {OPS[op].lower()} {noun}")
     if outcome.conflicts:
         parts.append(f"{outcome.conflicts} conflict{'s' if outcome.conflicts != 1 else ''}")
+    if outcome.kept_lead:
+        parts.append(f"{outcome.kept_lead} value{'s' if outcome.kept_lead != 1 else ''} kept "
+                     "as you edited")
     return ", ".join(parts) or "no changes"
 
 
@@ -118,7 +122,9 @@ class ImportPreviewDialog(QDialog):
             fields = [spec.field(n).label if spec.has_field(n) else n.capitalize()
                       for n in line.fields]
             info = QStandardItem(spec.label + (f": {', '.join(fields)}" if fields else ""))
-            if line.op == "conflict":
+            if line.note:
+                info = QStandardItem(f"{spec.label} — {line.note}")
+            if line.op in ("conflict", "kept-lead"):
                 for item in (record, op, info):
                     item.setForeground(QBrush(CONFLICT))
             name.appendRow([record, op, info])

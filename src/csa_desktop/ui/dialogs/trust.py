@@ -1,13 +1,17 @@
 """Trust: asking whether to trust the key of a bundle's unknown sender (name, partnerships and
-fingerprint shown), and the list of trusted keys with this copy's own fingerprint."""
+fingerprint shown), and the list of trusted keys with this copy's own fingerprint, where a key
+is removed or replaced by its owner's new one (old and new fingerprints shown)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -135,6 +139,12 @@ class TrustedKeysDialog(QDialog):
         self.remove_button.setObjectName("removeTrustButton")
         self.remove_button.clicked.connect(self._remove)
         buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.replace_button = QPushButton("Re&place key…")
+        self.replace_button.setObjectName("replaceKeyButton")
+        self.replace_button.setToolTip("The owner of the selected key has a new one: choose a "
+                                       "bundle signed by the new key")
+        self.replace_button.clicked.connect(self._choose_replacement)
+        buttons.addButton(self.replace_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.reload()
@@ -145,6 +155,46 @@ class TrustedKeysDialog(QDialog):
         self.model.set_keys([(k, ", ".join(self.service.partnership_names(k.partnership_uids)))
                              for k in keys])
         self.remove_button.setEnabled(bool(keys))
+        self.replace_button.setEnabled(bool(keys))
+
+    def _choose_replacement(self) -> None:
+        if self.table.currentIndex().row() < 0:
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "A bundle signed by the new key", "",
+                                              "CSA bundles (*.csabundle)")
+        if name:
+            self.replace_selected(Path(name))
+
+    def replace_selected(self, bundle: Path) -> bool:
+        """Hand the selected key's copy over to the key that signed `bundle`, after the user
+        compared both fingerprints."""
+        row = self.table.currentIndex().row()
+        if row < 0:
+            return False
+        old = self.model.key(row)
+        try:
+            signer = self.service.signer(bundle)
+        except CsaError as exc:
+            QMessageBox.warning(self, "Not changed", str(exc))
+            return False
+        answer = QMessageBox.question(
+            self, "Replace the key?",
+            f"Replace the key of {old.name}?\n\nOld fingerprint: {old.fingerprint}\n"
+            f"New fingerprint: {signer.fingerprint}\n\nCompare the new fingerprint with "
+            f"{old.name} first (by phone, or in person). Bundles signed by the old key are "
+            "refused from then on.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            done = self.service.replace_key(old.public_key, str(bundle))
+        except CsaError as exc:
+            QMessageBox.warning(self, "Not changed", str(exc))
+            return False
+        self.reload()
+        QMessageBox.information(self, "Key replaced",
+                                f"{done.new.name} now signs with {done.new.fingerprint} "
+                                f"(was {done.old.fingerprint}).")
+        return True
 
     def _remove(self) -> None:
         row = self.table.currentIndex().row()
