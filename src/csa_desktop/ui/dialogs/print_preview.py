@@ -71,6 +71,12 @@ class PrintPreviewDialog(QDialog):
         self.view = QPdfView(self)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # Fitting to the width with an as-needed vertical scroll bar feeds back on itself: the
+        # bar appears, the width shrinks, the pages no longer overflow, the bar goes, and so on
+        # for ever (the window froze). A bar that is always there keeps the width fixed, and a
+        # page fitted to the width never needs the horizontal one.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setDocument(self.pdf)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -161,6 +167,9 @@ class PrintPreviewDialog(QDialog):
         self.problem = ""
         self.stack.setCurrentWidget(self.view)
         pages = self.pdf.pageCount()
+        # One page (the plan on a page) is seen whole; longer documents are read down the width.
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView if pages == 1
+                              else QPdfView.ZoomMode.FitToWidth)
         self.status.setText(f"{self.document_box.currentText()}: {pages} "
                             f"page{'s' if pages != 1 else ''}")
         self.print_button.setEnabled(pages > 0)
