@@ -36,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("csa-desktop")  # matches resources/linux/csa-desktop.desktop
+    from csa_desktop.ui.wheel import guard_wheel
+
+    guard_wheel(app)  # the wheel scrolls pages; it changes a drop-down only once clicked
 
     # Paint a window at once: opening the copy imports the database layer, which takes
     # longer than Qt's own start. The main window takes its place when the copy is loaded.

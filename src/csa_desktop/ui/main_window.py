@@ -47,6 +47,7 @@ from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
 from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
 from csa_desktop.ui.views.sections_page import SectionsPage
+from csa_desktop.ui.wheel import guard_wheel
 
 # Feature modules (ui/<feature>_actions.py), each with `install(window: MainWindow) -> None`
 # adding its menu items and toolbar buttons. Add yours here.
@@ -80,6 +81,7 @@ PLACES = {
 class MainWindow(QMainWindow):
     def __init__(self, copy: Copy, settings: WindowSettings | None = None) -> None:
         super().__init__()
+        guard_wheel()  # app.py does it first; a window made elsewhere (a test) behaves the same
         self.copy = copy
         self.settings = settings or WindowSettings()
         self.undo_stack = QUndoStack(self)
