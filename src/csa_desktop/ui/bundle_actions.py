@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
+from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
 from csa_desktop.services import restore_points
 from csa_desktop.services.bundles import BundleService
 from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
+from csa_desktop.ui.commands import DecideConflictCommand
 
 EXTENSION = ".csabundle"
 FILTER = "CSA bundles (*.csabundle)"
@@ -176,6 +178,9 @@ class BundleActions:
     def __init__(self, window: QMainWindow) -> None:
         self.window = window
         self.copy: Copy = window.copy  # type: ignore[attr-defined]
+        edits = getattr(window, "edits", None)
+        if edits is not None:  # an undo of a decision reopens a conflict: recount them
+            edits.changed.connect(self._recount_after_decisions)
         lead = self.copy.identity.role.value == "lead"
         what = "baseline" if lead else "contribution"
         self.export_action = self._action(
@@ -251,6 +256,15 @@ class BundleActions:
             undo_stack.clear()  # earlier edits may no longer apply to what the import left
         self.window.refresh(changes)  # type: ignore[attr-defined]
         self.update_actions()
+
+    def _recount_after_decisions(self, changes: Changes) -> None:
+        if not changes.empty and self.undoable_decisions():
+            self.update_actions()
+
+    def undoable_decisions(self) -> bool:
+        stack = getattr(self.window, "undo_stack", None)
+        return stack is not None and any(
+            isinstance(stack.command(i), DecideConflictCommand) for i in range(stack.count()))
 
     def update_actions(self) -> None:
         try:
@@ -392,13 +406,10 @@ class BundleActions:
         from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
 
         self._flush()
-        dialog = ConflictsDialog(self.copy, self.window)
+        edits = getattr(self.window, "edits", None)
+        dialog = ConflictsDialog(self.copy, self.window, edits=edits)
         dialog.resolved.connect(lambda changes: self.window.refresh(changes))  # type: ignore[attr-defined]
         dialog.exec()
-        if not dialog.changes.empty:
-            undo_stack = getattr(self.window, "undo_stack", None)
-            if undo_stack is not None:
-                undo_stack.clear()
         self.update_actions()
 
     def undo_last_import(self) -> bool:

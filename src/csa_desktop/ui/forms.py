@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csa_desktop.domain.kinds import FieldSpec, FieldType, KindSpec, Value, check_value, kind
+from csa_desktop.domain.kinds import (
+    FieldSpec,
+    FieldType,
+    KindSpec,
+    Value,
+    check_value,
+    choice_label,
+    kind,
+)
 from csa_desktop.domain.records import Record
 from csa_desktop.errors import CsaError
 from csa_desktop.ui.context import EditorContext
@@ -33,18 +41,8 @@ from csa_desktop.ui.widgets import ErrorLabel, OptionalDateEdit, PlainTextEditor
 
 Option = tuple[str, str]  # (what people read, the stored value)
 
-_ACRONYMS = {"pcc": "PCC", "csp": "CSP", "rag": "RAG"}
 _merge_sessions = count(1)
 RESERVED_MNEMONICS = frozenset("aefhv")  # the menu bar's File, Edit, View, Agreement, Help
-
-
-def choice_label(value: str | None) -> str:
-    """'in-progress' → 'In progress', 'sent-to-pcc' → 'Sent to PCC'."""
-    if not value:
-        return ""
-    words = [_ACRONYMS.get(w, w) for w in value.split("-")]
-    first = words[0][:1].upper() + words[0][1:]
-    return " ".join([first, *words[1:]])
 
 
 def with_mnemonic(label: str, used: set[str]) -> str:

@@ -24,7 +24,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 OUTCOMES = {"edit": "edited here", "accepted": "from a bundle", "lost": "did not win",
             "superseded": "replaced by the sender", "conflict": "held for a decision",
-            "resolved": "decided"}
+            "resolved": "decided", "undone": "decision undone"}
 LOST = QColor("#8a5a00")
 
 

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, Value
+from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, Value, choice_label
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import CsaError
 from csa_desktop.services import tables
 from csa_desktop.services.tables import ActionFilter, ActionSummary
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
-from csa_desktop.ui.forms import Option, RecordForm, choice_label
+from csa_desktop.ui.forms import Option, RecordForm
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.models.actions import (
     PARTNERSHIP_COLUMN,
