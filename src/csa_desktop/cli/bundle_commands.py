@@ -162,9 +162,11 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
                 if len(outcome.records) > 200:
                     print(f"  … and {len(outcome.records) - 200} more")
     if report.conflicts and not as_json:
-        waiting = "would wait" if report.dry_run else ("wait" if report.conflicts != 1
-                                                        else "waits")
-        print(f"{report.conflicts} conflict{'s' if report.conflicts != 1 else ''} {waiting} "
+        # "would" only when this run would import something: a bundle imported before
+        # changes nothing, and the conflicts it reports are the ones already waiting
+        would = report.dry_run and any(o.status == "would-import" for o in report.outcomes)
+        verb = "would wait" if would else ("waits" if report.conflicts == 1 else "wait")
+        print(f"{report.conflicts} conflict{'s' if report.conflicts != 1 else ''} {verb} "
               "for a decision: csa conflicts list")
 
 

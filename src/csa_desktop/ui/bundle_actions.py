@@ -32,6 +32,7 @@ from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
 from csa_desktop.ui.commands import DecideConflictCommand
+from csa_desktop.ui.dialogs.import_preview import conflicts_waiting
 
 EXTENSION = ".csabundle"
 FILTER = "CSA bundles (*.csabundle)"
@@ -341,8 +342,8 @@ class BundleActions:
         self._after_bulk_change(report.changes)
         imported = len(report.imported)
         self._message(f"Imported {imported} bundle{'s' if imported != 1 else ''}"
-                      + (f"; {report.conflicts} conflict{'s' if report.conflicts != 1 else ''}"
-                         " wait for a decision" if report.conflicts else "")
+                      + (f"; {conflicts_waiting(report.conflicts)}" if report.conflicts
+                         else "")
                       + ". Edit ▸ Undo last import goes back.")
         if report.conflicts:
             answer = QMessageBox.question(
