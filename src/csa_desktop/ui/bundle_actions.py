@@ -30,6 +30,7 @@ from csa_desktop.services import restore_points
 from csa_desktop.services.bundles import BundleService
 from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.history import history_lines
 from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
 from csa_desktop.ui.commands import DecideConflictCommand
 from csa_desktop.ui.dialogs.import_preview import conflicts_waiting
@@ -447,7 +448,7 @@ class BundleActions:
             return
         try:
             record = self.copy.records.get(uid)
-            entries = self.copy.records.history(uid)
+            entries = history_lines(self.copy, uid)
         except CsaError as exc:
             QMessageBox.warning(self.window, "Record history", str(exc))
             return
