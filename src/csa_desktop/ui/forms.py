@@ -293,7 +293,9 @@ class RecordForm(QWidget):
                  context: EditorContext | None = None,
                  labels: Mapping[str, str] | None = None,
                  text_lines: Mapping[str, int] | None = None,
+                 pick_from: Mapping[str, Sequence[Option]] | None = None,
                  parent: QWidget | None = None) -> None:
+        """`pick_from`: text fields whose value is picked from a list (a period, say)."""
         super().__init__(parent)
         self.spec: KindSpec = kind(kind_name)
         self.context = context
@@ -307,7 +309,12 @@ class RecordForm(QWidget):
         used = set(RESERVED_MNEMONICS)
         for name in names:
             field = self.spec.field(name)
-            editor = make_editor(field, (text_lines or {}).get(name, 4))
+            editor: FieldEditor
+            if pick_from and name in pick_from:
+                editor = ChoiceFieldEditor(field)
+                editor.set_options(pick_from[name])
+            else:
+                editor = make_editor(field, (text_lines or {}).get(name, 4))
             caption = (labels or {}).get(name, field.label)
             editor.widget.setAccessibleName(caption)
             editor.widget.setToolTip(caption)
