@@ -34,6 +34,7 @@ from csa_desktop.services.history import history_lines
 from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
 from csa_desktop.ui.commands import DecideConflictCommand
 from csa_desktop.ui.dialogs.import_preview import conflicts_waiting
+from csa_desktop.ui.settings import WindowSettings
 
 EXTENSION = ".csabundle"
 FILTER = "CSA bundles (*.csabundle)"
@@ -279,15 +280,26 @@ class BundleActions:
 
     # --- export -----------------------------------------------------------------------------
 
+    def _folder(self) -> Path:
+        settings = getattr(self.window, "settings", None)
+        return settings.last_folder("bundles") if isinstance(settings, WindowSettings) \
+            else Path.home()
+
+    def _remember(self, chosen: str) -> None:
+        settings = getattr(self.window, "settings", None)
+        if isinstance(settings, WindowSettings):
+            settings.remember_folder("bundles", chosen)
+
     def export_bundle(self) -> None:
         self._flush()
         lead = self.copy.identity.role.value == "lead"
         stem = "baseline" if lead else "contribution"
-        suggested = Path.home() / f"{stem}-{dt.date.today():%Y-%m-%d}{EXTENSION}"
+        suggested = self._folder() / f"{stem}-{dt.date.today():%Y-%m-%d}{EXTENSION}"
         chosen, _ = QFileDialog.getSaveFileName(self.window, f"Export {stem}", str(suggested),
                                                 FILTER)
         if not chosen:
             return
+        self._remember(chosen)
         service = BundleService(self.copy)
         try:
             result = run_with_progress(self.window, f"Exporting the {stem}",
@@ -307,9 +319,10 @@ class BundleActions:
         """Choose (or take dropped) bundles, preview them, apply after the user agrees."""
         if paths is None:
             chosen, _ = QFileDialog.getOpenFileNames(self.window, "Import bundles",
-                                                     str(Path.home()), FILTER)
+                                                     str(self._folder()), FILTER)
             if not chosen:
                 return None
+            self._remember(chosen[0])
             paths = [Path(p) for p in chosen]
         self._flush()
         sync = SyncService(self.copy)

@@ -48,8 +48,13 @@ def install(window: QMainWindow) -> QAction:
 
         current = getattr(window, "current_node", None)
         document, partnership = document_for(current() if callable(current) else None)
+        from csa_desktop.ui.settings import WindowSettings
+
+        settings = getattr(window, "settings", None)
         dialog = PrintPreviewDialog(window.copy, window,  # type: ignore[attr-defined]
-                                    document=document, partnership=partnership)
+                                    document=document, partnership=partnership,
+                                    settings=settings if isinstance(settings, WindowSettings)
+                                    else None)
         dialog.exec()
 
     action.triggered.connect(open_preview)

@@ -3,6 +3,8 @@ Everything that matters lives in the copy; losing these settings loses nothing."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
@@ -64,6 +66,22 @@ class WindowSettings:
     @last_place.setter
     def last_place(self, key: str) -> None:
         self._settings.setValue("navigator/last-place", key)
+
+    def last_folder(self, purpose: str, default: Path | None = None) -> Path:
+        """Where a file dialog for `purpose` ("bundles", "pdf", "exports") starts: the folder
+        last used for it, else the last used for anything, else `default` (home)."""
+        for key in (f"files/{purpose}", "files/any"):
+            value = self._settings.value(key, "")
+            if isinstance(value, str) and value and Path(value).is_dir():
+                return Path(value)
+        return default or Path.home()
+
+    def remember_folder(self, purpose: str, chosen: Path | str) -> None:
+        """Remember the folder of a file the user chose (or the folder itself)."""
+        path = Path(chosen)
+        folder = path if path.is_dir() else path.parent
+        self._settings.setValue(f"files/{purpose}", str(folder))
+        self._settings.setValue("files/any", str(folder))
 
     def sync(self) -> None:
         self._settings.sync()
