@@ -136,3 +136,14 @@ def test_the_tracker_marks_overdue_actions_as_the_window_does(demo_copy):
     done_row = after[after.index(squashed(done.title)):][:400]
     assert "OVERDUE" not in done_row.split(squashed(open_one.title))[0]
     assert re.search(r"\d+ overdue", after)
+
+
+def test_the_agreement_footer_prints_the_whole_title_when_the_page_has_room(demo_copy,
+                                                                           print_date):
+    from tests.printing.pdfcheck import page_texts as texts
+
+    title = demo_copy.records.list_kind("agreement")[0].title
+    pages = texts(agreement_pdf(demo_copy, printed_on=print_date))
+    for number, page in enumerate(pages[1:], start=2):
+        footer = page[max(0, page.rindex("Page ") - 400):]
+        assert squashed(title) in squashed(footer), number
