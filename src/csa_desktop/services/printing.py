@@ -88,6 +88,15 @@ def plan_on_a_page_pdf(copy: Copy, *, partnership: str | None = None,
                                                      invariant=invariant))
 
 
+def plan_fill(copy: Copy) -> dict[str, float]:
+    """How full each column of the county plan on a page is at the smallest readable text
+    size, by column name (1.0 is full; above it the page cannot be printed)."""
+    from csa_desktop.printing.plan_on_a_page import column_fill
+
+    plan = plan_on_a_page_data(copy)
+    return dict(zip(PLAN_COLUMNS, column_fill(plan), strict=False))
+
+
 def agreement_pdf(copy: Copy, *, printed_on: dt.date | None = None,
                   invariant: bool = False) -> bytes:
     """The detailed agreement: cover, contents, sections in order, approvals."""
