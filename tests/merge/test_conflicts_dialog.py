@@ -27,10 +27,14 @@ CODES = {c for c in (*ACTION_STATUSES, *RAGS) if "-" in c}  # codes no label spe
 
 
 def status_conflict(lab: Lab) -> None:
+    """Two districts set one action's status to two new values: "On hold" and another."""
     west, skem, _ = lab.districts
     action = lab.actions[2]
-    import_files(lab.lead, lab.bundle(west, [lab.update(action, status="on-hold")]),
-                 lab.bundle(skem, [lab.update(action, status="in-progress")]))
+    base = lab.baseline[action].fields["status"]
+    other = next(s for s in ("in-progress", "completed") if s != base)
+    first = "on-hold" if base != "on-hold" else "cancelled"
+    import_files(lab.lead, lab.bundle(west, [lab.update(action, status=first)]),
+                 lab.bundle(skem, [lab.update(action, status=other)]))
 
 
 def visible(root: QWidget, kind: type, name: str) -> list[QWidget]:

@@ -15,8 +15,10 @@ from tests.merge.conftest import Lab, import_files
 def one_conflict(lab: Lab):
     west, skem, _ = lab.districts
     action = lab.actions[2]
-    first = lab.bundle(west, [lab.update(action, status="on-hold")])
-    second = lab.bundle(skem, [lab.update(action, status="in-progress")])
+    base = lab.baseline[action].fields["status"]
+    one, two = [s for s in ("on-hold", "in-progress", "completed") if s != base][:2]
+    first = lab.bundle(west, [lab.update(action, status=one)])
+    second = lab.bundle(skem, [lab.update(action, status=two)])
     import_files(lab.lead, first, second)
     return first
 
