@@ -73,6 +73,14 @@ def _correct_step(copy: Copy) -> QDialog:
     return CorrectStepDialog(copy, workflow(copy).stages[0], dt.date(2025, 3, 5))
 
 
+def _compare(copy: Copy) -> QDialog:
+    from csa_desktop.services.refresh import start_refresh
+    from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
+
+    start_refresh(copy, "2023/24")  # the agreement's status changes: shown as labels
+    return CompareRefreshesDialog(copy)
+
+
 def _damaged(copy: Copy) -> QDialog:
     from csa_desktop.ui.dialogs.damaged_copy import DamagedCopyDialog
 
@@ -91,7 +99,7 @@ def _simple(module: str, name: str, **kwargs: object) -> Callable[[Copy], QDialo
 BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
     "ApprovalsDialog": _simple("approvals", "ApprovalsDialog"),
     "CorrectStepDialog": _correct_step,
-    "CompareRefreshesDialog": _simple("compare_refreshes", "CompareRefreshesDialog"),
+    "CompareRefreshesDialog": _compare,
     "ConflictsDialog": _simple("conflicts", "ConflictsDialog"),
     "DamagedCopyDialog": _damaged,
     "HistoryDialog": _history,
