@@ -168,3 +168,24 @@ def test_the_overlap_check_sees_a_panel_drawn_over_another(qtbot):
     assert overlapping_widgets(root) != []
     second.move(10, 40)
     assert overlapping_widgets(root) == []
+
+
+@pytest.mark.parametrize("place", ["agreement", "plan-on-a-page", "sections", "key-issues",
+                                   "evidence", "local-plans", "local-plan:Pendle CSP"])
+@pytest.mark.parametrize("size", [(800, 600), (1920, 1080)], ids=["800x600", "1920x1080"])
+def test_the_main_window_settles_on_every_page_with_nothing_drawn_over_anything(
+        qtbot, window, place, size):
+    assert window.show_place(place)
+    settling = settle(qtbot, window, size)
+    assert not settling.runaway, settling
+    assert settling.overlaps == []
+    assert not CODES & shown_texts(window.stack.currentWidget())
+
+
+def test_the_start_window_settles(qtbot, tmp_path):
+    from csa_desktop.ui.start_window import StartWindow
+
+    start = StartWindow(tmp_path)
+    qtbot.addWidget(start)
+    settling = settle(qtbot, start)
+    assert not settling.runaway and settling.overlaps == []
