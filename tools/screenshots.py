@@ -97,6 +97,11 @@ def take(out: Path) -> list[Path]:
             image.save(str(path))
             written.append(path)
             pdf.close()
+        from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
+
+        preview = PrintPreviewDialog(copy)  # the plan on a page, whole, at the default size
+        save(preview, "print-preview")
+        preview.close()
         from csa_desktop.services.refresh import start_refresh
         from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
 
