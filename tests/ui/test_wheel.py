@@ -111,3 +111,14 @@ def test_no_box_in_the_program_takes_focus_from_the_wheel(window):
         for box in window.findChildren(QComboBox) + window.findChildren(QAbstractSpinBox):
             box.ensurePolished()
             assert box.focusPolicy() != Qt.FocusPolicy.WheelFocus, box.accessibleName()
+
+
+def test_the_wheel_over_a_focused_date_still_changes_it(qtbot, action_pane):
+    window, _uid = action_pane
+    date = control(window, QAbstractSpinBox, "Due")
+    scroll_area_of(date).ensureWidgetVisible(date)
+    qtbot.mouseClick(date, Qt.MouseButton.LeftButton)  # the user clicks into it first
+    qtbot.waitUntil(date.hasFocus)
+    shown = date.text()
+    roll(window, date, UP)
+    qtbot.waitUntil(lambda: date.text() != shown)
