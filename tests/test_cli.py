@@ -129,7 +129,7 @@ def test_add_creates_a_record_and_delete_tombstones_it_with_its_children(demo_di
     assert csa(demo_dir, "add", "action", f"plan_uid={plan}", "title=Knife crime workshops",
                "status=in-progress", "rag=amber") == 0
     created = capsys.readouterr().out.split()[-1]
-    assert csa(demo_dir, "add", "progress-update", f"action_uid={created}", "period=Q1",
+    assert csa(demo_dir, "add", "progress-update", f"action_uid={created}", "period=2024/25 Q1",
                "reported_on=2024-06-30", "rag=green", "narrative=Started") == 0
     update = capsys.readouterr().out.split()[-1]
     assert csa(demo_dir, "delete", created) == 0

@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("csa-desktop")  # matches resources/linux/csa-desktop.desktop
+    from csa_desktop.ui.wheel import guard_wheel
+
+    guard_wheel(app)  # the wheel scrolls pages; it changes a drop-down only once clicked
     from csa_desktop.ui.copy_actions import CopyLauncher, set_launcher
 
     launcher = CopyLauncher(explicit)

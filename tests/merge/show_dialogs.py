@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
         from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
 
         SyncService(copy).import_files(bundles[:2])
-        dialog = ConflictsDialog(copy, window)
+        dialog = ConflictsDialog(copy, window, edits=window.edits)
         rows = [dialog.model.view(r).field_label for r in range(dialog.model.rowCount())]
         if "Description" in rows:
             dialog.table.selectRow(rows.index("Description"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from csa_desktop.bundle import keys
 from csa_desktop.services.bundles import BundleService
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.history import history_lines
 from csa_desktop.services.sync import SyncService
 from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
 from csa_desktop.ui.dialogs.history import HistoryDialog
@@ -287,7 +288,7 @@ def test_history_dialog_shows_accepted_and_losing_values(qtbot, qtmodeltester, l
     import_files(lab.lead, first)
     import_files(lab.lead, second)
     with Copy.open(lab.lead) as copy:
-        entries = copy.records.history(lab.actions[1])
+        entries = history_lines(copy, lab.actions[1])
     dialog = HistoryDialog("Walks", entries)
     qtbot.addWidget(dialog)
     qtmodeltester.check(dialog.model)

@@ -115,3 +115,35 @@ def test_a_plan_with_nothing_in_it_yet_still_prints_and_says_so(demo_copy, print
     printed = text(local_plan_pdf(demo_copy, partnership.title, printed_on=print_date))
     assert "A new plan" in printed and "DRAFT" in printed
     assert "no priorities or actions yet" in printed
+
+
+def test_the_tracker_marks_overdue_actions_as_the_window_does(demo_copy):
+    import datetime as dt
+
+    plan = demo_copy.records.list_kind("local-plan", partnership="West Lancashire CSP")[0]
+    open_one, done = demo_copy.records.list_kind("action", where={"plan_uid": plan.uid})[:2]
+    demo_copy.records.update(open_one.uid, {"start_on": None, "due_on": dt.date(2023, 1, 31),
+                                            "status": "in-progress"})
+    demo_copy.records.update(done.uid, {"start_on": None, "due_on": dt.date(2023, 1, 31),
+                                        "status": "completed"})
+    before = text(local_plan_pdf(demo_copy, "West Lancashire CSP",
+                                 printed_on=dt.date(2023, 1, 15)))
+    after = text(local_plan_pdf(demo_copy, "West Lancashire CSP",
+                                printed_on=dt.date(2023, 2, 15)))
+    assert "OVERDUE" not in before
+    row = after[after.index(squashed(open_one.title)):]
+    assert "OVERDUE" in row[:900]
+    done_row = after[after.index(squashed(done.title)):][:400]
+    assert "OVERDUE" not in done_row.split(squashed(open_one.title))[0]
+    assert re.search(r"\d+ overdue", after)
+
+
+def test_the_agreement_footer_prints_the_whole_title_when_the_page_has_room(demo_copy,
+                                                                           print_date):
+    from tests.printing.pdfcheck import page_texts as texts
+
+    title = demo_copy.records.list_kind("agreement")[0].title
+    pages = texts(agreement_pdf(demo_copy, printed_on=print_date))
+    for number, page in enumerate(pages[1:], start=2):
+        footer = page[max(0, page.rindex("Page ") - 400):]
+        assert squashed(title) in squashed(footer), number

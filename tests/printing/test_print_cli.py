@@ -102,3 +102,37 @@ def test_a_district_copy_prints_its_own_local_plan_without_naming_it(tmp_path, c
     assert csa(copy_dir, "init", "--role", "district", "--demo", "--partnership", "Pendle CSP") == 0
     assert csa(copy_dir, "print", "local-plan", "--out", str(out)) == 0
     assert "Pendle CSP Partnership Plan" in page_texts(out.read_bytes())[0]
+
+
+def long_plan(folder: Path) -> None:
+    """A plan on a page far too long for its one page (and taller than any page)."""
+    with Copy.open(folder) as copy:
+        agreement = copy.records.list_kind("agreement")[0].uid
+        for n in range(40):
+            copy.records.create("plan-item", {"agreement_uid": agreement, "column": "activity",
+                                              "text": f"Activity {n}: " + "detail " * 120})
+
+
+def test_print_agreement_with_a_plan_too_long_for_one_page_prints_every_item(
+        demo_dir, tmp_path, capsys):
+    long_plan(demo_dir)
+    out = tmp_path / "agreement.pdf"
+    assert csa(demo_dir, "print", "agreement", "--out", str(out)) == 0
+    text = " ".join(page_texts(out.read_bytes()))
+    assert all(f"Activity {n}:" in text for n in range(40))  # its appendix splits, cuts none
+    assert "internal error" not in capsys.readouterr().err
+
+
+def test_print_agreement_refuses_politely_what_no_page_can_hold(demo_dir, tmp_path, capsys,
+                                                                monkeypatch):
+    from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
+
+    def too_large(*_args, **_kwargs):
+        raise LayoutError("Flowable too large on page 9")
+
+    monkeypatch.setattr(BaseDocTemplate, "multiBuild", too_large)
+    out = tmp_path / "agreement.pdf"
+    assert csa(demo_dir, "print", "agreement", "--out", str(out)) == 3
+    err = capsys.readouterr().err
+    assert "taller than a page" in err and "internal error" not in err
+    assert not out.exists()

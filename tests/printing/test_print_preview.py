@@ -4,6 +4,7 @@ document that does not fit; File ▸ Print preview… opens it."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
@@ -104,3 +105,56 @@ def test_the_main_window_file_menu_has_print_preview(qtbot, demo_copy):
     assert found[0].shortcut().toString() == "Ctrl+P"
     texts = [a.text() for a in window.file_menu.actions()]
     assert texts.index(found[0].text()) < len(texts) - 1  # above Quit, not after it
+
+
+# --- shown on screen, as a user opens it ---------------------------------------------------
+
+SIZES = [(800, 600), (1000, 760), (1024, 768), (1280, 800), (1366, 768), (1600, 900),
+         (1920, 1080), (2560, 1440)]
+
+
+def page_is_drawn(dialog: PrintPreviewDialog) -> bool:
+    """Something besides the view's background is painted (the page is not blank)."""
+    image = dialog.view.viewport().grab().toImage()
+    background = image.pixelColor(2, 2)
+    step = max(1, image.width() // 60)
+    return any(image.pixelColor(x, y) != background
+               for x in range(0, image.width(), step)
+               for y in range(0, image.height(), max(1, image.height() // 60)))
+
+
+@pytest.mark.parametrize("document", ["plan-on-a-page", "agreement"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_preview_settles_and_draws_the_page_within_a_second_at_any_window_size(
+        qtbot, demo_copy, document, size):
+    import time
+
+    from tests.ui.showing import settle
+
+    started = time.perf_counter()
+    dialog = PrintPreviewDialog(demo_copy, document=document)
+    qtbot.addWidget(dialog)
+    settling = settle(qtbot, dialog, size)
+    assert not settling.runaway, settling
+    assert settling.scroll_bar_toggles <= 4
+    qtbot.waitUntil(lambda: page_is_drawn(dialog), timeout=1000)
+    assert time.perf_counter() - started < 1.0 + 0.25  # + the quiet stretch `settle` watches
+    closed = []
+    dialog.rejected.connect(lambda: closed.append(True))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert closed  # Close still answers
+
+
+def test_preview_stays_settled_while_the_window_is_resized_through_many_sizes(qtbot, demo_copy):
+    from tests.ui.showing import settle
+
+    dialog = PrintPreviewDialog(demo_copy)
+    qtbot.addWidget(dialog)
+    assert not settle(qtbot, dialog, (1000, 760)).runaway
+    for width in range(800, 1700, 37):
+        for height in (600, 700, 760, 900):
+            dialog.resize(width, height)
+            qtbot.wait(1)
+            assert not dialog.view.verticalScrollBar().isHidden()
+    assert not settle(qtbot, dialog, (1000, 760)).runaway
+

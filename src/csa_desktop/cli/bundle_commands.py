@@ -186,9 +186,11 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
                 if len(outcome.records) > 200:
                     print(f"  … and {len(outcome.records) - 200} more")
     if report.conflicts and not as_json:
-        waiting = "would wait" if report.dry_run else ("wait" if report.conflicts != 1
-                                                        else "waits")
-        print(f"{report.conflicts} conflict{'s' if report.conflicts != 1 else ''} {waiting} "
+        # "would" only when this run would import something: a bundle imported before
+        # changes nothing, and the conflicts it reports are the ones already waiting
+        would = report.dry_run and any(o.status == "would-import" for o in report.outcomes)
+        verb = "would wait" if would else ("waits" if report.conflicts == 1 else "wait")
+        print(f"{report.conflicts} conflict{'s' if report.conflicts != 1 else ''} {verb} "
               "for a decision: csa conflicts list")
 
 
@@ -308,12 +310,12 @@ def run_conflicts_show(args: argparse.Namespace, folder: Path) -> int:
     master = "this copy (local)" if c.side == "district" else "master"
     print(f"conflict {c.id} ({c.status}): {view.kind_label} '{view.record_title}' "
           f"[{c.record_uid}], field {view.field_label}")
-    print(_block("base (the baseline's value)", view.text(c.base)))
-    print(_block(master, view.text(c.master)))
+    print(_block("base (the baseline's value)", view.typed_text(c.base)))
+    print(_block(master, view.typed_text(c.master)))
     for value in c.incoming:
         print(_block(f"{value.author}, bundle {value.bundle_id}"
                      + (f" ({value.file_name})" if value.file_name else ""),
-                     view.text(value.value)))
+                     view.typed_text(value.value)))
     if view.suggestion is not None:
         state = "merges cleanly" if view.suggestion.clean else "has lines to settle by hand"
         print(_block(f"suggested line-by-line merge ({state})", view.suggestion.text))
@@ -336,7 +338,7 @@ def run_conflicts_resolve(args: argparse.Namespace, folder: Path) -> int:
             changes = service.resolve(args.id, take=args.take, value=args.value)
         view = service.get(args.id)
     print(f"resolved conflict {args.id}: {view.field_label} of '{view.record_title}' is now "
-          f"{view.text(view.conflict.resolution)!r}"
+          f"{view.typed_text(view.conflict.resolution)!r}"
           + ("" if not changes.empty else " (as it already was)"))
     return 0
 

@@ -430,5 +430,43 @@ def format_value(value: object) -> str:
     return str(value)
 
 
+_ACRONYMS = {"pcc": "PCC", "csp": "CSP", "rag": "RAG"}
+
+
+def choice_label(value: str | None) -> str:
+    """A choice as people read it: 'in-progress' → 'In progress', 'sent-to-pcc' → 'Sent to
+    PCC'. The one place codes become labels (forms, tables, history, conflicts, previews)."""
+    if not value:
+        return ""
+    words = [_ACRONYMS.get(w, w) for w in value.split("-")]
+    first = words[0][:1].upper() + words[0][1:]
+    return " ".join([first, *words[1:]])
+
+
+def value_text(spec: FieldSpec, value: object, titles: Mapping[str, str] | None = None) -> str:
+    """A field value (typed or its JSON form) as people read it: a choice by its label, a
+    referenced record by its title (from `titles`, uid → title), a date written out, yes/no;
+    "" when empty."""
+    if value is None or value == "" or value == []:
+        return ""
+    found = titles or {}
+    match spec.type:
+        case FieldType.CHOICE:
+            return choice_label(str(value))
+        case FieldType.REF:
+            return found.get(str(value)) or f"(a missing {spec.label.lower()})"
+        case FieldType.REF_LIST if isinstance(value, list):
+            return "; ".join(found.get(str(v)) or "(a missing record)" for v in value)
+        case FieldType.BOOL:
+            return "Yes" if value else "No"
+        case FieldType.DATE if isinstance(value, (str, dt.date)):
+            try:
+                day = parse_date(value, spec.label) if isinstance(value, str) else value
+            except InputError:
+                return str(value)
+            return f"{day.day} {day:%b %Y}"
+    return format_value(value)
+
+
 def field_names(spec: KindSpec) -> Iterable[str]:
     return (f.name for f in spec.fields)

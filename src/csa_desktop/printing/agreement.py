@@ -22,8 +22,10 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from csa_desktop.errors import PrintFitError
 from csa_desktop.printing.common import (
     FONT,
     FONT_BOLD,
@@ -101,7 +103,13 @@ def render_agreement(document: AgreementDocument) -> bytes:
         story += _approvals(document, st, width - 2 * MARGIN)
     if document.version_lines or document.version_note:
         story += _version_control(document, st, width - 2 * MARGIN)
-    doc.multiBuild(story, canvasmaker=numbered_canvas(meta, MARGIN, furniture))
+    try:
+        doc.multiBuild(story, canvasmaker=numbered_canvas(meta, MARGIN, furniture))
+    except LayoutError as exc:  # something no page can hold: say so, never crash or cut
+        raise PrintFitError(
+            f"{meta.title} cannot be printed: one part of it is taller than a page and "
+            "cannot be split (a very long table cell or heading). Shorten it; nothing was "
+            "printed.") from exc
     return buffer.getvalue()
 
 
@@ -262,8 +270,11 @@ def _plan_table(columns: tuple[PlanColumn, ...], st: Styles, width: float) -> Ta
     head = [Paragraph(inline(c.heading), st.cell_head) for c in columns]
     cells = [[Paragraph(inline(e.text), bullet, bulletText="•") for e in c.entries]
              or Paragraph("—", st.cell) for c in columns]
+    # One row holds every column's items: a long plan (one too long for its own page) would
+    # make that row taller than a page, which ReportLab cannot place (LayoutError). Rows
+    # that split across pages, headings repeated, print it whole.
     table = Table([head, cells], colWidths=[width / len(columns)] * len(columns),
-                  repeatRows=1)
+                  repeatRows=1, splitInRow=1)
     table.setStyle(_header_style(st))
     return table
 

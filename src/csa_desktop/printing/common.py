@@ -320,9 +320,20 @@ def draw_footer(canvas: Canvas, meta: PrintMeta, page: int, pages: int,
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(MUTED)
     right_text = f"Printed {long_date(meta.printed_on)}\u2003Page {page} of {pages}"
-    room = right - left - pdfmetrics.stringWidth(right_text, FONT, 7.5) - 24
+    room = right - left - pdfmetrics.stringWidth(right_text, FONT, 7.5) - 12
     tail = f"\u2002·\u2002{meta.version}\u2002·\u2002{meta.status}"  # never shortened
-    title = fit_text(meta.title, FONT, 7.5, room - text_width(tail, FONT, 7.5))
+    if text_width(meta.title, FONT, 7.5) + text_width(tail, FONT, 7.5) > room:
+        # Too long for one line: the title gets a line of its own above (the margin has
+        # room), so it is shortened only when it is wider than the whole page.
+        title = fit_text(meta.title, FONT, 7.5, right - left)
+        draw_text(canvas, left, y + 1, title, FONT, 7.5)
+        y -= 8.5
+        tail = tail.removeprefix("\u2002·\u2002")
+        draw_text(canvas, left, y, tail, FONT, 7.5)
+        canvas.drawRightString(right, y, right_text)
+        canvas.restoreState()
+        return
+    title = meta.title
     draw_text(canvas, left, y, title, FONT, 7.5)  # apart: a number after Arabic text
     draw_text(canvas, left + text_width(title, FONT, 7.5), y, tail, FONT, 7.5)  # joins it
     canvas.drawRightString(right, y, right_text)

@@ -116,6 +116,9 @@ def _header(document: LocalPlanDocument, st: Styles, width: float) -> list[Flowa
     parts = [f"{rag_badge(rag)}{rags[rag]}" for rag in RAG_WORDS if rags[rag]]
     summary = (f"<b>{len(actions)} action{'s' if len(actions) != 1 else ''}</b>\u2003"
                + "\u2002·\u2002".join(parts))
+    overdue = sum(1 for a in actions if a.overdue)
+    if overdue:
+        summary += f'\u2003·\u2003<font color="#B00020"><b>{overdue} overdue</b></font>'
     if statuses:
         summary += "\u2003·\u2003" + ", ".join(
             f"{statuses[s]} {label.lower()}" for s, label in STATUS_LABELS.items()
@@ -160,6 +163,8 @@ def _actions_table(actions: tuple[ActionLine, ...], st: Styles, width: float) ->
             what += ("<br/><font color=\"#555555\" size=\"7.5\">How we will know: "
                      f"{inline(action.measure)}</font>")
         due = short_date(action.due_on) or "—"
+        if action.overdue:  # colour and word, as RAG is printed
+            due = f'<font color="#B00020"><b>{due}<br/>OVERDUE</b></font>'
         if action.start_on:
             due += f"<br/><font color=\"#555555\" size=\"7\">from {short_date(action.start_on)}" \
                    "</font>"

@@ -147,6 +147,7 @@ class ActionLine:
     status: str  # one of domain.kinds.ACTION_STATUSES
     rag: str  # one of domain.kinds.RAGS
     latest: ProgressLine | None = None
+    overdue: bool = False  # past its due date on the print date, and not closed
 
 
 @dataclass(frozen=True)

@@ -211,6 +211,30 @@ def render_plan_on_a_page(plan: PlanOnAPage) -> bytes:
     """The PDF bytes of a plan on a page, or PrintFitError naming the column too long."""
     register_fonts()
     width, height = PAGE
+    layout, title, details, status, status_h, status_w = _page(plan)
+    _size, bodies = _fit(plan, layout)
+
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, plan.meta, PAGE)
+    text = _PlainText(canvas)
+    _draw_band(canvas, text, plan, layout, title, details, status, status_h, status_w)
+    lefts = [MARGIN + index * (layout.column_width + GUTTER) for index in range(len(plan.columns))]
+    _draw_column_boxes(canvas, lefts, layout)
+    for x, column, body in zip(lefts, plan.columns, bodies, strict=True):
+        _draw_column_text(text, column, body, x, layout)
+    text.finish()  # over the boxes, under the DRAFT watermark
+    draw_footer(canvas, plan.meta, 1, 1, MARGIN, width - MARGIN, MARGIN * 0.55)
+    if plan.meta.sample:
+        draw_sample_marker(canvas, width - MARGIN, height - 7)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _page(plan: PlanOnAPage) -> tuple[_Layout, _Line | Paragraph, Paragraph,
+                                       list[tuple[_Line | Paragraph, float]], float, float]:
+    """Where the title band and the columns go (the band grows with the title)."""
+    width, height = PAGE
     status_w = 210.0
     text_w = width - 2 * MARGIN - status_w - 3 * PAD
     title, details, band_text_h = _band_paragraphs(plan, text_w)
@@ -224,23 +248,20 @@ def render_plan_on_a_page(plan: PlanOnAPage) -> bytes:
     column_w = (width - 2 * MARGIN - GUTTER * (count - 1)) / count
     layout = _Layout(width, height, band_top, band_bottom, columns_top, columns_bottom,
                      column_w)
-    _size, bodies = _fit(plan, layout)
+    return layout, title, details, status, status_h, status_w
 
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, plan.meta, PAGE)
-    text = _PlainText(canvas)
-    _draw_band(canvas, text, plan, layout, title, details, status, status_h, status_w)
-    lefts = [MARGIN + index * (column_w + GUTTER) for index in range(len(plan.columns))]
-    _draw_column_boxes(canvas, lefts, layout)
-    for x, column, body in zip(lefts, plan.columns, bodies, strict=True):
-        _draw_column_text(text, column, body, x, layout)
-    text.finish()  # over the boxes, under the DRAFT watermark
-    draw_footer(canvas, plan.meta, 1, 1, MARGIN, width - MARGIN, MARGIN * 0.55)
-    if plan.meta.sample:
-        draw_sample_marker(canvas, width - MARGIN, height - 7)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+
+def column_fill(plan: PlanOnAPage) -> list[float]:
+    """How full each column is at the smallest readable text size, as a share of its room
+    (1.0 is full; above 1.0 the page cannot be printed). The editor shows it while typing."""
+    register_fonts()
+    layout = _page(plan)[0]
+    inner_w = layout.column_width - 2 * PAD
+    inner_h = layout.columns_top - layout.columns_bottom - HEAD_H - 2 * PAD
+    if not any(column.entries for column in plan.columns):
+        return [0.0 for _column in plan.columns]
+    return [(_lay_out(_column_flowables(column, MIN_SIZE), inner_w).height / inner_h
+             if column.entries else 0.0) for column in plan.columns]
 
 
 def _fit(plan: PlanOnAPage, layout: _Layout) -> tuple[float, list[_Body]]:

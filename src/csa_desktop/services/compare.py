@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from csa_desktop.domain.cycle import Refresh
-from csa_desktop.domain.kinds import KINDS, FieldType, Value, format_value, kind
+from csa_desktop.domain.kinds import KINDS, FieldType, Value, kind, value_text
 from csa_desktop.domain.records import Record
 from csa_desktop.services.refresh import State, find_refresh, state_view
 from csa_desktop.storage.refresh import StateView
@@ -101,7 +101,7 @@ class _Describer:
             return "; ".join(self.title(v) for v in value)
         if f.type is FieldType.POSITION:
             return self.rank(side, record)
-        return format_value(value)
+        return value_text(f, value)  # choices by their labels, dates written out
 
 
 def _group(record: Record) -> tuple[object, ...]:

@@ -5,23 +5,32 @@ win is kept in the record's history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from csa_desktop.bundle.format import DELETED
-from csa_desktop.domain.kinds import KINDS, FieldType, Value, check_value, format_value, kind
+from csa_desktop.domain.kinds import (
+    KINDS,
+    FieldType,
+    Value,
+    check_value,
+    choice_label,
+    format_value,
+    kind,
+)
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import InputError, NotFoundError
 from csa_desktop.merge.text import TextSuggestion, merge_text
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.labels import field_value_text, referenced_titles
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import records as record_store
 from csa_desktop.storage import sync as sync_store
 from csa_desktop.storage.database import Session
 from csa_desktop.storage.sync import Conflict, IncomingValue
 
-__all__ = ["Conflict", "ConflictService", "ConflictView", "IncomingValue"]
+__all__ = ["Conflict", "ConflictService", "ConflictView", "Decision", "IncomingValue"]
 
 Moved = list[tuple[str, str]]  # (kind, uid) of records a decision deleted or brought back
 
@@ -35,20 +44,56 @@ class ConflictView:
     kind_label: str
     field_label: str
     suggestion: TextSuggestion | None  # long text only: a line-level merge to start from
+    titles: Mapping[str, str] = field(default_factory=dict)  # records the values refer to
 
     @property
     def id(self) -> int:
         return self.conflict.id
 
     @property
+    def choices(self) -> list[tuple[str, object]] | None:
+        """What may be chosen for a field with a fixed set of values, as (label, JSON value):
+        a choice field's choices, yes/no, deleted/kept, or for a reference the records the
+        values name. None for text, which is written."""
+        c = self.conflict
+        if c.field == DELETED:
+            return [("Deleted", True), ("Kept", False)]
+        spec = KINDS[c.kind].field(c.field)
+        if spec.type is FieldType.CHOICE:
+            return [(choice_label(code), code) for code in spec.choices]
+        if spec.type is FieldType.BOOL:
+            return [("Yes", True), ("No", False)]
+        if spec.type is FieldType.REF:
+            values = [c.base, c.master, *(i.value for i in c.incoming)]
+            named = dict.fromkeys(v for v in values if isinstance(v, str) and v)
+            return ([] if spec.required else [("(none)", None)]) + [
+                (self.titles.get(v) or v, v) for v in named]
+        return None
+
+    @property
     def long_text(self) -> bool:
         return self.field_label != "Deleted" and _field_type(self.conflict) is FieldType.LONG_TEXT
 
     def text(self, value: object) -> str:
-        """A value as people read it."""
+        """A value as people read it: labels for choices, titles for references."""
+        c = self.conflict
+        shown = field_value_text(c.kind, c.field, value, dict(self.titles))
+        return shown or "(empty)"
+
+    def typed_text(self, value: object) -> str:
+        """A value as the command line takes it back (choice codes, uids, ISO dates)."""
         if self.conflict.field == DELETED:
             return "deleted" if value is True else "kept"
         return format_value(value) if value not in (None, []) else "(empty)"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision made, with what undoing it needs (see ConflictService.undo)."""
+
+    conflict_id: int
+    changes: Changes
+    merge_state: dict[str, Any] | None  # the record's merge state before the decision
 
 
 def _field_type(conflict: Conflict) -> FieldType | None:
@@ -97,7 +142,9 @@ class ConflictService:
             suggestion = merge_text(
                 _text(conflict.base), _text(conflict.master),
                 [(i.author, _text(i.value)) for i in conflict.incoming])
-        return ConflictView(conflict, title, spec.label, label, suggestion)
+        values = [conflict.base, conflict.master, *(i.value for i in conflict.incoming)]
+        titles = referenced_titles(session, conflict.kind, [(conflict.field, v) for v in values])
+        return ConflictView(conflict, title, spec.label, label, suggestion, titles)
 
     # --- deciding -------------------------------------------------------------------------
 
@@ -156,6 +203,11 @@ class ConflictService:
     def decide(self, conflict_id: int, chosen: object, *, source: IncomingValue | None = None,
                label: str = "value") -> Changes:
         """Give the field the JSON value `chosen`; `source` is the bundle it came from."""
+        return self.decide_undoably(conflict_id, chosen, source=source, label=label).changes
+
+    def decide_undoably(self, conflict_id: int, chosen: object, *,
+                        source: IncomingValue | None = None, label: str = "value") -> Decision:
+        """As `decide`, returning what `undo` needs to take the decision back."""
         me = self.copy.identity.name
         with self.copy.store.transaction() as session:
             conflict = self._conflict(session, conflict_id)
@@ -165,7 +217,9 @@ class ConflictService:
             if record is None:
                 raise NotFoundError(f"the record of conflict {conflict_id} is gone")
             new = _value_from_json(conflict.kind, conflict.field, chosen)
-            who = source.author if source else me
+            before = sync_store.merge_states(session, [conflict.record_uid]).get(
+                conflict.record_uid)
+            who = me  # the one who decided; bundle_id says whose value won
             bundle_id = source.bundle_id if source else None
             outcome = "resolved"  # the lead's decision (bundle_id says whose value it took)
             changed: tuple[str, ...] = ()
@@ -194,13 +248,37 @@ class ConflictService:
                 self._settle_merge_state(session, conflict, chosen)
             sync_store.close_conflict(session, conflict_id, status="resolved", at=at, by=me,
                                       value=chosen, source=label[:60])
-        if not changed and not cascade:
-            return Changes()
-        if conflict.field == DELETED:
-            pairs = ((conflict.kind, conflict.record_uid),) * bool(changed) + tuple(cascade)
-            return Changes(deleted=pairs) if new else Changes(created=pairs)
-        return Changes(updated=((conflict.kind, conflict.record_uid),),
-                       fields={conflict.record_uid: changed})
+        return Decision(conflict_id, _changes(conflict, changed, cascade, bool(new)), before)
+
+    def undo(self, decision: Decision) -> Changes:
+        """Take a decision back: the field (or the record and what the decision deleted or
+        brought back with it) as it was, and the conflict open again. The values the decision
+        set stay in the history."""
+        me = self.copy.identity.name
+        with self.copy.store.transaction() as session:
+            conflict = self._conflict(session, decision.conflict_id)
+            if conflict.status != "resolved":
+                raise InputError(f"conflict {conflict.id} is {conflict.status}, not decided")
+            if record_store.get(session, conflict.kind, conflict.record_uid) is None:
+                raise NotFoundError(f"the record of conflict {conflict.id} is gone")
+            done = decision.changes
+            if conflict.field == DELETED:
+                for kind_name, uid in done.deleted:
+                    record_store.set_deleted(session, kind_name, uid, False, who=me,
+                                             outcome="undone")
+                for kind_name, uid in done.created:
+                    record_store.set_deleted(session, kind_name, uid, True, who=me,
+                                             outcome="undone")
+            else:
+                before = _value_from_json(conflict.kind, conflict.field, conflict.master)
+                record_store.update(session, conflict.kind, conflict.record_uid,
+                                    {conflict.field: before}, who=me, outcome="undone")
+            if conflict.side == "lead":
+                sync_store.save_merge_states(
+                    session, {conflict.record_uid: (conflict.kind, decision.merge_state)})
+            sync_store.reopen_conflict(session, conflict.id)
+        return Changes(updated=done.updated, fields=done.fields, deleted=done.created,
+                       created=done.deleted)
 
     def _cascade(self, session: Session, conflict: Conflict, delete: bool,
                  who: str) -> Moved:
@@ -284,6 +362,17 @@ class ConflictService:
             kept[sync_store.RECORD_META] = meta
         sync_store.save_merge_states(session, {conflict.record_uid: (conflict.kind,
                                                                       kept or None)})
+
+
+def _changes(conflict: Conflict, changed: tuple[str, ...], cascade: Moved,
+             deleted: bool) -> Changes:
+    if not changed and not cascade:
+        return Changes()
+    if conflict.field == DELETED:
+        pairs = ((conflict.kind, conflict.record_uid),) * bool(changed) + tuple(cascade)
+        return Changes(deleted=pairs) if deleted else Changes(created=pairs)
+    return Changes(updated=((conflict.kind, conflict.record_uid),),
+                   fields={conflict.record_uid: changed})
 
 
 def _text(value: object) -> str | None:

@@ -88,6 +88,15 @@ def plan_on_a_page_pdf(copy: Copy, *, partnership: str | None = None,
                                                      invariant=invariant))
 
 
+def plan_fill(copy: Copy) -> dict[str, float]:
+    """How full each column of the county plan on a page is at the smallest readable text
+    size, by column name (1.0 is full; above it the page cannot be printed)."""
+    from csa_desktop.printing.plan_on_a_page import column_fill
+
+    plan = plan_on_a_page_data(copy)
+    return dict(zip(PLAN_COLUMNS, column_fill(plan), strict=False))
+
+
 def agreement_pdf(copy: Copy, *, printed_on: dt.date | None = None,
                   invariant: bool = False) -> bytes:
     """The detailed agreement: cover, contents, sections in order, approvals."""
@@ -298,6 +307,7 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
                     invariant: bool = False) -> LocalPlanDocument:
     partner = _partnership(copy, partnership)
     plan = _local_plan(copy, partner)
+    day = printed_on or dt.date.today()
     priorities = _children(copy, "local-priority", "plan_uid", plan.uid)
     actions = [a for a in _children(copy, "action", "plan_uid", plan.uid)
                if not a.fields.get("archived_in")]  # archived in an earlier refresh
@@ -325,6 +335,7 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
                 _text(latest["period"]), _date(latest["reported_on"]),
                 _text(latest["rag"]) or "not-rated", _text(latest["narrative"]),
                 _text(latest["author"])),
+            overdue=_overdue(_date(action["due_on"]), _text(action["status"]), day),
         )
 
     known = {p.uid for p in priorities}
@@ -487,6 +498,11 @@ def _partnership(copy: Copy, wanted: str | None) -> Record:
             return p
     names = ", ".join(p.title for p in partnerships if p.uid in with_plans) or "none"
     raise InputError(f"unknown partnership '{wanted}' (partnerships with a local plan: {names})")
+
+
+def _overdue(due: dt.date | None, status: str, day: dt.date) -> bool:
+    """As the GUI's actions table marks it (services.tables.ActionSummary.overdue)."""
+    return due is not None and due < day and status not in _CLOSED
 
 
 def _local_plan(copy: Copy, partnership: Record) -> Record:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from csa_desktop.domain import ordering
+from csa_desktop.domain import ordering, reporting
 from csa_desktop.domain.cycle import STAGE_ALIASES, stage
 from csa_desktop.domain.kinds import (
     DEFAULTS,
@@ -127,6 +127,7 @@ class RecordService:
                 clean.setdefault(f.name, [] if f.type is FieldType.REF_LIST else None)
                 if f.required and clean[f.name] in (None, []):
                     raise InputError(f"{f.label} is required for a new {spec.label.lower()}")
+            _refuse_bad_values(spec.name, clean, clean, new=True)
             if spec.ordered and clean.get("position") is None:
                 clean["position"] = self._position_at_end(session, spec, clean)
             self._require_scope(session, spec, clean)
@@ -152,6 +153,7 @@ class RecordService:
             for name, value in clean.items():
                 if spec.field(name).required and value in (None, []):
                     raise InputError(f"{spec.field(name).label} is required")
+            _refuse_bad_values(spec.name, clean, {**record.fields, **clean}, new=False)
             self._require_scope(session, spec, record.fields)
             self._require_scope(session, spec, {**record.fields, **clean})
             if any(value != record.fields.get(name) for name, value in clean.items()):
@@ -376,3 +378,17 @@ def _refuse_second_agreement(session: Session) -> None:
                          "holds one agreement, refreshed every year: start the next year with "
                          "'csa refresh start' (Agreement ▸ Start annual refresh…), or make "
                          "another copy for another agreement")
+
+
+def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
+                       merged: Mapping[str, Value], *, new: bool) -> None:
+    """The rules of a kind beyond its fields' own (GUI and CLI alike; bundles carry what a
+    copy already accepted): a progress update names its quarter and says what was done; an
+    action starts before it is due."""
+    problems: list[str] = []
+    if kind_name == "progress-update":
+        problems = reporting.update_problems(values, new=new)
+    elif kind_name == "action" and ({"start_on", "due_on"} & values.keys()):
+        problems = reporting.action_problems(merged.get("start_on"), merged.get("due_on"))
+    if problems:
+        raise InputError("; ".join(problems))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -35,6 +35,7 @@ from csa_desktop.merge.fields import (
 )
 from csa_desktop.services.bundles import BundleService, CheckedBundle, collector_paused
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.labels import referenced_titles
 from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
@@ -66,6 +67,7 @@ class RecordLine:
     op: str  # "create", "update", "delete", "conflict" or "kept-lead"
     fields: tuple[str, ...] = ()
     note: str = ""  # for "kept-lead": "kept the lead's value; X's is in the history"
+    values: tuple[tuple[str, object, object], ...] = ()  # update: (field, old, new) as JSON
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class ImportReport:
     dry_run: bool = False
     restore_point: str | None = None
     conflicts: int = 0  # open conflicts after the import (or that it would leave)
+    titles: dict[str, str] = field(default_factory=dict)  # preview: records values refer to
 
     @property
     def refused(self) -> tuple[BundleOutcome, ...]:
@@ -283,10 +286,11 @@ class SyncService:
         if dry_run or not fresh or (refused and not apply_despite_refusals):
             with self.copy.store.reader() as session:
                 plan = self._plan(session, fresh, cancelled=cancelled)
+                titles = _line_titles(session, plan.outcomes)
             outcomes = [replace(o, status="would-import") if o.status == "imported" else o
                         for o in plan.outcomes]
             return ImportReport(tuple(outcomes + repeats + refused), Changes(), dry_run=True,
-                                conflicts=plan.open_conflicts)
+                                conflicts=plan.open_conflicts, titles=titles)
         _check_cancel(cancelled)
         if progress:
             progress(len(paths), total, "saving a restore point")
@@ -432,6 +436,8 @@ class _Rebase:
         # history stays in the lead's copy (a row per field here would only repeat it).
         self.plan.record_write(record.kind, record.uid, _state_row(record), insert=True,
                                was_deleted=None, changed=())
+        if record.deleted:  # added and removed again before it reached here: nothing to show
+            return
         self.tally.add(RecordLine(record.kind, record.uid,
                                   _title(record.kind, store.json_fields(record.kind,
                                                                         record.fields)),
@@ -476,7 +482,9 @@ class _Rebase:
         title = _title(record.kind, {k: v for k, v in result.items()})
         if changed:
             op = "delete" if result[DELETED] and not ours[DELETED] else "update"
-            self.tally.add(RecordLine(record.kind, record.uid, title, op, tuple(changed)))
+            values = tuple((n, ours[n], result[n]) for n in changed if n != DELETED)
+            self.tally.add(RecordLine(record.kind, record.uid, title, op, tuple(changed),
+                                      values=values if op == "update" else ()))
         if conflicts:
             self.tally.add(RecordLine(record.kind, record.uid, title, "conflict",
                                       tuple(conflicts)))
@@ -852,7 +860,7 @@ class _LeadMerge:
                                             or (master.rev, master.updated_by) != (rev, who)
                                             else master.rev}
         self.plan.states[uid] = (kind, kept or None)
-        self.tally(uid, kind, master, new, results, incoming)
+        self.tally(uid, kind, master, current, new, results, incoming)
 
     def name_lead_kept(self, uid: str, kind: str, new: dict[str, object],
                        lost: dict[str, list[str]],
@@ -931,9 +939,12 @@ class _LeadMerge:
             self.files[bundle_id] = found.file_name if found else ""
         return self.files[bundle_id]
 
-    def tally(self, uid: str, kind: str, master: Record | None, new: dict[str, object],
+    def tally(self, uid: str, kind: str, master: Record | None,
+              current: dict[str, object] | None, new: dict[str, object],
               results: dict[str, FieldResult],
               incoming: list[tuple[CheckedBundle, Any]]) -> None:
+        if master is None and new[DELETED]:
+            return  # a tombstone of a record the district added, then undid: nothing new
         title = _title(kind, new)
         disputed = [(n, r) for n, r in results.items() if r.conflict]
         for item, change in incoming:
@@ -952,7 +963,9 @@ class _LeadMerge:
             elif DELETED in won and new[DELETED]:
                 tally.add(RecordLine(kind, uid, title, "delete"))
             elif won:
-                tally.add(RecordLine(kind, uid, title, "update", tuple(won)))
+                old = current or {}
+                values = tuple((n, old.get(n), new[n]) for n in won if n != DELETED)
+                tally.add(RecordLine(kind, uid, title, "update", tuple(won), values=values))
             if conflicted:
                 tally.add(RecordLine(kind, uid, title, "conflict", conflicted))
 
@@ -990,6 +1003,17 @@ def _check_cancel(cancelled: Cancelled | None) -> None:
 def _state_row(record: RecordState) -> dict[str, Any]:
     return _row(record.kind, record.uid, dict(record.fields), rev=record.rev,
                 at=record.updated_at, who=record.updated_by, deleted=record.deleted)
+
+
+def _line_titles(session: Session, outcomes: Iterable[BundleOutcome]) -> dict[str, str]:
+    """Titles of the records that the changed values of a preview refer to."""
+    found: dict[str, str] = {}
+    for outcome in outcomes:
+        for line in outcome.records:
+            if line.values:
+                pairs = [(n, v) for n, old, new in line.values for v in (old, new)]
+                found.update(referenced_titles(session, line.kind, pairs))
+    return found
 
 
 def _outcome(item: CheckedBundle, tally: _BundleTally) -> BundleOutcome:

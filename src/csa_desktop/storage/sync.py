@@ -178,6 +178,13 @@ def close_conflict(session: Session, conflict_id: int, *, status: str, at: dt.da
         resolution=dumps(value) if source is not None else None, resolution_source=source))
 
 
+def reopen_conflict(session: Session, conflict_id: int) -> None:
+    """A decided conflict open again (its decision was undone)."""
+    session.execute(update(ConflictRow).where(ConflictRow.id == conflict_id).values(
+        status="open", resolved_at=None, resolved_by=None, resolution=None,
+        resolution_source=None))
+
+
 # --- bulk writes of an import ---------------------------------------------------------------
 
 HISTORY_COLUMNS = ("record_uid", "kind", "field", "old", "new", "who", "at", "bundle_id",

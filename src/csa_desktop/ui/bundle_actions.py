@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
 from csa_desktop.services import restore_points
 from csa_desktop.services.bundles import (
@@ -35,8 +36,11 @@ from csa_desktop.services.bundles import (
 )
 from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.history import history_lines
 from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
-from csa_desktop.ui.settings import last_folder, remember_folder
+from csa_desktop.ui.commands import DecideConflictCommand
+from csa_desktop.ui.dialogs.import_preview import conflicts_waiting
+from csa_desktop.ui.settings import WindowSettings
 
 EXTENSION = ".csabundle"
 FILTER = "CSA bundles (*.csabundle)"
@@ -183,6 +187,9 @@ class BundleActions:
     def __init__(self, window: QMainWindow) -> None:
         self.window = window
         self.copy: Copy = window.copy  # type: ignore[attr-defined]
+        edits = getattr(window, "edits", None)
+        if edits is not None:  # an undo of a decision reopens a conflict: recount them
+            edits.changed.connect(self._recount_after_decisions)
         lead = self.copy.identity.role.value == "lead"
         self.export_action = self._action(
             "&Publish baseline…" if lead else "&Export my changes…", self.export_bundle,
@@ -259,6 +266,15 @@ class BundleActions:
         self.window.refresh(changes)  # type: ignore[attr-defined]
         self.update_actions()
 
+    def _recount_after_decisions(self, changes: Changes) -> None:
+        if not changes.empty and self.undoable_decisions():
+            self.update_actions()
+
+    def undoable_decisions(self) -> bool:
+        stack = getattr(self.window, "undo_stack", None)
+        return stack is not None and any(
+            isinstance(stack.command(i), DecideConflictCommand) for i in range(stack.count()))
+
     def update_actions(self) -> None:
         try:
             waiting = ConflictService(self.copy).count()
@@ -270,16 +286,26 @@ class BundleActions:
 
     # --- export -----------------------------------------------------------------------------
 
+    def _folder(self) -> Path:
+        settings = getattr(self.window, "settings", None)
+        return settings.last_folder("bundles") if isinstance(settings, WindowSettings) \
+            else Path.home()
+
+    def _remember(self, chosen: str) -> None:
+        settings = getattr(self.window, "settings", None)
+        if isinstance(settings, WindowSettings):
+            settings.remember_folder("bundles", chosen)
+
     def export_bundle(self) -> Path | None:
         self._flush()
         lead = self.copy.identity.role.value == "lead"
         stem = "baseline" if lead else "contribution"
         title = "Publish baseline" if lead else "Export my changes"
-        suggested = last_folder() / suggested_file_name(self.copy)
+        suggested = self._folder() / suggested_file_name(self.copy)
         chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(suggested), FILTER)
         if not chosen:
             return None
-        remember_folder(Path(chosen).parent)
+        self._remember(chosen)
         service = BundleService(self.copy)
         try:
             result = run_with_progress(self.window, f"Writing the {stem}",
@@ -307,10 +333,10 @@ class BundleActions:
         """Choose (or take dropped) bundles, preview them, apply after the user agrees."""
         if paths is None:
             chosen, _ = QFileDialog.getOpenFileNames(self.window, "Import bundles",
-                                                     str(last_folder()), FILTER)
+                                                     str(self._folder()), FILTER)
             if not chosen:
                 return None
-            remember_folder(Path(chosen[0]).parent)
+            self._remember(chosen[0])
             paths = [Path(p) for p in chosen]
         self._flush()
         sync = SyncService(self.copy)
@@ -344,8 +370,8 @@ class BundleActions:
         self._after_bulk_change(report.changes)
         imported = len(report.imported)
         self._message(f"Imported {imported} bundle{'s' if imported != 1 else ''}"
-                      + (f"; {report.conflicts} conflict{'s' if report.conflicts != 1 else ''}"
-                         " wait for a decision" if report.conflicts else "")
+                      + (f"; {conflicts_waiting(report.conflicts)}" if report.conflicts
+                         else "")
                       + ". Edit ▸ Undo last import goes back.")
         if report.conflicts:
             answer = QMessageBox.question(
@@ -410,13 +436,10 @@ class BundleActions:
         from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
 
         self._flush()
-        dialog = ConflictsDialog(self.copy, self.window)
+        edits = getattr(self.window, "edits", None)
+        dialog = ConflictsDialog(self.copy, self.window, edits=edits)
         dialog.resolved.connect(lambda changes: self.window.refresh(changes))  # type: ignore[attr-defined]
         dialog.exec()
-        if not dialog.changes.empty:
-            undo_stack = getattr(self.window, "undo_stack", None)
-            if undo_stack is not None:
-                undo_stack.clear()
         self.update_actions()
 
     def undo_last_import(self) -> bool:
@@ -453,7 +476,7 @@ class BundleActions:
             return
         try:
             record = self.copy.records.get(uid)
-            entries = self.copy.records.history(uid)
+            entries = history_lines(self.copy, uid)
         except CsaError as exc:
             QMessageBox.warning(self.window, "Record history", str(exc))
             return

@@ -7,7 +7,7 @@ fails (the record changed scope, or was deleted by an import) is reported and dr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from csa_desktop.domain.kinds import KINDS, Value, new_uid
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
+from csa_desktop.services.conflicts import ConflictService, Decision
 from csa_desktop.services.records import RecordService
 
 MERGEABLE_EDIT_ID = 1
@@ -208,3 +209,29 @@ class EditHistory(QObject):
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class DecideConflictCommand(RecordCommand):
+    """Decide a conflict (one ConflictService call); undo takes the decision back and the
+    conflict waits again; redo decides it the same way."""
+
+    def __init__(self, records: RecordService, conflicts: ConflictService,
+                 decide: Callable[[], Decision], text: str) -> None:
+        super().__init__(records, text)
+        self.conflicts = conflicts
+        self.decide = decide
+        self.decision: Decision | None = None
+
+    def apply(self) -> Changes:
+        self.decision = self.decide()
+        return self.decision.changes
+
+    def revert(self) -> Changes:
+        assert self.decision is not None
+        return self.conflicts.undo(self.decision)
+
+
+def decide_conflict(history: EditHistory, conflicts: ConflictService,
+                    decide: Callable[[], Decision], text: str) -> Changes:
+    """Decide through the undo stack (Ctrl+Z takes the decision back)."""
+    return history.run(DecideConflictCommand(history.records, conflicts, decide, text))

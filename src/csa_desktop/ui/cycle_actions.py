@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMe
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
 from csa_desktop.ui.busy import run_busy
+from csa_desktop.ui.settings import WindowSettings
 
 ALL_PARTNERSHIPS = "All partnerships (a sheet each)"
 
@@ -131,10 +132,15 @@ def _documents_folder() -> str:
 
 
 def _ask_path(window: Any, title: str, name: str, pattern: str) -> Path | None:
-    chosen, _filter = QFileDialog.getSaveFileName(
-        window, title, str(Path(_documents_folder()) / name), pattern)
+    settings = getattr(window, "settings", None)
+    start = Path(_documents_folder())
+    if isinstance(settings, WindowSettings):
+        start = settings.last_folder("exports", start)
+    chosen, _filter = QFileDialog.getSaveFileName(window, title, str(start / name), pattern)
     if not chosen:
         return None
+    if isinstance(settings, WindowSettings):
+        settings.remember_folder("exports", chosen)
     path = Path(chosen)
     suffix = pattern[pattern.index("*.") + 1:pattern.index(")")]
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)

@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csa_desktop.domain.kinds import FieldSpec, FieldType, KindSpec, Value, check_value, kind
+from csa_desktop.domain.kinds import (
+    FieldSpec,
+    FieldType,
+    KindSpec,
+    Value,
+    check_value,
+    choice_label,
+    kind,
+)
 from csa_desktop.domain.records import Record
 from csa_desktop.errors import CsaError
 from csa_desktop.ui.context import EditorContext
@@ -33,18 +41,8 @@ from csa_desktop.ui.widgets import ErrorLabel, OptionalDateEdit, PlainTextEditor
 
 Option = tuple[str, str]  # (what people read, the stored value)
 
-_ACRONYMS = {"pcc": "PCC", "csp": "CSP", "rag": "RAG"}
 _merge_sessions = count(1)
 RESERVED_MNEMONICS = frozenset("aefhv")  # the menu bar's File, Edit, View, Agreement, Help
-
-
-def choice_label(value: str | None) -> str:
-    """'in-progress' → 'In progress', 'sent-to-pcc' → 'Sent to PCC'."""
-    if not value:
-        return ""
-    words = [_ACRONYMS.get(w, w) for w in value.split("-")]
-    first = words[0][:1].upper() + words[0][1:]
-    return " ".join([first, *words[1:]])
 
 
 def with_mnemonic(label: str, used: set[str]) -> str:
@@ -295,7 +293,9 @@ class RecordForm(QWidget):
                  context: EditorContext | None = None,
                  labels: Mapping[str, str] | None = None,
                  text_lines: Mapping[str, int] | None = None,
+                 pick_from: Mapping[str, Sequence[Option]] | None = None,
                  parent: QWidget | None = None) -> None:
+        """`pick_from`: text fields whose value is picked from a list (a period, say)."""
         super().__init__(parent)
         self.spec: KindSpec = kind(kind_name)
         self.context = context
@@ -309,7 +309,12 @@ class RecordForm(QWidget):
         used = set(RESERVED_MNEMONICS)
         for name in names:
             field = self.spec.field(name)
-            editor = make_editor(field, (text_lines or {}).get(name, 4))
+            editor: FieldEditor
+            if pick_from and name in pick_from:
+                editor = ChoiceFieldEditor(field)
+                editor.set_options(pick_from[name])
+            else:
+                editor = make_editor(field, (text_lines or {}).get(name, 4))
             caption = (labels or {}).get(name, field.label)
             editor.widget.setAccessibleName(caption)
             editor.widget.setToolTip(caption)

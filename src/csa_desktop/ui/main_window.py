@@ -48,6 +48,7 @@ from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
 from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
 from csa_desktop.ui.views.sections_page import SectionsPage
+from csa_desktop.ui.wheel import guard_wheel
 from csa_desktop.ui.widgets import with_sample_banner
 
 # Feature modules (ui/<feature>_actions.py), each with `install(window: MainWindow) -> None`
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, copy: Copy, settings: WindowSettings | None = None) -> None:
         super().__init__()
+        guard_wheel()  # app.py does it first; a window made elsewhere (a test) behaves the same
         self.copy = copy
         self.settings = settings or WindowSettings()
         self.undo_stack = QUndoStack(self)

@@ -5,6 +5,25 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from csa_desktop.ui.models import navigator as nav
+
+_LOCAL_PLAN_NODES = frozenset({nav.PARTNERSHIP, nav.PRIORITY, nav.UNPRIORITISED, nav.ACTION})
+
+
+def document_for(node: nav.Node | None) -> tuple[str, str]:
+    """The document (and partnership, "" for the county) that prints the page `node` shows:
+    the plan on a page for its page, a partnership's local plan for anything under it, the
+    agreement for the agreement's other parts."""
+    if node is None:
+        return "plan-on-a-page", ""
+    if node.kind == nav.PLAN_ON_A_PAGE:
+        return "plan-on-a-page", ""
+    if node.kind == nav.LOCAL_PLANS:
+        return "local-plan", ""
+    if node.kind in _LOCAL_PLAN_NODES:
+        return "local-plan", node.partnership_uid or node.uid or ""
+    return "agreement", ""
+
 
 def _file_menu(window: QMainWindow) -> QMenu:
     menu = getattr(window, "file_menu", None)
@@ -27,7 +46,15 @@ def install(window: QMainWindow) -> QAction:
     def open_preview() -> None:
         from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
 
-        dialog = PrintPreviewDialog(window.copy, window)  # type: ignore[attr-defined]
+        current = getattr(window, "current_node", None)
+        document, partnership = document_for(current() if callable(current) else None)
+        from csa_desktop.ui.settings import WindowSettings
+
+        settings = getattr(window, "settings", None)
+        dialog = PrintPreviewDialog(window.copy, window,  # type: ignore[attr-defined]
+                                    document=document, partnership=partnership,
+                                    settings=settings if isinstance(settings, WindowSettings)
+                                    else None)
         dialog.exec()
 
     action.triggered.connect(open_preview)

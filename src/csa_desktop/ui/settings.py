@@ -67,16 +67,21 @@ class WindowSettings:
     def last_place(self, key: str) -> None:
         self._settings.setValue("navigator/last-place", key)
 
+    def last_folder(self, purpose: str, default: Path | None = None) -> Path:
+        """Where a file dialog for `purpose` ("bundles", "pdf", "exports") starts: the folder
+        last used for it, else the last used for anything, else `default` (home)."""
+        for key in (f"files/{purpose}", "files/any"):
+            value = self._settings.value(key, "")
+            if isinstance(value, str) and value and Path(value).is_dir():
+                return Path(value)
+        return default or Path.home()
+
+    def remember_folder(self, purpose: str, chosen: Path | str) -> None:
+        """Remember the folder of a file the user chose (or the folder itself)."""
+        path = Path(chosen)
+        folder = path if path.is_dir() else path.parent
+        self._settings.setValue(f"files/{purpose}", str(folder))
+        self._settings.setValue("files/any", str(folder))
+
     def sync(self) -> None:
         self._settings.sync()
-
-
-def last_folder() -> Path:
-    """The folder a file dialog opens in: the one last used for a bundle, else home."""
-    value = WindowSettings()._settings.value("files/last_folder")
-    folder = Path(value) if isinstance(value, str) and value else Path.home()
-    return folder if folder.is_dir() else Path.home()
-
-
-def remember_folder(folder: Path) -> None:
-    WindowSettings()._settings.setValue("files/last_folder", str(folder))

@@ -16,50 +16,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csa_desktop.domain.kinds import KINDS, format_value
-from csa_desktop.domain.records import HistoryEntry
+from csa_desktop.services.history import HistoryLine
 from csa_desktop.ui.models.tables import HeaderedTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
-OUTCOMES = {"edit": "edited here", "accepted": "from a bundle", "lost": "did not win",
-            "superseded": "replaced by the sender", "conflict": "held for a decision",
-            "resolved": "decided", "cleaned": "control characters removed (upgrade)"}
 LOST = QColor("#8a5a00")
 
 
-class HistoryTableModel(HeaderedTableModel[HistoryEntry]):
+class HistoryTableModel(HeaderedTableModel[HistoryLine]):
     HEADERS = ("When", "Who", "How", "Field", "Old value", "New value", "Bundle")
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        entry = self.row_at(index)
-        if entry is None:
+        line = self.row_at(index)
+        if line is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            spec = KINDS.get(entry.kind)
-            field = (spec.field(entry.field).label if spec and spec.has_field(entry.field)
-                     else entry.field.capitalize())
-            texts = (f"{entry.at:%d %b %Y %H:%M}", entry.who,
-                     OUTCOMES.get(entry.outcome, entry.outcome), field,
-                     format_value(entry.old), format_value(entry.new),
-                     (entry.bundle_id or "")[:8])
+            texts = (f"{line.at:%d %b %Y %H:%M}", line.who, line.how, line.field,
+                     line.old, line.new, line.bundle_id[:8])
             text = texts[index.column()]
             if role == Qt.ItemDataRole.DisplayRole and len(text) > 120:
                 return text[:119].replace("\n", " ") + "…"
-            return text if role == Qt.ItemDataRole.ToolTipRole else text.replace("\n", " ")
-        if role == Qt.ItemDataRole.ForegroundRole and entry.outcome in ("lost", "superseded"):
+            return text if role == Qt.ItemDataRole.ToolTipRole else text.replace("\n", "; ")
+        if role == Qt.ItemDataRole.ForegroundRole and line.lost:
             return LOST
         return None
 
 
 class HistoryDialog(QDialog):
-    def __init__(self, title: str, entries: list[HistoryEntry],
+    def __init__(self, title: str, entries: list[HistoryLine],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyDialog")
         self.setWindowTitle(f"History — {title}")
         layout = QVBoxLayout(self)
-        lost = sum(1 for e in entries if e.outcome in ("lost", "superseded"))
+        lost = sum(1 for e in entries if e.lost)
         intro = QLabel(f"<b>{title}</b>: {len(entries)} value{'s' if len(entries) != 1 else ''}"
                        + (f", {lost} of them did not win (shown in brown)" if lost else ""))
         intro.setWordWrap(True)

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from csa_desktop.domain.kinds import KINDS
-from csa_desktop.services.sync import BundleOutcome, ImportReport
+from csa_desktop.services.labels import field_value_text
+from csa_desktop.services.sync import BundleOutcome, ImportReport, RecordLine
 
 OPS = {"create": "New", "update": "Changed", "delete": "Deleted", "conflict": "Conflict",
        "kept-lead": "Kept your value"}
@@ -26,6 +27,28 @@ STATUS = {"would-import": "Ready to import", "imported": "Imported",
           "refused": "Refused"}
 REFUSED = QColor("#a1260d")
 CONFLICT = QColor("#8a5a00")
+
+
+def conflicts_waiting(count: int, *, would: bool = False) -> str:
+    """'1 conflict waits for a decision', '3 conflicts would wait for a decision'."""
+    verb = "would wait" if would else ("waits" if count == 1 else "wait")
+    return f"{count} conflict{'s' if count != 1 else ''} {verb} for a decision"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def change_texts(line: RecordLine, titles: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field label, old, new) of a changed record, as people read them."""
+    spec = KINDS[line.kind]
+    found = []
+    for name, old, new in line.values:
+        label = spec.field(name).label if spec.has_field(name) else name.capitalize()
+        found.append((label, field_value_text(line.kind, name, old, titles) or "(empty)",
+                      field_value_text(line.kind, name, new, titles) or "(empty)"))
+    return found
 
 
 def counts_text(outcome: BundleOutcome) -> str:
@@ -56,10 +79,12 @@ class ImportPreviewDialog(QDialog):
         ready = [o for o in report.outcomes if o.status == "would-import"]
         refused = report.refused
         summary = (f"{len(ready)} bundle{'s' if len(ready) != 1 else ''} ready to import"
-                   + (f", {len(refused)} refused" if refused else "")
-                   + (f". {report.conflicts} conflict{'s' if report.conflicts != 1 else ''} "
-                      "will wait for your decision" if report.conflicts else "")
-                   + ". Nothing has been changed yet.")
+                   if ready else "Nothing new to import")
+        summary += f", {len(refused)} refused" if refused else ""
+        if report.conflicts:  # with nothing to import, these are the ones already waiting
+            summary += (f". {conflicts_waiting(report.conflicts, would=True)}" if ready else
+                        f". {conflicts_waiting(report.conflicts).replace(' wait', ' still wait')}")
+        summary += ". Nothing has been changed yet."
         self.summary = QLabel(summary)
         self.summary.setObjectName("previewSummary")
         self.summary.setWordWrap(True)
@@ -121,7 +146,15 @@ class ImportPreviewDialog(QDialog):
             op = QStandardItem(OPS.get(line.op, line.op))
             fields = [spec.field(n).label if spec.has_field(n) else n.capitalize()
                       for n in line.fields]
-            info = QStandardItem(spec.label + (f": {', '.join(fields)}" if fields else ""))
+            changes = change_texts(line, self.report.titles)
+            if changes:
+                info = QStandardItem(f"{spec.label}: " + "; ".join(
+                    f"{label}: {_short(old, 40)} → {_short(new, 40)}"
+                    for label, old, new in changes))
+                info.setToolTip("\n\n".join(f"{label}\nwas: {old}\nnow: {new}"
+                                              for label, old, new in changes))
+            else:
+                info = QStandardItem(spec.label + (f": {', '.join(fields)}" if fields else ""))
             if line.note:
                 info = QStandardItem(f"{spec.label} — {line.note}")
             if line.op in ("conflict", "kept-lead"):

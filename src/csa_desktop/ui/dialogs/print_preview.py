@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from csa_desktop.errors import CsaError
 from csa_desktop.services import printing
 from csa_desktop.services.copy import Copy
+from csa_desktop.ui.settings import WindowSettings
 
 COUNTY = ""  # the partnership choice meaning "the county agreement"
 
@@ -33,9 +34,11 @@ class PrintPreviewDialog(QDialog):
     """Shows one document at a time; the PDF shown is exactly what Print… and Save send."""
 
     def __init__(self, copy: Copy, parent: QWidget | None = None, *,
-                 document: str = "plan-on-a-page", partnership: str = COUNTY) -> None:
+                 document: str = "plan-on-a-page", partnership: str = COUNTY,
+                 settings: WindowSettings | None = None) -> None:
         super().__init__(parent)
         self.copy = copy
+        self.settings = settings
         self.pdf_bytes = b""
         self.problem = ""
         self.setWindowTitle("Print preview")
@@ -71,6 +74,12 @@ class PrintPreviewDialog(QDialog):
         self.view = QPdfView(self)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        # Fitting to the width with an as-needed vertical scroll bar feeds back on itself: the
+        # bar appears, the width shrinks, the pages no longer overflow, the bar goes, and so on
+        # for ever (the window froze). A bar that is always there keeps the width fixed, and a
+        # page fitted to the width never needs the horizontal one.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setDocument(self.pdf)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -161,6 +170,9 @@ class PrintPreviewDialog(QDialog):
         self.problem = ""
         self.stack.setCurrentWidget(self.view)
         pages = self.pdf.pageCount()
+        # One page (the plan on a page) is seen whole; longer documents are read down the width.
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView if pages == 1
+                              else QPdfView.ZoomMode.FitToWidth)
         self.status.setText(f"{self.document_box.currentText()}: {pages} "
                             f"page{'s' if pages != 1 else ''}")
         self.print_button.setEnabled(pages > 0)
@@ -187,11 +199,14 @@ class PrintPreviewDialog(QDialog):
     def save_as_pdf(self) -> None:
         if not self.pdf_bytes:
             return
+        start = self.settings.last_folder("pdf") if self.settings else Path.home()
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Save as PDF", str(Path.home() / self.suggested_file_name()),
+            self, "Save as PDF", str(start / self.suggested_file_name()),
             "PDF documents (*.pdf)")
         if not path:
             return
+        if self.settings:
+            self.settings.remember_folder("pdf", path)
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         try:

@@ -23,12 +23,13 @@ class RecordDialog(QDialog):
                  values: Mapping[str, Value] | None = None,
                  options: Mapping[str, Sequence[Option]] | None = None,
                  text_lines: Mapping[str, int] | None = None,
+                 pick_from: Mapping[str, Sequence[Option]] | None = None,
                  ok_text: str = "OK") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName(f"{kind_name}-dialog")
         self.submit = submit
-        self.form = RecordForm(kind_name, names, text_lines=text_lines)
+        self.form = RecordForm(kind_name, names, text_lines=text_lines, pick_from=pick_from)
         for name, choices in (options or {}).items():
             self.form.set_options(name, choices)
         self.form.set_values(values or {})

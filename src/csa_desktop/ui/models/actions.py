@@ -11,9 +11,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractProxyModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
+from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, choice_label
 from csa_desktop.services.tables import ActionFilter, ActionSummary
-from csa_desktop.ui.forms import choice_label
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.models.roles import PARTNERSHIP_ROLE, PRIORITY_ROLE
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel

@@ -15,20 +15,23 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, Value
+from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, Value, choice_label
 from csa_desktop.domain.records import Changes, Record
+from csa_desktop.domain.reporting import quarter_of
 from csa_desktop.errors import CsaError
 from csa_desktop.services import tables
+from csa_desktop.services.progress import period_warning, reporting_periods
 from csa_desktop.services.tables import ActionFilter, ActionSummary
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
-from csa_desktop.ui.forms import Option, RecordForm, choice_label
+from csa_desktop.ui.forms import Option, RecordForm
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.models.actions import (
     PARTNERSHIP_COLUMN,
@@ -51,13 +54,6 @@ MAX_ROW_UPDATES = 500  # more changed actions than this: reload the table instea
 FIRST_ROWS = 200  # read and shown at once (more than a screenful); the rest follows
 ACTION_KINDS = frozenset({"action", "local-priority", "local-plan", "partnership",
                           "organisation", "progress-update"})
-
-
-def quarter_label(today: dt.date) -> str:
-    """The UK financial-year quarter of `today`, as the demo writes it ('2022/23 Q3')."""
-    start = today.year if today.month >= 4 else today.year - 1
-    quarter = (today.month - 4) % 12 // 3 + 1
-    return f"{start}/{(start + 1) % 100:02d} Q{quarter}"
 
 
 def update_columns() -> list[Column[Record]]:
@@ -313,23 +309,56 @@ class ActionDetailPane(QWidget):
         action_uid = self.record.uid
 
         def submit(values: dict[str, Value]) -> None:
+            if not self._period_confirmed(action_uid, values):
+                raise CsaError("Not added: choose another period, or add it anyway.")
             uid = self.context.edits.create("progress-update",
                                             {**values, "action_uid": action_uid})
             self.updates_panel.select(uid)
 
+        periods = self._periods()
         RecordDialog(self, "Add progress update", "progress-update", UPDATE_FIELDS, submit,
-                     values={"period": quarter_label(dt.date.today()),
+                     values={"period": self._likely_period(action_uid, periods["period"]),
                              "reported_on": dt.date.today(),
                              "rag": self.record.fields.get("rag") or "not-rated",
                              "author": self.context.copy.identity.name},
-                     text_lines={"narrative": 5}, ok_text="&Add").open()
+                     text_lines={"narrative": 5}, pick_from=periods,
+                     ok_text="&Add").open()
 
     def edit_update(self, uid: str) -> None:
         record = self.context.records.get(uid)
-        RecordDialog(self, "Edit progress update", "progress-update", UPDATE_FIELDS,
-                     lambda values: self.context.edits.edit(uid, values),
+        action_uid = str(record.fields.get("action_uid"))
+
+        def submit(values: dict[str, Value]) -> None:
+            if values.get("period") != record.fields.get("period") and \
+                    not self._period_confirmed(action_uid, values):
+                raise CsaError("Not saved: choose another period, or save it anyway.")
+            self.context.edits.edit(uid, values)
+
+        RecordDialog(self, "Edit progress update", "progress-update", UPDATE_FIELDS, submit,
                      values=record.fields, text_lines={"narrative": 5},
-                     ok_text="&Save").open()
+                     pick_from=self._periods(), ok_text="&Save").open()
+
+    def _periods(self) -> dict[str, list[tuple[str, str]]]:
+        periods = reporting_periods(self.context.copy)
+        return {"period": [(p, p) for p in periods]}
+
+    def _likely_period(self, action_uid: str, periods: list[tuple[str, str]]) -> str:
+        """This quarter if it can be picked, else the last one inside the plan's period."""
+        names = [name for name, _value in periods]
+        today = quarter_of(dt.date.today())
+        if today in names:
+            return today
+        inside = [n for n in names if period_warning(self.context.copy, action_uid, n) is None]
+        return (inside or names or [today])[-1]
+
+    def _period_confirmed(self, action_uid: str, values: dict[str, Value]) -> bool:
+        """A period outside the plan's is allowed (a late update) once the user says so."""
+        warning = period_warning(self.context.copy, action_uid, str(values.get("period") or ""))
+        if warning is None:
+            return True
+        answer = QMessageBox.question(self.window(), "Period outside the plan",
+                                      f"{warning} Save the update for that period anyway?")
+        return answer == QMessageBox.StandardButton.Yes
 
 
 class ActionsPanel(QWidget):

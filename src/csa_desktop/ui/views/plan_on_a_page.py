@@ -6,6 +6,10 @@ item in place; Delete removes it; Ctrl+Up / Ctrl+Down move it.
 
 from __future__ import annotations
 
+import contextlib
+
+from PySide6.QtCore import QThreadPool, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.domain.kinds import PLAN_COLUMN_LABELS, PLAN_COLUMNS
 from csa_desktop.errors import CsaError
+from csa_desktop.services import printing
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.models.tables import RecordListModel
 from csa_desktop.ui.views.common import EditorPage, RecordsPanel, list_view, position_after
@@ -52,11 +57,32 @@ class PlanColumnEditor(QWidget):
         self.new_item.setAccessibleName(f"New {label.lower()} item")
         self.new_item.setMaxLength(1000)
         self.new_item.returnPressed.connect(self._add)
+        self.fill = QLabel()
+        self.fill.setObjectName("columnFill")
+        self.fill.setWordWrap(True)
+        self.fill.setAccessibleName(f"How full the {label.lower()} column is")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(labelled(MNEMONICS[column], self.list), 1)
+        layout.addWidget(self.fill)
         layout.addWidget(self.new_item)
         layout.addWidget(self.panel)
+
+    def show_fill(self, share: float | None) -> None:
+        """How much of its printed column the text takes at the smallest readable size."""
+        if share is None:
+            self.fill.setText("")
+            return
+        percent = round(share * 100)
+        if share > 1:
+            self.fill.setText(f"Too long to print: {percent}% of the column even at the "
+                              "smallest text size. Shorten or remove some items.")
+            self.fill.setStyleSheet("color: #b00020; font-weight: 600;")
+        else:
+            near = " — nearly full" if share > 0.85 else ""
+            self.fill.setText(f"Printed: {percent}% of the column at the smallest text "
+                              f"size{near}")
+            self.fill.setStyleSheet("color: #8a5a00;" if near else "")
 
     def load(self, agreement_uid: str | None, editable: bool) -> None:
         self.agreement_uid = agreement_uid
@@ -102,9 +128,16 @@ class PlanColumnEditor(QWidget):
 
 class PlanOnAPagePage(EditorPage):
     kinds = frozenset({"plan-item", "agreement"})
+    fill_measured = Signal(int, object)  # measurement number, {column: share} or an error
 
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
+        self._measure_number = 0
+        self._measure_timer = QTimer(self)
+        self._measure_timer.setSingleShot(True)
+        self._measure_timer.setInterval(400)  # after a pause in editing, not per keystroke
+        self._measure_timer.timeout.connect(self._measure)
+        self.fill_measured.connect(self._measured)
         self.heading = heading("Plan on a page")
         self.banner = ReadOnlyBanner()
         hint = QLabel("Each column prints as one list of the one-page summary, in this order. "
@@ -132,3 +165,32 @@ class PlanOnAPagePage(EditorPage):
         self.banner.show_for(editable, self.context.scope_reason("plan-item"))
         for editor in self.columns:
             editor.load(agreement.uid if agreement else None, editable)
+        if self.isVisible():
+            self._measure_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._measure_timer.start()
+
+    def _measure(self) -> None:
+        """Lay the page out in a worker thread (ReportLab takes a few hundred ms)."""
+        self._measure_number += 1
+        number, copy, signal = self._measure_number, self.context.copy, self.fill_measured
+
+        def measure() -> None:
+            result: object
+            try:
+                result = printing.plan_fill(copy)
+            except Exception as exc:  # shown as no measurement; printing says why
+                result = exc
+            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
+                signal.emit(number, result)
+
+        QThreadPool.globalInstance().start(measure)
+
+    def _measured(self, number: int, result: object) -> None:
+        if number != self._measure_number:
+            return  # an edit since: a newer measurement is on its way
+        shares = result if isinstance(result, dict) else {}
+        for editor in self.columns:
+            editor.show_fill(shares.get(editor.column))

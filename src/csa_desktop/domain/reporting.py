@@ -1,0 +1,71 @@
+"""Reporting periods: the quarters of the UK financial year ('2025/26 Q1' is April–June 2025),
+as progress updates name them, and the rules a progress update or an action must keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from csa_desktop.errors import InputError
+
+_QUARTER = re.compile(r"^(\d{4})/(\d{2}) Q([1-4])$")
+
+
+def quarter_of(day: dt.date) -> str:
+    """The quarter `day` falls in: 3 Feb 2026 → '2025/26 Q4'."""
+    start = day.year if day.month >= 4 else day.year - 1
+    quarter = (day.month - 4) % 12 // 3 + 1
+    return f"{start}/{(start + 1) % 100:02d} Q{quarter}"
+
+
+def quarter_span(label: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter; InputError when `label` is not one."""
+    match = _QUARTER.match(label.strip())
+    if not match or int(match.group(2)) != (int(match.group(1)) + 1) % 100:
+        raise InputError(f"Period: '{label.strip()[:40]}' is not a reporting period; pick a "
+                         "quarter such as 2025/26 Q1")
+    year, quarter = int(match.group(1)), int(match.group(3))
+    first_month = 4 + 3 * (quarter - 1)
+    start = dt.date(year + (first_month - 1) // 12, (first_month - 1) % 12 + 1, 1)
+    after = 4 + 3 * quarter
+    end = dt.date(year + (after - 1) // 12, (after - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def quarters_between(start: dt.date, end: dt.date) -> list[str]:
+    """Every quarter that overlaps start..end, in order."""
+    found: list[str] = []
+    day = start
+    while day <= end:
+        label = quarter_of(day)
+        found.append(label)
+        day = quarter_span(label)[1] + dt.timedelta(days=1)
+    return found
+
+
+def update_problems(values: Mapping[str, object], *, new: bool) -> list[str]:
+    """Why a progress update cannot be saved with `values` (the fields being set; all of them
+    for a new one): a narrative is required and the period must be a quarter."""
+    problems = []
+    if (new or "narrative" in values) and not str(values.get("narrative") or "").strip():
+        problems.append("Narrative is required: say what was done in the period")
+    if new or "period" in values:
+        try:
+            quarter_span(str(values.get("period") or ""))
+        except InputError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def action_problems(start: object, due: object) -> list[str]:
+    if isinstance(start, dt.date) and isinstance(due, dt.date) and start > due:
+        return [f"Start ({start:%d %b %Y}) is after Due ({due:%d %b %Y}): an action starts "
+                "before it is due"]
+    return []
+
+
+def outside(label: str, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether quarter `label` lies wholly outside start..end (an open end is no limit)."""
+    first, last = quarter_span(label)
+    return (end is not None and first > end) or (start is not None and last < start)

@@ -1,0 +1,165 @@
+"""Re-take README's screenshots from the real windows, on fresh demo copies:
+
+    ./run screenshots [OUT-FOLDER]        (default: docs/screenshots)
+
+Runs offscreen (no display needed; set QT_QPA_PLATFORM=xcb to watch it) and grabs each window
+as it is shown, so the pictures follow the program and never go stale."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.merge.show_dialogs builds the bundles and conflicts
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+WINDOW = (1300, 860)
+WEST = "West Lancashire CSP"
+
+
+def _settle(app: object, ms: int = 400) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def take(out: Path) -> list[Path]:
+    """Every README screenshot, written to `out`; returns the files written."""
+    from PySide6.QtCore import QSettings, QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from csa_desktop.domain.roles import Role
+    from csa_desktop.services import printing
+    from csa_desktop.services.copy import Copy, init_copy
+    from csa_desktop.ui.main_window import MainWindow
+    from csa_desktop.ui.settings import WindowSettings
+    from csa_desktop.ui.wheel import guard_wheel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    guard_wheel(app)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="csa-screenshots-"))
+    os.environ.setdefault("CSA_DESKTOP_HOME", str(work / "home"))
+    written: list[Path] = []
+
+    def save(widget: QWidget, name: str) -> None:
+        widget.show()
+        _settle(app)
+        path = out / f"{name}.png"
+        widget.grab().save(str(path))
+        written.append(path)
+
+    def window_at(folder: Path, places: dict[str, str]) -> None:
+        settings = WindowSettings(QSettings(str(work / f"{folder.name}.ini"),
+                                            QSettings.Format.IniFormat))
+        with Copy.open(folder) as copy:
+            window = MainWindow(copy, settings)
+            window.resize(*WINDOW)
+            for name, place in places.items():
+                window.show_place(place)
+                window.show()
+                for _ in range(40):  # the plan's columns say how full they print (a worker)
+                    if all(c.fill.text() for c in window.plan_on_a_page_page.columns) \
+                            or place != "plan-on-a-page":
+                        break
+                    _settle(app, 100)
+                save(window, name)
+            window.close()
+
+    lead, district = work / "lead", work / "district"
+    init_copy(lead, name="County community safety team").close()
+    init_copy(district, role=Role.DISTRICT, partnerships=[WEST],
+              name="West Lancs CSP officer").close()
+    window_at(lead, {"editor-agreement": "agreement", "editor-plan-on-a-page": "plan-on-a-page",
+                     "editor-local-plan": f"local-plan:{WEST}",
+                     "editor-all-actions": "local-plans"})
+    window_at(district, {"editor-district-read-only": "local-plan:Pendle CSP"})
+
+    with Copy.open(lead) as copy:
+        for name, document, partnership in (
+                ("print-plan-on-a-page", "plan-on-a-page", None),
+                ("print-local-plan", "local-plan", WEST)):
+            data = printing.document_pdf(copy, document, partnership=partnership)
+            pdf = QPdfDocument(None)
+            pdf.load(str(_write(work / f"{name}.pdf", data)))
+            size = pdf.pagePointSize(0)
+            image: QImage = pdf.render(0, QSize(round(size.width() * 1.25),
+                                                round(size.height() * 1.25)))
+            path = out / f"{name}.png"
+            image.save(str(path))
+            written.append(path)
+            pdf.close()
+        from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
+
+        preview = PrintPreviewDialog(copy)  # the plan on a page, whole, at the default size
+        save(preview, "print-preview")
+        preview.close()
+        from csa_desktop.services.refresh import start_refresh
+        from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
+
+        start_refresh(copy, "2023/24")  # next year's refresh, with two texts revised
+        section = next(s for s in copy.records.list_kind("section")
+                       if s.title == "Community safety context")
+        copy.records.update(section.uid, {"body": "The 2023 strategic assessment confirmed "
+                                                  "the key issues of the agreement."})
+        issue = next(k for k in copy.records.list_kind("key-issue")
+                     if k.title.startswith("Serious violence"))
+        copy.records.update(issue.uid, {"statement": "Revised statement for 2023/24."})
+        dialog = CompareRefreshesDialog(copy)
+        dialog.resize(1180, 720)
+        save(dialog, "cycle-compare-refreshes")
+        dialog.close()
+
+    from tests.merge.show_dialogs import prepare
+
+    from csa_desktop.services.sync import SyncService
+    from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
+    from csa_desktop.ui.dialogs.import_preview import ImportPreviewDialog
+
+    steps: list[tuple[str, Callable[[Copy, list[Path]], QWidget]]] = [
+        ("bundles-import-preview", lambda copy, bundles: ImportPreviewDialog(
+            SyncService(copy).import_files(bundles, dry_run=True))),
+        ("bundles-conflicts", _conflicts_dialog(ConflictsDialog, SyncService)),
+    ]
+    for name, build in steps:
+        lead_dir, bundles = prepare(work / name)
+        with Copy.open(lead_dir) as copy:
+            widget = build(copy, bundles)
+            save(widget, name)
+            widget.close()
+    return written
+
+
+def _conflicts_dialog(dialog_class: type, sync: type) -> Callable[[object, list[Path]], object]:
+    def build(copy: object, bundles: list[Path]) -> object:
+        sync(copy).import_files(bundles[:2])
+        dialog = dialog_class(copy)
+        rows = [dialog.model.view(r).field_label for r in range(dialog.model.rowCount())]
+        if "Description" in rows:  # a long text, with its line-by-line merge
+            dialog.table.selectRow(rows.index("Description"))
+        return dialog
+    return build
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    for path in take(out):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
