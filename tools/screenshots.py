@@ -78,6 +78,7 @@ def take(out: Path) -> list[Path]:
     init_copy(lead, name="County community safety team").close()
     init_copy(district, role=Role.DISTRICT, partnerships=[WEST],
               name="West Lancs CSP officer").close()
+    _way_in(lead, work, out, save)
     window_at(lead, {"editor-agreement": "agreement", "editor-plan-on-a-page": "plan-on-a-page",
                      "editor-local-plan": f"local-plan:{WEST}",
                      "editor-all-actions": "local-plans"})
@@ -136,6 +137,33 @@ def take(out: Path) -> list[Path]:
             save(widget, name)
             widget.close()
     return written
+
+
+def _way_in(lead: Path, work: Path, out: Path, save: Callable[..., None]) -> None:
+    """The welcome window and Join with the lead's baseline chosen and filled in; the user
+    guide shown in the app carries the same two pictures."""
+    import shutil
+
+    from csa_desktop.services.bundles import BundleService
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.ui.dialogs.join_dialog import JoinDialog
+    from csa_desktop.ui.welcome_window import WelcomeWindow
+
+    welcome = WelcomeWindow(lambda name: work / "made" / name)
+    welcome.resize(640, 480)
+    save(welcome, "welcome")
+    welcome.close()
+    baseline = work / "lancashire-baseline.csabundle"
+    with Copy.open(lead) as copy:
+        BundleService(copy).export(baseline)
+    join = JoinDialog(lambda name: work / "joined", baseline=baseline)
+    join.choose_partnership(WEST)
+    join.name_edit.setText("Jo Bloggs, West Lancashire")
+    join.confirm.setChecked(True)
+    save(join, "join")
+    join.close()
+    for name in ("welcome.png", "join.png"):
+        shutil.copy2(out / name, ROOT / "resources" / "guide" / name)
 
 
 def _conflicts_dialog(dialog_class: type, sync: type) -> Callable[[object, list[Path]], object]:

@@ -87,6 +87,22 @@ def _damaged(copy: Copy) -> QDialog:
     return DamagedCopyDialog(copy.data_dir, ["integrity check: page 3 is damaged"], None)
 
 
+def _join(copy: Copy) -> QDialog:
+    from csa_desktop.services.bundles import BundleService
+    from csa_desktop.ui.dialogs.join_dialog import JoinDialog
+
+    baseline = copy.data_dir.parent / "baseline.csabundle"
+    if not baseline.exists():
+        BundleService(copy).export(baseline)
+    return JoinDialog(lambda name: copy.data_dir.parent / "joined", baseline=baseline)
+
+
+def _new_county(copy: Copy) -> QDialog:
+    from csa_desktop.ui.dialogs.new_county_dialog import NewCountyDialog
+
+    return NewCountyDialog(lambda name: copy.data_dir.parent / "county")
+
+
 def _simple(module: str, name: str, **kwargs: object) -> Callable[[Copy], QDialog]:
     def build(copy: Copy) -> QDialog:
         cls = getattr(importlib.import_module(f"csa_desktop.ui.dialogs.{module}"), name)
@@ -104,6 +120,8 @@ BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
     "DamagedCopyDialog": _damaged,
     "HistoryDialog": _history,
     "ImportPreviewDialog": _import_preview,
+    "JoinDialog": _join,
+    "NewCountyDialog": _new_county,
     "PrintPreviewDialog": _simple("print_preview", "PrintPreviewDialog"),
     "RecordDialog": _record,
     "RestoreBackupDialog": _simple("restore_backup", "RestoreBackupDialog"),
@@ -188,4 +206,13 @@ def test_the_start_window_settles(qtbot, tmp_path):
     start = StartWindow(tmp_path)
     qtbot.addWidget(start)
     settling = settle(qtbot, start)
+    assert not settling.runaway and settling.overlaps == []
+
+
+def test_the_welcome_window_settles(qtbot, tmp_path):
+    from csa_desktop.ui.welcome_window import WelcomeWindow
+
+    welcome = WelcomeWindow(lambda name: tmp_path / name)
+    qtbot.addWidget(welcome)
+    settling = settle(qtbot, welcome)
     assert not settling.runaway and settling.overlaps == []

@@ -112,11 +112,14 @@ class ReadOnlyBanner(QFrame):
 
 def with_sample_banner(content: QWidget) -> QWidget:
     """`content` under a banner saying that the copy holds sample data (the demo)."""
-    banner = QLabel("<b>Sample data.</b> This is the Lancashire demo: its plans, actions and "
-                    "updates are invented, for trying CSA Desktop. Prints say so too. "
-                    "File ▸ New copy… makes a real copy beside it.")
+    banner = QLabel("<b>Sample data:</b> the Lancashire demo, with invented plans and actions "
+                    "(prints say so too). File ▸ New copy… makes a real copy.")
     banner.setObjectName("sampleBanner")
-    banner.setWordWrap(True)
+    banner.setToolTip("This copy is for trying CSA Desktop; it can sit beside a real one.")
+    # One line that never asks for more width or height: a wrapping label's height-for-width
+    # can feed back into the pages' scroll bars below it.
+    banner.setWordWrap(False)
+    banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     banner.setAccessibleName("Sample data note")
     banner.setStyleSheet("#sampleBanner { background: #e8f0fe; border: 1px solid #8ab4f8; "
                          "border-radius: 3px; padding: 6px 8px; color: #0b2a5c; }")
