@@ -131,14 +131,16 @@ def test_preview_settles_and_draws_the_page_within_a_second_at_any_window_size(
 
     from tests.ui.showing import settle
 
-    started = time.perf_counter()
+    # CPU time of this process (every thread, QPdfView renders in one): the work of opening,
+    # which the wall clock would mix with whatever else the machine runs meanwhile
+    started = time.process_time()
     dialog = PrintPreviewDialog(demo_copy, document=document)
     qtbot.addWidget(dialog)
     settling = settle(qtbot, dialog, size)
     assert not settling.runaway, settling
     assert settling.scroll_bar_toggles <= 4
     qtbot.waitUntil(lambda: page_is_drawn(dialog), timeout=1000)
-    assert time.perf_counter() - started < 1.0 + 0.25  # + the quiet stretch `settle` watches
+    assert time.process_time() - started < 1.0
     closed = []
     dialog.rejected.connect(lambda: closed.append(True))
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)

@@ -194,6 +194,10 @@ def test_the_overlap_check_sees_a_panel_drawn_over_another(qtbot):
 def test_the_main_window_settles_on_every_page_with_nothing_drawn_over_anything(
         qtbot, window, place, size):
     assert window.show_place(place)
+    window.resize(*size)
+    if place == "plan-on-a-page":  # its columns' fullness arrives from a worker: once, late
+        columns = window.plan_on_a_page_page.columns
+        qtbot.waitUntil(lambda: all(c.fill.text() for c in columns), timeout=10_000)
     settling = settle(qtbot, window, size)
     assert not settling.runaway, settling
     assert settling.overlaps == []
