@@ -75,6 +75,9 @@ def test_officer_to_lead_to_print(qtbot, demo_dir, tmp_path, monkeypatch):
                         lambda *_a, **_k: (str(bundle), "CSA bundles (*.csabundle)"))
     window.bundle_actions.export_action.trigger()
     qtbot.waitUntil(bundle.exists, timeout=10_000)
+    advice = window.bundle_actions.after_export  # what to do with the file, then OK
+    assert "Send this file to the county team" in advice.informativeText()
+    advice.accept()
     window.close()
     copy.close()
 
