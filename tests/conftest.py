@@ -53,3 +53,15 @@ def demo_copy(demo_dir: Path) -> Iterator[object]:
 
     with Copy.open(demo_dir) as copy:
         yield copy
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A lead's master (the demo) and the baseline it published: what a district joins from."""
+    from csa_desktop.services.bundles import BundleService
+    from csa_desktop.services.copy import init_copy
+
+    root = tmp_path_factory.mktemp("published")
+    with init_copy(root / "lead", name="Lancashire county team") as lead:
+        BundleService(lead).export(root / "baseline.csabundle")
+    return root / "lead", root / "baseline.csabundle"

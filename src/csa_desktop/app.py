@@ -66,7 +66,7 @@ def show_first_window(app: Any, args: argparse.Namespace, launcher: Any,
     """The copy last opened (or named), or the welcome window when there is none."""
     folder = launcher.explicit or paths.current_copy(launcher.library)
     if folder is None or not paths.database_path(folder).is_file():
-        _start_without_copy(app, launcher, args, opened)  # nothing is written until chosen
+        _start_without_copy(launcher, args)  # nothing is written until chosen
         return
     # Paint a window at once: opening the copy imports the database layer, which takes
     # longer than Qt's own start. The main window takes its place when the copy is loaded.
@@ -78,8 +78,7 @@ def show_first_window(app: Any, args: argparse.Namespace, launcher: Any,
     start.after_first_paint(lambda: _open(app, start, folder, args, launcher, opened))
 
 
-def _start_without_copy(app: Any, launcher: Any, args: argparse.Namespace,
-                        opened: dict[str, Any]) -> None:
+def _start_without_copy(launcher: Any, args: argparse.Namespace) -> None:
     """The welcome window, or Join with the baseline the program was started with."""
     with contextlib.suppress(OSError):
         from csa_desktop.logs import setup_logging

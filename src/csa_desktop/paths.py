@@ -93,13 +93,18 @@ def remember_copy(folder: Path, title: str, root: Path | None = None) -> None:
     write_atomically(json.dumps(data, indent=1).encode("utf-8"), root / REGISTRY_NAME)
 
 
+def slug(text: str, limit: int, fallback: str) -> str:
+    """`text` as a file name people can read: lower case, words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:limit] or fallback
+
+
 def new_copy_folder(name: str, root: Path | None = None) -> Path:
     """A folder that does not exist yet for a new copy called `name`, under copies/."""
     base = (root or library_dir()) / "copies"
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:60] or "copy"
-    candidate, number = base / slug, 2
+    slug_ = slug(name, 60, "copy")
+    candidate, number = base / slug_, 2
     while candidate.exists():
-        candidate, number = base / f"{slug}-{number}", number + 1
+        candidate, number = base / f"{slug_}-{number}", number + 1
     return candidate
 
 

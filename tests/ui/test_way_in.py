@@ -17,7 +17,7 @@ from csa_desktop.app import parse_args, show_first_window
 from csa_desktop.bundle import keys
 from csa_desktop.domain.roles import Role
 from csa_desktop.services.bundles import BundleService
-from csa_desktop.services.copy import Copy, init_copy
+from csa_desktop.services.copy import Copy
 from csa_desktop.services.new_copy import join_partnership
 from csa_desktop.ui.copy_actions import CopyLauncher, set_launcher
 from csa_desktop.ui.dialogs.import_preview import ImportPreviewDialog
@@ -29,15 +29,6 @@ from tests.merge.test_gui import when_shown
 from tests.ui.conftest import control
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A lead's master (the demo) and the baseline it published."""
-    root = tmp_path_factory.mktemp("published")
-    with init_copy(root / "lead", name="Lancashire county team") as lead:
-        BundleService(lead).export(root / "baseline.csabundle")
-    return root / "lead", root / "baseline.csabundle"
 
 
 @pytest.fixture

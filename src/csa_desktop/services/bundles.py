@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from csa_desktop import __version__
+from csa_desktop import __version__, paths
 from csa_desktop.bundle import keys
 from csa_desktop.bundle.format import (
     BASELINE,
@@ -758,8 +757,7 @@ def suggested_file_name(copy: Copy, today: dt.date | None = None) -> str:
     else:
         names = copy.records.titles("partnership", me.partnership_uids)
         what = " ".join(names.get(uid, "") for uid in me.partnership_uids) or me.name
-    slug = re.sub(r"[^a-z0-9]+", "-", what.casefold()).strip("-")[:80] or "bundle"
-    return f"{slug}-{day}{BUNDLE_SUFFIX}"
+    return f"{paths.slug(what, 80, 'bundle')}-{day}{BUNDLE_SUFFIX}"
 
 
 BUNDLE_SUFFIX = ".csabundle"
