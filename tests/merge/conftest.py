@@ -4,7 +4,7 @@ builders for their contribution bundles (signed by real keys, made without distr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,3 +143,23 @@ def lab(lab_template: Lab, tmp_path: Path) -> Lab:
     districts = [District(d.name, d.key, d.replica) for d in t.districts]
     return Lab(copy_folder(t.lead, tmp_path / "lead"), t.baseline_id, t.partnership, t.plan,
                t.baseline, districts, tmp_path)
+
+
+
+@pytest.fixture
+def window(qtbot, lab: Lab, tmp_path: Path) -> Iterator[object]:
+    """The main window on the lab's lead copy, shown (Qt imported only by the tests using it)."""
+    from PySide6.QtCore import QSettings
+
+    from csa_desktop.ui.main_window import MainWindow
+    from csa_desktop.ui.settings import WindowSettings
+
+    settings = WindowSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    copy = Copy.open(lab.lead)
+    main = MainWindow(copy, settings)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.close()
+    copy.close()

@@ -4,19 +4,14 @@ fixed values, and Ctrl+Z taking a decision back (through the window's undo stack
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
 from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy
 from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
-from csa_desktop.ui.main_window import MainWindow
-from csa_desktop.ui.settings import WindowSettings
 from tests.merge.conftest import Lab, import_files, open_conflicts
 from tests.merge.test_gui import two_conflicts
 from tests.ui.showing import settle
@@ -50,19 +45,6 @@ def shown_texts(root: QWidget) -> list[str]:
     texts += [str(model.index(r, c).data()) for r in range(model.rowCount())
               for c in range(model.columnCount())]
     return texts
-
-
-@pytest.fixture
-def window(qtbot, lab: Lab, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = WindowSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    copy = Copy.open(lab.lead)
-    main = MainWindow(copy, settings)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
-    copy.close()
 
 
 def test_each_decision_replaces_the_panel_at_once_and_the_last_leaves_no_dead_box(qtbot, lab):

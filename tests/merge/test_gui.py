@@ -3,11 +3,11 @@ history and Edit ▸ Undo last import, driven through their widgets (pytest-qt).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
@@ -19,8 +19,6 @@ from csa_desktop.services.sync import SyncService
 from csa_desktop.ui.dialogs.conflicts import ConflictsDialog
 from csa_desktop.ui.dialogs.history import HistoryDialog
 from csa_desktop.ui.dialogs.import_preview import ImportPreviewDialog
-from csa_desktop.ui.main_window import MainWindow
-from csa_desktop.ui.settings import WindowSettings
 from tests.helpers import dump
 from tests.merge.conftest import District, Lab, import_files, open_conflicts
 
@@ -41,19 +39,6 @@ def two_conflicts(lab: Lab) -> tuple[Path, Path]:
                               lab.update(two, title="Walks in Ormskirk")]),
             lab.bundle(skem, [lab.update(one, rag=second_rag),
                               lab.update(two, title="Walks in Skelmersdale")]))
-
-
-@pytest.fixture
-def window(qtbot, lab: Lab, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = WindowSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    copy = Copy.open(lab.lead)
-    main = MainWindow(copy, settings)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
-    copy.close()
 
 
 def when_shown(kind: type[QWidget], act: Callable[[QWidget], None]) -> QTimer:
