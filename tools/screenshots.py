@@ -78,7 +78,7 @@ def take(out: Path) -> list[Path]:
     init_copy(lead, name="County community safety team").close()
     init_copy(district, role=Role.DISTRICT, partnerships=[WEST],
               name="West Lancs CSP officer").close()
-    _way_in(lead, work, out, save)
+    _way_in(lead, work, save)
     window_at(lead, {"editor-agreement": "agreement", "editor-plan-on-a-page": "plan-on-a-page",
                      "editor-local-plan": f"local-plan:{WEST}",
                      "editor-all-actions": "local-plans"})
@@ -139,11 +139,8 @@ def take(out: Path) -> list[Path]:
     return written
 
 
-def _way_in(lead: Path, work: Path, out: Path, save: Callable[..., None]) -> None:
-    """The welcome window and Join with the lead's baseline chosen and filled in; the user
-    guide shown in the app carries the same two pictures."""
-    import shutil
-
+def _way_in(lead: Path, work: Path, save: Callable[..., None]) -> None:
+    """The welcome window and Join with the lead's baseline chosen and filled in."""
     from csa_desktop.services.bundles import BundleService
     from csa_desktop.services.copy import Copy
     from csa_desktop.ui.dialogs.join_dialog import JoinDialog
@@ -162,8 +159,6 @@ def _way_in(lead: Path, work: Path, out: Path, save: Callable[..., None]) -> Non
     join.confirm.setChecked(True)
     save(join, "join")
     join.close()
-    for name in ("welcome.png", "join.png"):
-        shutil.copy2(out / name, ROOT / "resources" / "guide" / name)
 
 
 def _conflicts_dialog(dialog_class: type, sync: type) -> Callable[[object, list[Path]], object]:
@@ -186,6 +181,12 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     for path in take(out):
         print(f"wrote {path}")
+    if not argv:  # the user guide shown in the app carries the same two pictures
+        import shutil
+
+        for name in ("welcome.png", "join.png"):
+            shutil.copy2(out / name, ROOT / "resources" / "guide" / name)
+            print(f"wrote {ROOT / 'resources' / 'guide' / name}")
     return 0
 
 
