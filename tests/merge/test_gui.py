@@ -268,17 +268,26 @@ def test_bundles_dropped_on_the_window_are_imported(qtbot, window, lab):
         assert copy.records.get(lab.actions[1]).fields["title"] == "Walks in Ormskirk"
 
 
-def test_history_dialog_shows_accepted_and_losing_values(qtbot, qtmodeltester, lab):
+def test_history_dialog_shows_accepted_values_then_both_held_for_a_decision(
+        qtbot, qtmodeltester, lab):
     first, second = two_conflicts(lab)
     import_files(lab.lead, first)
+    with Copy.open(lab.lead) as copy:
+        assert "from a bundle" in {line.how for line in history_lines(copy, lab.actions[1])}
     import_files(lab.lead, second)
     with Copy.open(lab.lead) as copy:
         entries = history_lines(copy, lab.actions[1])
     dialog = HistoryDialog("Walks", entries)
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
     qtmodeltester.check(dialog.model)
-    hows = {dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())}
-    assert {"from a bundle", "held for a decision"} <= hows
+    rows = [(dialog.model.index(r, 1).data(), dialog.model.index(r, 2).data())
+            for r in range(dialog.model.rowCount())]
+    # the first value, accepted alone, waits with the second now: one line each, as if both
+    # bundles had come in together
+    held = [who for who, how in rows if how == "held for a decision"]
+    assert sorted(held) == ["Ormskirk officer", "Skelmersdale officer"], rows
 
 
 def test_record_history_shows_the_history_of_the_section_on_screen(qtbot, window, lab):

@@ -101,6 +101,20 @@ def outcome(folder: Path) -> tuple[object, object]:
     return master_state(folder), open_conflicts(folder)
 
 
+def history(folder: Path) -> list[tuple[object, ...]]:
+    """Every history row but its number and import time, in a canonical order: what the
+    master says happened to each value."""
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "csa.sqlite3")
+    try:
+        rows = conn.execute("SELECT record_uid, kind, field, old, new, who, bundle_id, outcome "
+                            "FROM change_records").fetchall()
+    finally:
+        conn.close()
+    return sorted(rows, key=repr)
+
+
 def stamps(folder: Path) -> tuple[dict[str, tuple[int, str]], dict[str, object]]:
     """Each record's revision and "updated by", and which proposals the merge state marks
     accepted: what the master says about who changed what, besides the values."""
@@ -141,6 +155,7 @@ def test_any_order_of_bundles_gives_the_same_master_and_conflicts(plan, orders, 
     import_files(together, *paths)
     expected = outcome(together)
     expected_stamps = stamps(together)
+    expected_history = history(together)
     for number, random in enumerate(orders):
         shuffled = list(paths)
         random.shuffle(shuffled)
@@ -149,6 +164,7 @@ def test_any_order_of_bundles_gives_the_same_master_and_conflicts(plan, orders, 
             import_files(folder, path)
         assert outcome(folder) == expected, [p.name for p in shuffled]
         assert stamps(folder) == expected_stamps, [p.name for p in shuffled]
+        assert history(folder) == expected_history, [p.name for p in shuffled]
     shutil.rmtree(lab.tmp)
 
 

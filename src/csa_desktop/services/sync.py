@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.bundle import keys
-from csa_desktop.bundle.format import BASELINE, CONTRIBUTION, DELETED, RecordState
+from csa_desktop.bundle.format import BASELINE, CONTRIBUTION, DELETED, Manifest, RecordState
 from csa_desktop.domain.kinds import KINDS, Value, to_json
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import BundleError, CsaError, StoreError
@@ -139,6 +139,7 @@ class _Plan:
     updates: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = field(
         default_factory=dict)
     history: list[sync_store.HistoryRow] = field(default_factory=list)
+    history_outcomes: list[tuple[int, str]] = field(default_factory=list)  # row id, outcome
     snapshot: list[SnapshotRecord] | None = None
     baseline_id: str | None = None
     trust: list[TrustedKey] = field(default_factory=list)
@@ -364,6 +365,7 @@ class SyncService:
                                             key=lambda item: KIND_ORDER[item[0][0]]):
             sync_store.update_records(session, kind, columns, rows)
         sync_store.insert_history(session, plan.history)
+        sync_store.set_history_outcomes(session, plan.history_outcomes)
         if plan.snapshot is not None:
             store.replace_snapshot(session, plan.snapshot)
         if plan.baseline_id is not None:
@@ -521,6 +523,16 @@ def _json_value(value: object, is_list: bool) -> object:
     return to_json(value)  # type: ignore[arg-type]
 
 
+def _proposal_data(m: Manifest, name: str, pair: Any, is_list: bool) -> dict[str, Any]:
+    """A bundle's proposal for a field as the merge state keeps it (values as JSON)."""
+    if name == DELETED:
+        base, value = pair.base, pair.new
+    else:
+        base, value = _json_value(pair.base, is_list), _json_value(pair.new, is_list)
+    return {"author": m.author, "bundle": m.bundle_id, "seq": m.seq, "base": base,
+            "value": value, "baseline": m.baseline_id, "accepted": False}
+
+
 def _proposal(replica: str, data: dict[str, Any]) -> Proposal:
     return Proposal(replica, data["author"], data["bundle"], data["seq"], data["base"],
                     data["value"])
@@ -548,8 +560,14 @@ class _LeadMerge:
         self.held: dict[str, frozenset[str]] = {}
         self.live: list[CheckedBundle] = []
         self.prior: dict[str, set[str]] = {}
+        # the history row of each proposal (see `ledger`): those in the history already, and
+        # those this import adds (their index in plan.history)
+        self.proposal_rows: dict[sync_store.ProposalKey, tuple[int, str]] = {}
+        self.planned: dict[sync_store.ProposalKey, int] = {}
 
     def run(self) -> None:
+        self.proposal_rows = sync_store.proposal_rows(
+            self.session, (c.uid for item in self.items for c in item.bundle.changes))
         live = self.live = self.supersede()
         replicas = {c.manifest.replica_id for c in live}
         prior: dict[str, set[str]] = defaultdict(set)
@@ -564,6 +582,8 @@ class _LeadMerge:
                 incoming[change.uid].append((item, change))
                 kinds[change.uid] = change.kind
         touched = list(dict.fromkeys([*incoming, *(u for r in replicas for u in prior[r])]))
+        self.proposal_rows.update(sync_store.proposal_rows(
+            self.session, [uid for uid in touched if uid not in incoming]))
         existing, masters = store.read_existing(self.session, touched, expected=kinds)
         kinds.update(existing)
         states = sync_store.merge_states(self.session, touched)
@@ -631,10 +651,10 @@ class _LeadMerge:
                 live.append(item)
                 continue
             for change in item.bundle.changes:
+                lists = _list_fields(change.kind)
                 for name, pair in change.fields.items():
-                    self.plan.history.append(sync_store.history_row(
-                        change.kind, change.uid, name, pair.base, pair.new, who=m.author,
-                        at=self.at, bundle_id=m.bundle_id, outcome="superseded"))
+                    self.ledger(change.kind, change.uid, name, _proposal_data(
+                        m, name, pair, name in lists), "superseded")
             self.plan.log.append(self.service.log_entry(item, "superseded",
                                                         {"changes": len(item.bundle.changes)}))
             self.plan.outcomes.append(BundleOutcome(
@@ -667,14 +687,8 @@ class _LeadMerge:
                 if entry is None:
                     now = current.get(name) if current is not None else None
                     entry = fields[name] = {"lead": now, "merged": now, "proposals": {}}
-                if name == DELETED:
-                    base, value = pair.base, pair.new
-                else:
-                    base = _json_value(pair.base, name in lists)
-                    value = _json_value(pair.new, name in lists)
-                entry["proposals"][m.replica_id] = {
-                    "author": m.author, "bundle": m.bundle_id, "seq": m.seq, "base": base,
-                    "value": value, "baseline": m.baseline_id, "accepted": False}
+                entry["proposals"][m.replica_id] = _proposal_data(m, name, pair,
+                                                                  name in lists)
         if current is not None and current[DELETED] and DELETED not in fields:
             fields[DELETED] = {"lead": True, "merged": True, "proposals": {}}
         results = self.results(uid, fields)
@@ -781,14 +795,10 @@ class _LeadMerge:
         if current is None and new[DELETED] is None:
             new[DELETED] = False
         accepted_by: list[Proposal] = []  # whose values the master holds, not the lead's
-        newly: list[tuple[str, Proposal]] = []  # accepted now, not at the last merge
         for name, result in results.items():
             entry = fields[name]
             winners = {p.replica_id for p in result.accepted}
             for replica, data in entry["proposals"].items():
-                if replica in winners and not data["accepted"]:
-                    newly.append((name, next(p for p in result.accepted
-                                             if p.replica_id == replica)))
                 data["accepted"] = replica in winners
             if result.accepted and result.value != entry["lead"]:
                 accepted_by.extend(result.accepted)
@@ -828,26 +838,17 @@ class _LeadMerge:
                 self.plan.record_write(kind, uid, row, insert=False,
                                        was_deleted=master.deleted, changed=changed,
                                        columns=columns)
-        for name in changed:
-            old = current.get(name) if current is not None else None
-            decided = results.get(name)
-            if decided is not None and decided.accepted:
-                for p in decided.accepted:
-                    self.history(kind, uid, name, old, new[name], p.author, p.bundle_id,
-                                 "accepted")
-            elif master is not None:
-                self.history(kind, uid, name, old, new[name], self.me, None, "conflict")
-        for name, p in newly:  # a value the master already had: accepted all the same
-            if name not in changed:
-                now = new[name]
-                self.history(kind, uid, name, now, now, p.author, p.bundle_id, "accepted")
+        for name, entry in fields.items():
+            for data in entry["proposals"].values():
+                self.ledger(kind, uid, name, data,
+                            "accepted" if data["accepted"] else "conflict")
         lost: dict[str, list[str]] = {}  # field -> whose values lost to the lead's edit
         for name, _replica, data, why in dropped:
-            if not data.get("accepted") and data["value"] != new.get(name):
-                self.history(kind, uid, name, data["base"], data["value"], data["author"],
-                             data["bundle"], why)
-                if why == "lost":
-                    lost.setdefault(name, []).append(data["author"])
+            if why == "superseded":
+                self.ledger(kind, uid, name, data, why)
+            elif not data.get("accepted") and data["value"] != new.get(name):
+                self.ledger(kind, uid, name, data, why)
+                lost.setdefault(name, []).append(data["author"])
         if lost:
             self.name_lead_kept(uid, kind, new, lost, incoming)
         if open_conflicts or any(r.conflict for r in results.values()):
@@ -900,11 +901,27 @@ class _LeadMerge:
             "an earlier bundle from the same district created; a contribution must carry "
             "every change since its baseline (export a new bundle from that district's copy)")
 
-    def history(self, kind: str, uid: str, name: str, old: object, new: object, who: str,
-                bundle_id: str | None, outcome: str) -> None:
-        self.plan.history.append(sync_store.history_row(kind, uid, name, old, new, who=who,
-                                                        at=self.at, bundle_id=bundle_id,
-                                                        outcome=outcome))
+    def ledger(self, kind: str, uid: str, name: str, data: dict[str, Any],
+               outcome: str) -> None:
+        """The one history row of a district's proposal for a field (`data` as the merge
+        state keeps it): written when the proposal first arrives, its outcome kept up to date
+        as later imports change its fate (accepted, held for a decision, replaced by the
+        sender, lost to the lead's own edit). So the history says the same whatever the
+        order and batching of the same bundles: each proposal's values, author and fate."""
+        key = (uid, name, data["bundle"])
+        planned = self.planned.get(key)
+        if planned is None and key not in self.proposal_rows:
+            self.planned[key] = len(self.plan.history)
+            self.plan.history.append(sync_store.history_row(
+                kind, uid, name, data["base"], data["value"], who=data["author"], at=self.at,
+                bundle_id=data["bundle"], outcome=outcome))
+        elif planned is not None:
+            row = self.plan.history[planned]
+            self.plan.history[planned] = (*row[:8], outcome)
+        elif self.proposal_rows[key][1] != outcome:
+            row_id = self.proposal_rows[key][0]
+            self.proposal_rows[key] = (row_id, outcome)
+            self.plan.history_outcomes.append((row_id, outcome))
 
     def conflicts(self, uid: str, kind: str, fields: dict[str, dict[str, Any]],
                   results: dict[str, Any], open_conflicts: dict[str, Conflict]) -> None:

@@ -271,6 +271,36 @@ def insert_history(session: Session, rows: Sequence[HistoryRow]) -> None:
                  f"VALUES ({', '.join('?' * len(HISTORY_COLUMNS))})", HISTORY_COLUMNS, rows)
 
 
+# A district's proposal for a field has one history row, whatever the order and batching of
+# the bundles: its outcome follows the proposal's fate (see services/sync._LeadMerge.ledger).
+PROPOSAL_OUTCOMES = ("accepted", "conflict", "superseded", "lost")
+ProposalKey = tuple[str, str, str]  # record uid, field, bundle id
+
+
+def proposal_rows(session: Session, uids: Iterable[str]) -> dict[ProposalKey, tuple[int, str]]:
+    """The history row (id, outcome) of each proposal from a bundle for the records `uids`;
+    the latest where a copy from before this rule holds several."""
+    wanted = list(dict.fromkeys(uids))
+    found: dict[ProposalKey, tuple[int, str]] = {}
+    row = ChangeRecordRow
+    for start in range(0, len(wanted), CHUNK):
+        query = (select(row.id, row.record_uid, row.field, row.bundle_id, row.outcome)
+                 .where(row.record_uid.in_(wanted[start:start + CHUNK]),
+                        row.bundle_id.is_not(None), row.outcome.in_(PROPOSAL_OUTCOMES))
+                 .order_by(row.id))
+        for id_, uid, name, bundle_id, outcome in session.execute(query):
+            found[(uid, name, str(bundle_id))] = (id_, outcome)
+    return found
+
+
+def set_history_outcomes(session: Session, changes: Sequence[tuple[int, str]]) -> None:
+    """Bring history rows (id, outcome) up to date: a proposal's fate changed."""
+    target = ChangeRecordRow.__table__
+    assert isinstance(target, Table)
+    _executemany(session, target, f"UPDATE {target.name} SET outcome = ? WHERE id = ?",
+                 ("outcome", "id"), [(outcome, id_) for id_, outcome in changes])
+
+
 def insert_records(session: Session, kind: str, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert record rows (from bulk.record_row: every column of the kind's table)."""
     if not rows:
