@@ -13,9 +13,10 @@ from alembic.script import ScriptDirectory
 
 from csa_desktop.errors import StoreError
 from csa_desktop.services.copy import Copy, init_copy
+from csa_desktop.storage import models, sync_models  # noqa: F401 (their tables)
+from csa_desktop.storage.base import Base
 from csa_desktop.storage.database import Store, make_engine
 from csa_desktop.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
-from csa_desktop.storage.models import Base
 
 
 def script_directory() -> ScriptDirectory:

@@ -318,7 +318,7 @@ def test_cancel_in_the_progress_dialog_stops_the_worker_and_changes_nothing(qtbo
     from PySide6.QtWidgets import QProgressDialog
 
     from csa_desktop.services.sync import ImportCancelledError
-    from csa_desktop.ui.bundle_actions import run_with_progress
+    from csa_desktop.ui.busy import run_with_progress
 
     first, second = two_conflicts(lab)
     before = dump(lab.lead)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from csa_desktop.domain.kinds import AGREEMENT_STATUSES
+from csa_desktop.domain.kinds import AGREEMENT_STATUSES, Value
 from csa_desktop.errors import InputError
 
 _LABEL_RE = re.compile(r"^(\d{4})\s*[/\-–]\s*(\d{2}|\d{4})$")
@@ -123,3 +124,25 @@ def parse_stage(text: str) -> Stage:
     """A stage from its name or a short alias ('board', 'cabinet', 'council', 'pcc')."""
     key = text.strip().lower().replace("_", "-").replace(" ", "-")
     return stage(STAGE_ALIASES.get(key, key))
+
+
+def _legacy_stage(fields: Mapping[str, Value]) -> str | None:
+    """The stage of an approval record written without one, from its body."""
+    body = str(fields.get("body") or "").casefold()
+    decision = str(fields.get("decision") or "").casefold()
+    if "board" in body and "approv" in decision:
+        return "approved-by-board"
+    if body.startswith("cabinet"):
+        return "noted-by-cabinet"
+    if "full council" in body or (body.endswith("council") and "approv" in decision
+                                  and "county council" not in body):
+        return "approved-by-council"
+    return None
+
+
+def decision_stage(fields: Mapping[str, Value]) -> str | None:
+    """The workflow stage an approval record with these fields is the decision of (None: it
+    is another decision, a scrutiny committee's say). What services.approvals.workflow reads
+    as a stage's decision is exactly what only the workflow may write (see services.records)."""
+    value = fields.get("stage")
+    return value if isinstance(value, str) else _legacy_stage(fields)

@@ -15,7 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from csa_desktop.domain.cycle import STAGES, Stage, parse_stage, stage, stage_index
+from csa_desktop.domain.cycle import (
+    STAGES,
+    Stage,
+    decision_stage,
+    parse_stage,
+    stage,
+    stage_index,
+)
 from csa_desktop.domain.kinds import AGREEMENT_STATUSES, KINDS, Value, check_value, new_uid
 from csa_desktop.domain.ordering import key_between
 from csa_desktop.domain.records import Changes, Record
@@ -103,28 +110,6 @@ class Workflow:
 
 def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def _legacy_stage(fields: Mapping[str, Value]) -> str | None:
-    """The stage of an approval record written without one, from its body."""
-    body = str(fields.get("body") or "").casefold()
-    decision = str(fields.get("decision") or "").casefold()
-    if "board" in body and "approv" in decision:
-        return "approved-by-board"
-    if body.startswith("cabinet"):
-        return "noted-by-cabinet"
-    if "full council" in body or (body.endswith("council") and "approv" in decision
-                                  and "county council" not in body):
-        return "approved-by-council"
-    return None
-
-
-def decision_stage(fields: Mapping[str, Value]) -> str | None:
-    """The workflow stage an approval record with these fields is the decision of (None: it
-    is another decision, a scrutiny committee's say). What `workflow` reads as a stage's
-    decision is exactly what only the workflow may write (see services.records)."""
-    value = fields.get("stage")
-    return value if isinstance(value, str) else _legacy_stage(fields)
 
 
 def stage_of(approval: Record) -> str | None:

@@ -10,6 +10,7 @@ from csa_desktop import paths
 from csa_desktop.domain.kinds import KINDS, is_uid, new_uid
 from csa_desktop.domain.roles import Identity, Role
 from csa_desktop.errors import InputError, StoreError
+from csa_desktop.services.demo import build_demo, holds_sample
 from csa_desktop.services.records import RecordService
 from csa_desktop.storage import checks, identity, records
 from csa_desktop.storage.database import Session, Store, schema_revision
@@ -61,6 +62,11 @@ class Copy:
     def check(self) -> list[str]:
         return checks.problems(self.store.path)
 
+    def is_sample(self) -> bool:
+        """Whether the copy holds the demo's sample text (services.demo.holds_sample)."""
+        with self.store.reader() as session:
+            return holds_sample(session)
+
 
 def copy_exists(data_dir: Path) -> bool:
     database = paths.database_path(data_dir)
@@ -93,8 +99,6 @@ def init_copy(
             me = Identity(new_uid(), display_name, Role.LEAD, ())
             identity.save(session, me)
             if not empty:
-                from csa_desktop.services.demo import build_demo
-
                 build_demo(session, who=display_name)
             scope = _resolve_partnerships(session, partnerships, allow_unknown_uids=empty)
             identity.save(session, Identity(me.replica_id, display_name, role, scope))

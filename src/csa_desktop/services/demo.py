@@ -10,7 +10,6 @@ from typing import Any
 from csa_desktop.domain import ordering
 from csa_desktop.domain.kinds import DEFAULTS, KINDS, FieldType, Value, from_json, new_uid
 from csa_desktop.printing.model import has_sample_marker
-from csa_desktop.services.copy import Copy
 from csa_desktop.storage import records
 from csa_desktop.storage.database import Session
 
@@ -59,11 +58,11 @@ def build_demo(session: Session, *, who: str) -> dict[str, str]:
 SAMPLE_KINDS = ("agreement", "section", "key-issue", "plan-item", "local-plan")
 
 
-def is_sample_copy(copy: Copy) -> bool:
+def holds_sample(session: Session) -> bool:
     """Whether the copy holds the demo's sample text: its agreement or the records the county
     writes about it (sections, key issues, plan items, local plans) carry the demo's
-    "[illustrative…]" or "[sample]" marker, the rule its prints follow too."""
-    with copy.store.reader() as session:
-        return any(isinstance(value, str) and has_sample_marker(value)
-                   for kind in SAMPLE_KINDS for record in records.list_rows(session, kind)
-                   for value in record.fields.values())
+    "[illustrative…]" or "[sample]" marker, the rule its prints follow too
+    (Copy.is_sample asks this)."""
+    return any(isinstance(value, str) and has_sample_marker(value)
+               for kind in SAMPLE_KINDS for record in records.list_rows(session, kind)
+               for value in record.fields.values())

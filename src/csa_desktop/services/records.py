@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
-from csa_desktop.domain.cycle import STAGE_ALIASES, stage
+from csa_desktop.domain.cycle import STAGE_ALIASES, decision_stage, stage
 from csa_desktop.domain.kinds import (
     DEFAULTS,
     KINDS,
@@ -21,7 +21,6 @@ from csa_desktop.domain.kinds import (
 from csa_desktop.domain.records import Changes, HistoryEntry, Record
 from csa_desktop.domain.roles import Identity, Owner, may_change
 from csa_desktop.errors import InputError, NotFoundError, ScopeError
-from csa_desktop.services.approvals import decision_stage
 from csa_desktop.storage import records
 from csa_desktop.storage.database import Session, Store
 
@@ -55,7 +54,7 @@ WORKFLOW_START: dict[str, dict[str, Value]] = {
     "approval": {"refresh_label": None},
 }
 # Records only the approvals workflow writes: the approval records it reads as the decision of
-# a stage (Board, Cabinet, Full Council: approvals.decision_stage). Checked before and after a
+# a stage (Board, Cabinet, Full Council: cycle.decision_stage). Checked before and after a
 # change, so a direct edit can neither change, delete or restore such a record nor make one.
 WORKFLOW_RECORDS = frozenset({"approval"})
 

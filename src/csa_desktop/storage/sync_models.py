@@ -1,6 +1,6 @@
 """Tables of bundle exchange and merging: trusted keys, the log of bundles sent and taken, a
 district's snapshot of its last baseline, the lead's merge state and the conflict queue.
-Registered on models.Base (models imports this module)."""
+Registered on storage.base.Base, as storage.models' tables are."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from csa_desktop.storage.models import Base
+from csa_desktop.storage.base import Base
 
 
 class TrustedKeyRow(Base):

@@ -7,22 +7,18 @@ applied after the lead agrees; cancelling at any point applies nothing."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
-    QWidget,
 )
 
 from csa_desktop.domain.records import Changes
@@ -38,77 +34,13 @@ from csa_desktop.services.conflicts import ConflictService
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.history import history_lines
 from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
+from csa_desktop.ui.busy import run_with_progress
 from csa_desktop.ui.commands import DecideConflictCommand
 from csa_desktop.ui.dialogs.import_preview import conflicts_waiting
 from csa_desktop.ui.settings import WindowSettings
 
 EXTENSION = ".csabundle"
 FILTER = "CSA bundles (*.csabundle)"
-
-Job = Callable[[Callable[[int, int, str], None], Callable[[], bool]], object]
-
-
-class _Worker(QThread):
-    """Runs one service call off the GUI thread; reports progress; can be asked to stop."""
-
-    progressed = Signal(int, int, str)
-
-    def __init__(self, job: Job) -> None:
-        super().__init__()
-        self.job = job
-        self.stop = threading.Event()
-        self.result: object = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self.result = self.job(self.progressed.emit, self.stop.is_set)
-        except BaseException as exc:  # handed to the GUI thread, which shows or re-raises it
-            self.error = exc
-
-
-def run_with_progress(parent: QWidget, title: str, job: Job, *,
-                      cancellable: bool = True) -> object:
-    """Run `job(progress, cancelled)` in a worker thread behind a modal progress dialog;
-    returns its result or raises its error (ImportCancelledError after Cancel)."""
-    dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, 0, parent)
-    dialog.setObjectName("bundleProgressDialog")
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(400)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    if not cancellable:
-        dialog.setCancelButton(None)
-    worker = _Worker(job)
-    loop = QEventLoop()
-
-    def progressed(done: int, total: int, what: str) -> None:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(min(done, max(total, 1)))
-        dialog.setLabelText(what[:1].upper() + what[1:] + "…" if what else title)
-
-    worker.progressed.connect(progressed)
-    dialog.canceled.connect(worker.stop.set)
-    worker.finished.connect(loop.quit)
-    appear = QTimer(dialog)  # shown after a moment even if no progress arrives meanwhile
-    appear.setSingleShot(True)
-    appear.timeout.connect(lambda: dialog.show() if worker.isRunning() else None)
-    appear.start(dialog.minimumDuration())
-    QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
-    try:
-        worker.start()
-        loop.exec()
-        worker.wait()
-    finally:
-        QApplication.restoreOverrideCursor()
-        dialog.canceled.disconnect(worker.stop.set)
-        dialog.close()
-        dialog.deleteLater()
-    if worker.error is not None:
-        raise worker.error
-    return worker.result
-
 
 def _menu(window: QMainWindow, name: str, title: str) -> QMenu:
     menu = getattr(window, name, None)

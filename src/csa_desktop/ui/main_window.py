@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 from csa_desktop import APP_NAME, __version__
 from csa_desktop.domain.records import Changes
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.demo import is_sample_copy
 from csa_desktop.ui import icons
 from csa_desktop.ui.commands import EditHistory
 from csa_desktop.ui.context import EditorContext
@@ -100,7 +99,7 @@ class MainWindow(QMainWindow):
             lambda text: self.show_message(f"Saved: {text}. Undo with Ctrl+Z."))
         self._restoring = False
 
-        self.sample = is_sample_copy(copy)
+        self.sample = copy.is_sample()
         self.setWindowTitle(f"{copy.identity.title}{' — sample data' if self.sample else ''}"
                             f" — {APP_NAME}")
         self.setObjectName("mainWindow")

@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from csa_desktop.storage.models import Base
+from csa_desktop.storage import models, sync_models  # noqa: F401 (their tables)
+from csa_desktop.storage.base import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

@@ -32,6 +32,7 @@ from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.new_copy import BaselineSummary, join_partnership, read_baseline
+from csa_desktop.ui.busy import run_with_progress
 from csa_desktop.ui.widgets import ErrorLabel
 
 FILTER = "CSA bundles (*.csabundle)"
@@ -172,8 +173,6 @@ class JoinDialog(QDialog):
             return
         chosen = self.summary.partnership(str(item.data(Qt.ItemDataRole.UserRole)))
         role = Role.EDITOR if self.editor.isChecked() else Role.DISTRICT
-        from csa_desktop.ui.bundle_actions import run_with_progress
-
         folder, summary = self.folder_for(chosen.name), self.summary
         name = self.name_edit.text().strip()
         try:  # in a worker thread: a county's baseline takes a while to check and take

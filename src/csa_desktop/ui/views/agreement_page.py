@@ -11,12 +11,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
-from csa_desktop.domain.cycle import stage
+from csa_desktop.domain.cycle import decision_stage, stage
 from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Record
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
-from csa_desktop.services.approvals import Workflow, decision_stage, long_date, workflow
+from csa_desktop.services.approvals import Workflow, long_date, workflow
 from csa_desktop.services.refresh import current_refresh
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
