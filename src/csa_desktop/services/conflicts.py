@@ -303,7 +303,7 @@ class ConflictService:
 
     def _settle_held_deletes(self, session: Session, below: Sequence[tuple[str, str, bool]],
                              replicas: set[str], delete: bool) -> None:
-        """The deletes of the records under a decided record, held with it (sync._LeadMerge
+        """The deletes of the records under a decided record, held with it (lead_merge.LeadMerge
         .hold), are decided with it: taken along with a delete, lost (kept in history) with a
         keep. Either way they no longer wait in the merge state."""
         uids = [item[1] for item in below]

@@ -272,7 +272,7 @@ def insert_history(session: Session, rows: Sequence[HistoryRow]) -> None:
 
 
 # A district's proposal for a field has one history row, whatever the order and batching of
-# the bundles: its outcome follows the proposal's fate (see services/sync._LeadMerge.ledger).
+# the bundles: its outcome follows the proposal's fate (see services/lead_merge.LeadMerge.ledger).
 PROPOSAL_OUTCOMES = ("accepted", "conflict", "superseded", "lost")
 ProposalKey = tuple[str, str, str]  # record uid, field, bundle id
 
