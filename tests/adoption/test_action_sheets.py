@@ -162,3 +162,16 @@ def test_the_cli_names_bad_rows_and_exits_non_zero(demo_dir: Path, tmp_path: Pat
                  "--partnership", PARTNERSHIP]) == 2
     assert "plan.csv" in capsys.readouterr().err
     assert _counts(demo_dir) == before
+
+
+def test_history_says_the_action_was_imported_from_the_file(
+        demo_copy: Copy, tmp_path: Path) -> None:
+    from csa_desktop.services.history import history_lines
+
+    path = tmp_path / "plan.csv"
+    path.write_text("Action,Lead\nWalk the estates,PCSO\n", "utf-8")
+    adoption = ActionSheetAdoption(demo_copy, today=TODAY)
+    adoption.adopt(adoption.plan(path, PARTNERSHIP))
+    uid = next(r.uid for r in demo_copy.records.list_kind("action")
+               if r.title == "Walk the estates")
+    assert [line.how for line in history_lines(demo_copy, uid)] == ["imported from plan.csv"]
