@@ -175,3 +175,31 @@ def test_history_says_the_action_was_imported_from_the_file(
     uid = next(r.uid for r in demo_copy.records.list_kind("action")
                if r.title == "Walk the estates")
     assert [line.how for line in history_lines(demo_copy, uid)] == ["imported from plan.csv"]
+
+
+def test_a_list_edited_in_excel_comes_back_as_one_undoable_update(
+        demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(demo_dir), "list", "action", "--partnership", PARTNERSHIP,
+                 "--csv"]) == 0
+    exported = capsys.readouterr().out
+    lines = exported.splitlines()
+    assert lines[0].startswith("uid,") and len(lines) > 2
+    edited = lines[0] + "\n" + lines[1].replace(",in-progress,", ",Done,").replace(
+        ",not-started,", ",Done,") + "\n"
+    path = tmp_path / "edited.csv"
+    path.write_text(edited, "utf-8")
+    uid = lines[1].split(",")[0]
+    with Copy.open(demo_dir) as copy:
+        before = copy.records.get(uid).fields
+    assert main(["--data-dir", str(demo_dir), "adopt", "actions", str(path),
+                 "--partnership", PARTNERSHIP]) == 2  # a uid without --update: refused
+    assert main(["--data-dir", str(demo_dir), "adopt", "actions", str(path),
+                 "--partnership", PARTNERSHIP, "--update"]) == 0
+    with Copy.open(demo_dir) as copy:
+        after = copy.records.get(uid).fields
+        assert after["status"] == "completed"
+        assert {k: v for k, v in after.items() if k != "status"} == {
+            k: v for k, v in before.items() if k != "status"}
+        restore_points.undo_last_import(copy)
+    with Copy.open(demo_dir) as copy:
+        assert copy.records.get(uid).fields == before

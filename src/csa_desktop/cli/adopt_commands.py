@@ -32,6 +32,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                    "write nothing")
     p.add_argument("--skip-bad", action="store_true",
                    help="adopt the rows that can be read and list the others")
+    p.add_argument("--update", action="store_true",
+                   help="rows with a uid (from 'csa list action --csv') change those actions")
     p.set_defaults(run=run_actions)
 
 
@@ -39,7 +41,7 @@ def run_actions(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         adoption = ActionSheetAdoption(copy)
         plan = adoption.plan(args.file, args.partnership, sheet=args.sheet,
-                             overrides=parse_map(args.map))
+                             overrides=parse_map(args.map), update=args.update)
         columns = ", ".join(f"{plan.table.headings[i]}→{t}" for i, t in plan.mapping.items()
                             if t != "ignore")
         print(f"columns: {columns}")

@@ -198,7 +198,9 @@ class ActionSheetAdoption:
     def plan(self, path: Path, partnership: str, *, sheet: str | None = None,
              mapping: Mapping[int, str] | None = None,
              overrides: Mapping[str, str] | None = None,
-             table: SheetTable | None = None) -> ActionSheetPlan:
+             table: SheetTable | None = None, update: bool = False) -> ActionSheetPlan:
+        """What adopting would do. Rows with a uid (a list exported from CSA Desktop) change
+        those actions when `update`, and are refused otherwise."""
         table = table or read_table(path, sheet)
         chosen = dict(mapping) if mapping is not None else guess_mapping(table.headings)
         chosen = apply_map(table.headings, chosen, overrides or {})
@@ -214,7 +216,7 @@ class ActionSheetAdoption:
             own_actions = ({r.uid for r in record_store.list_rows(
                 session, "action", partnership_uid=partnership_uid)})
         year = self._year_start(local_plan)
-        reader = _RowReader(table, chosen, organisations, year, self.today, own_actions)
+        reader = _RowReader(table, chosen, organisations, year, self.today, own_actions, update)
         actions: list[ProposedAction] = []
         bad: list[BadRow] = []
         for row in table.rows:
@@ -289,7 +291,8 @@ class ActionSheetAdoption:
 class _RowReader:
     def __init__(self, table: SheetTable, mapping: Mapping[int, str],
                  organisations: Mapping[str, str], year: int, today: dt.date,
-                 own_actions: set[str]) -> None:
+                 own_actions: set[str], update: bool) -> None:
+        self.update = update
         self.table = table
         self.mapping = mapping
         self.organisations = organisations
@@ -346,14 +349,18 @@ class _RowReader:
                     case "uid":
                         text = cell_text(cell)
                         if text:
+                            if not self.update:
+                                raise InputError("the row names an action by its uid: to "
+                                                 "change those actions, import with --update")
                             if text not in self.own_actions:
                                 raise InputError(f"no action of this partnership has the uid "
                                                  f"'{text[:40]}'")
                             uid = text
             except InputError as exc:
                 raise InputError(f"column '{heading}': {exc}") from None
-        values.setdefault("status", "not-started")
-        values.setdefault("rag", "not-rated")
+        if uid is None:
+            values.setdefault("status", "not-started")
+            values.setdefault("rag", "not-rated")
         for name, value in values.items():
             try:
                 values[name] = check_value(self.spec.field(name), value)
@@ -374,7 +381,8 @@ class _RowReader:
                 check_value(KINDS["progress-update"].field("narrative"), narrative)
             except InputError as exc:
                 raise InputError(f"column '{self.table.headings[index]}': {exc}") from None
-            updates.append(ProposedUpdate(period, reported, str(values["rag"]), narrative))
+            updates.append(ProposedUpdate(period, reported, str(values.get("rag") or "not-rated"),
+                                          narrative))
         return ProposedAction(row.number, priority, values, tuple(updates), uid)
 
 
@@ -440,8 +448,9 @@ class _Writer:
             if self.progress and done % 500 == 0:
                 self.progress(done, total, "writing actions")
             values = dict(proposed.values)
-            values["priority_uid"] = priorities.get(proposed.priority.casefold()) if (
-                proposed.priority) else None
+            if proposed.priority or proposed.uid is None:  # an update keeps its priority
+                values["priority_uid"] = priorities.get(proposed.priority.casefold()) if (
+                    proposed.priority) else None
             if proposed.uid is None:
                 uid = new_uid()
                 actions.append((uid, {**values, "plan_uid": plan_uid,
