@@ -80,10 +80,10 @@ def _table(path: Path, name: str, sheets: tuple[str, ...],
         raise InputError(f"{path.name}, sheet '{name}': the sheet is empty")
     heading_at = _heading_index(rows)
     number, cells = rows[heading_at]
-    width = max(i + 1 for i, c in enumerate(cells) if not _empty(c))
-    width = max([width] + [len(c) for _, c in rows[heading_at + 1:]])
+    width = max(i + 1 for _, row in rows[heading_at:] for i, c in enumerate(row)
+                if not _empty(c))  # read-only sheets pad every row to the widest
     headings = tuple(_heading(cells[i] if i < len(cells) else None, i) for i in range(width))
-    body = tuple(SheetRow(n, tuple(c) + (None,) * (width - len(c))) for n, c in
+    body = tuple(SheetRow(n, tuple(c[:width]) + (None,) * (width - len(c))) for n, c in
                  rows[heading_at + 1:])
     return SheetTable(path, name, sheets, headings, number, body)
 
