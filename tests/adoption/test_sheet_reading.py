@@ -33,7 +33,7 @@ def test_the_heading_row_is_found_below_a_title_and_blank_rows_are_left_out(
     table = read_table(path, "2025-26")
     assert table.heading_row == 3 and [r.number for r in table.rows] == [4, 6]
     assert guess_mapping(table.headings) == {0: "ignore", 1: "title", 2: "lead", 3: "due_on"}
-    with pytest.raises(InputError, match="no sheet 'Summary'.*Notes, 2025-26"):
+    with pytest.raises(InputError, match=r"no sheet 'Summary'.*Notes, 2025-26"):
         read_table(path, "Summary")
 
 
@@ -47,5 +47,5 @@ def test_an_old_xls_file_is_refused_with_what_to_do(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_workbook_is_refused_by_name(tmp_path: Path) -> None:
     path = tmp_path / "plan.xlsx"
     path.write_bytes(b"not a zip")
-    with pytest.raises(InputError, match="plan.xlsx is not an Excel workbook"):
+    with pytest.raises(InputError, match=r"plan\.xlsx is not an Excel workbook"):
         read_table(path)
