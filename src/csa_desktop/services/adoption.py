@@ -338,6 +338,8 @@ class _RowReader:
                             values["lead_organisation_uid"] = org
                         elif text:
                             values["lead_role"] = text
+                    case "lead_role":
+                        values["lead_role"] = one_line(cell_text(cell)) or None
                     case "partners" | "measure":
                         values[target] = one_line(cell_text(cell)) or None
                     case "start_on" | "due_on":
