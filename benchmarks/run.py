@@ -122,7 +122,53 @@ def make_cases(sizes: Sizes) -> list[Case]:
              "bare ReportLab page, same text and font", max_ratio=1.3),
         Case("memory", "Peak memory of the GUI, large copy", "MB", "≤ 250 MB",
              "bare PySide6 QMainWindow", limit=250),
+        Case("adopt", f"Adopt a {ADOPT_ROWS:,}-row action sheet (.xlsx) into the demo copy",
+             "ms", "≤ 5× floor", "openpyxl: read the same sheet (read-only, values)",
+             max_ratio=5),
     ]
+
+
+ADOPT_ROWS = 5_000
+
+
+def measure_adopt(cases: dict[str, Case], sizes: Sizes, work: Path, demo: Path) -> None:
+    """Adopt a generated 5,000-row sheet (sections, UK dates, RAG words, a progress column)
+    into a fresh copy of the demo each run, restore point and commit included."""
+    import openpyxl
+
+    from csa_desktop.services.adoption import ActionSheetAdoption
+    from csa_desktop.services.copy import Copy
+
+    sheet_path = work / "adopt.xlsx"
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Action plan")
+    sheet.append(["Priority", "What we will do", "Lead", "Target date", "RAG", "Status",
+                  "Update Q1"])
+    for i in range(ADOPT_ROWS):
+        if i % 250 == 0:
+            sheet.append([f"Priority {i // 250 + 1}"])
+        sheet.append([None, f"Deliver action number {i} in the town", "Community Safety Officer",
+                      f"{1 + i % 28}/03/2026", ("G", "Amber", "R")[i % 3],
+                      ("Ongoing", "Done", "Not started")[i % 3],
+                      "Work went to plan" if i % 2 else None])
+    book.save(sheet_path)
+    samples: list[float] = []
+    floors: list[float] = []
+    for run in range(max(1, sizes.repeat)):
+        folder = copy_folder(demo, work / f"adopt-{run}")
+
+        def read() -> None:
+            opened = openpyxl.load_workbook(sheet_path, read_only=True, data_only=True)
+            for _ in opened.active.iter_rows(values_only=True):
+                pass
+            opened.close()
+
+        floors.append(timed(read))
+        with Copy.open(folder) as copy:
+            adoption = ActionSheetAdoption(copy)
+            samples.append(timed(lambda a=adoption: a.adopt(a.plan(sheet_path, "Pendle CSP"))))
+        shutil.rmtree(folder, ignore_errors=True)
+    cases["adopt"].record(samples, floors)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -480,8 +526,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.add_argument(f"--{name}", type=int, metavar="N")
     p.add_argument("--only", action="append", metavar="CASE",
                    choices=["start", "actions", "bundles", "export", "merge", "join",
-                            "plan-pdf"],
-                   help="measure only these cases (start, actions, bundles, join, plan-pdf; "
+                            "plan-pdf", "adopt"],
+                   help="measure only these cases (start, actions, bundles, join, plan-pdf, "
+                        "adopt; "
                         "repeatable)")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
                    help="the Markdown report to write (default docs/benchmarks.md)")
@@ -509,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     work = args.work or Path(tempfile.mkdtemp(prefix="csa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    only = set(args.only or ["start", "actions", "bundles", "join", "plan-pdf"])
+    only = set(args.only or ["start", "actions", "bundles", "join", "plan-pdf", "adopt"])
     cases = make_cases(sizes)
     by_key = {case.key: case for case in cases}
     try:
@@ -530,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
             ("actions", lambda: measure_actions(by_key, sizes, work, large)),
             ("plan-pdf", lambda: measure_plan_pdf(by_key, sizes, large)),
             ("join", lambda: measure_join(by_key, sizes, work, large)),
+            ("adopt", lambda: measure_adopt(by_key, sizes, work, demo)),
         ]
         if only & {"export", "merge", "bundles"}:
             steps.append(("bundles", lambda: measure_bundles(by_key, sizes, work, large)))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from csa_desktop import __version__, paths
 from csa_desktop.cli import (
+    adopt_commands,
     backup_commands,
     bundle_commands,
     copy_commands,
@@ -26,7 +27,7 @@ from csa_desktop.errors import CsaError
 log = logging.getLogger(__name__)
 
 COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands, print_commands,
-                   cycle_commands, bundle_commands]
+                   cycle_commands, bundle_commands, adopt_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--partnership", metavar="NAME-OR-UID")
     p.add_argument("--deleted", action="store_true", help="include deleted records")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--csv", action="store_true",
+                   help="a CSV table for Excel, with a uid column (actions edited in it come "
+                        "back with 'csa adopt actions FILE --update')")
     p.set_defaults(run=run_list)
 
     p = commands.add_parser("show", parents=[common], help="one record, every field")
@@ -67,6 +71,11 @@ def run_list(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         found = copy.records.list_kind(spec.name, partnership=args.partnership,
                                   include_deleted=args.deleted)
+        if args.csv:
+            from csa_desktop.services.lists import records_csv
+
+            sys.stdout.write(records_csv(copy, spec.name, found))
+            return 0
     if args.json:
         print(dumps([record_json(r) for r in found]))
         return 0

@@ -5,12 +5,13 @@ titles of the records they name."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.domain.records import HistoryEntry
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.labels import field_value_text, referenced_titles
+from csa_desktop.storage import bundles as bundle_store
 from csa_desktop.storage import records as record_store
 
 OUTCOMES = {"edit": "edited here", "accepted": "from a bundle", "lost": "did not win",
@@ -39,7 +40,11 @@ def history_lines(copy: Copy, uid: str) -> list[HistoryLine]:
         entries = record_store.history(session, record.uid)
         titles = referenced_titles(session, record.kind, [
             (e.field, v) for e in entries for v in (e.old, e.new)])
-    return lines_of(entries, titles)
+        files = {b: entry.file_name for b in {e.bundle_id for e in entries if e.bundle_id}
+                 if (entry := bundle_store.logged_bundle(session, b)) is not None
+                 and entry.direction == "adopted"}
+    return [replace(line, how=f"imported from {files[line.bundle_id]}")
+            if line.bundle_id in files else line for line in lines_of(entries, titles)]
 
 
 def lines_of(entries: list[HistoryEntry], titles: dict[str, str]) -> list[HistoryLine]:
