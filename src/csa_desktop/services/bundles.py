@@ -1,17 +1,14 @@
-"""Bundles between copies: this copy's signing identity, the trust list, export, and the import
-gate every file passes before anything is merged (docs/bundle-format.md lists its order).
-
-The gate only reads the database: a refused bundle leaves the copy byte for byte as it was.
-"""
+"""Bundles between copies: this copy's signing identity, the trust list and the keys bound to
+copies, and export (signed, then read back through the gate's own checks). The import gate
+every file passes before anything is merged is services.gate (BundleService.check)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from csa_desktop import __version__, paths
@@ -21,28 +18,28 @@ from csa_desktop.bundle.format import (
     CONTRIBUTION,
     DELETED,
     FORMAT_VERSION,
-    Bundle,
     Manifest,
-    RecordChange,
     RecordState,
 )
-from csa_desktop.bundle.reader import OpenedBundle, open_bundle, parse_bundle, read_file
+from csa_desktop.bundle.reader import open_bundle, parse_bundle, read_file
 from csa_desktop.bundle.writer import build_bundle, changes_payload, payload_bytes
 from csa_desktop.domain.kinds import (
     KINDS,
-    FieldType,
-    KindSpec,
-    Value,
     from_json,
     is_uid,
     new_uid,
     to_json,
 )
-from csa_desktop.domain.roles import Identity, Owner, Role, may_change
+from csa_desktop.domain.roles import Role
 from csa_desktop.errors import BundleError, InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.records import RecordService
+from csa_desktop.services.gate import (
+    BundleGate,
+    CheckedBundle,
+    UntrustedSignerError,
+    manifest_text,
+)
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
 from csa_desktop.storage import records as record_store
@@ -52,21 +49,6 @@ from csa_desktop.storage.database import Session
 
 __all__ = ["BundleService", "CheckedBundle", "ExportResult", "KeyReplacement", "ReplicaKey",
            "SignerInfo", "TrustedKey", "UntrustedSignerError"]
-
-
-class UntrustedSignerError(BundleError):
-    """The bundle is sound but signed by a key this copy does not trust (yet)."""
-
-    def __init__(self, message: str, *, public_key: str, author: str, role: str,
-                 replica_id: str, scope: tuple[str, ...], scope_names: tuple[str, ...]) -> None:
-        super().__init__("untrusted", message)
-        self.public_key = public_key
-        self.fingerprint = keys.fingerprint(public_key)
-        self.author = author
-        self.role = role
-        self.replica_id = replica_id
-        self.scope = scope
-        self.scope_names = scope_names
 
 
 @dataclass(frozen=True)
@@ -102,26 +84,6 @@ class ExportResult:
     size: int
 
 
-@dataclass(frozen=True)
-class CheckedBundle:
-    """A bundle through the whole gate, ready to merge (or known to be a repeat)."""
-
-    path: Path
-    bundle: Bundle
-    signer: TrustedKey
-    first_use: bool  # the signer becomes trusted when this bundle is imported
-    already_imported: LoggedBundle | None = None
-    binding: ReplicaKey | None = None  # the replica id is bound to the signer on import
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def manifest(self) -> Manifest:
-        return self.bundle.manifest
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Bundle work makes and drops millions of small objects (a county's bundles: a few per
@@ -135,11 +97,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _manifest_text(data: Mapping[str, object], key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
 
 
 class BundleService:
@@ -171,9 +128,9 @@ class BundleService:
         path = Path(key_or_bundle)
         if key_or_bundle.endswith(".csabundle") or path.is_file():
             opened = open_bundle(read_file(path), path.name)
-            replica = _manifest_text(opened.manifest_data, "replica_id")
-            return (opened.signer_key, _manifest_text(opened.manifest_data, "author"),
-                    _manifest_text(opened.manifest_data, "role"),
+            replica = manifest_text(opened.manifest_data, "replica_id")
+            return (opened.signer_key, manifest_text(opened.manifest_data, "author"),
+                    manifest_text(opened.manifest_data, "role"),
                     replica if is_uid(replica) else None)
         return keys.normalise_public_key(key_or_bundle), "", "", None
 
@@ -291,8 +248,8 @@ class BundleService:
         raw = data.get("scope")
         scope = tuple(s for s in raw if isinstance(s, str))[:50] if isinstance(raw, list) else ()
         return SignerInfo(path.name, opened.signer_key, keys.fingerprint(opened.signer_key),
-                          _manifest_text(data, "author"), _manifest_text(data, "role"),
-                          _manifest_text(data, "replica_id"), scope,
+                          manifest_text(data, "author"), manifest_text(data, "role"),
+                          manifest_text(data, "replica_id"), scope,
                           self.partnership_names(scope))
 
     def partnerships(self) -> list[tuple[str, str]]:
@@ -444,304 +401,11 @@ class BundleService:
                     changes.append(change)
         return changes
 
-    # --- the import gate ------------------------------------------------------------------
+    # --- the import gate (services.gate) ------------------------------------------------
 
     def check(self, path: Path, *, data: bytes | None = None) -> CheckedBundle:
         """Run one file through the whole gate; raises BundleError naming the file."""
-        opened = open_bundle(read_file(path) if data is None else data, path.name)
-        with self.copy.store.reader() as session:
-            signer, first_use = self._check_signer(session, opened)
-            bundle = parse_bundle(opened)
-            binding = self._check_replica(session, bundle, signer)
-            if bundle.manifest.kind == CONTRIBUTION:
-                self._check_changes(session, bundle, signer)
-            else:
-                self._check_records(session, bundle)
-            self._check_baseline(session, bundle, signer)
-            repeat = store.logged_bundle(session, bundle.manifest.bundle_id)
-        return CheckedBundle(path, bundle, signer, first_use, repeat, binding)
-
-    def _check_replica(self, session: Session, bundle: Bundle,
-                       signer: TrustedKey) -> ReplicaKey | None:
-        """A copy speaks only for itself: the bundle's replica id must be bound to the key
-        that signed it, and that key to no other replica id. Returns the binding to record
-        when neither is bound yet (the key's first bundle)."""
-        m = bundle.manifest
-        name = bundle.name
-        fingerprint = keys.fingerprint(m.signer_key)
-        if m.replica_id == self.copy.identity.replica_id:
-            raise BundleError("replica-key", f"{name}: claims to come from this copy (replica "
-                                             f"{m.replica_id}) but is signed by key "
-                                             f"{fingerprint} of {signer.name}; a copy speaks "
-                                             "only for itself")
-        bound = store.replica_key(session, m.replica_id)
-        if bound is not None and bound.public_key != m.signer_key:
-            raise BundleError(
-                "replica-key",
-                f"{name}: claims to come from the copy {m.replica_id} ({bound.name}), which "
-                f"signs with key {keys.fingerprint(bound.public_key)}, but is signed by key "
-                f"{fingerprint} of {signer.name}; a copy speaks only for itself. If "
-                f"{bound.name} really has a new key, replace the old one deliberately "
-                "(csa trust replace)")
-        if bound is not None:
-            return None
-        speaks_for = store.replica_of_key(session, m.signer_key)
-        if speaks_for is not None:
-            raise BundleError(
-                "replica-key",
-                f"{name}: claims to come from the copy {m.replica_id} ({m.author}), but is "
-                f"signed by key {fingerprint} of {signer.name}, which signs for the copy "
-                f"{speaks_for.replica_id} ({speaks_for.name}); a key signs for one copy only")
-        how = "first baseline" if m.kind == BASELINE else "first bundle"
-        return ReplicaKey(m.replica_id, m.signer_key, m.author, store.stamp(), how)
-
-    def _check_signer(self, session: Session, opened: OpenedBundle) -> tuple[TrustedKey, bool]:
-        name = opened.name
-        data = opened.manifest_data
-        kind = opened.declared_kind
-        author = _manifest_text(data, "author")
-        declared_role = _manifest_text(data, "role")
-        if opened.signer_key == self.public_key:
-            raise BundleError("own-bundle", f"{name}: was made by this copy itself")
-        trusted = store.trusted_key(session, opened.signer_key)
-        me = self.copy.identity
-        if trusted is None:
-            first = self._first_use(session, kind)
-            if first is not None:
-                return TrustedKey(opened.signer_key, keys.fingerprint(opened.signer_key),
-                                  author[:200] or "the lead", "lead", (), store.stamp(),
-                                  first), True
-            raw_scope = data.get("scope")
-            scope = tuple(s for s in raw_scope if isinstance(s, str))[:20] \
-                if isinstance(raw_scope, list) else ()
-            names = tuple(record_store.titles(session, "partnership", scope).get(u, u)
-                          for u in scope)
-            lead_key = next((k for k in store.trusted_keys(session) if k.role == "lead"), None)
-            why = (f"not the key of the lead ({lead_key.name}) that this copy takes baselines "
-                   "from" if lead_key and kind == BASELINE else "not a key this copy trusts")
-            raise UntrustedSignerError(
-                f"{name}: is signed by '{author or 'someone'}' with key "
-                f"{keys.fingerprint(opened.signer_key)}, {why}",
-                public_key=opened.signer_key, author=author, role=declared_role,
-                replica_id=_manifest_text(data, "replica_id"), scope=scope, scope_names=names)
-        if kind == BASELINE and trusted.role != "lead":
-            raise BundleError("role", f"{name}: is a baseline signed by {trusted.name}, a "
-                                      f"{trusted.role} key; only the lead publishes baselines")
-        if kind == CONTRIBUTION and me.role is not Role.LEAD:
-            raise BundleError("role", f"{name}: is a contribution; only the lead's copy takes "
-                                      f"contributions (this is a {me.role.value} copy)")
-        if kind == CONTRIBUTION and trusted.role == "lead":
-            raise BundleError("role", f"{name}: is a contribution signed by a lead key")
-        if kind == BASELINE and me.role is Role.LEAD and store.record_count(session):
-            raise BundleError("role", f"{name}: is a baseline; this lead copy is the master "
-                                      "and does not take baselines")
-        if declared_role and declared_role != trusted.role:
-            raise BundleError("role", f"{name}: says it comes from a {declared_role} but the "
-                                      f"key of {trusted.name} is trusted as a {trusted.role}")
-        raw_scope = data.get("scope")
-        if trusted.role != "lead" and isinstance(raw_scope, list):
-            outside = [s for s in raw_scope if s not in trusted.partnership_uids]
-            if outside:
-                raise BundleError("scope", f"{name}: claims partnerships that the key of "
-                                           f"{trusted.name} is not trusted for")
-        return trusted, False
-
-    def _first_use(self, session: Session, kind: str) -> str | None:
-        """Whether an unknown key may sign this bundle because it is the copy's first baseline
-        (a district trusts the lead from its first baseline; an empty lead copy likewise)."""
-        if kind != BASELINE:
-            return None
-        if any(k.role == "lead" for k in store.trusted_keys(session)):
-            return None
-        if self.copy.identity.role is Role.LEAD:
-            return "first baseline" if store.record_count(session) == 0 else None
-        return "first baseline"
-
-    def _check_records(self, session: Session, bundle: Bundle) -> None:
-        """A baseline must be whole: every reference points to a record it carries."""
-        uids = {r.uid for r in bundle.records}
-        if sum(1 for r in bundle.records if r.kind == "agreement" and not r.deleted) > 1:
-            raise BundleError("schema", f"{bundle.name}: holds more than one agreement; a "
-                                        "master holds one agreement, refreshed every year")
-        for record in bundle.records:
-            for target in _references(KINDS[record.kind], record.fields):
-                if target not in uids:
-                    raise BundleError("schema", f"{bundle.name}: {record.kind} {record.uid} "
-                                                f"refers to {target}, which the baseline "
-                                                "does not carry")
-
-    def _check_changes(self, session: Session, bundle: Bundle, signer: TrustedKey) -> None:
-        """Every change within the signer's role and scope, on records that exist, with
-        references that resolve."""
-        name = bundle.name
-        identity = Identity(bundle.manifest.replica_id, signer.name, Role(signer.role),
-                            signer.partnership_uids)
-        service = RecordService(self.copy.store, identity)
-        areas = service.scope_area_uids(session)
-        created = {c.uid: c for c in bundle.changes if c.created}
-        existing, current = store.read_existing(
-            session, [c.uid for c in bundle.changes],
-            expected={c.uid: c.kind for c in bundle.changes})
-        parents: dict[str, set[str]] = {}
-        for change in bundle.changes:
-            spec = KINDS[change.kind]
-            pair = change.fields.get(spec.parent_field or "")
-            parent = pair.new if pair is not None else (
-                current[change.uid].fields.get(spec.parent_field or "")
-                if change.uid in current else None)
-            if spec.parent_field and spec.name != "local-plan" and isinstance(parent, str):
-                parent_kind = spec.field(spec.parent_field).ref_kind
-                assert parent_kind is not None
-                parents.setdefault(parent_kind, set()).add(parent)
-        held = store.load_with_parents(session, parents)  # owner_of then needs no queries
-        references: dict[str, str] = {}  # uid -> the kind the field refers to
-        owners: dict[tuple[str, object, object], Owner] = {}
-        for change in bundle.changes:
-            spec = KINDS[change.kind]
-            where = _Where(spec, change.uid)
-            found = existing.get(change.uid)
-            if found is not None and found != change.kind:
-                raise BundleError("schema", f"{name}: {where} is a {KINDS[found].label.lower()} "
-                                            "in this copy")
-            if found is None and not change.created:
-                raise BundleError("unknown-record", f"{name}: changes {where}, which this copy "
-                                                    "does not have")
-            new_values = {n: c.new for n, c in change.fields.items() if n != DELETED}
-            before = current[change.uid].fields if change.uid in current else None
-            for values in ([before] if before is not None else []) + [
-                {**(before or {}), **new_values}
-            ]:
-                # owner_of follows the parent link (an area for evidence): ask once per parent
-                key = (spec.name, values.get(spec.parent_field) if spec.parent_field else None,
-                       values.get("area_uid"))
-                owner = owners.get(key)
-                if owner is None:
-                    owner = owners[key] = self._owner(service, session, spec, values, created)
-                if not may_change(identity, spec, owner, areas):
-                    title = str(values.get(spec.title_field) or "")[:60]
-                    raise BundleError("scope", f"{name}: {signer.name} ({signer.role}) may not "
-                                               f"change {where} '{title}': it is outside the "
-                                               "partnerships and areas that key is trusted for")
-            reference_fields = _reference_fields(spec.name)
-            for field_name, value in new_values.items():
-                if field_name not in reference_fields:
-                    continue
-                target_kind, is_list = reference_fields[field_name]
-                if not is_list and isinstance(value, str):
-                    references.setdefault(value, target_kind)
-                elif is_list and isinstance(value, list):
-                    for target in value:
-                        references.setdefault(target, target_kind)
-        del held
-        missing = set(references) - set(created) - set(store.existing_uids(
-            session, references, expected={u: k for u, k in references.items() if k}))
-        if missing:
-            raise BundleError("unknown-record", f"{name}: refers to {sorted(missing)[0]}, which "
-                                                "neither this copy nor the bundle has")
-        self._check_retractions(session, bundle, signer, identity, service, areas)
-
-    def _check_retractions(self, session: Session, bundle: Bundle, signer: TrustedKey,
-                           identity: Identity, service: RecordService,
-                           areas: frozenset[str]) -> None:
-        """A later bundle takes back the district's earlier proposals it no longer carries:
-        each record whose proposal it would take back must be within the signer's scope too."""
-        m = bundle.manifest
-        earlier = [e for e in store.logged_bundles(session, direction="imported",
-                                                   kind=CONTRIBUTION, replica_id=m.replica_id)
-                   if e.status == "imported"]
-        if m.seq <= max((e.seq for e in earlier), default=0):
-            return  # superseded on arrival: it takes nothing back
-        prior: set[str] = set()
-        for entry in earlier:
-            prior.update(u for u in entry.summary.get("uids", []) if isinstance(u, str))
-        prior -= {c.uid for c in bundle.changes}
-        states = sync_store.merge_states(session, prior)
-        held = sorted(uid for uid, data in states.items()
-                      if any(m.replica_id in (fs.get("proposals") or {})
-                             for fs in data.values()))
-        if not held:
-            return
-        _, records = store.read_existing(session, held, expected={})
-        for uid in held:
-            record = records.get(uid)
-            if record is None:
-                continue
-            spec = KINDS[record.kind]
-            owner = service.owner_of(session, spec, record.fields)
-            if not may_change(identity, spec, owner, areas):
-                title = str(record.fields.get(spec.title_field) or "")[:60]
-                raise BundleError("scope", f"{bundle.name}: would take back {m.author}'s earlier "
-                                           f"change to {_Where(spec, uid)} '{title}', which is "
-                                           f"outside the partnerships and areas the key of "
-                                           f"{signer.name} is trusted for now")
-
-    @staticmethod
-    def _owner(service: RecordService, session: Session, spec: KindSpec,
-               values: Mapping[str, Value], created: Mapping[str, RecordChange]) -> Owner:
-        """owner_of, following parents that are new in the same bundle first."""
-        for _ in range(6):
-            parent = values.get(spec.parent_field) if spec.parent_field else None
-            if spec.name == "local-plan" or not isinstance(parent, str) or parent not in created:
-                break
-            change = created[parent]
-            spec = KINDS[change.kind]
-            values = {n: c.new for n, c in change.fields.items() if n != DELETED}
-        return service.owner_of(session, spec, values)
-
-    def _check_baseline(self, session: Session, bundle: Bundle, signer: TrustedKey) -> None:
-        manifest = bundle.manifest
-        if manifest.kind == CONTRIBUTION:
-            known = store.logged_bundle(session, manifest.baseline_id or "")
-            if known is None or known.kind != BASELINE:
-                raise BundleError("unknown-baseline",
-                                  f"{bundle.name}: is based on baseline {manifest.baseline_id}, "
-                                  f"which this copy did not publish; {manifest.author} should "
-                                  "take the current baseline and export again")
-            return
-        if manifest.baseline_id != manifest.bundle_id:
-            raise BundleError("schema", f"{bundle.name}: a baseline must name itself as the "
-                                        "baseline")
-        self._check_lineage(session, bundle)
-        taken = [b for b in store.logged_bundles(session, direction="imported", kind=BASELINE)
-                 if b.signer_key == signer.public_key and b.bundle_id != manifest.bundle_id]
-        newest = max((b.seq for b in taken), default=0)
-        if manifest.seq <= newest:
-            raise BundleError("older-baseline",
-                              f"{bundle.name}: is baseline number {manifest.seq}, older than "
-                              f"number {newest} which this copy already took")
-
-
-    def _check_lineage(self, session: Session, bundle: Bundle) -> None:
-        """A baseline starts an empty copy, or updates a copy that came from the same master
-        (its lineage: the replica id of the master that publishes it)."""
-        manifest = bundle.manifest
-        taken = [b for b in store.logged_bundles(session, direction="imported", kind=BASELINE)
-                 if b.bundle_id != manifest.bundle_id]
-        if taken:
-            ours = taken[-1]
-            if ours.replica_id != manifest.replica_id:
-                raise BundleError(
-                    "lineage", f"{bundle.name}: is a baseline of another master "
-                               f"('{_agreement_title(bundle)}', published by "
-                               f"{manifest.author}); this copy follows the master of "
-                               f"{ours.author}. Join that agreement with a new copy "
-                               "(File ▸ New copy…, or csa init --baseline)")
-            return
-        if self.copy.identity.role is Role.LEAD or not store.record_count(session):
-            return  # a lead copy with records refuses baselines in _check_signer
-        held = record_store.list_rows(session, "agreement")
-        title = held[0].title if held else "its own records"
-        raise BundleError(
-            "lineage", f"{bundle.name}: is a baseline of '{_agreement_title(bundle)}' "
-                       f"published by {manifest.author}, but this copy already holds "
-                       f"'{title}', made in this copy, not taken from that master. Join it "
-                       "with a new copy (File ▸ New copy…, or csa init --baseline)")
-
-
-def _agreement_title(bundle: Bundle) -> str:
-    titles = [str(r.fields.get("title") or "") for r in bundle.records
-              if r.kind == "agreement" and not r.deleted]
-    return titles[0] if titles else "no agreement"
+        return BundleGate(self.copy).check(path, data=data)
 
 
 def suggested_file_name(copy: Copy, today: dt.date | None = None) -> str:
@@ -826,36 +490,6 @@ def change_from_baseline(kind: str, record: store.ChangedRecord) -> dict[str, ob
     op = "delete" if record.deleted and not record.base_deleted else "update"
     return {"kind": kind, "uid": record.uid, "op": op, "base_rev": record.base_rev,
             "fields": fields}
-
-
-@cache
-def _reference_fields(kind_name: str) -> dict[str, tuple[str, bool]]:
-    """The fields of a kind that refer to records: the kind they refer to, and whether they
-    hold a list of uids (REF_LIST) or one (REF)."""
-    return {f.name: (f.ref_kind or "", f.type is FieldType.REF_LIST)
-            for f in KINDS[kind_name].fields if f.type in (FieldType.REF, FieldType.REF_LIST)}
-
-
-class _Where:
-    """"action UID" for a refusal, spelt out only when there is one."""
-
-    def __init__(self, spec: KindSpec, uid: str) -> None:
-        self.spec = spec
-        self.uid = uid
-
-    def __str__(self) -> str:
-        return f"{self.spec.label.lower()} {self.uid}"
-
-
-def _references(spec: KindSpec, values: Mapping[str, Value]) -> set[str]:
-    found: set[str] = set()
-    for f in spec.fields:
-        value = values.get(f.name)
-        if f.type is FieldType.REF and isinstance(value, str):
-            found.add(value)
-        elif f.type is FieldType.REF_LIST and isinstance(value, list):
-            found.update(value)
-    return found
 
 
 def _sha256(data: bytes) -> str:

@@ -19,7 +19,7 @@ from csa_desktop.errors import CsaError
 from csa_desktop.merge.fields import (
     Proposal,
 )
-from csa_desktop.services.bundles import CheckedBundle
+from csa_desktop.services.gate import CheckedBundle
 from csa_desktop.storage import bulk
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import sync as sync_store

@@ -20,7 +20,7 @@ from csa_desktop.merge.fields import (
     merge_deleted,
     merge_field,
 )
-from csa_desktop.services.bundles import CheckedBundle
+from csa_desktop.services.gate import CheckedBundle
 from csa_desktop.services.import_plan import (
     KIND_ORDER,
     BundleOutcome,

@@ -8,7 +8,7 @@ from csa_desktop.domain.records import Record
 from csa_desktop.merge.fields import (
     three_way,
 )
-from csa_desktop.services.bundles import CheckedBundle
+from csa_desktop.services.gate import CheckedBundle
 from csa_desktop.services.import_plan import (
     BundleTally,
     ImportPlan,
