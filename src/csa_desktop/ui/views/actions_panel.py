@@ -1,364 +1,48 @@
-"""The actions table of the local plans: a filter bar, the table (model/view, sorted and
-filtered without reloading), and a detail pane with the selected action and its progress."""
+"""The actions table of the local plans: a filter bar (action_filters), the table (model/view,
+sorted and filtered without reloading), and a detail pane with the selected action and its
+progress (action_detail)."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, Value, choice_label
-from csa_desktop.domain.records import Changes, Record
-from csa_desktop.domain.reporting import quarter_of
+from csa_desktop.domain.kinds import Value
+from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
 from csa_desktop.services import tables
-from csa_desktop.services.progress import period_warning, reporting_periods
-from csa_desktop.services.tables import ActionFilter, ActionSummary
+from csa_desktop.services.tables import ActionSummary
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
-from csa_desktop.ui.forms import Option, RecordForm
-from csa_desktop.ui.icons import rag_icon
+from csa_desktop.ui.forms import Option
 from csa_desktop.ui.models.actions import (
     PARTNERSHIP_COLUMN,
     STATUS_COLUMN,
     ActionsFilterProxyModel,
     ActionsTableModel,
-    format_date,
     status_text,
 )
-from csa_desktop.ui.models.tables import Column, ColumnsTableModel
-from csa_desktop.ui.views.common import RecordsPanel, WrappedRows, table_view
-from csa_desktop.ui.widgets import ErrorLabel, ReadOnlyBanner, heading, labelled, make_button
+from csa_desktop.ui.views.action_detail import ActionDetailPane, update_columns
+from csa_desktop.ui.views.action_filters import FilterBar
+from csa_desktop.ui.views.common import table_view
+from csa_desktop.ui.widgets import ErrorLabel, make_button
 
-ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", "partners",
-                 "measure", "start_on", "due_on", "status", "rag")
+__all__ = ["ACTION_KINDS", "ActionsPanel", "update_columns"]
+
 NEW_ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", "start_on",
                      "due_on", "status", "rag")
-UPDATE_FIELDS = ("period", "reported_on", "rag", "narrative", "author")
 MAX_ROW_UPDATES = 500  # more changed actions than this: reload the table instead
 FIRST_ROWS = 200  # read and shown at once (more than a screenful); the rest follows
 ACTION_KINDS = frozenset({"action", "local-priority", "local-plan", "partnership",
                           "organisation", "progress-update"})
-
-
-def update_columns() -> list[Column[Record]]:
-    return [
-        Column("Period", lambda r: r.title, width=9),
-        Column("Date", lambda r: format_date(r.fields.get("reported_on")),
-               lambda r: r.fields.get("reported_on"), width=10),
-        Column("RAG", lambda r: choice_label(str(r.fields.get("rag") or "")),
-               icon=lambda r: rag_icon(str(r.fields.get("rag"))), width=9),
-        Column("Narrative", lambda r: str(r.fields.get("narrative") or "").replace("\n", " "),
-               tooltip=lambda r: "\n".join(filter(None, (
-                   str(r.fields.get("narrative") or ""),
-                   f"— {r.fields['author']}" if r.fields.get("author") else ""))),
-               width=20, stretch=True),
-    ]
-
-
-def archived_in(record: Record) -> str | None:
-    """The refresh an action was archived in (None: it belongs to the plan in progress)."""
-    year = record.fields.get("archived_in")
-    return year if isinstance(year, str) and year else None
-
-
-class FilterBar(QWidget):
-    """Text, partnership, priority, status, RAG, 'overdue only' and 'show archived'; says how
-    many match."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.text = QLineEdit()
-        self.text.setPlaceholderText("Filter actions (title, lead, partners, priority…)")
-        self.text.setClearButtonEnabled(True)
-        self.text.setAccessibleName("Filter text")
-        self.text.setMinimumWidth(200)
-        self.partnership = self._combo("Partnership filter")
-        self.priority = self._combo("Priority filter")
-        self.status = self._combo("Status filter")
-        self.rag = self._combo("RAG filter")
-        self.status.addItem("Any status", None)
-        for status in ACTION_STATUSES:
-            self.status.addItem(choice_label(status), status)
-        self.rag.addItem("Any RAG", None)
-        for rag in RAGS:
-            self.rag.addItem(rag_icon(rag), choice_label(rag), rag)
-        self.overdue = QCheckBox("&Overdue only")
-        self.overdue.setAccessibleName("Overdue only")
-        self.archived = QCheckBox("Show ar&chived")
-        self.archived.setAccessibleName("Show archived")
-        self.archived.setToolTip("Also list the actions an annual refresh archived (closed in "
-                                 "an earlier year), marked “archived” with the year")
-        self.clear = make_button("C&lear", "clear", self.reset,
-                                 "Clear the search and the filters")
-        self.count = QLabel()
-        self.count.setAccessibleName("Number of actions shown")
-        self._priorities: list[tuple[str, str, str]] = []  # (title, uid, partnership uid)
-        find = QLabel("&Search:")
-        find.setBuddy(self.text)
-        top = QHBoxLayout()
-        top.addWidget(find)
-        top.addWidget(self.text, 1)
-        top.addWidget(self.overdue)
-        top.addWidget(self.archived)
-        top.addWidget(self.clear)
-        top.addWidget(self.count)
-        bottom = QHBoxLayout()
-        for label, combo in (("Pa&rtnership:", self.partnership), ("Pr&iority:", self.priority),
-                             ("S&tatus:", self.status), ("RA&G:", self.rag)):
-            caption = QLabel(label)
-            caption.setBuddy(combo)
-            bottom.addWidget(caption)
-            bottom.addWidget(combo, 2 if combo in (self.partnership, self.priority) else 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addLayout(top)
-        layout.addLayout(bottom)
-        self.text.textChanged.connect(lambda _t: self.changed.emit())
-        self.partnership.currentIndexChanged.connect(self._partnership_changed)
-        for combo in (self.priority, self.status, self.rag):
-            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        self.overdue.toggled.connect(lambda _on: self.changed.emit())
-        self.archived.toggled.connect(lambda _on: self.changed.emit())
-
-    @staticmethod
-    def _combo(name: str) -> QComboBox:
-        combo = QComboBox()
-        combo.setAccessibleName(name)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(8)
-        return combo
-
-    def set_choices(self, partnerships: Sequence[Option],
-                    priorities: Sequence[tuple[str, str, str]]) -> None:
-        """Partnerships (title, uid) and priorities (title, uid, partnership uid)."""
-        self._priorities = list(priorities)
-        current = self.partnership.currentData()
-        blocked = self.partnership.blockSignals(True)
-        self.partnership.clear()
-        self.partnership.addItem("All partnerships", None)
-        for title, uid in partnerships:
-            self.partnership.addItem(title, uid)
-        self.partnership.setCurrentIndex(max(0, self.partnership.findData(current)))
-        self.partnership.blockSignals(blocked)
-        self._fill_priorities()
-
-    def _fill_priorities(self) -> None:
-        partnership = self.partnership.currentData()
-        current = self.priority.currentData()
-        blocked = self.priority.blockSignals(True)
-        self.priority.clear()
-        self.priority.addItem("All priorities", None)
-        names = {self.partnership.itemData(i): self.partnership.itemText(i)
-                 for i in range(1, self.partnership.count())}
-        for title, uid, owner in self._priorities:
-            if partnership is None:
-                self.priority.addItem(f"{title} — {names.get(owner, '')}", uid)
-            elif owner == partnership:
-                self.priority.addItem(title, uid)
-        self.priority.setCurrentIndex(max(0, self.priority.findData(current)))
-        self.priority.blockSignals(blocked)
-
-    def _partnership_changed(self) -> None:
-        self._fill_priorities()
-        self.changed.emit()
-
-    def value(self) -> ActionFilter:
-        return ActionFilter(self.text.text(), self.partnership.currentData(),
-                            self.priority.currentData(), self.status.currentData(),
-                            self.rag.currentData(), self.overdue.isChecked(),
-                            self.archived.isChecked())
-
-    def set_scope(self, partnership_uid: str | None, priority_uid: str | None) -> None:
-        """Show one partnership (and priority) as the navigator asks; other parts stay."""
-        blocked = self.blockSignals(True)
-        self.partnership.setCurrentIndex(max(0, self.partnership.findData(partnership_uid)))
-        self._fill_priorities()
-        self.priority.setCurrentIndex(max(0, self.priority.findData(priority_uid)))
-        self.blockSignals(blocked)
-        self.changed.emit()
-
-    def reset(self) -> None:
-        """Clear the search and the filters ('Show archived' is a way of looking: it stays)."""
-        blocked = self.blockSignals(True)
-        self.text.clear()
-        self.partnership.setCurrentIndex(0)
-        self._fill_priorities()
-        for combo in (self.priority, self.status, self.rag):
-            combo.setCurrentIndex(0)
-        self.overdue.setChecked(False)
-        self.blockSignals(blocked)
-        self.changed.emit()
-
-    def show_count(self, shown: int, total: int, archived: int, loading: bool = False) -> None:
-        """`total` counts every action, `archived` those an annual refresh archived;
-        `loading`: more are being read."""
-        if loading:
-            self.count.setText(f"{shown:,} of the first {total:,} actions, loading…")
-            self.count.setToolTip("The rest of the actions are being read")
-            return
-        if self.archived.isChecked() or not archived:
-            self.count.setText(f"{shown:,} of {total:,} actions")
-            self.count.setToolTip("")
-            return
-        self.count.setText(f"{shown:,} of {total - archived:,} actions ({archived:,} archived "
-                           "not shown)")
-        self.count.setToolTip("Tick “Show archived” to list the actions closed in an "
-                              "earlier refresh")
-
-
-class ActionDetailPane(QWidget):
-    """The selected action's fields (saved as you go) and its progress updates."""
-
-    def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.record: Record | None = None
-        self.editable = False
-        self.page_says_read_only = False  # the page above already shows the read-only note
-        self.heading = heading("No action selected", level=2)
-        self.banner = ReadOnlyBanner()
-        self.form = RecordForm("action", ACTION_FIELDS, context=context,
-                               labels={"lead_role": "Lead (post)"})
-        self.updates = ColumnsTableModel(update_columns(), lambda r: r.uid, self)
-        self.updates_view = table_view(self.updates)
-        self.updates_view.setMinimumHeight(120)
-        self.updates_rows = WrappedRows(self.updates_view)  # a handful: each narrative in full
-        self.updates_panel = RecordsPanel(context, self.updates_view, "progress update",
-                                          can_move=False)
-        self.updates_panel.buttons["add"].setText("Add &update…")
-        self.updates_panel.buttons["add"].setAccessibleName("Add progress update")
-        self.updates_panel.add_requested.connect(self.add_update)
-        self.updates_panel.edit_requested.connect(self.edit_update)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.form)
-        layout.addWidget(labelled("Progress updates", self.updates_panel), 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        self.show_action(None, False)
-
-    def sizeHint(self) -> QSize:
-        """Room for the fields and a readable narrative (the splitter starts from this)."""
-        return QSize(430, super().sizeHint().height())
-
-    def set_organisations(self, options: Sequence[Option]) -> None:
-        self.form.set_options("lead_organisation_uid", options)
-
-    def show_action(self, record: Record | None, editable: bool,
-                    priorities: Sequence[Option] = ()) -> None:
-        if record is None or self.record is None or record.uid != self.record.uid:
-            self.form.flush()
-        self.record = record
-        self.editable = editable and record is not None and not archived_in(record)
-        self.form.set_options("priority_uid", priorities)
-        self.form.load(record, self.editable)
-        self.heading.setText(record.title if record else "No action selected")
-        self.update_banner()
-        self.reload_updates()
-
-    def update_banner(self) -> None:
-        year = archived_in(self.record) if self.record else None
-        if year:
-            self.banner.show_for(False, f"archived when the {year} refresh closed; kept as it "
-                                        "stood, with its progress updates.")
-            return
-        self.banner.show_for(self.editable or self.record is None or self.page_says_read_only,
-                             self.context.scope_reason("action"))
-
-    def reload_updates(self) -> None:
-        current = self.updates_panel.current_uid()
-        updates = (self.context.records.list_kind("progress-update",
-                                                  where={"action_uid": self.record.uid})
-                   if self.record else [])
-        updates.sort(key=lambda r: str(r.fields.get("reported_on") or ""), reverse=True)
-        self.updates.set_rows(updates)
-        self.updates_panel.set_editable(self.editable)
-        if not self.updates_panel.select(current):
-            self.updates_panel.update_buttons()
-
-    def add_update(self) -> None:
-        if self.record is None or not self.editable:
-            return
-        action_uid = self.record.uid
-
-        def submit(values: dict[str, Value]) -> None:
-            if not self._period_confirmed(action_uid, values):
-                raise CsaError("Not added: choose another period, or add it anyway.")
-            uid = self.context.edits.create("progress-update",
-                                            {**values, "action_uid": action_uid})
-            self.updates_panel.select(uid)
-
-        periods = self._periods()
-        RecordDialog(self, "Add progress update", "progress-update", UPDATE_FIELDS, submit,
-                     values={"period": self._likely_period(action_uid, periods["period"]),
-                             "reported_on": dt.date.today(),
-                             "rag": self.record.fields.get("rag") or "not-rated",
-                             "author": self.context.copy.identity.name},
-                     text_lines={"narrative": 5}, pick_from=periods,
-                     ok_text="&Add").open()
-
-    def edit_update(self, uid: str) -> None:
-        record = self.context.records.get(uid)
-        action_uid = str(record.fields.get("action_uid"))
-
-        def submit(values: dict[str, Value]) -> None:
-            if values.get("period") != record.fields.get("period") and \
-                    not self._period_confirmed(action_uid, values):
-                raise CsaError("Not saved: choose another period, or save it anyway.")
-            self.context.edits.edit(uid, values)
-
-        RecordDialog(self, "Edit progress update", "progress-update", UPDATE_FIELDS, submit,
-                     values=record.fields, text_lines={"narrative": 5},
-                     pick_from=self._periods(), ok_text="&Save").open()
-
-    def _periods(self) -> dict[str, list[tuple[str, str]]]:
-        periods = reporting_periods(self.context.copy)
-        return {"period": [(p, p) for p in periods]}
-
-    def _likely_period(self, action_uid: str, periods: list[tuple[str, str]]) -> str:
-        """This quarter if it can be picked, else the last one inside the plan's period."""
-        names = [name for name, _value in periods]
-        today = quarter_of(dt.date.today())
-        if today in names:
-            return today
-        inside = [n for n in names if period_warning(self.context.copy, action_uid, n) is None]
-        return (inside or names or [today])[-1]
-
-    def _period_confirmed(self, action_uid: str, values: dict[str, Value]) -> bool:
-        """A period outside the plan's is allowed (a late update) once the user says so."""
-        warning = period_warning(self.context.copy, action_uid, str(values.get("period") or ""))
-        if warning is None:
-            return True
-        answer = QMessageBox.question(self.window(), "Period outside the plan",
-                                      f"{warning} Save the update for that period anyway?")
-        return answer == QMessageBox.StandardButton.Yes
 
 
 class ActionsPanel(QWidget):
