@@ -10,6 +10,14 @@ reads from the right: its lines are set right-aligned, and a bullet goes on the 
 ReportLab 5 has right-to-left paragraphs only with the rlbidi package (not on PyPI) and then
 reverses styled runs without the bidi algorithm, so `install()` wraps `Paragraph.drawPara`
 once, for every paragraph any document draws (contents entries and table cells included).
+
+Why not python-bidi: its compiled (Rust) API returns only the reordered string of a whole
+text, with no levels, so it cannot reorder a line's styled runs and inline objects after
+ReportLab has broken the paragraph; its pure-Python module is the old algorithm without
+bracket pairs (N0) or isolates, which "CCTV (new)" in an Urdu sentence and our marked fields
+need. This module passes Unicode's own conformance data instead (BidiCharacterTest.txt: every
+line with an explicit paragraph direction and no explicit controls;
+tests/printing/test_bidi_conformance.py).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ _MIRROR = dict(zip("()[]{}<>«»‹›≤≥", ")(][}{><»«›‹≥≤", stric
 _BRACKETS = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u2329": "\u232a",
              "\u3008": "\u3009", "\uff08": "\uff09", "\uff3b": "\uff3d"}
 _CLOSING = set(_BRACKETS.values())
+_CANONICAL = {"\u2329": "\u3008", "\u232a": "\u3009"}  # BD16: canonical equivalents pair
 _INVISIBLE = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI", "BN"}
 _OPENERS: dict[str, int | None] = {"\u202a": 0, "\u202b": 1, "\u2066": 0, "\u2067": 1,
                                    "\u2068": None}  # LRE RLE LRI RLI FSI
@@ -189,6 +198,7 @@ def _bracket_pairs(t: list[str], chars: list[str], original: list[str], edge: st
     for i, char in enumerate(chars):
         if t[i] != "ON":
             continue
+        char = _CANONICAL.get(char, char)
         if char in _BRACKETS:
             if len(stack) == 63:
                 break
