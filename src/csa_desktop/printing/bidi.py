@@ -11,14 +11,13 @@ ReportLab 5 has right-to-left paragraphs only with the rlbidi package (not on Py
 reverses styled runs without the bidi algorithm, so `install()` wraps `Paragraph.drawPara`
 once, for every paragraph any document draws (contents entries and table cells included).
 
-Why not python-bidi (0.6): its compiled (Rust) API returns only the reordered string of a
-whole text (levels only inside a debugging dump of the Rust structures, per UTF-8 byte), so it
-cannot reorder a line's styled runs and inline objects after
-ReportLab has broken the paragraph; its pure-Python module is the old algorithm without
-bracket pairs (N0) or isolates, which "CCTV (new)" in an Urdu sentence and our marked fields
-need. This module passes Unicode's own conformance data instead (BidiCharacterTest.txt: every
-line with an explicit paragraph direction and no explicit controls;
-tests/printing/test_bidi_conformance.py).
+Why not python-bidi (0.6): its compiled (Rust) API returns only the reordered string of a whole
+text (levels only inside a debugging dump of the Rust structures, per UTF-8 byte), so it cannot
+reorder a line's styled runs and inline objects after ReportLab has broken the paragraph; its
+pure-Python module is the old algorithm without bracket pairs (N0) or isolates, which "CCTV
+(new)" in an Urdu sentence and our marked fields need. This module passes Unicode's own
+conformance data instead (BidiCharacterTest.txt: every line with an explicit paragraph direction
+and no explicit controls; tests/printing/test_bidi_conformance.py).
 """
 
 from __future__ import annotations
