@@ -48,6 +48,7 @@ from csa_desktop.bundle.format import (
     RecordState,
     canonical_json,
 )
+from csa_desktop.bundle.schema import CHARACTER_RULES, SchemaProblem, first_problem
 from csa_desktop.domain.kinds import (
     CONTROL_CHARACTERS,
     KINDS,
@@ -346,13 +347,6 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _where(path: collections.deque[str | int]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "top level"
-
-
 _JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number",
                "boolean": "true or false", "array": "a list", "object": "an object",
                "null": "empty (null)"}
@@ -373,53 +367,78 @@ def _json_type(value: object) -> str:
     return _JSON_TYPES["array"] if isinstance(value, list) else _JSON_TYPES["object"]
 
 
-def _schema_error(name: str, member: str, error: Any) -> BundleError:
-    match error.validator:
+def _problem_text(problem: SchemaProblem) -> str:
+    """What is wrong, in the words of a person (the value, shortened, and the rule)."""
+    value, limit = problem.value, problem.limit
+    rule = "not" if problem.rule == "format" and limit in CHARACTER_RULES else problem.rule
+    shown = _short(repr(value), 60)
+    match rule:
         case "maxLength":
-            problem = f"is too long (at most {error.validator_value} characters)"
-        case "not" if isinstance(error.instance, str) and "\n" in error.instance and \
-                control_character(error.instance) is None:
-            problem = "must be a single line"
-        case "not" if isinstance(error.instance, str) and control_character(error.instance):
-            problem = (f"contains a control character ({control_character(error.instance)}); "
-                       "text may hold line breaks and tabs, but no other control characters")
+            return f"is too long (at most {limit} characters)"
+        case "not" if isinstance(value, str) and "\n" in value and \
+                control_character(value) is None:
+            return "must be a single line"
+        case "not" if isinstance(value, str) and control_character(value):
+            return (f"contains a control character ({control_character(value)}); "
+                    "text may hold line breaks and tabs, but no other control characters")
         case "pattern" | "not" | "format":
-            problem = "has a value of the wrong form (" + _short(repr(error.instance), 60) + ")"
+            return f"has a value of the wrong form ({shown})"
         case "enum" | "const":
-            problem = f"{_short(repr(error.instance), 60)} is not one of the allowed values"
+            return f"{shown} is not one of the allowed values"
         case "type":
-            expected = error.validator_value
             wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in (
-                expected if isinstance(expected, list) else [expected]))
-            problem = f"should be {wanted}, not {_json_type(error.instance)}"
-        case "additionalProperties" | "required":
-            problem = _short(error.message)
+                limit if isinstance(limit, list) else [limit]))
+            return f"should be {wanted}, not {_json_type(value)}"
+        case "required":
+            missing = [key for key in limit if key not in value]
+            return f"{missing[0]!r} is a required property"
+        case "additionalProperties":
+            allowed = problem.schema.get("properties", {})
+            extras = sorted((key for key in value if key not in allowed), key=str)
+            verb = "was" if len(extras) == 1 else "were"
+            return _short(f"Additional properties are not allowed "
+                          f"({', '.join(repr(key) for key in extras)} {verb} unexpected)")
+        case "minimum":
+            return f"{shown} is less than the minimum of {limit!r}"
+        case "maximum":
+            return f"{shown} is greater than the maximum of {limit!r}"
+        case "minLength" | "minItems":
+            return f"{shown} should be non-empty" if limit == 1 else f"{shown} is too short"
+        case "maxItems":
+            return f"{shown} is expected to be empty" if limit == 0 else f"{shown} is too long"
+        case "minProperties":
+            return f"{shown} should be non-empty" if limit == 1 else \
+                f"{shown} does not have enough properties"
+        case "maxProperties":
+            return f"{shown} is expected to be empty" if limit == 0 else \
+                f"{shown} has too many properties"
+        case "uniqueItems":
+            return f"{shown} has non-unique elements"
         case _:
-            problem = _short(error.message)
-    return BundleError("schema", f"{name}: {member} {_where(error.absolute_path)} {problem}")
+            return f"{shown} breaks the rule {rule!r} of the bundle format"
 
 
 def validate(data: Any, definition: str, member: str, name: str) -> None:
-    """Check `data` against $defs/`definition` of the shipped schema."""
-    from csa_desktop.bundle.schema import FAST_SIZE, fast_validator, validator
-
+    """Check `data` against $defs/`definition` of the shipped schema. A payload of changes or
+    records is checked item by item against the rules of the item's own kind
+    ($defs/change-KIND, $defs/record-KIND: the rules of $defs/change and $defs/record for that
+    kind), which is quicker and compiles only the kinds the bundle holds."""
     items = data.get(definition) if isinstance(data, dict) else None
-    if isinstance(items, list) and len(items) >= FAST_SIZE and set(data) == {definition}:
-        # the payload is {"changes": [...]} or {"records": [...]}: check each item against
-        # the rules of its own kind; valid means done, anything else gets jsonschema's word
+    problem: SchemaProblem | None = None
+    if isinstance(items, list) and set(data) == {definition}:
         item = definition[:-1]
-        for entry in items:
+        for index, entry in enumerate(items):
             kind = entry.get("kind") if isinstance(entry, dict) else None
-            fast = fast_validator(f"{item}-{kind}") if kind in KINDS else None
-            if fast is None or not fast(entry):
+            known = isinstance(kind, str) and kind in KINDS
+            problem = first_problem(f"{item}-{kind}" if known else item, entry,
+                                    f"{definition}[{index}]")
+            if problem is not None:
                 break
-        else:
-            return
-    error = next(iter(validator(definition).iter_errors(data)), None)
-    if error is not None:
-        import jsonschema.exceptions  # type: ignore[import-untyped]
-
-        raise _schema_error(name, member, jsonschema.exceptions.best_match([error]))
+    else:
+        problem = first_problem(definition, data)
+    if problem is not None:
+        raise BundleError("schema", f"{name}: {member} {problem.where or 'top level'} "
+                                    f"{_problem_text(problem)}")
 
 
 def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS) -> Bundle:

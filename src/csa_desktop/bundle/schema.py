@@ -8,6 +8,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -110,7 +111,9 @@ def _record_fields(kind_name: str) -> dict[str, Any]:
 
 
 def _by_kind(prefix: str) -> list[dict[str, Any]]:
-    return [{"if": {"properties": {"kind": {"const": name}}},
+    """The fields' rules of each kind, for a change or record of that kind ("required" in
+    the "if", so that an item without a kind is told so, not judged by every kind's rules)."""
+    return [{"if": {"required": ["kind"], "properties": {"kind": {"const": name}}},
              "then": {"properties": {"fields": {"$ref": f"#/$defs/{prefix}-{name}"}}}}
             for name in KINDS]
 
@@ -216,25 +219,9 @@ def shipped_schema() -> dict[str, Any]:
     return data
 
 
-@cache
-def validator(definition: str) -> Any:
-    """A compiled validator for one $defs entry of the shipped schema (formats checked)."""
-    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-
-    schema = shipped_schema()
-    root = {"$schema": schema["$schema"], "$defs": schema["$defs"],
-            "$ref": f"#/$defs/{definition}"}
-    return Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-FAST_SIZE = 1_000
-"""Payloads with this many records or changes are first checked by compiled validators, one
-per kind of record ($defs/change-KIND, $defs/record-KIND: the same rules as $defs/change and
-$defs/record for that kind, without trying every kind in turn)."""
-
-
 def _is_date(value: object) -> bool:
-    """The "date" format as jsonschema's format checker reads it."""
+    """The "date" format: a real calendar date (2023-02-30 is not), as JSON Schema's
+    format checkers read it; anything that is not a string passes (the type says the rest)."""
     import datetime as dt
 
     if not isinstance(value, str):
@@ -253,11 +240,13 @@ _CHARACTER_FORMATS: dict[str, Callable[[str], bool]] = {
     "csa-one-line": lambda text: _ONE_LINE.search(text) is None,
     "csa-ascii-alphanumeric": lambda text: not text or (text.isascii() and text.isalnum()),
 }
-"""Checks of a string's characters, for the compiled validators only: each is true exactly
-when the regular expression of a `{"not": {"type": "string", "pattern": ...}}` is not found
-in the string (_STRING_NOTS), as the schema wants, and like it they pass anything that is
-not a string. fastjsonschema checks a "not" by raising an exception when its inner schema
-fails, that is for every valid value: a third of the time of checking a contribution."""
+"""Checks of a string's characters: each is true exactly when the regular expression of a
+`{"not": {"type": "string", "pattern": ...}}` is not found in the string (_STRING_NOTS), as
+the schema wants, and like it they pass anything that is not a string. fastjsonschema checks a
+"not" by raising an exception when its inner schema fails, that is for every valid value: a
+third of the time of checking a contribution."""
+
+CHARACTER_RULES = frozenset(_CHARACTER_FORMATS)
 
 _STRING_NOTS = {CONTROL_PATTERN: "csa-no-control", ONE_LINE_PATTERN: "csa-one-line",
                 "[^0-9A-Za-z]": "csa-ascii-alphanumeric"}
@@ -280,28 +269,57 @@ def _without_string_nots(node: Any) -> Any:
     return copied
 
 
+@dataclass(frozen=True)
+class SchemaProblem:
+    """The first rule of the schema a value breaks: the keyword (`rule`: "type", "maxLength",
+    "required", …, or for the character checks "format" with a `limit` of CHARACTER_RULES),
+    that keyword's value in the schema (`limit`), the value that breaks it, where it is
+    ("changes[3].fields.title.new"; "" for the top level) and the (sub)schema it broke."""
+
+    rule: str
+    limit: Any
+    value: Any
+    where: str
+    schema: Any
+
+
 @cache
-def fast_validator(definition: str) -> Callable[[Any], bool] | None:
-    """The same $defs entry compiled to Python code (fastjsonschema): an order of magnitude
-    quicker on large payloads, but it only answers yes or no, so a no is explained by
-    `validator` (which has the last word). Compiling takes a few hundred milliseconds once."""
-    try:
-        import fastjsonschema
-    except ImportError:  # pragma: no cover - a dependency, but the gate works without it
-        return None
+def _compiled(definition: str) -> Callable[[Any], Any]:
+    """One $defs entry of the shipped schema compiled to Python code by fastjsonschema
+    (a few tens of milliseconds per record kind, once per run)."""
+    import fastjsonschema
+
     schema = shipped_schema()
     root = {"$schema": schema["$schema"], "$defs": _without_string_nots(schema["$defs"]),
             "$ref": f"#/$defs/{definition}"}
-    check = fastjsonschema.compile(root, formats={"date": _is_date, **_CHARACTER_FORMATS})
+    check: Callable[[Any], Any] = fastjsonschema.compile(
+        root, formats={"date": _is_date, **_CHARACTER_FORMATS}, use_default=False)
+    return check
 
-    def passes(data: Any) -> bool:
-        try:
-            check(data)
-        except fastjsonschema.JsonSchemaException:
-            return False
-        return True
 
-    return passes
+def first_problem(definition: str, data: Any, where: str = "") -> SchemaProblem | None:
+    """What `data` first breaks in $defs/`definition`, or None when it is valid; `where` is
+    the place of `data` in its member, put in front of the problem's place."""
+    import fastjsonschema
+
+    try:
+        _compiled(definition)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        inner = (exc.name or "data").removeprefix("data")
+        if not where:
+            inner = inner.removeprefix(".")
+        rule, limit, value, broken = exc.rule or "", exc.rule_definition, exc.value, exc.definition
+        if (rule in _COUNTING_RULES and isinstance(value, dict) and isinstance(broken, dict)
+                and broken.get("additionalProperties") is False
+                and any(key not in broken.get("properties", {}) for key in value)):
+            # fastjsonschema counts and lists keys before it looks at them: an unexpected key
+            # says more (and is what the schema's order puts first)
+            rule, limit = "additionalProperties", False
+        return SchemaProblem(rule, limit, value, where + inner, broken)
+    return None
+
+
+_COUNTING_RULES = frozenset({"required", "minProperties", "maxProperties"})
 
 
 def main(argv: list[str] | None = None) -> int:
