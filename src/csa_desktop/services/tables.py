@@ -12,6 +12,8 @@ from csa_desktop.services.copy import Copy
 from csa_desktop.storage import queries
 
 CLOSED_STATUSES = frozenset({"completed", "cancelled"})
+OPEN = "open"
+"""A status filter for every action still open: neither completed nor cancelled."""
 _date = dt.date.fromisoformat
 
 
@@ -124,12 +126,14 @@ class ActionFilter:
     rag: str | None = None
     overdue_only: bool = False
     show_archived: bool = False
+    among: frozenset[str] | None = None  # only these actions (a list the dashboard opened)
+    among_label: str = ""  # what they are: "with no progress update for 2026/27 Q3"
 
     @property
     def empty(self) -> bool:
         """No criterion chosen (whether archived actions show is not a criterion)."""
         return not (self.text.strip() or self.partnership_uid or self.priority_uid
-                    or self.status or self.rag or self.overdue_only)
+                    or self.status or self.rag or self.overdue_only or self.among is not None)
 
     def matches(self, row: ActionSummary, today: dt.date) -> bool:
         """Whether `row` passes."""
@@ -149,7 +153,11 @@ class ActionFilter:
             chosen = [n for n in chosen if rows[n].partnership_uid == self.partnership_uid]
         if self.priority_uid:
             chosen = [n for n in chosen if rows[n].priority_uid == self.priority_uid]
-        if self.status:
+        if self.among is not None:
+            chosen = [n for n in chosen if rows[n].uid in self.among]
+        if self.status == OPEN:
+            chosen = [n for n in chosen if rows[n].status not in CLOSED_STATUSES]
+        elif self.status:
             chosen = [n for n in chosen if rows[n].status == self.status]
         if self.rag:
             chosen = [n for n in chosen if rows[n].rag == self.rag]

@@ -16,6 +16,7 @@ from csa_desktop.storage.models import (
     LocalPriorityRow,
     OrganisationRow,
     PartnershipRow,
+    ProgressUpdateRow,
 )
 
 ACTION_COLUMNS = (
@@ -119,3 +120,11 @@ def action_counts(session: Session) -> Sequence[tuple[str, str | None, int]]:
         .group_by(a.c.plan_uid, priority.c.uid)
     )
     return cast(Sequence[tuple[str, str | None, int]], session.execute(query).all())
+
+
+def actions_reported_in(session: Session, period: str) -> set[str]:
+    """The uids of the actions that have a live progress update for `period`."""
+    update = _table(ProgressUpdateRow)
+    query = select(update.c.action_uid).where(update.c.deleted.is_(False),
+                                              update.c.period == period).distinct()
+    return set(session.scalars(query))
