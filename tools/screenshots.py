@@ -79,10 +79,12 @@ def take(out: Path) -> list[Path]:
     init_copy(district, role=Role.DISTRICT, partnerships=[WEST],
               name="West Lancs CSP officer").close()
     _way_in(lead, work, save)
-    window_at(lead, {"editor-agreement": "agreement", "editor-plan-on-a-page": "plan-on-a-page",
+    window_at(lead, {"dashboard": "dashboard", "editor-agreement": "agreement",
+                     "editor-plan-on-a-page": "plan-on-a-page",
                      "editor-local-plan": f"local-plan:{WEST}",
                      "editor-all-actions": "local-plans"})
-    window_at(district, {"editor-district-read-only": "local-plan:Pendle CSP"})
+    window_at(district, {"dashboard-district": "dashboard",
+                         "editor-district-read-only": "local-plan:Pendle CSP"})
 
     with Copy.open(lead) as copy:
         for name, document, partnership in (

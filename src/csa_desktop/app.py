@@ -23,8 +23,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", metavar="PATH", help="the copy's folder")
     parser.add_argument(
         "--show", metavar="PLACE",
-        help="open at PLACE: agreement, plan-on-a-page, sections, key-issues, evidence, "
-             "local-plans, or local-plan:NAME (a partnership's name, or its start)")
+        help="open at PLACE (default: where the window was last closed, first the "
+             "dashboard): dashboard, agreement, plan-on-a-page, sections, key-issues, "
+             "evidence, local-plans, or local-plan:NAME (a partnership's name, or its start)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     args = parser.parse_args(argv)
     for path in args.files:

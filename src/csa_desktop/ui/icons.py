@@ -27,6 +27,7 @@ _ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "history": ("document-open-recent", SP.SP_FileDialogDetailedView),
     "read-only": ("changes-prevent", SP.SP_MessageBoxInformation),
     "warning": ("dialog-warning", SP.SP_MessageBoxWarning),
+    "dashboard": ("view-statistics", SP.SP_ComputerIcon),
     "agreement": ("x-office-document", SP.SP_FileDialogContentsView),
     "details": ("document-properties", SP.SP_FileDialogInfoView),
     "plan-on-a-page": ("view-list-details", SP.SP_FileDialogListView),

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from csa_desktop import APP_NAME, __version__
 from csa_desktop.domain.records import Changes
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.tables import ActionFilter
 from csa_desktop.ui import icons
 from csa_desktop.ui.commands import EditHistory
 from csa_desktop.ui.context import EditorContext
@@ -42,6 +43,7 @@ from csa_desktop.ui.models import navigator as nav
 from csa_desktop.ui.settings import WindowSettings
 from csa_desktop.ui.views.agreement_page import AgreementPage
 from csa_desktop.ui.views.common import EditorPage
+from csa_desktop.ui.views.dashboard_page import DashboardPage
 from csa_desktop.ui.views.evidence_page import EvidencePage
 from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
@@ -72,6 +74,7 @@ TREE_FIELDS: dict[str, frozenset[str]] = {
 
 # --show PLACE: the places the window can open at (besides local-plan:NAME).
 PLACES = {
+    "dashboard": nav.DASHBOARD,
     "agreement": nav.DETAILS,
     "plan-on-a-page": nav.PLAN_ON_A_PAGE,
     "sections": nav.SECTIONS,
@@ -124,7 +127,7 @@ class MainWindow(QMainWindow):
         self.settings.restore_splitters(self)
         self.reload_navigator()
         if not self.show_place(self.settings.last_place):
-            self.show_place(nav.DETAILS)
+            self.show_place(nav.DASHBOARD)  # a copy opens on its dashboard, then where left
 
     # --- building the window ----------------------------------------------------------------
 
@@ -142,6 +145,8 @@ class MainWindow(QMainWindow):
 
     def _create_pages(self) -> None:
         self.stack = QStackedWidget()
+        self.dashboard_page = DashboardPage(self.context)
+        self.dashboard_page.open_actions.connect(self.open_action_list)
         self.agreement_page = AgreementPage(self.context)
         self.plan_on_a_page_page = PlanOnAPagePage(self.context)
         self.sections_page = SectionsPage(self.context)
@@ -149,12 +154,13 @@ class MainWindow(QMainWindow):
         self.evidence_page = EvidencePage(self.context)
         self.local_plans_page = LocalPlansPage(self.context)
         self.pages: list[EditorPage] = [
-            self.agreement_page, self.plan_on_a_page_page, self.sections_page,
+            self.dashboard_page, self.agreement_page, self.plan_on_a_page_page, self.sections_page,
             self.key_issues_page, self.evidence_page, self.local_plans_page,
         ]
         for page in self.pages:
             self.stack.addWidget(page)
         self.page_for_kind: dict[str, EditorPage] = {
+            nav.DASHBOARD: self.dashboard_page,
             nav.AGREEMENT: self.agreement_page, nav.DETAILS: self.agreement_page,
             nav.PLAN_ON_A_PAGE: self.plan_on_a_page_page,
             nav.SECTIONS: self.sections_page, nav.SECTION: self.sections_page,
@@ -407,6 +413,17 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is not page:
             self.show_place(kind)
         action()
+
+    def open_action_list(self, wanted: ActionFilter) -> None:
+        """Show in Local plans the actions `wanted` lists (a number on the dashboard)."""
+        place = (f"{nav.PARTNERSHIP}:{wanted.partnership_uid}" if wanted.partnership_uid
+                 else nav.LOCAL_PLANS)
+        if not self.show_place(place):
+            self.show_place(nav.LOCAL_PLANS)
+        panel = self.local_plans_page.actions_panel
+        panel.finish_loading()
+        panel.filter_bar.apply(wanted)
+        panel.view.setFocus()
 
     def find_action_text(self) -> None:
         node = self.current_node()

@@ -18,6 +18,7 @@ from csa_desktop.ui.models.roles import KIND_ROLE, NO_INDEX, UID_ROLE
 Index = QModelIndex | QPersistentModelIndex
 
 # Node kinds: each shows one editor page (see MainWindow.show_node).
+DASHBOARD = "dashboard"
 AGREEMENT = "agreement"
 DETAILS = "details"
 PLAN_ON_A_PAGE = "plan-on-a-page"
@@ -33,6 +34,7 @@ UNPRIORITISED = "unprioritised"
 ACTION = "action"
 
 _ICONS = {
+    DASHBOARD: "dashboard",
     AGREEMENT: "agreement", DETAILS: "details", PLAN_ON_A_PAGE: "plan-on-a-page",
     SECTIONS: "sections", SECTION: "section", KEY_ISSUES: "key-issues", KEY_ISSUE: "key-issue",
     EVIDENCE: "evidence", LOCAL_PLANS: "local-plans", PARTNERSHIP: "partnership",
@@ -193,6 +195,7 @@ def build_outline(copy: Copy) -> Node:
     """The whole tree except actions (those are fetched per priority when it is expanded)."""
     records = copy.records
     root = Node("root", "")
+    root.add(Node(DASHBOARD, "Dashboard"))
     agreements = records.list_kind("agreement")
     agreement = root.add(Node(AGREEMENT, agreements[0].title if agreements else "Agreement"))
     agreement.add(Node(DETAILS, "Details and approvals"))

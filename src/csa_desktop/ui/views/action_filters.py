@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, choice_label
-from csa_desktop.services.tables import ActionFilter
+from csa_desktop.services.tables import OPEN, ActionFilter
 from csa_desktop.ui.forms import Option
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.widgets import make_button
@@ -41,6 +41,7 @@ class FilterBar(QWidget):
         self.status = self._combo("Status filter")
         self.rag = self._combo("RAG filter")
         self.status.addItem("Any status", None)
+        self.status.addItem("Open (not completed or cancelled)", OPEN)
         for status in ACTION_STATUSES:
             self.status.addItem(choice_label(status), status)
         self.rag.addItem("Any RAG", None)
@@ -56,6 +57,19 @@ class FilterBar(QWidget):
                                  "Clear the search and the filters")
         self.count = QLabel()
         self.count.setAccessibleName("Number of actions shown")
+        self._among: frozenset[str] | None = None  # only these actions (from the dashboard)
+        self._among_label = ""
+        self.among = QLabel()
+        self.among.setAccessibleName("Actions listed from the dashboard")
+        self.show_all = make_button("Show &all actions", "clear", self.reset,
+                                    "List every action again, not only these")
+        among_row = QHBoxLayout()
+        among_row.addWidget(self.among, 1)
+        among_row.addWidget(self.show_all)
+        self.among_box = QWidget()
+        self.among_box.setLayout(among_row)
+        among_row.setContentsMargins(0, 0, 0, 0)
+        self.among_box.setVisible(False)
         self._priorities: list[tuple[str, str, str]] = []  # (title, uid, partnership uid)
         find = QLabel("&Search:")
         find.setBuddy(self.text)
@@ -78,6 +92,7 @@ class FilterBar(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addLayout(bottom)
+        layout.addWidget(self.among_box)
         self.text.textChanged.connect(lambda _t: self.changed.emit())
         self.partnership.currentIndexChanged.connect(self._partnership_changed)
         for combo in (self.priority, self.status, self.rag):
@@ -131,7 +146,30 @@ class FilterBar(QWidget):
         return ActionFilter(self.text.text(), self.partnership.currentData(),
                             self.priority.currentData(), self.status.currentData(),
                             self.rag.currentData(), self.overdue.isChecked(),
-                            self.archived.isChecked())
+                            self.archived.isChecked(), self._among, self._among_label)
+
+    def apply(self, wanted: ActionFilter) -> None:
+        """Show `wanted` (a list the dashboard opened): its criteria, the rest cleared."""
+        blocked = self.blockSignals(True)
+        self.text.setText(wanted.text)
+        self.partnership.setCurrentIndex(max(0, self.partnership.findData(
+            wanted.partnership_uid)))
+        self._fill_priorities()
+        self.priority.setCurrentIndex(max(0, self.priority.findData(wanted.priority_uid)))
+        self.status.setCurrentIndex(max(0, self.status.findData(wanted.status)))
+        self.rag.setCurrentIndex(max(0, self.rag.findData(wanted.rag)))
+        self.overdue.setChecked(wanted.overdue_only)
+        self.archived.setChecked(wanted.show_archived)
+        self._set_among(wanted.among, wanted.among_label)
+        self.blockSignals(blocked)
+        self.changed.emit()
+
+    def _set_among(self, uids: frozenset[str] | None, label: str) -> None:
+        self._among, self._among_label = uids, label
+        self.among_box.setVisible(uids is not None)
+        if uids is not None:
+            self.among.setText(f"Showing only the {len(uids):,} actions {label} "
+                               "(as the dashboard counted them)")
 
     def set_scope(self, partnership_uid: str | None, priority_uid: str | None) -> None:
         """Show one partnership (and priority) as the navigator asks; other parts stay."""
@@ -151,6 +189,7 @@ class FilterBar(QWidget):
         for combo in (self.priority, self.status, self.rag):
             combo.setCurrentIndex(0)
         self.overdue.setChecked(False)
+        self._set_among(None, "")
         self.blockSignals(blocked)
         self.changed.emit()
 

@@ -1,0 +1,180 @@
+"""The dashboard a copy opens on: how the actions stand (by RAG and status, overdue, updates
+missing for the reporting period), for the county or for my partnership; every number opens
+the actions it counts in Local plans."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, choice_label
+from csa_desktop.domain.reporting import quarter_span
+from csa_desktop.services.dashboard import Dashboard, Lists, Tally, build_dashboard
+from csa_desktop.services.tables import OPEN, ActionFilter
+from csa_desktop.ui.context import EditorContext
+from csa_desktop.ui.icons import rag_icon
+from csa_desktop.ui.views.common import EditorPage
+from csa_desktop.ui.widgets import heading
+
+TABLE_COLUMNS = ("Partnership", "Actions", "Open", "Red", "Amber", "Green", "Overdue",
+                 "Updates missing")
+"""The columns of the table by partnership; every column after the first is a number."""
+
+
+class NumberButton(QPushButton):
+    """A number and what it counts; pressing it lists those actions."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = caption
+        self.link: ActionFilter | None = None
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.setFont(font)
+        self.setMinimumWidth(130)
+
+    def show_number(self, number: int, link: ActionFilter, what: str) -> None:
+        self.link = link
+        self.setText(f"{number:,}\n{self.caption}")
+        self.setAccessibleName(f"{self.caption}: {number:,}")
+        self.setToolTip(f"List the {number:,} {what}" if number else f"No {what}")
+
+
+class DashboardPage(EditorPage):
+    kinds = frozenset({"action", "progress-update", "local-plan", "partnership", "agreement"})
+
+    open_actions = Signal(object)  # an ActionFilter: the actions behind a number
+
+    def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.board: Dashboard | None = None
+        self.scope = heading("", level=2)
+        self.scope.setWordWrap(True)
+        self.period = QLabel()
+        self.period.setAccessibleName("Reporting period")
+        self.period.setWordWrap(True)
+        self.open = NumberButton("Open actions")
+        self.overdue = NumberButton("Overdue")
+        self.missing = NumberButton("Updates missing")
+        self.by_rag = {rag: NumberButton(choice_label(rag)) for rag in RAGS}
+        for rag, button in self.by_rag.items():
+            button.setIcon(rag_icon(rag))
+        self.by_status = {status: NumberButton(choice_label(status))
+                          for status in ACTION_STATUSES}
+        for button in (self.open, self.overdue, self.missing, *self.by_rag.values(),
+                       *self.by_status.values()):
+            button.clicked.connect(lambda _on=False, b=button: self._open(b.link))
+        self.table = QTableWidget(0, len(TABLE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(TABLE_COLUMNS))
+        self.table.setAccessibleName("Actions by partnership")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setWordWrap(False)
+        self.table.cellClicked.connect(self._cell_chosen)
+        self.table.cellActivated.connect(self._cell_chosen)
+
+        headline = QHBoxLayout()
+        for button in (self.open, self.overdue, self.missing):
+            headline.addWidget(button)
+        headline.addStretch(1)
+        rag_box = QGroupBox("Open actions by RAG")
+        rag_row = QHBoxLayout(rag_box)
+        for button in self.by_rag.values():
+            rag_row.addWidget(button)
+        rag_row.addStretch(1)
+        status_box = QGroupBox("Actions by status")
+        status_row = QGridLayout(status_box)
+        for column, button in enumerate(self.by_status.values()):
+            status_row.addWidget(button, 0, column)
+        status_row.setColumnStretch(len(self.by_status), 1)
+        self.table_box = QGroupBox("By partnership (click a number to list its actions)")
+        table_layout = QVBoxLayout(self.table_box)
+        table_layout.addWidget(self.table)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Dashboard"))
+        layout.addWidget(self.scope)
+        layout.addWidget(self.period)
+        layout.addLayout(headline)
+        layout.addWidget(rag_box)
+        layout.addWidget(status_box)
+        layout.addWidget(self.table_box, 1)
+
+    def reload(self) -> None:
+        board = build_dashboard(self.context.copy)
+        self.board = board
+        lists, total = board.lists, board.total
+        first, last = quarter_span(lists.period)
+        self.scope.setText(board.heading)
+        self.period.setText(
+            f"Reporting period {lists.period} ({first:%B} to {last:%B %Y}) · "
+            f"today {lists.today.day} {lists.today:%B %Y} · actions archived by an annual "
+            "refresh are not counted")
+        self.open.show_number(total.open, lists.link(status=OPEN),
+                              "actions neither completed nor cancelled")
+        self.overdue.show_number(total.overdue, lists.link(overdue=True),
+                                 "actions past their due date and still open")
+        self.missing.caption = f"Updates missing for {lists.period}"
+        self.missing.show_number(total.missing_updates, lists.link(missing=True),
+                                 f"open actions with no progress update for {lists.period}")
+        for rag, button in self.by_rag.items():
+            button.show_number(total.by_rag[rag], lists.link(rag=rag),
+                               f"open actions rated {choice_label(rag).lower()}")
+        for status, button in self.by_status.items():
+            button.show_number(total.by_status[status], lists.link(status=status),
+                               f"actions {choice_label(status).lower()}")
+        self._fill_table(lists, board.partnerships)
+
+    def _fill_table(self, lists: Lists, tallies: tuple[Tally, ...]) -> None:
+        self.table_box.setVisible(len(tallies) > 1)
+        self.table.setRowCount(len(tallies))
+        for row, tally in enumerate(tallies):
+            uid = tally.partnership_uid
+            cells: list[tuple[int, ActionFilter]] = [
+                (tally.actions, lists.link(uid)), (tally.open, lists.link(uid, status=OPEN)),
+                (tally.by_rag["red"], lists.link(uid, rag="red")),
+                (tally.by_rag["amber"], lists.link(uid, rag="amber")),
+                (tally.by_rag["green"], lists.link(uid, rag="green")),
+                (tally.overdue, lists.link(uid, overdue=True)),
+                (tally.missing_updates, lists.link(uid, missing=True)),
+            ]
+            name = QTableWidgetItem(tally.name)
+            name.setData(Qt.ItemDataRole.UserRole, lists.link(uid))
+            self.table.setItem(row, 0, name)
+            for column, (number, link) in enumerate(cells, start=1):
+                item = QTableWidgetItem(f"{number:,}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setData(Qt.ItemDataRole.UserRole, link)
+                item.setToolTip(f"List these {number:,} actions of {tally.name}")
+                if column in (3, 4, 5):
+                    item.setIcon(rag_icon(TABLE_COLUMNS[column].lower()))
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _cell_chosen(self, row: int, column: int) -> None:
+        item = self.table.item(row, column)
+        if item is None:
+            return
+        link = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(link, ActionFilter) and (column == 0 or item.text() != "0"):
+            self._open(link)
+
+    def _open(self, link: ActionFilter | None) -> None:
+        if link is not None:
+            self.open_actions.emit(link)
