@@ -18,6 +18,11 @@ from tests.ui.conftest import control
 pytestmark = pytest.mark.gui
 
 
+def counted(qtbot, window: MainWindow) -> None:
+    """Wait for the dashboard's count (a worker thread) to be shown."""
+    qtbot.waitUntil(lambda: window.dashboard_page.board is not None, timeout=5000)
+
+
 def listed(window: MainWindow) -> list[object]:
     """The actions the table shows now (as the user sees them: through the filter)."""
     panel = window.local_plans_page.actions_panel
@@ -25,10 +30,11 @@ def listed(window: MainWindow) -> list[object]:
             for row in range(panel.proxy.rowCount())]
 
 
-def test_a_copy_opens_on_its_dashboard_with_the_numbers_of_the_copy(window: MainWindow):
+def test_a_copy_opens_on_its_dashboard_with_the_numbers_of_the_copy(qtbot, window: MainWindow):
     assert window.current_node().kind == nav.DASHBOARD
     page = window.dashboard_page
     assert window.stack.currentWidget() is page and page.isVisible()
+    counted(qtbot, window)
     board = build_dashboard(window.copy)
     assert control(page, QPushButton, f"Open actions: {board.total.open}")
     assert control(page, QPushButton, f"Overdue: {board.total.overdue}")
@@ -42,6 +48,7 @@ def test_a_copy_opens_on_its_dashboard_with_the_numbers_of_the_copy(window: Main
 
 def test_pressing_a_number_lists_the_actions_it_counts_and_show_all_lists_every_one(
         qtbot, window: MainWindow):
+    counted(qtbot, window)
     board = build_dashboard(window.copy)
     red = board.total.by_rag["red"]
     assert red > 1
@@ -59,6 +66,7 @@ def test_pressing_a_number_lists_the_actions_it_counts_and_show_all_lists_every_
 
 def test_a_partnerships_missing_updates_open_in_its_plan_and_go_when_an_update_is_written(
         qtbot, window: MainWindow):
+    counted(qtbot, window)
     board = build_dashboard(window.copy)
     west = next(t for t in board.partnerships if t.name == "West Lancashire CSP")
     assert west.missing_updates > 0
@@ -83,6 +91,7 @@ def test_a_partnerships_missing_updates_open_in_its_plan_and_go_when_an_update_i
     window.refresh(None)
     assert window.show_place("dashboard")
     qtbot.waitUntil(lambda: window.dashboard_page.isVisible())
+    counted(qtbot, window)
     after = next(t for t in window.dashboard_page.board.partnerships if t.name == west.name)
     assert after.missing_updates == west.missing_updates - 1
     assert table.item(row, column).text() == f"{west.missing_updates - 1:,}"

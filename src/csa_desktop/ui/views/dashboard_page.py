@@ -4,7 +4,9 @@ the actions it counts in Local plans."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import contextlib
+
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +47,7 @@ class NumberButton(QPushButton):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.setFont(font)
         self.setMinimumWidth(130)
+        self.setText(f"…\n{caption}")  # until the count arrives
 
     def show_number(self, number: int, link: ActionFilter, what: str) -> None:
         self.link = link
@@ -57,10 +60,13 @@ class DashboardPage(EditorPage):
     kinds = frozenset({"action", "progress-update", "local-plan", "partnership", "agreement"})
 
     open_actions = Signal(object)  # an ActionFilter: the actions behind a number
+    _counted = Signal(int, object)  # (reading number, Dashboard or the exception)
 
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
-        self.board: Dashboard | None = None
+        self.board: Dashboard | None = None  # the numbers shown (None: being counted)
+        self._reading = 0  # a later reading makes an earlier one stale
+        self._counted.connect(self._arrived)
         self.scope = heading("", level=2)
         self.scope.setWordWrap(True)
         self.period = QLabel()
@@ -116,7 +122,32 @@ class DashboardPage(EditorPage):
         layout.addWidget(self.table_box, 1)
 
     def reload(self) -> None:
-        board = build_dashboard(self.context.copy)
+        """Count again, in a worker thread (its own database connection): a copy of 30,000
+        actions opens on this page, and its first paint must not wait for the count."""
+        self._reading += 1
+        number, copy, signal = self._reading, self.context.copy, self._counted
+        self.board = None
+        self.period.setText("Counting the actions…")
+
+        def count() -> None:
+            result: object
+            try:
+                result = build_dashboard(copy)
+            except Exception as exc:  # handed to the GUI thread, which counts again itself
+                result = exc
+            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
+                signal.emit(number, result)
+
+        QThreadPool.globalInstance().start(count)
+
+    def _arrived(self, number: int, board: object) -> None:
+        if number != self._reading:
+            return
+        if not isinstance(board, Dashboard):  # the worker failed: count here (errors as ever)
+            board = build_dashboard(self.context.copy)
+        self.show_board(board)
+
+    def show_board(self, board: Dashboard) -> None:
         self.board = board
         lists, total = board.lists, board.total
         first, last = quarter_span(lists.period)
