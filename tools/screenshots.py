@@ -37,7 +37,7 @@ def take(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from csa_desktop.domain.roles import Role
-    from csa_desktop.services import printing
+    from csa_desktop.services import documents
     from csa_desktop.services.copy import Copy, init_copy
     from csa_desktop.ui.main_window import MainWindow
     from csa_desktop.ui.settings import WindowSettings
@@ -90,7 +90,7 @@ def take(out: Path) -> list[Path]:
         for name, document, partnership in (
                 ("print-plan-on-a-page", "plan-on-a-page", None),
                 ("print-local-plan", "local-plan", WEST)):
-            data = printing.document_pdf(copy, document, partnership=partnership)
+            data = documents.document_pdf(copy, document, partnership=partnership)
             pdf = QPdfDocument(None)
             pdf.load(str(_write(work / f"{name}.pdf", data)))
             size = pdf.pagePointSize(0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from csa_desktop.services.printing import document_pdf
+from csa_desktop.services.documents import document_pdf
 
 PARA = ("یہ معاہدہ لنکاشائر کی تمام کمیونٹی سیفٹی پارٹنرشپس کے درمیان مشترکہ ترجیحات کو بیان "
         "کرتا ہے۔ ہمارا مقصد جرائم اور سماج دشمن رویے کو کم کرنا، گھریلو تشدد کا شکار افراد کی "

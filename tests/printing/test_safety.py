@@ -11,9 +11,9 @@ import unicodedata
 
 import pytest
 
+from csa_desktop.services.documents import document_pdf
 from csa_desktop.services.printing import (
     agreement_pdf,
-    document_pdf,
     local_plan_pdf,
     plan_on_a_page_pdf,
 )
@@ -29,7 +29,8 @@ HOSTILE = {
 UNICODE = ("Zażółć gęślą jaźń — Łódź, Kraków; café £1,200; “curly” and ‘single’ quotes; "
            "Urdu: کمیونٹی سیفٹی")
 DOCUMENTS = [("plan-on-a-page", None), ("plan-on-a-page", "West Lancashire CSP"),
-             ("agreement", None), ("local-plan", "West Lancashire CSP")]
+             ("agreement", None), ("local-plan", "West Lancashire CSP"),
+             ("performance-report", "West Lancashire CSP")]
 
 
 def _bare(value: str) -> str:

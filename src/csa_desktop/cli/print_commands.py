@@ -8,7 +8,8 @@ from typing import Any
 
 from csa_desktop.domain.kinds import parse_date
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.printing import DOCUMENTS, document_pdf, write_pdf
+from csa_desktop.services.documents import DOCUMENTS, document_pdf
+from csa_desktop.services.printing import write_pdf
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -17,12 +18,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         description="Print a document to PDF. plan-on-a-page: the county plan on a page, or "
                     "with --partnership that partnership's local plan on a page; agreement: "
                     "the detailed agreement; local-plan: a partnership's plan and action "
-                    "tracker. Exit code 3: the plan on a page does not fit on one page.",
+                    "tracker; performance-report: the quarterly performance report to the "
+                    "board (exceptions first), for every partnership or with --partnership "
+                    "one. Exit code 3: the plan on a page does not fit on one page.",
     )
     p.add_argument("document", choices=list(DOCUMENTS), metavar="DOCUMENT",
                    help=f"one of: {', '.join(DOCUMENTS)}")
     p.add_argument("--partnership", metavar="NAME-OR-UID",
-                   help="the partnership (local-plan; plan-on-a-page for a local plan)")
+                   help="the partnership (local-plan; plan-on-a-page for a local plan; "
+                        "performance-report for one partnership)")
+    p.add_argument("--period", metavar="QUARTER",
+                   help='the quarter of a performance report, e.g. "2024/25 Q2" '
+                        "(default: the current quarter)")
     p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path,
                    help="the PDF file to write (replaced if it exists); FILE.docx for the "
                         "agreement in Word, FILE.xlsx for the action trackers in Excel")
@@ -41,7 +48,8 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
         return run_office_export(args, folder, printed_on)
     with Copy.open(folder) as copy:
         data = document_pdf(copy, args.document, partnership=args.partnership,
-                            printed_on=printed_on, invariant=args.reproducible)
+                            printed_on=printed_on, invariant=args.reproducible,
+                            period=args.period)
     path = write_pdf(data, args.out)
     print(f"wrote {path} ({len(data) // 1024 + 1} KB)")
     return 0

@@ -44,6 +44,14 @@ def quarters_between(start: dt.date, end: dt.date) -> list[str]:
     return found
 
 
+def recent_quarters(day: dt.date, count: int = 8) -> list[str]:
+    """The quarter of `day` and the `count` - 1 before it, newest first (reports look back)."""
+    found = [quarter_of(day)]
+    while len(found) < count:
+        found.append(quarter_of(quarter_span(found[-1])[0] - dt.timedelta(days=1)))
+    return found
+
+
 def update_problems(values: Mapping[str, object], *, new: bool) -> list[str]:
     """Why a progress update cannot be saved with `values` (the fields being set; all of them
     for a new one): a narrative is required and the period must be a quarter."""
@@ -69,3 +77,13 @@ def outside(label: str, start: dt.date | None, end: dt.date | None) -> bool:
     """Whether quarter `label` lies wholly outside start..end (an open end is no limit)."""
     first, last = quarter_span(label)
     return (end is not None and first > end) or (start is not None and last < start)
+
+
+CLOSED_STATUSES = frozenset({"completed", "cancelled"})
+
+
+def needs_update(status: str, start_on: dt.date | None, period: str, reported: bool) -> bool:
+    """Whether an action owes a progress update for quarter `period`: it is open (neither
+    completed nor cancelled), under way by the quarter's end, and has none for it yet."""
+    return (status not in CLOSED_STATUSES and not reported
+            and (start_on is None or start_on <= quarter_span(period)[1]))

@@ -182,7 +182,7 @@ def _actions_table(actions: tuple[ActionLine, ...], st: Styles, width: float) ->
         ])
         style.add("BACKGROUND", (5, row), (5, row), RAG_FILLS[rag])
     widths = [width * share for _name, share in COLUMNS]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)  # a long update
     table.setStyle(style)
     return table
 

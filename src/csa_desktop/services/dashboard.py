@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
-from csa_desktop.domain.reporting import quarter_of, quarter_span
+from csa_desktop.domain.reporting import needs_update, quarter_of
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.tables import (
-    CLOSED_STATUSES,
     OPEN,
     ActionFilter,
     ActionSummary,
@@ -81,7 +80,6 @@ def build_dashboard(copy: Copy, today: dt.date | None = None) -> Dashboard:
     """The dashboard of `copy` on `today` (default: the real today)."""
     today = today or dt.date.today()
     period = quarter_of(today)
-    last = quarter_span(period)[1]
     mine = set(copy.identity.partnership_uids)
     rows = [row for row in action_rows(copy)
             if row.archived_in is None and (not mine or row.partnership_uid in mine)]
@@ -89,8 +87,7 @@ def build_dashboard(copy: Copy, today: dt.date | None = None) -> Dashboard:
         reported = queries.actions_reported_in(session, period)
     lists = Lists(period, today, frozenset(
         row.uid for row in rows
-        if row.status not in CLOSED_STATUSES and row.uid not in reported
-        and (row.start_on is None or row.start_on <= last)))
+        if needs_update(row.status, row.start_on, period, row.uid in reported)))
     partnerships = [p for p in copy.records.list_kind("partnership")
                     if not mine or p.uid in mine]
     by_partnership: dict[str, list[ActionSummary]] = {p.uid: [] for p in partnerships}

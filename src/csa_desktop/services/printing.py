@@ -1,5 +1,6 @@
 """Print the plan on a page, the agreement and the local plans: gather the records of a copy into
-the plain values of csa_desktop.printing.model, render them to PDF bytes, write them to a file.
+the plain values of csa_desktop.printing.model, render them to PDF bytes, write them to a file
+(services.documents names every printable document).
 
 ReportLab is imported only inside the render functions, so opening the app never pays for it.
 
@@ -43,14 +44,6 @@ from csa_desktop.printing.model import (
 from csa_desktop.services.approvals import Workflow, workflow, workflow_of
 from csa_desktop.services.copy import Copy
 from csa_desktop.storage import records as record_store
-
-DOCUMENTS: dict[str, str] = {
-    "plan-on-a-page": "Plan on a page",
-    "agreement": "The agreement",
-    "local-plan": "Local partnership plan / action tracker",
-}
-"""Printable documents by the name the CLI uses; plan-on-a-page with a partnership is the
-partnership's local plan on a page."""
 
 ACTION_STATUS_LABELS = {
     "not-started": "Not started", "in-progress": "In progress", "completed": "Completed",
@@ -112,22 +105,6 @@ def local_plan_pdf(copy: Copy, partnership: str | None = None, *,
 
     return render_local_plan(local_plan_data(copy, partnership, printed_on=printed_on,
                                              invariant=invariant))
-
-
-def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
-                 printed_on: dt.date | None = None, invariant: bool = False) -> bytes:
-    """Any document of DOCUMENTS by name (the CLI and the preview dialog use this)."""
-    if document == "plan-on-a-page":
-        return plan_on_a_page_pdf(copy, partnership=partnership, printed_on=printed_on,
-                                  invariant=invariant)
-    if document == "agreement":
-        if partnership:
-            raise InputError("the agreement is the county's document; --partnership is for "
-                             "plan-on-a-page and local-plan")
-        return agreement_pdf(copy, printed_on=printed_on, invariant=invariant)
-    if document == "local-plan":
-        return local_plan_pdf(copy, partnership, printed_on=printed_on, invariant=invariant)
-    raise InputError(f"unknown document '{document}' (documents: {', '.join(DOCUMENTS)})")
 
 
 def write_pdf(data: bytes, path: Path) -> Path:
@@ -305,7 +282,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
 def local_plan_data(copy: Copy, partnership: str | None = None, *,
                     printed_on: dt.date | None = None,
                     invariant: bool = False) -> LocalPlanDocument:
-    partner = _partnership(copy, partnership)
+    partner = partnership_named(copy, partnership)
     plan = _local_plan(copy, partner)
     day = printed_on or dt.date.today()
     priorities = _children(copy, "local-priority", "plan_uid", plan.uid)
@@ -483,7 +460,9 @@ def _is_sample(found: Iterable[Record]) -> bool:
                for record in found for value in record.fields.values())
 
 
-def _partnership(copy: Copy, wanted: str | None) -> Record:
+def partnership_named(copy: Copy, wanted: str | None) -> Record:
+    """The partnership `wanted` names (its uid or name); with none, the copy's own one that
+    has a local plan. InputError, listing the choices, when there is no such one."""
     partnerships = copy.records.list_kind("partnership")
     with_plans = {p["partnership_uid"] for p in copy.records.list_kind("local-plan")}
     if not wanted:

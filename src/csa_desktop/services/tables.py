@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from csa_desktop.domain.kinds import KINDS
+from csa_desktop.domain.reporting import CLOSED_STATUSES
 from csa_desktop.domain.roles import Owner, may_change
 from csa_desktop.services.copy import Copy
 from csa_desktop.storage import queries
 
-CLOSED_STATUSES = frozenset({"completed", "cancelled"})
 OPEN = "open"
 """A status filter for every action still open: neither completed nor cancelled."""
 _date = dt.date.fromisoformat

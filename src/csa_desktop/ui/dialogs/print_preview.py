@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QSize, Qt
@@ -22,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csa_desktop.domain.reporting import recent_quarters
 from csa_desktop.errors import CsaError
-from csa_desktop.services import printing
+from csa_desktop.services import documents, printing
 from csa_desktop.services.copy import Copy
 from csa_desktop.ui.settings import WindowSettings
 
@@ -45,11 +47,17 @@ class PrintPreviewDialog(QDialog):
         self.resize(1000, 760)
 
         self.document_box = QComboBox()
-        for name, label in printing.DOCUMENTS.items():
+        for name, label in documents.DOCUMENTS.items():
             self.document_box.addItem(label, name)
         self.partnership_box = QComboBox()
         self.partnership_label = QLabel("&Partnership:")
         self.partnership_label.setBuddy(self.partnership_box)
+        self.period_box = QComboBox()
+        self.period_box.setAccessibleName("Reporting period")
+        for quarter in recent_quarters(dt.date.today()):
+            self.period_box.addItem(quarter, quarter)
+        self.period_label = QLabel("Q&uarter:")
+        self.period_label.setBuddy(self.period_box)
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("&Save as PDF…")
         close_button = QPushButton("Close")
@@ -64,6 +72,8 @@ class PrintPreviewDialog(QDialog):
         bar.addSpacing(12)
         bar.addWidget(self.partnership_label)
         bar.addWidget(self.partnership_box, 1)
+        bar.addWidget(self.period_label)
+        bar.addWidget(self.period_box)
         bar.addSpacing(12)
         bar.addWidget(self.print_button)
         bar.addWidget(self.save_button)
@@ -101,6 +111,7 @@ class PrintPreviewDialog(QDialog):
         self._fill_partnerships(partnership)
         self.document_box.currentIndexChanged.connect(self._document_changed)
         self.partnership_box.currentIndexChanged.connect(self.refresh)
+        self.period_box.currentIndexChanged.connect(self.refresh)
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_as_pdf)
         close_button.clicked.connect(self.reject)
@@ -122,7 +133,9 @@ class PrintPreviewDialog(QDialog):
         self.partnership_box.clear()
         if self.document == "plan-on-a-page":
             self.partnership_box.addItem("The county (the agreement)", COUNTY)
-        if self.document in ("plan-on-a-page", "local-plan"):
+        if self.document == "performance-report":
+            self.partnership_box.addItem("Every partnership", COUNTY)
+        if self.document in ("plan-on-a-page", "local-plan", "performance-report"):
             for choice in printing.partnership_choices(self.copy):
                 if choice.has_plan:
                     self.partnership_box.addItem(choice.name, choice.uid)
@@ -137,6 +150,8 @@ class PrintPreviewDialog(QDialog):
         self.partnership_box.setEnabled(enabled)
         self.partnership_label.setEnabled(enabled)
         self.partnership_box.blockSignals(False)
+        for widget in (self.period_box, self.period_label):
+            widget.setVisible(self.document == "performance-report")
 
     def _document_changed(self) -> None:
         self._fill_partnerships()
@@ -151,8 +166,9 @@ class PrintPreviewDialog(QDialog):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         QGuiApplication.processEvents()
         try:
-            data = printing.document_pdf(self.copy, self.document,
-                                         partnership=self.partnership or None)
+            data = documents.document_pdf(self.copy, self.document,
+                                          partnership=self.partnership or None,
+                                          period=self.period_box.currentData())
         except CsaError as exc:
             self._show_problem(str(exc))
             return
@@ -192,6 +208,8 @@ class PrintPreviewDialog(QDialog):
 
     def suggested_file_name(self) -> str:
         name = self.document
+        if self.document == "performance-report":
+            name += "-" + str(self.period_box.currentData()).replace("/", "-").replace(" ", "-")
         if self.partnership:
             name += "-" + self.partnership_box.currentText().lower().replace(" ", "-")
         return f"{name}.pdf"

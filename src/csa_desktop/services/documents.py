@@ -1,0 +1,42 @@
+"""Every printable document by name, and the one function that prints any of them: the CLI
+(`csa print DOCUMENT`) and the print preview both go through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csa_desktop.errors import InputError
+from csa_desktop.services import printing
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.performance_report import performance_report_pdf
+
+DOCUMENTS: dict[str, str] = {
+    "plan-on-a-page": "Plan on a page",
+    "agreement": "The agreement",
+    "local-plan": "Local partnership plan / action tracker",
+    "performance-report": "Quarterly performance report",
+}
+"""Printable documents by the name the CLI uses; plan-on-a-page with a partnership is the
+partnership's local plan on a page."""
+
+
+def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
+                 printed_on: dt.date | None = None, invariant: bool = False,
+                 period: str | None = None) -> bytes:
+    """Any document of DOCUMENTS by name (the CLI and the preview dialog use this); `period`
+    is the quarter of a performance report (default: the current one)."""
+    if document == "plan-on-a-page":
+        return printing.plan_on_a_page_pdf(copy, partnership=partnership,
+                                           printed_on=printed_on, invariant=invariant)
+    if document == "agreement":
+        if partnership:
+            raise InputError("the agreement is the county's document; --partnership is for "
+                             "plan-on-a-page, local-plan and performance-report")
+        return printing.agreement_pdf(copy, printed_on=printed_on, invariant=invariant)
+    if document == "local-plan":
+        return printing.local_plan_pdf(copy, partnership, printed_on=printed_on,
+                                       invariant=invariant)
+    if document == "performance-report":
+        return performance_report_pdf(copy, period, partnership=partnership,
+                                      printed_on=printed_on, invariant=invariant)
+    raise InputError(f"unknown document '{document}' (documents: {', '.join(DOCUMENTS)})")
