@@ -5,6 +5,7 @@ then each key issue with its actions; a quarter that is not one is refused and n
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,56 @@ def test_the_cli_writes_the_report_for_a_partnership(demo_dir: Path, tmp_path: P
     printed = text(out.read_bytes())
     assert "Pendle CSP · October to December 2022" in printed
     assert "West Lancashire CSP" not in printed
+
+
+def test_the_word_report_reads_exceptions_first_with_the_chart_and_the_numbers(
+        demo_dir: Path, tmp_path: Path):
+    from docx import Document
+
+    out = tmp_path / "report.docx"
+    assert main(["--data-dir", str(demo_dir), "print", "performance-report", "--period",
+                 QUARTER, "--date", "2023-01-25", "--out", str(out)]) == 0
+    with Copy.open(demo_dir) as copy:
+        report = performance_report_data(copy, QUARTER, printed_on=PRINTED)
+    doc = Document(str(out))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.index("Exceptions") < headings.index("Each key issue and its actions")
+    assert headings[headings.index("Exceptions") + 1] == (
+        f"Red and amber actions ({len(report.exceptions)})")
+    assert len(doc.inline_shapes) == 1  # the RAG chart
+    rag_table = doc.tables[0]
+    assert [c.text for c in rag_table.rows[1].cells] == [
+        "Red (off track)", str(report.rag_counts["red"])]
+    exceptions = doc.tables[2]
+    assert [row.cells[1].text for row in exceptions.rows[1:]] == [
+        a.title for a in report.exceptions]
+    assert exceptions.rows[1].cells[0].text == "Red"
+
+
+def test_the_excel_report_has_a_native_chart_and_a_sheet_per_list_exceptions_first(
+        demo_dir: Path, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "report.xlsx"
+    assert main(["--data-dir", str(demo_dir), "print", "performance-report", "--period",
+                 QUARTER, "--date", "2023-01-25", "--out", str(out)]) == 0
+    with Copy.open(demo_dir) as copy:
+        report = performance_report_data(copy, QUARTER, printed_on=PRINTED)
+        first_issue = copy.records.list_kind("key-issue")[0].title
+    book = load_workbook(out)
+    names = book.sheetnames
+    assert names[:4] == ["Summary", "Red and amber actions", "Overdue actions",
+                         f"Progress updates missing for {QUARTER}"[:31].replace("/", "-")]
+    assert first_issue[:31] in names[4] or names[4].startswith(first_issue[:20])
+    summary = book["Summary"]
+    assert summary["A6"].value == "Red (off track)"
+    assert summary["B6"].value == report.rag_counts["red"]
+    with zipfile.ZipFile(out) as archive:  # a native chart part, drawing the summary's cells
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        chart = archive.read(charts[0]).decode()
+    assert "<barChart>" in chart and "Summary!$B$6:$B$9" in chart.replace("'", "")
+    sheet = book["Red and amber actions"]
+    titles = [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)]
+    assert titles == [a.title for a in report.exceptions]
+    assert sheet["A2"].value == "Red" and sheet["A2"].fill.fgColor.rgb.endswith("C00000")

@@ -32,7 +32,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                         "(default: the current quarter)")
     p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path,
                    help="the PDF file to write (replaced if it exists); FILE.docx for the "
-                        "agreement in Word, FILE.xlsx for the action trackers in Excel")
+                        "agreement in Word, FILE.xlsx for the action trackers in Excel; "
+                        "the performance report as .pdf, .docx or .xlsx")
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="the print date shown on the pages (default: today)")
     p.add_argument("--reproducible", action="store_true",
@@ -42,6 +43,17 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run_print(args: argparse.Namespace, folder: Path) -> int:
     printed_on = parse_date(args.date, "--date") if args.date else None
+    if args.document == "performance-report" and args.out.suffix.lower() in (".docx", ".xlsx"):
+        from csa_desktop.services.performance_office import export_report
+        from csa_desktop.services.performance_report import performance_report_data
+
+        with Copy.open(folder) as copy:
+            report = performance_report_data(copy, args.period, partnership=args.partnership,
+                                             printed_on=printed_on,
+                                             invariant=args.reproducible)
+        path = export_report(report, args.out)
+        print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB)")
+        return 0
     if args.out.suffix.lower() in (".docx", ".xlsx"):  # Word and Excel: issue 10's exporters
         from csa_desktop.cli.cycle_commands import run_office_export
 

@@ -94,7 +94,7 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
         header.add_run("   Sample data").italic = True
     footer = section.footer.paragraphs[0]
     footer.text = clean(f"{meta.version} · {flow.print_status} · printed "
-                        f"{_long_date(meta.printed_on)} · page ")
+                        f"{long_day(meta.printed_on)} · page ")
     _add_page_field(footer)
 
     doc.add_heading(clean(meta.title), level=0)
@@ -122,8 +122,8 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
         doc.add_paragraph(clean(line), style="List Bullet")
     decisions = current_approvals(copy)  # this refresh's; earlier ones stay in their year
     if decisions:
-        table = _docx_table(doc, ("Body", "Decision", "Date", "Minute"), [
-            (a.title, _str(a["decision"]), _long_date(_day(a["decided_on"])),
+        table = docx_table(doc, ("Body", "Decision", "Date", "Minute"), [
+            (a.title, _str(a["decision"]), long_day(_day(a["decided_on"])),
              _str(a["minute_ref"])) for a in decisions])
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
@@ -134,7 +134,7 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
                       "annual refresh, derived from the history of the agreement.")
     if appendix.rows:
-        _docx_table(doc, ("Refresh", "Area", "Item", "Change", "Summary of change"),
+        docx_table(doc, ("Refresh", "Area", "Item", "Change", "Summary of change"),
                     [(r.refresh, r.area, r.item, r.change, r.summary) for r in appendix.rows],
                     widths=(2.0, 3.0, 4.6, 1.9, 5.5))
     else:
@@ -156,7 +156,7 @@ def _docx_section(doc: Any, part: AgreementSection) -> None:
         if issue.serious_violence_duty:
             doc.add_paragraph("Serious Violence Duty applies.").runs[0].italic = True
     if part.delivery_rows:
-        table = _docx_table(doc, ("Key issue", "Lead partnership or board", "Responsibility",
+        table = docx_table(doc, ("Key issue", "Lead partnership or board", "Responsibility",
                                   "Delivery mechanism", "Reports to", "How often"), [])
         for row in part.delivery_rows:
             cells = table.add_row().cells
@@ -191,7 +191,7 @@ def _cell_text(cell: Any, text: str) -> None:
             paragraph.style = "List Bullet"
 
 
-def _docx_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]], *,
+def docx_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]], *,
                 widths: Sequence[float] = ()) -> Any:
     """A grid table with a bold header row repeated on every page; `widths` in cm."""
     table = doc.add_table(rows=1, cols=len(headings))
@@ -244,7 +244,7 @@ def _add_page_field(paragraph: Any) -> None:
     paragraph._p.append(field)
 
 
-def _long_date(day: dt.date | None) -> str:
+def long_day(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
@@ -346,7 +346,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _set_text(cell: Any, text: str) -> None:
+def set_cell_text(cell: Any, text: str) -> None:
     value = clean(text)
     cell.value = value
     if value.startswith(_FORMULA_START):
@@ -416,7 +416,7 @@ def local_plans_xlsx(copy: Copy, partnership: str | None = None) -> bytes:
                     cell.style = plain
                 else:
                     cell.style = text_styles[col - 1]
-                    _set_text(cell, str(value))
+                    set_cell_text(cell, str(value))
         last = get_column_letter(len(COLUMNS))
         ws.auto_filter.ref = f"A1:{last}{max(len(sheet.rows) + 1, 2)}"
         ws.freeze_panes = "A2"
