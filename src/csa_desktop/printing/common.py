@@ -21,7 +21,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from csa_desktop import APP_NAME, __version__
 from csa_desktop.domain.text import blocks
@@ -188,6 +197,46 @@ def rag_badge(rag: str) -> str:
             f"\u00a0{RAG_WORDS[key]}\u00a0</font>\u00a0 ")
 
 
+def title_band(title: str, details: str, status: str, caption: str, st: Styles, width: float,
+               *, status_width: float = 190, status_size: float = 13) -> Table:
+    """The band a tracker or report opens with: the title and a line of details in white on
+    navy, and beside it the status with a caption. Arguments are markup, already escaped."""
+    title_style = ParagraphStyle("band-title", parent=st.body, fontName=FONT_BOLD, fontSize=17,
+                                 leading=21, textColor=colors.white, spaceAfter=3)
+    detail_style = ParagraphStyle("band-detail", parent=st.body, fontSize=9, leading=12,
+                                  textColor=colors.HexColor("#DCE6F0"), spaceAfter=0)
+    status_style = ParagraphStyle("band-status", parent=st.body, fontName=FONT_BOLD,
+                                  fontSize=status_size, leading=status_size * 1.25,
+                                  textColor=NAVY, spaceAfter=1)
+    band = Table([[[Paragraph(title, title_style), Paragraph(details, detail_style)],
+                   [Paragraph(status, status_style), Paragraph(caption, st.small)]]],
+                 colWidths=[width - status_width, status_width])
+    band.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("BACKGROUND", (0, 0), (0, 0), NAVY), ("BACKGROUND", (1, 0), (1, 0), PALE),
+        ("LINEBEFORE", (1, 0), (1, 0), 4, NAVY),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 12), ("RIGHTPADDING", (0, 0), (-1, -1), 12),
+        ("TOPPADDING", (0, 0), (-1, -1), 10), ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
+    ]))
+    return band
+
+
+def grid_style(rag_column: int) -> TableStyle:
+    """The look of a table of actions: a navy header, a grid, banded rows; the RAG column's
+    cells (filled per row by the caller) centred."""
+    return TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (rag_column, 1), (rag_column, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+    ])
+
+
 def spacer(height: float) -> Spacer:
     return Spacer(1, height)
 
@@ -338,6 +387,23 @@ def draw_footer(canvas: Canvas, meta: PrintMeta, page: int, pages: int,
     draw_text(canvas, left + text_width(title, FONT, 7.5), y, tail, FONT, 7.5)  # joins it
     canvas.drawRightString(right, y, right_text)
     canvas.restoreState()
+
+
+def build_pages(meta: PrintMeta, story: list[Flowable], pagesize: tuple[float, float],
+                margin: float) -> bytes:
+    """A multi-page document of one frame per page inside the margins, with the footer
+    ("Page x of y") on every page and the sample marker when it shows sample data."""
+    buffer = io.BytesIO()
+    width, height = pagesize
+
+    def furniture(canvas: Canvas, _page: int, _pages: int) -> None:
+        if meta.sample:
+            draw_sample_marker(canvas, width - margin, height - 12)
+
+    doc = BaseDocTemplate(buffer, **document_options(meta, pagesize, margin))
+    doc.addPageTemplates([PageTemplate("pages", [body_frame(pagesize, margin)])])
+    doc.build(story, canvasmaker=numbered_canvas(meta, margin, furniture))
+    return buffer.getvalue()
 
 
 def numbered_canvas(meta: PrintMeta, margin: float,

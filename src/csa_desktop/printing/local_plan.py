@@ -3,45 +3,33 @@ partners, due date, status, RAG (colour and word) and the latest progress update
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    PageTemplate,
     Paragraph,
     Table,
-    TableStyle,
 )
 
 from csa_desktop.printing.common import (
-    FONT,
-    FONT_BOLD,
     FONT_ITALIC,
     MUTED,
-    NAVY,
-    PALE,
     RAG_FILLS,
     RAG_INKS,
     RAG_WORDS,
-    RULE,
     Styles,
-    body_frame,
-    document_options,
-    draw_sample_marker,
+    build_pages,
+    grid_style,
     inline,
     long_text,
-    numbered_canvas,
     rag_badge,
     register_fonts,
     spacer,
     styles,
+    title_band,
 )
 from csa_desktop.printing.model import (
     ActionLine,
@@ -65,51 +53,22 @@ COLUMNS = (("What we will do", 0.25), ("Lead", 0.13), ("Who else is involved", 0
 def render_local_plan(document: LocalPlanDocument) -> bytes:
     register_fonts()
     st = styles(9.5)
-    buffer = io.BytesIO()
-    width, height = PAGE
-    meta = document.meta
-
-    def furniture(canvas: Canvas, _page: int, _pages: int) -> None:
-        if meta.sample:
-            draw_sample_marker(canvas, width - MARGIN, height - 12)
-
-    doc = BaseDocTemplate(buffer, **document_options(meta, PAGE, MARGIN))
-    frame = body_frame(PAGE, MARGIN)
-    doc.addPageTemplates([PageTemplate("tracker", [frame])])
-    inner = width - 2 * MARGIN
+    inner = PAGE[0] - 2 * MARGIN
     story = _header(document, st, inner)
     for group in document.priorities:
         story += _priority(group, st, inner)
     if not document.priorities:
         story.append(Paragraph("This plan has no priorities or actions yet.", ParagraphStyle(
             "lp-empty", parent=st.body, fontName=FONT_ITALIC, textColor=MUTED)))
-    doc.build(story, canvasmaker=numbered_canvas(meta, MARGIN, furniture))
-    return buffer.getvalue()
+    return build_pages(document.meta, story, PAGE, MARGIN)
 
 
 def _header(document: LocalPlanDocument, st: Styles, width: float) -> list[Flowable]:
     meta = document.meta
-    title = ParagraphStyle("lp-title", parent=st.body, fontName=FONT_BOLD, fontSize=17,
-                           leading=21, textColor=colors.white, spaceAfter=3)
-    detail = ParagraphStyle("lp-detail", parent=st.body, fontSize=9, leading=12,
-                            textColor=colors.HexColor("#DCE6F0"), spaceAfter=0)
-    status = ParagraphStyle("lp-status", parent=st.body, fontName=FONT_BOLD, fontSize=13,
-                            leading=16, textColor=NAVY, spaceAfter=1)
     details = "\u2002·\u2002".join(inline(d) for d in (
         document.partnership, document.period, "Local partnership plan / action tracker") if d)
-    band = Table(
-        [[[Paragraph(inline(document.plan_title), title), Paragraph(details, detail)],
-          [Paragraph(inline(meta.status), status),
-           Paragraph("Plan status", st.small)]]],
-        colWidths=[width - 190, 190])
-    band.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (0, 0), NAVY), ("BACKGROUND", (1, 0), (1, 0), PALE),
-        ("LINEBEFORE", (1, 0), (1, 0), 4, NAVY),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 12), ("RIGHTPADDING", (0, 0), (-1, -1), 12),
-        ("TOPPADDING", (0, 0), (-1, -1), 10), ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
-    ]))
+    band = title_band(inline(document.plan_title), details, inline(meta.status), "Plan status",
+                      st, width)
     actions = [a for g in document.priorities for a in g.actions]
     rags = Counter(a.rag if a.rag in RAG_WORDS else "not-rated" for a in actions)
     statuses = Counter(a.status for a in actions)
@@ -156,7 +115,7 @@ def _priority(group: PriorityGroup, st: Styles, width: float) -> list[Flowable]:
 
 def _actions_table(actions: tuple[ActionLine, ...], st: Styles, width: float) -> Table:
     data: list[list[Any]] = [[Paragraph(name, st.cell_head) for name, _share in COLUMNS]]
-    style = _table_style()
+    style = grid_style(5)
     for row, action in enumerate(actions, start=1):
         what = inline(action.title)
         if action.measure:
@@ -200,16 +159,3 @@ def _latest(action: ActionLine, st: Styles) -> Paragraph:
     if update.author:
         text += f"<br/><font color=\"#555555\" size=\"7\">— {inline(update.author)}</font>"
     return Paragraph(text, ParagraphStyle("lp-update", parent=st.cell, leading=11))
-
-
-def _table_style() -> TableStyle:
-    return TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("VALIGN", (5, 1), (5, -1), "MIDDLE"),
-        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-    ])

@@ -7,20 +7,15 @@ reads in black and white."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Rect, String
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    PageTemplate,
     Paragraph,
     Table,
     TableStyle,
@@ -33,22 +28,20 @@ from csa_desktop.printing.common import (
     FONT_ITALIC,
     INK,
     MUTED,
-    NAVY,
     PALE,
     RAG_FILLS,
     RAG_INKS,
     RAG_WORDS,
     RULE,
     Styles,
-    body_frame,
-    document_options,
-    draw_sample_marker,
+    build_pages,
+    grid_style,
     inline,
-    numbered_canvas,
     rag_badge,
     register_fonts,
     spacer,
     styles,
+    title_band,
 )
 from csa_desktop.printing.model import short_date
 from csa_desktop.printing.report_model import IssueGroup, PerformanceReport, ReportAction
@@ -62,25 +55,14 @@ RAG_MEANINGS = {"red": "off track", "amber": "at risk", "green": "on track",
 def render_performance_report(report: PerformanceReport) -> bytes:
     register_fonts()
     st = styles(9.5)
-    buffer = io.BytesIO()
-    width, height = PAGE
-    meta = report.meta
-
-    def furniture(canvas: Canvas, _page: int, _pages: int) -> None:
-        if meta.sample:
-            draw_sample_marker(canvas, width - MARGIN, height - 12)
-
-    doc = BaseDocTemplate(buffer, **document_options(meta, PAGE, MARGIN))
-    doc.addPageTemplates([PageTemplate("report", [body_frame(PAGE, MARGIN)])])
-    inner = width - 2 * MARGIN
+    inner = PAGE[0] - 2 * MARGIN
     story = _summary(report, st, inner)
     story += _exceptions(report, st, inner)
     story.append(Paragraph("Each key issue and its actions", ParagraphStyle(
         "pr-part", parent=st.heading, pageBreakBefore=1)))
     for group in report.issues:
         story += _issue(group, report, st, inner)
-    doc.build(story, canvasmaker=numbered_canvas(meta, MARGIN, furniture))
-    return buffer.getvalue()
+    return build_pages(report.meta, story, PAGE, MARGIN)
 
 
 # --- the summary page ------------------------------------------------------------------------
@@ -88,28 +70,12 @@ def render_performance_report(report: PerformanceReport) -> bytes:
 
 def _summary(report: PerformanceReport, st: Styles, width: float) -> list[Flowable]:
     meta = report.meta
-    title = ParagraphStyle("pr-title", parent=st.body, fontName=FONT_BOLD, fontSize=17,
-                           leading=21, textColor=colors.white, spaceAfter=3)
-    detail = ParagraphStyle("pr-detail", parent=st.body, fontSize=9, leading=12,
-                            textColor=colors.HexColor("#DCE6F0"), spaceAfter=0)
-    status = ParagraphStyle("pr-status", parent=st.body, fontName=FONT_BOLD, fontSize=10.5,
-                            leading=13, textColor=NAVY, spaceAfter=1)
     details = "\u2002·\u2002".join(inline(d) for d in (
         report.scope, meta.status, f"overdue judged on {short_date(report.as_of)}",
         f"printed {short_date(meta.printed_on)}"))
-    band = Table(
-        [[[Paragraph(f"Quarterly performance report {inline(report.period)}", title),
-           Paragraph(details, detail)],
-          [Paragraph(inline(meta.status_detail), status),
-           Paragraph("Approval of the agreement", st.small)]]],
-        colWidths=[width - 260, 260])
-    band.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (0, 0), NAVY), ("BACKGROUND", (1, 0), (1, 0), PALE),
-        ("LINEBEFORE", (1, 0), (1, 0), 4, NAVY), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 12), ("RIGHTPADDING", (0, 0), (-1, -1), 12),
-        ("TOPPADDING", (0, 0), (-1, -1), 10), ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
-    ]))
+    band = title_band(f"Quarterly performance report {inline(report.period)}", details,
+                      inline(meta.status_detail), "Approval of the agreement", st, width,
+                      status_width=260, status_size=10.5)
     numbers = [
         ("Actions (not archived)", report.actions), ("Open", report.open_actions),
         ("Red or amber (exceptions)", len(report.exceptions)),
@@ -216,14 +182,7 @@ COLUMNS = (("Action", 0.28), ("Partnership", 0.13), ("Lead", 0.13), ("Due", 0.08
 def actions_table(actions: Sequence[ReportAction], period: str, st: Styles,
                   width: float) -> Table:
     data: list[list[Any]] = [[Paragraph(name, st.cell_head) for name, _share in COLUMNS]]
-    style = TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("VALIGN", (5, 1), (5, -1), "MIDDLE"), ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-    ])
+    style = grid_style(5)
     for row, action in enumerate(actions, start=1):
         what = inline(action.title)
         if action.priority:

@@ -1,16 +1,35 @@
 """Run one long service call off the GUI thread behind a progress dialog, and return its
-result (or raise its error) on the GUI thread as if it had been called directly."""
+result (or raise its error) on the GUI thread as if it had been called directly; or read in
+the background while the window stays usable (`read_in_background`)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEventLoop, Qt, QThread, QThreadPool, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 T = TypeVar("T")
+
+
+def read_in_background(read: Callable[[], object], arrived: SignalInstance,
+                       number: int) -> None:
+    """`read()` in the thread pool (services open their own database connection there), then
+    `arrived.emit(number, result)`: the result, or the exception it raised, for the GUI thread
+    to handle. `number` tells a stale reading from the latest; a closed receiver is ignored."""
+    def work() -> None:
+        result: object
+        try:
+            result = read()
+        except Exception as exc:  # handed to the GUI thread, which decides what to show
+            result = exc
+        with contextlib.suppress(RuntimeError):  # the receiver was closed meanwhile
+            arrived.emit(number, result)
+
+    QThreadPool.globalInstance().start(work)
 
 
 def run_busy(parent: QWidget | None, text: str, work: Callable[[], T]) -> T:

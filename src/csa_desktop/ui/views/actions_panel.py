@@ -4,9 +4,7 @@ progress (action_detail)."""
 
 from __future__ import annotations
 
-import contextlib
-
-from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,6 +18,7 @@ from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
 from csa_desktop.services import tables
 from csa_desktop.services.tables import ActionSummary
+from csa_desktop.ui.busy import read_in_background
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.forms import Option
@@ -146,18 +145,8 @@ class ActionsPanel(QWidget):
         """Start the worker thread that reads every action (its own database connection)."""
         if number != self._load_number or not self.loading:
             return
-        copy, signal = self.context.copy, self._rest_read
-
-        def read() -> None:
-            result: object
-            try:
-                result = tables.action_rows(copy)
-            except Exception as exc:  # handed to the GUI thread, which reads again itself
-                result = exc
-            with contextlib.suppress(RuntimeError):  # the panel was closed meanwhile
-                signal.emit(number, result)
-
-        QThreadPool.globalInstance().start(read)
+        copy = self.context.copy  # a failure: the GUI thread reads again itself
+        read_in_background(lambda: tables.action_rows(copy), self._rest_read, number)
 
     def _rest_arrived(self, number: int, rows: object) -> None:
         if number != self._load_number or not self.loading:

@@ -4,9 +4,7 @@ the actions it counts in Local plans."""
 
 from __future__ import annotations
 
-import contextlib
-
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +24,7 @@ from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, choice_label
 from csa_desktop.domain.reporting import quarter_span
 from csa_desktop.services.dashboard import Dashboard, Lists, Tally, build_dashboard
 from csa_desktop.services.tables import OPEN, ActionFilter
+from csa_desktop.ui.busy import read_in_background
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.views.common import EditorPage
@@ -125,20 +124,10 @@ class DashboardPage(EditorPage):
         """Count again, in a worker thread (its own database connection): a copy of 30,000
         actions opens on this page, and its first paint must not wait for the count."""
         self._reading += 1
-        number, copy, signal = self._reading, self.context.copy, self._counted
         self.board = None
         self.period.setText("Counting the actions…")
-
-        def count() -> None:
-            result: object
-            try:
-                result = build_dashboard(copy)
-            except Exception as exc:  # handed to the GUI thread, which counts again itself
-                result = exc
-            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
-                signal.emit(number, result)
-
-        QThreadPool.globalInstance().start(count)
+        copy = self.context.copy  # a failure: the GUI thread counts again itself
+        read_in_background(lambda: build_dashboard(copy), self._counted, self._reading)
 
     def _arrived(self, number: int, board: object) -> None:
         if number != self._reading:

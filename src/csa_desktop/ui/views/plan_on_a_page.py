@@ -6,9 +6,7 @@ item in place; Delete removes it; Ctrl+Up / Ctrl+Down move it.
 
 from __future__ import annotations
 
-import contextlib
-
-from PySide6.QtCore import QThreadPool, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 from csa_desktop.domain.kinds import PLAN_COLUMN_LABELS, PLAN_COLUMNS
 from csa_desktop.errors import CsaError
 from csa_desktop.services import printing
+from csa_desktop.ui.busy import read_in_background
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.models.tables import RecordListModel
 from csa_desktop.ui.views.common import EditorPage, RecordsPanel, list_view, position_after
@@ -175,18 +174,9 @@ class PlanOnAPagePage(EditorPage):
     def _measure(self) -> None:
         """Lay the page out in a worker thread (ReportLab takes a few hundred ms)."""
         self._measure_number += 1
-        number, copy, signal = self._measure_number, self.context.copy, self.fill_measured
-
-        def measure() -> None:
-            result: object
-            try:
-                result = printing.plan_fill(copy)
-            except Exception as exc:  # shown as no measurement; printing says why
-                result = exc
-            with contextlib.suppress(RuntimeError):  # the page was closed meanwhile
-                signal.emit(number, result)
-
-        QThreadPool.globalInstance().start(measure)
+        copy = self.context.copy  # a failure shows as no measurement; printing says why
+        read_in_background(lambda: printing.plan_fill(copy), self.fill_measured,
+                           self._measure_number)
 
     def _measured(self, number: int, result: object) -> None:
         if number != self._measure_number:
