@@ -29,6 +29,8 @@ from csa_desktop.domain.kinds import (
     FieldSpec,
     FieldType,
 )
+from csa_desktop.domain.numbers import MAX_DECIMAL_LENGTH
+from csa_desktop.domain.numbers import STORED_PATTERN as DECIMAL_PATTERN
 from csa_desktop.domain.ordering import MAX_KEY_LENGTH
 
 SCHEMA_FILE = "bundle.schema.json"
@@ -61,6 +63,9 @@ def value_schema(spec: FieldSpec, *, nullable: bool = False) -> dict[str, Any]:
                     **NO_CONTROLS}
         case FieldType.INT:
             return {"type": _types("integer", nullable)}
+        case FieldType.DECIMAL:
+            return {"type": _types("string", nullable), "maxLength": MAX_DECIMAL_LENGTH,
+                    "pattern": DECIMAL_PATTERN}
         case FieldType.BOOL:
             return {"type": _types("boolean", nullable)}
         case FieldType.DATE:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from csa_desktop.domain.numbers import normalise_decimal
 from csa_desktop.errors import InputError
 
 Value = str | int | bool | dt.date | list[str] | None
@@ -24,6 +25,7 @@ class FieldType(enum.Enum):
     TEXT = "text"  # one line
     LONG_TEXT = "long-text"  # paragraphs; bullet lines start "- "
     INT = "int"
+    DECIMAL = "decimal"  # a number as typed, kept as normalised text (see domain.numbers)
     BOOL = "bool"
     DATE = "date"
     CHOICE = "choice"
@@ -333,6 +335,8 @@ def parse_value(spec: FieldSpec, text: str) -> Value:
                 return int(text)
             except ValueError:
                 raise InputError(f"{spec.label}: '{text}' is not a whole number") from None
+        case FieldType.DECIMAL:
+            return normalise_decimal(text, spec.label)
         case FieldType.BOOL:
             if text.lower() in _TRUE:
                 return True
@@ -369,6 +373,13 @@ def check_value(spec: FieldSpec, value: object) -> Value:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InputError(f"{spec.label} must be a whole number")
             return value
+        case FieldType.DECIMAL:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return str(value)
+            if not isinstance(value, str):
+                raise InputError(f"{spec.label} must be a number written as text, such as "
+                                 "'12.5'")
+            return normalise_decimal(value, spec.label)
         case FieldType.BOOL:
             if not isinstance(value, bool):
                 raise InputError(f"{spec.label} must be yes or no")
