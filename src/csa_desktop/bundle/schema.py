@@ -36,7 +36,7 @@ from csa_desktop.domain.ordering import MAX_KEY_LENGTH
 SCHEMA_FILE = "bundle.schema.json"
 SCHEMA_ID = f"urn:csa-desktop:bundle:v{FORMAT_VERSION}"
 
-UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?$"
 # "not" wraps a string schema, so that it also holds for null (an empty value).

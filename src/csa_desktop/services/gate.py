@@ -284,7 +284,7 @@ class BundleGate:
             ]:
                 # owner_of follows the parent link (an area for evidence): ask once per parent
                 key = (spec.name, values.get(spec.parent_field) if spec.parent_field else None,
-                       values.get("area_uid"))
+                       values.get("area_uid") or values.get("partnership_uid"))
                 owner = owners.get(key)
                 if owner is None:
                     owner = owners[key] = self._owner(service, session, spec, values, created)
