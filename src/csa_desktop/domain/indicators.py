@@ -14,6 +14,8 @@ from csa_desktop.domain.numbers import normalise_decimal
 from csa_desktop.domain.periods import frequency_of, parse_period, period_key, previous_period
 from csa_desktop.errors import InputError
 
+DERIVED_UID_KINDS = frozenset({"indicator-value"})
+"""Kinds whose uid the service derives (callers pass none)."""
 VALUE_NAMESPACE = uuid.UUID("6b0f7c2e-5d1a-5b8e-9c3f-2a4d6e8f1b37")
 """The namespace of indicator-value uids (fixed for ever: changing it would split records)."""
 
