@@ -11,6 +11,7 @@ from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.indicator_editor import INDICATOR_FIELDS, IndicatorDialog
 from csa_desktop.ui.dialogs.indicator_values import PeriodValuesDialog
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
+from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.models.navigator import Node
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
 from csa_desktop.ui.views.common import EditorPage, RecordsPanel, table_view
@@ -34,7 +35,7 @@ def indicator_columns(owner: dict[str, str]) -> list[Column[IndicatorView]]:
         return str(v.judgement.latest_value or "")
 
     return [
-        Column("Indicator", lambda v: v.indicator.title, width=40,
+        Column("Indicator", lambda v: v.indicator.title, width=40, stretch=True,
                tooltip=lambda v: str(v.indicator.fields.get("definition")
                                      or v.indicator.title)),
         Column("For", lambda v: owner.get(str(v.indicator.fields.get("partnership_uid")
@@ -47,7 +48,8 @@ def indicator_columns(owner: dict[str, str]) -> list[Column[IndicatorView]]:
                                     if v.indicator.fields.get("polarity") == "no-target"
                                     else str(v.indicator.fields.get("target_value") or "")),
                width=9),
-        Column("RAG", lambda v: RAG_TEXT.get(v.judgement.rag or "", "—"), width=7,
+        Column("RAG", lambda v: RAG_TEXT.get(v.judgement.rag or "", "—"), width=10,
+               icon=lambda v: rag_icon(v.judgement.rag) if v.judgement.rag else None,
                sort_key=lambda v: ("red", "amber", "green").index(v.judgement.rag)
                if v.judgement.rag else 9),
         Column("Direction", direction_text, width=14,
