@@ -18,14 +18,15 @@ from csa_desktop.domain.kinds import KINDS, check_value, new_uid
 from csa_desktop.domain.numbers import normalise_decimal
 from csa_desktop.domain.periods import parse_period, period_of
 from csa_desktop.domain.records import Changes, Record
+from csa_desktop.domain.roles import Owner, may_change
 from csa_desktop.domain.sheet_values import cell_text, heading_key, one_line
 from csa_desktop.errors import InputError, StoreError
 from csa_desktop.services.adoption import ADOPTED, BadRow
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sheets import SheetRow, SheetTable, read_table
+from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as bundle_store
 from csa_desktop.storage import records as record_store
-from csa_desktop.storage import restore_points
 
 VALUES_SHEET = "indicator-values"  # the bundle log's kind for such an import
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -48,10 +49,7 @@ class ProposedValue:
     note: str | None
     held: str | None  # the value the copy holds for the period now (None: none)
     change: str  # new, changed, unchanged or restored (a deleted value entered again)
-
-    @property
-    def uid(self) -> str:
-        return value_uid(self.indicator_uid, self.period)
+    uid: str  # domain.indicators.value_uid of the indicator and period
 
 
 @dataclass(frozen=True)
@@ -214,9 +212,11 @@ class ValueImport:
                 raise InputError(f"{len(matches)} indicators are named '{named[:80]}' "
                                  f"({owners}): give the uid of the one meant")
             indicator = matches[0]
-        if indicator.uid not in allowed:
-            allowed[indicator.uid] = self.copy.records.can_create(
-                "indicator-value", {"indicator_uid": indicator.uid})
+        if indicator.uid not in allowed:  # a value belongs where its indicator does
+            owner = indicator.fields.get("partnership_uid")
+            allowed[indicator.uid] = may_change(
+                self.copy.identity, KINDS["indicator-value"],
+                Owner(partnership_uid=owner if isinstance(owner, str) else None))
         if not allowed[indicator.uid]:
             raise InputError(f"'{indicator.title}' is outside this "
                              f"{self.copy.identity.role.value} copy's partnerships")
@@ -246,7 +246,7 @@ class ValueImport:
                 note is None or note == existing.fields["note"])
             change = UNCHANGED if same else CHANGED
         return ProposedValue(row.number, indicator.uid, indicator.title, period, number,
-                             note if isinstance(note, str) else None, was, change)
+                             note if isinstance(note, str) else None, was, change, uid)
 
     def apply(self, plan: ValuesPlan, *, dry_run: bool = False) -> ValuesResult:
         if plan.bad:
@@ -269,18 +269,25 @@ class ValueImport:
         fields: dict[str, tuple[str, ...]] = {}
         try:
             with self.copy.store.transaction() as session:
+                live = {i.uid for i in record_store.list_rows(session, "indicator")}
+                at = record_store.now()
+                fresh: list[dict[str, object]] = []
+                history: list[dict[str, object]] = []
                 for v in plan.values:
                     if v.change == UNCHANGED:
                         continue
                     values = {"value": v.value, **({"note": v.note} if v.note else {})}
-                    if not record_store.exists(session, "indicator", v.indicator_uid):
+                    if v.indicator_uid not in live:
                         raise InputError(f"line {v.line}: '{v.indicator}' was deleted since "
                                          "the preview; nothing was imported")
-                    if v.change == NEW:
-                        record_store.insert(session, "indicator-value", v.uid, {
-                            "indicator_uid": v.indicator_uid, "period": v.period,
-                            "note": None, "source_date": None, **values},
-                            who=who, bundle_id=import_id)
+                    if v.change == NEW:  # written in bulk below, as adoptions are
+                        full = {"indicator_uid": v.indicator_uid, "period": v.period,
+                                **values}
+                        fresh.append(bulk.record_row("indicator-value", v.uid, full, who=who,
+                                                     at=at))
+                        history.extend(bulk.history_row(
+                            "indicator-value", v.uid, name, None, value, who=who, at=at,
+                            bundle_id=import_id) for name, value in full.items())
                         created.append(("indicator-value", v.uid))
                         continue
                     if v.change == RESTORED:
@@ -292,6 +299,8 @@ class ValueImport:
                     if changed and v.change == CHANGED:
                         updated.append(("indicator-value", v.uid))
                     fields[v.uid] = changed
+                bulk.insert_records(session, "indicator-value", fresh)
+                bulk.insert_history(session, history)
                 bundle_store.log_bundle(session, bundle_store.LoggedBundle(
                     bundle_id=import_id, direction=ADOPTED, kind=VALUES_SHEET,
                     replica_id=self.copy.identity.replica_id, author=who, signer_key="",

@@ -7,25 +7,28 @@ from __future__ import annotations
 import contextlib
 
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from csa_desktop.domain.kinds import KINDS, Value, value_text
 from csa_desktop.domain.records import Changes, Record
+from csa_desktop.errors import CsaError
 from csa_desktop.services.indicators import indicator_view, periods_to_enter
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.forms import RecordForm
+from csa_desktop.ui.indicator_chart import TrendChart
+from csa_desktop.ui.models.roles import UID_ROLE
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
-from csa_desktop.ui.views.common import RecordsPanel, table_view
-from csa_desktop.ui.views.indicator_chart import TrendChart
-from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled
+from csa_desktop.ui.widgets import ErrorLabel, ReadOnlyBanner, heading, labelled, make_button
 
 INDICATOR_FIELDS = ("name", "definition", "unit", "polarity", "frequency", "baseline_value",
                     "baseline_period", "target_value", "target_period", "tolerance_percent",
@@ -39,6 +42,61 @@ def judgement_line(rag: str | None, direction: str | None, latest: str | None) -
         return "No values yet."
     rag_text = f"RAG {rag}" if rag else "no RAG (no target)"
     return f"Latest {latest}: {rag_text}; {direction or 'no value for the period before'}."
+
+
+class ValuesPanel(QWidget):
+    """An indicator's values, newest first, with Add…, Edit… and Delete."""
+
+    def __init__(self, model: ColumnsTableModel[Record]) -> None:
+        super().__init__()
+        self.view = QTableView()
+        self.view.setModel(model)
+        self.view.setAccessibleName("Values")
+        self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        for number, column in enumerate(model.columns):
+            self.view.setColumnWidth(
+                number, self.view.fontMetrics().averageCharWidth() * column.width + 24)
+        self.error = ErrorLabel()
+        self.buttons = {
+            "add": make_button("A&dd…", "add", lambda: None, "Add a value for a period"),
+            "edit": make_button("Ed&it…", "edit", lambda: None, "Change the selected value"),
+            "delete": make_button("Dele&te", "delete", lambda: None,
+                                  "Delete the selected value"),
+        }
+        row = QHBoxLayout()
+        for button in self.buttons.values():
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.setFocusProxy(self.view)
+
+    def current_uid(self) -> str:
+        index = self.view.currentIndex()
+        return str(index.siblingAtColumn(0).data(UID_ROLE) or "") if index.isValid() else ""
+
+    def select(self, uid: str | None) -> bool:
+        model = self.view.model()
+        for number in range(model.rowCount()):
+            index = model.index(number, 0)
+            if index.data(UID_ROLE) == uid:
+                self.view.setCurrentIndex(index)
+                return True
+        return False
+
+    def set_editable(self, editable: bool) -> None:
+        chosen = bool(self.current_uid())
+        self.buttons["add"].setEnabled(editable)
+        self.buttons["edit"].setEnabled(editable and chosen)
+        self.buttons["delete"].setEnabled(editable and chosen)
 
 
 class IndicatorDialog(QDialog):
@@ -72,10 +130,13 @@ class IndicatorDialog(QDialog):
             Column("Source date", lambda r: value_text(SOURCE_DATE, r.fields["source_date"]),
                    width=12),
         ], lambda r: r.uid, self)
-        self.values_view = table_view(self.values)
-        self.values_panel = RecordsPanel(context, self.values_view, "value", can_move=False)
-        self.values_panel.add_requested.connect(self.add_value)
-        self.values_panel.edit_requested.connect(self.edit_value)
+        self.values_panel = ValuesPanel(self.values)
+        self.values_panel.buttons["add"].clicked.connect(self.add_value)
+        self.values_panel.buttons["edit"].clicked.connect(self._edit_current)
+        self.values_panel.buttons["delete"].clicked.connect(self.delete_value)
+        self.values_panel.view.selectionModel().currentRowChanged.connect(
+            lambda *_: self.values_panel.set_editable(self.editable))
+        self.values_panel.view.activated.connect(lambda _index: self._edit_current())
         fields = QScrollArea()
         fields.setWidgetResizable(True)
         fields.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -135,9 +196,9 @@ class IndicatorDialog(QDialog):
                               str(self.record.fields.get("unit") or ""))
         current = self.values_panel.current_uid()
         self.values.set_rows(list(reversed(view.values)))
+        if not self.values_panel.select(current) and self.values.rowCount():
+            self.values_panel.view.setCurrentIndex(self.values.index(0, 0))
         self.values_panel.set_editable(self.editable)
-        if not self.values_panel.select(current):
-            self.values_panel.select_row(0)
 
     def _periods(self) -> list[tuple[str, str]]:
         frequency = str(self.record.fields.get("frequency") or "quarterly")
@@ -155,6 +216,22 @@ class IndicatorDialog(QDialog):
         RecordDialog(self, "Add value", "indicator-value", VALUE_FIELDS, submit,
                      values={"period": periods[0][1] if periods else None},
                      pick_from={"period": periods}, ok_text="&Add").open()
+
+    def _edit_current(self) -> None:
+        uid = self.values_panel.current_uid()
+        if uid and self.editable:
+            self.edit_value(uid)
+
+    def delete_value(self) -> None:
+        uid = self.values_panel.current_uid()
+        if not uid or not self.editable:
+            return
+        try:
+            self.context.edits.delete(uid)
+        except CsaError as exc:
+            self.values_panel.error.show_message(str(exc))
+            return
+        self.context.show_message("Deleted the value. Undo (Ctrl+Z) brings it back.")
 
     def edit_value(self, value_uid: str) -> None:
         record = self.context.records.get(value_uid)

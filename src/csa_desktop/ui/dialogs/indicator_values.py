@@ -28,7 +28,6 @@ from csa_desktop.domain.periods import period_span
 from csa_desktop.errors import CsaError, InputError
 from csa_desktop.services.indicators import IndicatorView, periods_to_enter
 from csa_desktop.ui.context import EditorContext
-from csa_desktop.ui.views.common import commit_open_editors
 from csa_desktop.ui.widgets import ErrorLabel
 
 VALUE = KINDS["indicator-value"].field("value")
@@ -137,7 +136,7 @@ class PeriodValuesDialog(QDialog):
     def entries(self) -> list[tuple[IndicatorView, str, str | None]]:
         """(indicator, value, note) for every row with a new value or a changed note; an
         InputError names every row that cannot be read."""
-        commit_open_editors(self)
+        self._commit_typing()
         found: list[tuple[IndicatorView, str, str | None]] = []
         problems: list[str] = []
         period = self.chosen_period()
@@ -162,6 +161,17 @@ class PeriodValuesDialog(QDialog):
         if problems:
             raise InputError("Nothing was saved: " + "; ".join(problems))
         return found
+
+    def _commit_typing(self) -> None:
+        """The figure still being typed in a cell counts, as if Enter had been pressed."""
+        if self.grid.state() != QAbstractItemView.State.EditingState:
+            return
+        index = self.grid.currentIndex()
+        editor = self.grid.indexWidget(index) if index.isValid() else None
+        if editor is not None:
+            delegate = self.grid.itemDelegateForIndex(index)
+            delegate.commitData.emit(editor)
+            delegate.closeEditor.emit(editor)
 
     def _text(self, row: int, column: int) -> str:
         item = self.grid.item(row, column)
