@@ -166,3 +166,30 @@ def test_a_districts_key_cannot_change_a_county_or_another_partnerships_indicato
     assert [o.code for o in report.refused] == ["scope"]
     assert "may not change" in report.refused[0].message
     assert name != "Taken over"
+
+
+def test_a_value_whose_uid_does_not_derive_from_its_indicator_and_period_is_refused(
+        exchange: Exchange):
+    """A copy that made its own uid for a period would make a second record for it: the
+    lead's gate refuses such a bundle by name and writes nothing."""
+    import sqlite3
+
+    database = exchange.districts[0] / "csa.sqlite3"
+    conn = sqlite3.connect(database)
+    conn.execute(
+        "INSERT INTO indicator_values (uid, rev, updated_at, updated_by, deleted, "
+        "indicator_uid, period, value) VALUES ('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a99', 1, "
+        "'2026-01-01 00:00:00', 'Ormskirk officer', 0, ?, '2024/25 Q4', '80')",
+        (exchange.indicator,))
+    conn.commit()
+    conn.close()
+    with Copy.open(exchange.districts[0]) as district:
+        BundleService(district).export(exchange.root / "own-uid.csabundle")
+    with Copy.open(exchange.lead) as lead:
+        report = SyncService(lead).import_files([exchange.root / "own-uid.csabundle"])
+        held = lead.records.list_kind("indicator-value",
+                                      where={"indicator_uid": exchange.indicator})
+    assert [o.code for o in report.refused] == ["schema"]
+    assert (f"should have the uid {value_uid(exchange.indicator, '2024/25 Q4')}"
+            in report.refused[0].message)
+    assert [v["period"] for v in held] == ["2024/25 Q1"]
