@@ -135,3 +135,33 @@ def test_a_district_sees_the_county_indicators_read_only_but_may_open_them(
     assert not dialog.editable
     assert not dialog.values_panel.buttons["add"].isEnabled()
     dialog.close()
+
+
+def test_adding_a_value_in_the_dialog_is_one_undo_and_redo_brings_the_same_record_back(
+        qtbot, window):
+    from csa_desktop.ui.dialogs.record_dialog import RecordDialog
+
+    page = show_west(window, qtbot)
+    asb = next(v for v in page.model.rows if v.indicator.title.startswith("Anti-social"))
+    dialog = IndicatorDialog(window, window.context, asb.indicator.uid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.values_panel.buttons["add"].click()
+    add = next(w for w in dialog.findChildren(RecordDialog) if w.isVisible())
+    period = add.form.editors["period"].widget
+    period.setCurrentIndex(period.findText("2024/25 Q3"))
+    value = add.form.editors["value"].widget
+    qtbot.keyClicks(value, "1,010.5")
+    add.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    uid = value_uid(asb.indicator.uid, "2024/25 Q3")
+    qtbot.waitUntil(lambda: not add.isVisible())
+    assert window.copy.records.get(uid)["value"] == "1010.5"
+    assert dialog.values_panel.current_uid() == uid
+    assert dialog.chart.points[-1][0] == "2024/25 Q3"
+    window.undo_stack.undo()
+    assert window.copy.records.get(uid).deleted
+    qtbot.waitUntil(lambda: dialog.chart.points[-1][0] == "2024/25 Q2")
+    window.undo_stack.redo()
+    assert not window.copy.records.get(uid).deleted
+    dialog.close()
