@@ -1,17 +1,24 @@
-"""An indicator's values over time as a small line chart with its target as a dashed line:
-markers and value labels on every point, so it reads in black and white (never colour
-alone)."""
+"""An indicator's values over time as a line chart with its target as a dashed line (markers
+and value labels on every point, so it reads in black and white, never by colour alone), and
+the small trend line of a table cell."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from csa_desktop.domain.numbers import to_decimal
+from csa_desktop.ui.models.roles import RECORD_ROLE
 
 
 class TrendChart(QWidget):
@@ -112,3 +119,48 @@ class TrendChart(QWidget):
                 right_edge = right
         painter.drawText(QPointF(last_left, baseline), spans[-1][2])
         painter.end()
+
+
+class TrendDelegate(QStyledItemDelegate):
+    """A table cell's small trend line: the values of the row's IndicatorView (RECORD_ROLE)
+    oldest first, the latest marked with a dot, the target as a dotted line when in range."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        super().paint(painter, option, index)
+        view = index.data(RECORD_ROLE)
+        values = [to_decimal(str(v.fields["value"])) for v in getattr(view, "values", ())
+                  if v.fields.get("value")]
+        if len(values) < 2:
+            return
+        target_text = view.indicator.fields.get("target_value")
+        target = (to_decimal(str(target_text)) if target_text
+                  and view.indicator.fields.get("polarity") != "no-target" else None)
+        low, high = min(values), max(values)
+        if low == high:
+            low, high = low - 1, high + 1
+        box = QRectF(option.rect).adjusted(6, 4, -6, -4)
+        step = box.width() / (len(values) - 1)
+
+        def point(i: int, value: Decimal) -> QPointF:
+            share = float((value - low) / (high - low))
+            return QPointF(box.left() + step * i, box.bottom() - share * box.height())
+
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        colour = option.palette.color(QPalette.ColorRole.HighlightedText if selected
+                                      else QPalette.ColorRole.Text)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if target is not None and low <= target <= high:
+            y = point(0, target).y()
+            painter.setPen(QPen(colour, 1, Qt.PenStyle.DotLine))
+            painter.drawLine(QPointF(box.left(), y), QPointF(box.right(), y))
+        path = QPainterPath(point(0, values[0]))
+        for i, value in enumerate(values[1:], start=1):
+            path.lineTo(point(i, value))
+        painter.setPen(QPen(colour, 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        painter.setBrush(colour)
+        painter.drawEllipse(point(len(values) - 1, values[-1]), 2.5, 2.5)
+        painter.restore()

@@ -12,11 +12,13 @@ from csa_desktop.ui.dialogs.indicator_editor import INDICATOR_FIELDS, IndicatorD
 from csa_desktop.ui.dialogs.indicator_values import PeriodValuesDialog
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
 from csa_desktop.ui.icons import rag_icon
+from csa_desktop.ui.indicator_chart import TrendDelegate
 from csa_desktop.ui.models.navigator import Node
 from csa_desktop.ui.models.tables import Column, ColumnsTableModel
 from csa_desktop.ui.views.common import EditorPage, RecordsPanel, table_view
 from csa_desktop.ui.widgets import ReadOnlyBanner, heading, make_button
 
+TREND_COLUMN = 7
 ARROWS = {"up": "▲", "down": "▼", "same": "▶"}
 RAG_TEXT = {"green": "Green", "amber": "Amber", "red": "Red"}
 
@@ -40,8 +42,8 @@ def indicator_columns(owner: dict[str, str]) -> list[Column[IndicatorView]]:
                                      or v.indicator.title)),
         Column("For", lambda v: owner.get(str(v.indicator.fields.get("partnership_uid")
                                                or v.indicator.fields.get("key_issue_uid")),
-                                           ""), width=22),
-        Column("Unit", lambda v: str(v.indicator.fields.get("unit") or ""), width=10),
+                                           ""), width=16),
+        Column("Unit", lambda v: str(v.indicator.fields.get("unit") or ""), width=8),
         Column("Period", lambda v: v.judgement.latest_period or "", width=11),
         Column("Latest", latest, width=9),
         Column("Target", lambda v: ("no target"
@@ -52,6 +54,9 @@ def indicator_columns(owner: dict[str, str]) -> list[Column[IndicatorView]]:
                icon=lambda v: rag_icon(v.judgement.rag) if v.judgement.rag else None,
                sort_key=lambda v: ("red", "amber", "green").index(v.judgement.rag)
                if v.judgement.rag else 9),
+        Column("Trend", lambda v: "", width=12, sort_key=lambda v: len(v.values),
+               tooltip=lambda v: ", ".join(f"{x.fields['period']}: {x.fields['value']}"
+                                           for x in v.values) or "no values yet"),
         Column("Direction", direction_text, width=14,
                tooltip=lambda v: (f"against {v.judgement.previous_period}; "
                                   f"{v.judgement.against_baseline or 'no baseline'} against "
@@ -79,6 +84,8 @@ class IndicatorsPage(EditorPage):
             indicator_columns(self.owner), lambda v: v.indicator.uid, self)
         self.view = table_view(self.model, sortable=True)
         self.view.setAccessibleName("Indicators")
+        self.trend = TrendDelegate(self.view)
+        self.view.setItemDelegateForColumn(TREND_COLUMN, self.trend)
         # opening an indicator shows its values whether or not this copy may change it
         self.panel = RecordsPanel(context, self.view, "indicator", can_edit=False,
                                   can_move=False)
