@@ -125,6 +125,9 @@ def make_cases(sizes: Sizes) -> list[Case]:
         Case("adopt", f"Adopt a {ADOPT_ROWS:,}-row action sheet (.xlsx) into the demo copy",
              "ms", "≤ 5× floor", "openpyxl: read the same sheet (read-only, values)",
              max_ratio=5),
+        Case("import-values", f"Import {VALUE_INDICATORS} indicators × {VALUE_PERIODS} "
+             "quarters of values (.csv)", "ms", "— (information)",
+             f"raw sqlite3 executemany, {VALUE_INDICATORS * VALUE_PERIODS:,} rows"),
     ]
 
 
@@ -169,6 +172,51 @@ def measure_adopt(cases: dict[str, Case], sizes: Sizes, work: Path, demo: Path) 
             samples.append(timed(lambda a=adoption: a.adopt(a.plan(sheet_path, "Pendle CSP"))))
         shutil.rmtree(folder, ignore_errors=True)
     cases["adopt"].record(samples, floors)
+
+
+VALUE_INDICATORS, VALUE_PERIODS = 200, 12
+
+
+def measure_import_values(cases: dict[str, Case], sizes: Sizes, work: Path,
+                          demo: Path) -> None:
+    """`csa import-values` of a generated CSV (200 indicators named in it, 12 quarters each)
+    into a fresh copy of the demo holding those indicators: read, match, validate, preview,
+    restore point, one transaction with bulk inserts and history."""
+    import csv
+
+    from csa_desktop.domain.periods import previous_period
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.services.value_import import ValueImport
+
+    template = copy_folder(demo, work / "values-template")
+    with Copy.open(template) as copy:
+        west = next(p.uid for p in copy.records.list_kind("partnership")
+                    if p.title == "West Lancashire CSP")
+        for i in range(VALUE_INDICATORS):
+            copy.records.create("indicator", {
+                "name": f"Benchmark indicator {i:03d}", "polarity": "lower-is-better",
+                "frequency": "quarterly", "target_value": "100", "partnership_uid": west})
+    periods = ["2024/25 Q4"]
+    while len(periods) < VALUE_PERIODS:
+        periods.append(previous_period(periods[-1]))
+    sheet = work / "values.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Indicator", "Period", "Value", "Note"])
+        for i in range(VALUE_INDICATORS):
+            for n, period in enumerate(periods):
+                writer.writerow([f"Benchmark indicator {i:03d}", period,
+                                 f"{1000 + (i * 7 + n * 13) % 500:,}.5", "Police data"])
+    samples: list[float] = []
+    floors: list[float] = []
+    for run in range(max(1, sizes.repeat)):
+        folder = copy_folder(template, work / f"values-{run}")
+        floors.append(raw_executemany(folder, VALUE_INDICATORS * VALUE_PERIODS))
+        with Copy.open(folder) as copy:
+            service = ValueImport(copy)
+            samples.append(timed(lambda s=service: s.apply(s.plan(sheet))))
+        shutil.rmtree(folder, ignore_errors=True)
+    cases["import-values"].record(samples, floors)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -526,10 +574,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.add_argument(f"--{name}", type=int, metavar="N")
     p.add_argument("--only", action="append", metavar="CASE",
                    choices=["start", "actions", "bundles", "export", "merge", "join",
-                            "plan-pdf", "adopt"],
+                            "plan-pdf", "adopt", "import-values"],
                    help="measure only these cases (start, actions, bundles, join, plan-pdf, "
-                        "adopt; "
-                        "repeatable)")
+                        "adopt, import-values; repeatable)")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
                    help="the Markdown report to write (default docs/benchmarks.md)")
     p.add_argument("--work", type=Path, metavar="DIR",
@@ -556,7 +603,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     work = args.work or Path(tempfile.mkdtemp(prefix="csa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    only = set(args.only or ["start", "actions", "bundles", "join", "plan-pdf", "adopt"])
+    only = set(args.only or ["start", "actions", "bundles", "join", "plan-pdf", "adopt",
+                             "import-values"])
     cases = make_cases(sizes)
     by_key = {case.key: case for case in cases}
     try:
@@ -578,6 +626,7 @@ def main(argv: list[str] | None = None) -> int:
             ("plan-pdf", lambda: measure_plan_pdf(by_key, sizes, large)),
             ("join", lambda: measure_join(by_key, sizes, work, large)),
             ("adopt", lambda: measure_adopt(by_key, sizes, work, demo)),
+            ("import-values", lambda: measure_import_values(by_key, sizes, work, demo)),
         ]
         if only & {"export", "merge", "bundles"}:
             steps.append(("bundles", lambda: measure_bundles(by_key, sizes, work, large)))

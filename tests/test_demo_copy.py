@@ -69,3 +69,27 @@ def test_every_section_of_the_detailed_document_is_present(demo_copy: Copy):
     kinds = {s["kind"] for s in demo_copy.records.list_kind("section")}
     assert {"context", "legislation", "governance", "priorities", "partnership-delivery",
             "delivery-framework"} <= kinds
+
+
+def test_demo_indicators_are_marked_illustrative_and_cover_every_frequency_and_polarity(
+        demo_copy: Copy):
+    from csa_desktop.services.indicators import indicator_views
+
+    views = indicator_views(demo_copy)
+    assert len(views) >= 5
+    for view in views:
+        indicator = view.indicator
+        assert "[illustrative]" in indicator.title, indicator.title
+        assert str(indicator["source"]).startswith("[illustrative]")
+        assert view.values, indicator.title
+        assert all(v["note"] == "[illustrative]" for v in view.values)
+    assert {v.indicator["frequency"] for v in views} == {"monthly", "quarterly", "annual"}
+    assert {v.indicator["polarity"] for v in views} == {"higher-is-better", "lower-is-better",
+                                                         "no-target"}
+    assert {v.judgement.rag for v in views} == {"red", "amber", "green", None}
+    county = [v for v in views if v.indicator["key_issue_uid"]]
+    local = [v for v in views if v.indicator["partnership_uid"]]
+    assert county and local
+    west = demo_copy.records.list_kind("local-priority", partnership="West Lancashire CSP")
+    linked = {u for p in west for u in p["indicator_uids"]}
+    assert linked and linked <= {v.indicator.uid for v in local}

@@ -7,14 +7,22 @@ import datetime as dt
 import pytest
 from sqlalchemy import JSON, Boolean, Date, String, Text
 
-from csa_desktop.domain.kinds import KINDS, FieldType, check_value, kind, parse_value
+from csa_desktop.domain.kinds import (
+    KINDS,
+    FieldSpec,
+    FieldType,
+    check_value,
+    kind,
+    parse_value,
+)
+from csa_desktop.domain.numbers import is_normalised_decimal, to_decimal
 from csa_desktop.errors import InputError
 from csa_desktop.storage.models import ROW_CLASSES
 
 COLUMN_TYPES = {
     FieldType.TEXT: String, FieldType.LONG_TEXT: Text, FieldType.BOOL: Boolean,
     FieldType.DATE: Date, FieldType.CHOICE: String, FieldType.REF: String,
-    FieldType.REF_LIST: JSON, FieldType.POSITION: String,
+    FieldType.REF_LIST: JSON, FieldType.POSITION: String, FieldType.DECIMAL: String,
 }
 
 
@@ -91,3 +99,51 @@ def test_text_may_hold_line_breaks_and_tabs_but_one_line_text_no_line_break():
 def test_typed_long_text_takes_line_breaks_of_any_system():
     narrative = KINDS["progress-update"].field("narrative")
     assert parse_value(narrative, "one\r\ntwo\rthree") == "one\ntwo\nthree"
+
+
+DECIMAL = FieldSpec("value", FieldType.DECIMAL, "Value")
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("12.5", "12.5"), ("1,204", "1204"), ("1,204,000.25", "1204000.25"), ("  7 ", "7"),
+    ("+3", "3"), ("-3.75", "-3.75"), ("007", "7"), (".5", "0.5"), ("5.", "5"),
+    ("12.50", "12.50"), ("-0", "0"), ("-0.00", "0.00"), ("0", "0"), ("1 204", "1204"),
+    ("0.1", "0.1"),
+])
+def test_a_decimal_is_kept_as_typed_text_without_separators(typed: str, stored: str):
+    assert parse_value(DECIMAL, typed) == stored
+    assert check_value(DECIMAL, typed) == stored
+    assert is_normalised_decimal(stored)
+
+
+def test_a_decimal_never_passes_through_a_float():
+    # 0.1 + 0.2 as floats is 0.30000000000000004; kept as text and summed as Decimal it is 0.3
+    total = to_decimal(check_value(DECIMAL, "0.1")) + to_decimal(check_value(DECIMAL, "0.2"))
+    assert str(total) == "0.3"
+    assert check_value(DECIMAL, "12.499999999999999999") == "12.499999999999999999"
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("NaN", "not a number"), ("nan", "not a number"), ("Infinity", "not a number"),
+    ("-inf", "not a number"), ("1e3", "exponent"), ("1.2E-4", "exponent"),
+    ("twelve", "not a number"), ("1,20", "not a number"), ("12,5", "not a number"),
+    ("1.2.3", "not a number"), ("--1", "not a number"), ("-", "not a number"),
+    (".", "not a number"), ("0x10", "not a number"), ("5%", "not a number"),
+    ("1" * 41, "too many digits"),
+])
+def test_a_decimal_refuses_what_is_not_a_plain_number_naming_the_field(typed: str,
+                                                                       message: str):
+    with pytest.raises(InputError, match=f"^Value: .*{message}"):
+        parse_value(DECIMAL, typed)
+    with pytest.raises(InputError, match=message):
+        check_value(DECIMAL, typed)
+
+
+def test_a_decimal_refuses_floats_and_yes_no_but_takes_whole_numbers():
+    with pytest.raises(InputError, match="number written as text"):
+        check_value(DECIMAL, 12.5)
+    with pytest.raises(InputError, match="number written as text"):
+        check_value(DECIMAL, True)
+    assert check_value(DECIMAL, 1204) == "1204"
+    assert check_value(DECIMAL, None) is None
+    assert parse_value(DECIMAL, "  ") is None

@@ -165,3 +165,45 @@ def test_migration_0008_cleans_control_characters_and_records_each_change(tmp_pa
         ("place_group", '"East\\r\\nLancs\\u000bgroup"', '"East\\nLancs group"', "cleaned"),
     ]
     assert snapshot == '{"kind": "district", "name": "Burn[2Jley"}'
+
+
+def test_migration_0009_adds_indicators_and_gives_priorities_and_actions_an_empty_list(
+        tmp_path: Path):
+    path = tmp_path / "old.sqlite3"
+    _upgrade_to(path, "0008_clean_control_characters")
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO partnerships (uid, rev, updated_at, updated_by, deleted, name, kind, "
+        "area_uids) VALUES ('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11', 1, '2024-01-01 00:00:00', "
+        "'t', 0, 'West', 'district-csp', '[]')")
+    conn.execute(
+        "INSERT INTO local_plans (uid, rev, updated_at, updated_by, deleted, partnership_uid, "
+        "title) VALUES ('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a12', 1, '2024-01-01 00:00:00', 't', "
+        "0, '6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11', 'Plan')")
+    conn.execute(
+        "INSERT INTO actions (uid, rev, updated_at, updated_by, deleted, plan_uid, title, "
+        "status, rag) VALUES ('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a13', 2, '2024-01-01 00:00:00',"
+        " 't', 0, '6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a12', 'Patrols', 'in-progress', 'red')")
+    conn.execute(
+        "INSERT INTO baseline_records (uid, kind, rev, deleted, data) VALUES "
+        "('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a13', 'action', 2, 0, ?)",
+        ('{"rag": "red", "title": "Patrols"}',))
+    conn.execute("DELETE FROM local_changes")
+    conn.commit()
+    conn.close()
+    _upgrade_to(path, "0009_indicators")
+    conn = sqlite3.connect(path)
+    actions = conn.execute("SELECT title, rag, indicator_uids FROM actions").fetchall()
+    snapshot = conn.execute("SELECT data FROM baseline_records").fetchone()[0]
+    changed = conn.execute("SELECT uid FROM local_changes").fetchall()
+    conn.execute(
+        "INSERT INTO indicators (uid, rev, updated_at, updated_by, deleted, name, polarity, "
+        "frequency, partnership_uid) VALUES ('6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a14', 1, "
+        "'2024-01-01 00:00:00', 't', 0, 'Repeat calls', 'lower-is-better', 'quarterly', "
+        "'6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a11')")
+    listed = conn.execute("SELECT uid, kind FROM local_changes").fetchall()
+    conn.close()
+    assert actions == [("Patrols", "red", "[]")]
+    assert snapshot == '{"indicator_uids": [], "rag": "red", "title": "Patrols"}'
+    assert changed == []  # the new empty list changed no record
+    assert listed == [("6f1c3a52-93a4-4c1e-9d2b-0c6a1f0e9a14", "indicator")]

@@ -85,6 +85,7 @@ def take(out: Path) -> list[Path]:
                      "editor-all-actions": "local-plans"})
     window_at(district, {"dashboard-district": "dashboard",
                          "editor-district-read-only": "local-plan:Pendle CSP"})
+    _indicators(lead, work, save)
 
     with Copy.open(lead) as copy:
         for name, document, partnership in (
@@ -139,6 +140,29 @@ def take(out: Path) -> list[Path]:
             save(widget, name)
             widget.close()
     return written
+
+
+def _indicators(lead: Path, work: Path, save: Callable[..., None]) -> None:
+    """The county's indicators, and one indicator's values as a chart with its target."""
+    from PySide6.QtCore import QSettings
+
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.ui.dialogs.indicator_editor import IndicatorDialog
+    from csa_desktop.ui.main_window import MainWindow
+    from csa_desktop.ui.settings import WindowSettings
+
+    settings = WindowSettings(QSettings(str(work / "indicators.ini"),
+                                        QSettings.Format.IniFormat))
+    with Copy.open(lead) as copy:
+        window = MainWindow(copy, settings)
+        window.resize(*WINDOW)
+        window.show_place("indicators")
+        save(window, "editor-indicators")
+        first = window.indicators_page.model.rows[0].indicator.uid
+        dialog = IndicatorDialog(window, window.context, first)
+        save(dialog, "editor-indicator")
+        dialog.close()
+        window.close()
 
 
 def _way_in(lead: Path, work: Path, save: Callable[..., None]) -> None:

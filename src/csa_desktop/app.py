@@ -25,7 +25,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--show", metavar="PLACE",
         help="open at PLACE (default: where the window was last closed, first the "
              "dashboard): dashboard, agreement, plan-on-a-page, sections, key-issues, "
-             "evidence, local-plans, or local-plan:NAME (a partnership's name, or its start)")
+             "evidence, indicators, local-plans, or local-plan:NAME (a partnership's name, "
+             "or its start)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     args = parser.parse_args(argv)
     for path in args.files:

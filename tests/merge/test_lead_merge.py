@@ -386,3 +386,22 @@ def test_a_revision_counts_the_merge_once_and_the_leads_own_edits_each(lab: Lab)
     # a district taking its edit back leaves the lead's own revision and name
     import_files(lab.lead, lab.bundle(west, []), lab.bundle(skem, []))
     assert rev_of(lab.lead, action) == (base + 1, "County lead")
+
+
+def test_a_new_record_with_an_empty_list_merges_the_same_in_one_import_or_two(lab: Lab):
+    """An action created by a district carries its (empty) list of indicators; the master
+    holds an empty list, never null, so a second bundle re-sending the creation finds it as
+    the merge left it, whether the two came together or one by one."""
+    from tests.merge.test_properties import stamps
+
+    west = lab.districts[0]
+    uid = "e3e70682-c209-4cac-a29f-6fbed82c07cd"
+    first = lab.bundle(west, [lab.create(uid, title="New 1")], seq=1)
+    second = lab.bundle(west, [lab.create(uid, title="New 1")], seq=2)
+    together = lab.fresh_lead("together")
+    import_files(together, first, second)
+    one_by_one = lab.fresh_lead("one-by-one")
+    import_files(one_by_one, first)
+    import_files(one_by_one, second)
+    assert stamps(together) == stamps(one_by_one)
+    assert field_of(together, uid, "indicator_uids") == []

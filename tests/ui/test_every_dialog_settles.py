@@ -103,6 +103,33 @@ def _new_county(copy: Copy) -> QDialog:
     return NewCountyDialog(lambda name: copy.data_dir.parent / "county")
 
 
+def _context(copy: Copy):
+    from PySide6.QtGui import QUndoStack
+
+    from csa_desktop.ui.commands import EditHistory
+    from csa_desktop.ui.context import EditorContext
+
+    stack = QUndoStack()
+    _STACKS.append(stack)  # kept alive while the dialog runs
+    return EditorContext(copy, EditHistory(copy.records, stack), lambda text: None)
+
+
+_STACKS: list[object] = []
+
+
+def _indicator(copy: Copy) -> QDialog:
+    from csa_desktop.ui.dialogs.indicator_editor import IndicatorDialog
+
+    return IndicatorDialog(None, _context(copy), copy.records.list_kind("indicator")[0].uid)
+
+
+def _period_values(copy: Copy) -> QDialog:
+    from csa_desktop.services.indicators import indicator_views
+    from csa_desktop.ui.dialogs.indicator_values import PeriodValuesDialog
+
+    return PeriodValuesDialog(None, _context(copy), indicator_views(copy))
+
+
 def _simple(module: str, name: str, **kwargs: object) -> Callable[[Copy], QDialog]:
     def build(copy: Copy) -> QDialog:
         cls = getattr(importlib.import_module(f"csa_desktop.ui.dialogs.{module}"), name)
@@ -120,8 +147,10 @@ BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
     "DamagedCopyDialog": _damaged,
     "HistoryDialog": _history,
     "ImportPreviewDialog": _import_preview,
+    "IndicatorDialog": _indicator,
     "JoinDialog": _join,
     "NewCountyDialog": _new_county,
+    "PeriodValuesDialog": _period_values,
     "PrintPreviewDialog": _simple("print_preview", "PrintPreviewDialog"),
     "RecordDialog": _record,
     "RestoreBackupDialog": _simple("restore_backup", "RestoreBackupDialog"),
@@ -189,7 +218,8 @@ def test_the_overlap_check_sees_a_panel_drawn_over_another(qtbot):
 
 
 @pytest.mark.parametrize("place", ["agreement", "plan-on-a-page", "sections", "key-issues",
-                                   "evidence", "local-plans", "local-plan:Pendle CSP"])
+                                   "evidence", "indicators", "local-plans",
+                                   "local-plan:Pendle CSP"])
 @pytest.mark.parametrize("size", [(800, 600), (1920, 1080)], ids=["800x600", "1920x1080"])
 def test_the_main_window_settles_on_every_page_with_nothing_drawn_over_anything(
         qtbot, window, place, size):

@@ -30,12 +30,14 @@ from csa_desktop.domain.kinds import (
     FieldSpec,
     FieldType,
 )
+from csa_desktop.domain.numbers import MAX_DECIMAL_LENGTH
+from csa_desktop.domain.numbers import STORED_PATTERN as DECIMAL_PATTERN
 from csa_desktop.domain.ordering import MAX_KEY_LENGTH
 
 SCHEMA_FILE = "bundle.schema.json"
 SCHEMA_ID = f"urn:csa-desktop:bundle:v{FORMAT_VERSION}"
 
-UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?$"
 # "not" wraps a string schema, so that it also holds for null (an empty value).
@@ -62,6 +64,9 @@ def value_schema(spec: FieldSpec, *, nullable: bool = False) -> dict[str, Any]:
                     **NO_CONTROLS}
         case FieldType.INT:
             return {"type": _types("integer", nullable)}
+        case FieldType.DECIMAL:
+            return {"type": _types("string", nullable), "maxLength": MAX_DECIMAL_LENGTH,
+                    "pattern": DECIMAL_PATTERN}
         case FieldType.BOOL:
             return {"type": _types("boolean", nullable)}
         case FieldType.DATE:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.cli.output import dumps, record_json, record_text, table
+from csa_desktop.domain.indicators import Judgement
 from csa_desktop.domain.kinds import KINDS, format_value, kind
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import InputError
@@ -85,10 +86,32 @@ def run_list(args: argparse.Namespace, folder: Path) -> int:
 
 
 def run_show(args: argparse.Namespace, folder: Path) -> int:
+    """An indicator also shows what its values say (latest, rag, direction: derived)."""
     with Copy.open(folder) as copy:
         record = copy.records.get(args.uid)
-    print(dumps(record_json(record)) if args.json else record_text(record))
+        derived = None
+        if record.kind == "indicator" and not record.deleted:
+            from csa_desktop.services.indicators import indicator_view
+
+            derived = indicator_view(copy, record.uid).judgement
+    if args.json:
+        print(dumps({**record_json(record), **(derived.as_json() if derived else {})}))
+        return 0
+    print(record_text(record))
+    if derived is not None:
+        print(judgement_text(derived))
     return 0
+
+
+def judgement_text(found: Judgement) -> str:
+    if found.latest_period is None:
+        return "  (derived)  no values yet: no RAG, no direction of travel"
+    against = (f"{found.against_previous} since {found.previous_period}"
+               if found.against_previous else f"no value for {found.previous_period}")
+    lines = [f"  (derived)  latest {found.latest_value} for {found.latest_period}",
+             f"             RAG {found.rag or 'none (no target)'}; {against}; "
+             f"{found.against_baseline or 'no baseline'} against the baseline"]
+    return "\n".join(lines)
 
 
 def _report(changes: Changes) -> None:

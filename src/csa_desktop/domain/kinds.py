@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from csa_desktop.domain.numbers import normalise_decimal
 from csa_desktop.errors import InputError
 
 Value = str | int | bool | dt.date | list[str] | None
@@ -24,6 +25,7 @@ class FieldType(enum.Enum):
     TEXT = "text"  # one line
     LONG_TEXT = "long-text"  # paragraphs; bullet lines start "- "
     INT = "int"
+    DECIMAL = "decimal"  # a number as typed, kept as normalised text (see domain.numbers)
     BOOL = "bool"
     DATE = "date"
     CHOICE = "choice"
@@ -114,6 +116,8 @@ RESPONSIBILITIES = ("lead", "strategic")
 PLAN_STATUSES = ("draft", "adopted", "archived")
 ACTION_STATUSES = ("not-started", "in-progress", "completed", "on-hold", "cancelled")
 RAGS = ("red", "amber", "green", "not-rated")
+POLARITIES = ("higher-is-better", "lower-is-better", "no-target")
+INDICATOR_FREQUENCIES = ("monthly", "quarterly", "annual")  # domain.periods.FREQUENCIES
 
 F = FieldType
 
@@ -209,6 +213,37 @@ KINDS: dict[str, KindSpec] = {
             _f("period", F.TEXT, "Period", max_length=100),
             _f("source", F.TEXT, "Source", max_length=300),
         ), title_field="topic"),
+        # A county indicator belongs to a key issue, a local one to a partnership (its owner:
+        # services.records.owner_of); either may be linked from priorities and actions.
+        KindSpec("indicator", "Indicator", "Indicators", Scope.LOCAL, (
+            _f("name", F.TEXT, "Name", required=True, max_length=200),
+            _f("definition", F.LONG_TEXT, "Definition", max_length=4000),
+            _f("unit", F.TEXT, "Unit", max_length=80),
+            _f("polarity", F.CHOICE, "Polarity", required=True, choices=POLARITIES),
+            _f("frequency", F.CHOICE, "Frequency", required=True,
+               choices=INDICATOR_FREQUENCIES),
+            _f("baseline_value", F.DECIMAL, "Baseline"),
+            _f("baseline_period", F.TEXT, "Baseline period", max_length=20),
+            _f("target_value", F.DECIMAL, "Target"),
+            _f("target_period", F.TEXT, "Target period", max_length=20),
+            _f("tolerance_percent", F.DECIMAL, "Tolerance (%)"),
+            _f("source", F.TEXT, "Source", max_length=300),
+            _f("key_issue_uid", F.REF, "County key issue", ref_kind="key-issue"),
+            _f("partnership_uid", F.REF, "Partnership (local indicator)",
+               ref_kind="partnership"),
+            _f("position", F.POSITION, "Order"),
+        ), title_field="name"),
+        # One value per indicator and period: its uid derives from both
+        # (domain.indicators.value_uid), so two copies entering a period make the same record.
+        KindSpec("indicator-value", "Indicator value", "Indicator values", Scope.LOCAL, (
+            _f("indicator_uid", F.REF, "Indicator", required=True, ref_kind="indicator"),
+            _f("period", F.TEXT, "Period", required=True, max_length=20),
+            # required of people (services.records); empty only in a lead's master while two
+            # copies' different values for the period wait for its decision (a conflict)
+            _f("value", F.DECIMAL, "Value"),
+            _f("note", F.TEXT, "Note", max_length=500),
+            _f("source_date", F.DATE, "Source date"),
+        ), title_field="period", parent_field="indicator_uid"),
         KindSpec("local-plan", "Local plan", "Local plans", Scope.LOCAL, (
             _f("partnership_uid", F.REF, "Partnership", required=True, ref_kind="partnership"),
             _f("title", F.TEXT, "Title", required=True, max_length=300),
@@ -221,6 +256,7 @@ KINDS: dict[str, KindSpec] = {
             _f("key_issue_uid", F.REF, "County key issue adopted", ref_kind="key-issue"),
             _f("title", F.TEXT, "Title", required=True, max_length=300),
             _f("description", F.LONG_TEXT, "Description", max_length=4000),
+            _f("indicator_uids", F.REF_LIST, "Indicators", ref_kind="indicator"),
             _f("position", F.POSITION, "Order"),
         ), title_field="title", parent_field="plan_uid"),
         KindSpec("action", "Action", "Actions", Scope.LOCAL, (
@@ -231,6 +267,8 @@ KINDS: dict[str, KindSpec] = {
             _f("lead_role", F.TEXT, "Lead (post)", max_length=200),
             _f("partners", F.TEXT, "Who else is involved", max_length=500),
             _f("measure", F.TEXT, "How we will know", max_length=500),
+            _f("indicator_uids", F.REF_LIST, "Indicators (how we will know, in numbers)",
+               ref_kind="indicator"),
             _f("start_on", F.DATE, "Start"),
             _f("due_on", F.DATE, "Due"),
             _f("status", F.CHOICE, "Status", required=True, choices=ACTION_STATUSES),
@@ -256,6 +294,7 @@ DEFAULTS: Mapping[str, Mapping[str, Value]] = {
     "area": {"in_lancashire_12": False},
     "organisation": {"responsible_authority": False},
     "key-issue": {"serious_violence_duty": False},
+    "indicator": {"frequency": "quarterly", "tolerance_percent": "10"},
 }
 
 
@@ -266,7 +305,9 @@ def kind(name: str) -> KindSpec:
         raise InputError(f"unknown record kind '{name}' (kinds: {', '.join(KINDS)})") from None
 
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+# Version 4 (random: every record but one) or 5 (name-based: an indicator value, whose uid
+# derives from its indicator and period; domain.indicators.value_uid).
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
@@ -281,8 +322,8 @@ def is_uid(text: str) -> bool:
 
 def check_uid(text: str, what: str = "uid") -> str:
     if not isinstance(text, str) or not is_uid(text):
-        raise InputError(f"'{text}' is not a valid {what} (expected a UUID4 such as "
-                         "'3f2b8c1e-…')")
+        raise InputError(f"'{text}' is not a valid {what} (expected a UUID such as "
+                         "'3f2b8c1e-…', version 4 or 5)")
     return text
 
 
@@ -333,6 +374,8 @@ def parse_value(spec: FieldSpec, text: str) -> Value:
                 return int(text)
             except ValueError:
                 raise InputError(f"{spec.label}: '{text}' is not a whole number") from None
+        case FieldType.DECIMAL:
+            return normalise_decimal(text, spec.label)
         case FieldType.BOOL:
             if text.lower() in _TRUE:
                 return True
@@ -369,6 +412,13 @@ def check_value(spec: FieldSpec, value: object) -> Value:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InputError(f"{spec.label} must be a whole number")
             return value
+        case FieldType.DECIMAL:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return str(value)
+            if not isinstance(value, str):
+                raise InputError(f"{spec.label} must be a number written as text, such as "
+                                 "'12.5'")
+            return normalise_decimal(value, spec.label)
         case FieldType.BOOL:
             if not isinstance(value, bool):
                 raise InputError(f"{spec.label} must be yes or no")

@@ -8,6 +8,7 @@ from importlib import resources
 from typing import Any
 
 from csa_desktop.domain import ordering
+from csa_desktop.domain.indicators import value_uid
 from csa_desktop.domain.kinds import DEFAULTS, KINDS, FieldType, Value, from_json, new_uid
 from csa_desktop.printing.model import has_sample_marker
 from csa_desktop.storage import records
@@ -30,6 +31,10 @@ def build_demo(session: Session, *, who: str) -> dict[str, str]:
     """
     data = load_demo_data()
     uids = {item["id"]: new_uid() for item in data["records"]}
+    for item in data["records"]:  # one value per indicator and period: its uid derives
+        if item["kind"] == "indicator-value":
+            fields = item["fields"]
+            uids[item["id"]] = value_uid(uids[fields["indicator_uid"][1:]], fields["period"])
     last_position: dict[tuple[object, ...], str] = {}
 
     def resolve(value: object) -> object:

@@ -20,14 +20,16 @@ from csa_desktop.bundle.format import (
     RecordChange,
 )
 from csa_desktop.bundle.reader import OpenedBundle, open_bundle, parse_bundle, read_file
+from csa_desktop.domain.indicators import value_uid
 from csa_desktop.domain.kinds import (
     KINDS,
     FieldType,
     KindSpec,
     Value,
 )
+from csa_desktop.domain.periods import parse_period
 from csa_desktop.domain.roles import Identity, Owner, Role, may_change
-from csa_desktop.errors import BundleError
+from csa_desktop.errors import BundleError, InputError
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.records import RecordService
 from csa_desktop.storage import bundles as store
@@ -106,6 +108,29 @@ def _references(spec: KindSpec, values: Mapping[str, Value]) -> set[str]:
             found.update(value)
     return found
 
+
+
+def value_identity_problem(kind: str, uid: str, fields: Mapping[str, object]) -> str | None:
+    """Why an indicator value's uid is not the one its indicator and period derive (so that
+    a copy that made it would make a second record for the period); None when it is."""
+    if kind != "indicator-value":
+        return None
+    indicator, period = fields.get("indicator_uid"), fields.get("period")
+    if not isinstance(indicator, str) or not isinstance(period, str):
+        return None  # the schema names a missing field
+    try:
+        normal = parse_period(period)
+    except InputError:
+        return f"indicator value {uid} has the period '{period[:40]}', which is no period"
+    if normal != period:
+        return (f"indicator value {uid} writes its period '{period}' other than as "
+                f"'{normal}'")
+    expected = value_uid(indicator, period)
+    if uid != expected:
+        return (f"indicator value {uid} for {period} should have the uid {expected}: a "
+                "value's uid derives from its indicator and period, so that two copies "
+                "entering a period make one record")
+    return None
 
 
 class BundleGate:
@@ -235,6 +260,9 @@ class BundleGate:
             raise BundleError("schema", f"{bundle.name}: holds more than one agreement; a "
                                         "master holds one agreement, refreshed every year")
         for record in bundle.records:
+            problem = value_identity_problem(record.kind, record.uid, record.fields)
+            if problem:
+                raise BundleError("schema", f"{bundle.name}: {problem}")
             for target in _references(KINDS[record.kind], record.fields):
                 if target not in uids:
                     raise BundleError("schema", f"{bundle.name}: {record.kind} {record.uid} "
@@ -277,6 +305,17 @@ class BundleGate:
             if found is None and not change.created:
                 raise BundleError("unknown-record", f"{name}: changes {where}, which this copy "
                                                     "does not have")
+            if change.kind == "indicator-value":
+                identity_fields = {"indicator_uid", "period"} & change.fields.keys()
+                if identity_fields and not change.created:
+                    raise BundleError("schema", f"{name}: changes the "
+                                                f"{' and '.join(sorted(identity_fields))} of "
+                                                f"{where}; a value's indicator and period "
+                                                "make its identity and never change")
+                problem = value_identity_problem(change.kind, change.uid, {
+                    n: c.new for n, c in change.fields.items()}) if change.created else None
+                if problem:
+                    raise BundleError("schema", f"{name}: {problem}")
             new_values = {n: c.new for n, c in change.fields.items() if n != DELETED}
             before = current[change.uid].fields if change.uid in current else None
             for values in ([before] if before is not None else []) + [
@@ -284,7 +323,7 @@ class BundleGate:
             ]:
                 # owner_of follows the parent link (an area for evidence): ask once per parent
                 key = (spec.name, values.get(spec.parent_field) if spec.parent_field else None,
-                       values.get("area_uid"))
+                       values.get("area_uid") or values.get("partnership_uid"))
                 owner = owners.get(key)
                 if owner is None:
                     owner = owners[key] = self._owner(service, session, spec, values, created)

@@ -178,21 +178,24 @@ class LeadMerge:
                                              for name, fs in (state or {}).items()
                                              if name != sync_store.RECORD_META}
         dropped: list[tuple[str, str, dict[str, Any], str]] = []  # field, replica, data, why
+        lists = list_fields(kind)
         for name, fs in fields.items():
-            now = current.get(name) if current is not None else None
+            now = (current.get(name) if current is not None
+                   else [] if name in lists else None)
             if now != fs["merged"]:  # the lead changed it by hand since: that is its value
                 dropped.extend((name, r, p, "lost") for r, p in fs["proposals"].items())
                 fields[name] = {"lead": now, "merged": now, "proposals": {}}
         for name, fs in fields.items():
             for replica in [r for r in fs["proposals"] if r in replicas]:
                 dropped.append((name, replica, fs["proposals"].pop(replica), "superseded"))
-        lists = list_fields(kind)
         for item, change in incoming:
             m = item.manifest
             for name, pair in change.fields.items():
                 entry = fields.get(name)
                 if entry is None:
-                    now = current.get(name) if current is not None else None
+                    # a record new to the master holds an empty list, not null (as written)
+                    now = (current.get(name) if current is not None
+                           else [] if name in lists else None)
                     entry = fields[name] = {"lead": now, "merged": now, "proposals": {}}
                 entry["proposals"][m.replica_id] = proposal_data(m, name, pair,
                                                                   name in lists)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
 from csa_desktop.domain.cycle import STAGE_ALIASES, decision_stage, stage
+from csa_desktop.domain.indicators import indicator_problems, normal_periods, value_uid
 from csa_desktop.domain.kinds import (
     DEFAULTS,
     KINDS,
@@ -127,12 +128,22 @@ class RecordService:
                 if f.required and clean[f.name] in (None, []):
                     raise InputError(f"{f.label} is required for a new {spec.label.lower()}")
             _refuse_bad_values(spec.name, clean, clean, new=True)
+            clean = _indicator_rules(session, spec.name, clean, clean, None)
             if spec.ordered and clean.get("position") is None:
                 clean["position"] = self._position_at_end(session, spec, clean)
             self._require_scope(session, spec, clean)
             _refuse_workflow_record(session, "create", spec.name, clean)
             if spec.name == "agreement":
                 _refuse_second_agreement(session)
+            if spec.name == "indicator-value":
+                new_uid = _value_identity(session, clean, new_uid)
+                earlier = records.get(session, spec.name, new_uid)
+                if earlier is not None:  # entered before and deleted: the same record again
+                    records.set_deleted(session, spec.name, new_uid, False,
+                                        who=self.identity.name)
+                    records.update(session, spec.name, new_uid, clean, who=self.identity.name)
+                    return Changes(created=((spec.name, new_uid),),
+                                   fields={new_uid: tuple(clean)})
             from csa_desktop.domain.kinds import new_uid as make_uid
 
             record = records.insert(session, spec.name, new_uid or make_uid(), clean,
@@ -153,6 +164,8 @@ class RecordService:
                 if spec.field(name).required and value in (None, []):
                     raise InputError(f"{spec.field(name).label} is required")
             _refuse_bad_values(spec.name, clean, {**record.fields, **clean}, new=False)
+            clean = _indicator_rules(session, spec.name, clean, {**record.fields, **clean},
+                                     record)
             self._require_scope(session, spec, record.fields)
             self._require_scope(session, spec, {**record.fields, **clean})
             if any(value != record.fields.get(name) for name, value in clean.items()):
@@ -271,7 +284,7 @@ class RecordService:
             return Owner(area_uid=area if isinstance(area, str) else None)
         current_kind, current = spec.name, values
         for _ in range(5):
-            if current_kind == "local-plan":
+            if current_kind in ("local-plan", "indicator"):  # a county indicator: no one's
                 partnership = current.get("partnership_uid")
                 return Owner(partnership_uid=partnership if isinstance(partnership, str) else None)
             parent_field = KINDS[current_kind].parent_field
@@ -377,6 +390,64 @@ def _refuse_second_agreement(session: Session) -> None:
                          "holds one agreement, refreshed every year: start the next year with "
                          "'csa refresh start' (Agreement ▸ Start annual refresh…), or make "
                          "another copy for another agreement")
+
+
+def _indicator_rules(session: Session, kind_name: str, values: dict[str, Value],
+                     merged: Mapping[str, Value], current: Record | None) -> dict[str, Value]:
+    """`values` with periods normalised, or InputError: an indicator belongs to a key issue
+    or a partnership and keeps its frequency while it has values; a value's period is one of
+    its indicator's frequency, and its indicator and period (its identity) never change."""
+    if kind_name == "indicator":
+        problems = indicator_problems(merged, values)
+        if problems:
+            raise InputError("; ".join(problems))
+        if (current is not None and "frequency" in values
+                and values["frequency"] != current.fields.get("frequency")):
+            held = records.list_rows(session, "indicator-value",
+                                     where={"indicator_uid": current.uid})
+            if held:
+                raise InputError(
+                    f"Frequency: '{current.title}' has {len(held)} "
+                    f"{current.fields.get('frequency')} value{'s' if len(held) > 1 else ''} "
+                    f"({held[0].title}, …); delete them before changing its frequency, or make "
+                    "a new indicator")
+        return normal_periods(values, None)
+    if kind_name != "indicator-value":
+        return values
+    if (current is None or "value" in values) and merged.get("value") in (None, ""):
+        raise InputError("Value is required: enter the number for the period (delete the "
+                         "value to remove it)")
+    indicator_uid = merged.get("indicator_uid")
+    indicator = (records.get(session, "indicator", indicator_uid)
+                 if isinstance(indicator_uid, str) else None)
+    frequency = indicator.fields.get("frequency") if indicator is not None else None
+    clean = normal_periods(values, frequency if isinstance(frequency, str) else None)
+    if current is not None:
+        for name in ("indicator_uid", "period"):
+            if name in clean and clean[name] != current.fields.get(name):
+                raise InputError(
+                    f"{KINDS[kind_name].field(name).label}: a value is the value of one "
+                    "indicator for one period, which make its identity; delete it and enter "
+                    "the value for the other indicator or period")
+    return clean
+
+
+def _value_identity(session: Session, values: Mapping[str, Value],
+                    given: str | None) -> str:
+    """The uid of an indicator value (domain.indicators.value_uid); a uid given for it must
+    be that one, and a value already held for the period is named."""
+    indicator_uid, period = str(values["indicator_uid"]), str(values["period"])
+    uid = value_uid(indicator_uid, period)
+    if given is not None and given != uid:
+        raise InputError(f"an indicator value's uid derives from its indicator and period "
+                         f"({uid} for {period}), not {given}")
+    held = records.get(session, "indicator-value", uid)
+    if held is not None and not held.deleted:
+        indicator = records.get(session, "indicator", indicator_uid)
+        name = indicator.title if indicator is not None else indicator_uid
+        raise InputError(f"'{name}' already has a value for {period} ({held.fields['value']});"
+                         f" change it with 'csa set {uid} value=…'")
+    return uid
 
 
 def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],

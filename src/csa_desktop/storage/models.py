@@ -141,6 +141,33 @@ class EvidenceItemRow(RecordRow):
     source: Mapped[str | None] = mapped_column(String(300))
 
 
+class IndicatorRow(RecordRow):
+    __tablename__ = "indicators"
+    name: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(80))
+    polarity: Mapped[str] = mapped_column(String(40))
+    frequency: Mapped[str] = mapped_column(String(40))
+    baseline_value: Mapped[str | None] = mapped_column(String(40))
+    baseline_period: Mapped[str | None] = mapped_column(String(20))
+    target_value: Mapped[str | None] = mapped_column(String(40))
+    target_period: Mapped[str | None] = mapped_column(String(20))
+    tolerance_percent: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(String(300))
+    key_issue_uid: Mapped[str | None] = mapped_column(_ref("key_issues"), index=True)
+    partnership_uid: Mapped[str | None] = mapped_column(_ref("partnerships"), index=True)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class IndicatorValueRow(RecordRow):
+    __tablename__ = "indicator_values"
+    indicator_uid: Mapped[str] = mapped_column(_ref("indicators"), index=True)
+    period: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(500))
+    source_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class LocalPlanRow(RecordRow):
     __tablename__ = "local_plans"
     partnership_uid: Mapped[str] = mapped_column(_ref("partnerships"), index=True)
@@ -156,6 +183,7 @@ class LocalPriorityRow(RecordRow):
     key_issue_uid: Mapped[str | None] = mapped_column(_ref("key_issues"))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
+    indicator_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -168,6 +196,7 @@ class ActionRow(RecordRow):
     lead_role: Mapped[str | None] = mapped_column(String(200))
     partners: Mapped[str | None] = mapped_column(String(500))
     measure: Mapped[str | None] = mapped_column(String(500))
+    indicator_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     start_on: Mapped[dt.date | None] = mapped_column(Date)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(40))
@@ -197,6 +226,8 @@ ROW_CLASSES: dict[str, type[RecordRow]] = {
     "plan-item": PlanItemRow,
     "delivery-framework-row": DeliveryFrameworkRowRow,
     "evidence-item": EvidenceItemRow,
+    "indicator": IndicatorRow,
+    "indicator-value": IndicatorValueRow,
     "local-plan": LocalPlanRow,
     "local-priority": LocalPriorityRow,
     "action": ActionRow,

@@ -73,7 +73,7 @@ def partnership_filter(kind: str, partnership_uid: str) -> Select[str] | None:
     """A query of the uids of `kind` records that belong to a partnership's local plans."""
     spec = KINDS[kind]
     cls = row_class(kind)
-    if kind == "local-plan":
+    if kind in ("local-plan", "indicator"):  # an indicator: a local one of the partnership
         column = cls.partnership_uid  # type: ignore[attr-defined]
         return select(cls.uid).where(column == partnership_uid)
     if spec.parent_field is None:

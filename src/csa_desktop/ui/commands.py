@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from csa_desktop.domain.indicators import DERIVED_UID_KINDS
 from csa_desktop.domain.kinds import KINDS, Value, new_uid
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
@@ -84,13 +85,16 @@ class CreateRecordCommand(RecordCommand):
         super().__init__(records, text)
         self.kind = kind
         self.values = dict(values)
-        self.uid = new_uid()
+        # an indicator value's uid derives from its indicator and period: the service gives it
+        self.uid = "" if kind in DERIVED_UID_KINDS else new_uid()
         self._deleted: list[str] = []
 
     def apply(self) -> Changes:
         if self._deleted:
             return self.records.restore(self._deleted)
-        return self.records.create(self.kind, self.values, uid=self.uid)
+        changes = self.records.create(self.kind, self.values, uid=self.uid or None)
+        self.uid = changes.created[0][1]
+        return changes
 
     def revert(self) -> Changes:
         changes = self.records.delete(self.uid)

@@ -237,6 +237,19 @@ class BoolFieldEditor(FieldEditor):
         self.check.setChecked(bool(value))
 
 
+class DecimalFieldEditor(LineFieldEditor):
+    """A number typed as text ("12.5", "1,204"): a line edit, never a spin box, so the wheel
+    cannot change it; a value that is not a plain number is refused with the form's inline
+    message (kinds.check_value) and the stored value is shown normalised."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        super().__init__(spec)
+        self.line.setMaxLength(60)
+        self.line.setAlignment(Qt.AlignmentFlag.AlignRight)
+        if not spec.required:
+            self.line.setPlaceholderText("a number, such as 12.5 or 1,204")
+
+
 class RefListFieldEditor(FieldEditor):
     """Tick the records that apply; saved on every tick."""
 
@@ -277,6 +290,8 @@ def make_editor(spec: FieldSpec, text_lines: int = 4) -> FieldEditor:
             return BoolFieldEditor(spec)
         case FieldType.REF_LIST:
             return RefListFieldEditor(spec)
+        case FieldType.DECIMAL:
+            return DecimalFieldEditor(spec)
         case _:
             return LineFieldEditor(spec)
 

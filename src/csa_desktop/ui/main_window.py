@@ -45,6 +45,7 @@ from csa_desktop.ui.views.agreement_page import AgreementPage
 from csa_desktop.ui.views.common import EditorPage
 from csa_desktop.ui.views.dashboard_page import DashboardPage
 from csa_desktop.ui.views.evidence_page import EvidencePage
+from csa_desktop.ui.views.indicators_page import IndicatorsPage
 from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
 from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
@@ -81,6 +82,7 @@ PLACES = {
     "key-issues": nav.KEY_ISSUES,
     "evidence": nav.EVIDENCE,
     "local-plans": nav.LOCAL_PLANS,
+    "indicators": nav.INDICATORS,
 }
 
 
@@ -153,9 +155,11 @@ class MainWindow(QMainWindow):
         self.key_issues_page = KeyIssuesPage(self.context)
         self.evidence_page = EvidencePage(self.context)
         self.local_plans_page = LocalPlansPage(self.context)
+        self.indicators_page = IndicatorsPage(self.context)
         self.pages: list[EditorPage] = [
             self.dashboard_page, self.agreement_page, self.plan_on_a_page_page, self.sections_page,
             self.key_issues_page, self.evidence_page, self.local_plans_page,
+            self.indicators_page,
         ]
         for page in self.pages:
             self.stack.addWidget(page)
@@ -169,6 +173,7 @@ class MainWindow(QMainWindow):
             nav.LOCAL_PLANS: self.local_plans_page, nav.PARTNERSHIP: self.local_plans_page,
             nav.PRIORITY: self.local_plans_page, nav.UNPRIORITISED: self.local_plans_page,
             nav.ACTION: self.local_plans_page,
+            nav.INDICATORS: self.indicators_page,
         }
 
     def _action(self, text: str, slot: Callable[[], object], *,

@@ -32,6 +32,7 @@ PARTNERSHIP = "partnership"
 PRIORITY = "priority"
 UNPRIORITISED = "unprioritised"
 ACTION = "action"
+INDICATORS = "indicators"  # the county's (no partnership) or a partnership's
 
 _ICONS = {
     DASHBOARD: "dashboard",
@@ -39,6 +40,7 @@ _ICONS = {
     SECTIONS: "sections", SECTION: "section", KEY_ISSUES: "key-issues", KEY_ISSUE: "key-issue",
     EVIDENCE: "evidence", LOCAL_PLANS: "local-plans", PARTNERSHIP: "partnership",
     PRIORITY: "priority", UNPRIORITISED: "priority", ACTION: "action",
+    INDICATORS: "indicators",
 }
 
 
@@ -207,6 +209,7 @@ def build_outline(copy: Copy) -> Node:
     for key_issue in records.list_kind("key-issue"):
         key_issues.add(Node(KEY_ISSUE, key_issue.title, key_issue.uid))
     agreement.add(Node(EVIDENCE, "Evidence"))
+    agreement.add(Node(INDICATORS, "Indicators"))
 
     local_plans = root.add(Node(LOCAL_PLANS, "Local plans"))
     plans = current_plans(records.list_kind("local-plan"))
@@ -223,19 +226,25 @@ def build_outline(copy: Copy) -> Node:
         node = local_plans.add(Node(PARTNERSHIP, partnership.title, partnership.uid,
                                     plan_uid=plan.uid if plan else None,
                                     partnership_uid=partnership.uid, read_only=read_only))
-        if plan is None:
-            continue
-        for priority in priorities.get(plan.uid, []):
-            node.add(Node(PRIORITY, priority.title, priority.uid, plan_uid=plan.uid,
-                          partnership_uid=partnership.uid, read_only=read_only,
-                          lazy_count=counts.get((plan.uid, priority.uid), 0),
-                          fetched=False))
-        loose = counts.get((plan.uid, None), 0)
-        if loose:
-            node.add(Node(UNPRIORITISED, "Actions without a priority", plan_uid=plan.uid,
-                          partnership_uid=partnership.uid, read_only=read_only,
-                          lazy_count=loose, fetched=False))
+        if plan is not None:
+            _add_plan_nodes(node, plan, priorities, counts, read_only)
+        node.add(Node(INDICATORS, "Indicators", partnership.uid,
+                      partnership_uid=partnership.uid, read_only=read_only))
     return root
+
+
+def _add_plan_nodes(node: Node, plan: Record, priorities: dict[str, list[Record]],
+                    counts: dict[tuple[str, str | None], int], read_only: bool) -> None:
+    """A partnership's plan under its node: the priorities, then its loose actions."""
+    for priority in priorities.get(plan.uid, []):
+        node.add(Node(PRIORITY, priority.title, priority.uid, plan_uid=plan.uid,
+                      partnership_uid=node.partnership_uid, read_only=read_only,
+                      lazy_count=counts.get((plan.uid, priority.uid), 0), fetched=False))
+    loose = counts.get((plan.uid, None), 0)
+    if loose:
+        node.add(Node(UNPRIORITISED, "Actions without a priority", plan_uid=plan.uid,
+                      partnership_uid=node.partnership_uid, read_only=read_only,
+                      lazy_count=loose, fetched=False))
 
 
 def section_title(section: Record) -> str:
