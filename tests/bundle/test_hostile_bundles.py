@@ -243,7 +243,7 @@ ATTACKS = [
            "made by this copy itself"),
     Attack("unknown-format-version", "lead", lambda ex: with_manifest(ex, format_version=0),
            "unknown-version", "bundle format 0"),
-    Attack("newer-format-version", "lead", lambda ex: with_manifest(ex, format_version=2),
+    Attack("newer-format-version", "lead", lambda ex: with_manifest(ex, format_version=3),
            "newer-version", "please update CSA Desktop"),
     Attack("malformed-json", "lead", lambda ex: contribution_bytes(ex, b'{"changes": [}'),
            "bad-json", "changes.json is not valid JSON"),

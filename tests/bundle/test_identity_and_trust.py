@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from csa_desktop.bundle import keys
+from csa_desktop.bundle.format import FORMAT_VERSION
 from csa_desktop.bundle.schema import SCHEMA_FILE, build_schema, schema_text, shipped_schema
 from csa_desktop.services.bundles import BundleService
 from csa_desktop.services.copy import Copy, init_copy
@@ -89,7 +90,7 @@ def test_export_writes_a_signed_zip_with_exactly_the_three_members(exchange, tmp
     members = read_members(exchange.baseline)
     assert sorted(members) == ["manifest.json", "manifest.sig", "records.json"]
     manifest = json.loads(members["manifest.json"])
-    assert manifest["kind"] == "baseline" and manifest["format_version"] == 1
+    assert manifest["kind"] == "baseline" and manifest["format_version"] == FORMAT_VERSION
     assert keys.verify(manifest["signer_key"], members["manifest.json"], members["manifest.sig"])
 
 

@@ -14,9 +14,17 @@ import orjson
 from csa_desktop.domain.kinds import Value
 
 FORMAT_NAME = "csa-bundle"
-FORMAT_VERSION = 1
-SUPPORTED_VERSIONS: tuple[int, ...] = (1,)
-"""Versions this app reads; an older one would be migrated on import, a newer one refused."""
+FORMAT_VERSION = 2
+SUPPORTED_VERSIONS: tuple[int, ...] = (1, 2)
+"""Versions this app reads; an older one is brought up to date on import (ADDED_FIELDS), a
+newer one refused."""
+
+ADDED_FIELDS: dict[int, dict[str, dict[str, Value]]] = {
+    2: {"action": {"indicator_uids": []}, "local-priority": {"indicator_uids": []}},
+}
+"""The fields each format version added to a kind, with the value a record of an older bundle
+stands for (version 2: the indicator kinds, and the indicators an action or priority links
+to — none, in a bundle made before there were any)."""
 
 EXTENSION = ".csabundle"
 MANIFEST = "manifest.json"

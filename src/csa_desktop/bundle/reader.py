@@ -11,6 +11,7 @@ signer is trusted, JSON within depth and size limits, the schema and the format 
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import hashlib
 import io
@@ -28,6 +29,7 @@ import orjson
 
 from csa_desktop.bundle import keys
 from csa_desktop.bundle.format import (
+    ADDED_FIELDS,
     BASELINE,
     CHANGES,
     DELETED,
@@ -441,6 +443,29 @@ def validate(data: Any, definition: str, member: str, name: str) -> None:
                                     f"{_problem_text(problem)}")
 
 
+def upgrade(payload: Any, version: int) -> None:
+    """Bring a payload of an older format `version` up to this one, in place: a record (of a
+    baseline) or a new record (of a contribution) gets each field added since, with the value
+    ADDED_FIELDS gives. Anything not shaped as expected is left for the schema to refuse."""
+    added: dict[str, dict[str, Value]] = {}
+    for later in range(version + 1, FORMAT_VERSION + 1):
+        for kind_name, new_fields in ADDED_FIELDS.get(later, {}).items():
+            added.setdefault(kind_name, {}).update(new_fields)
+    items = payload.get("records", payload.get("changes")) if isinstance(payload, dict) else None
+    if not added or not isinstance(items, list):
+        return
+    for item in items:
+        fields: Any = item.get("fields") if isinstance(item, dict) else None
+        kind: Any = item.get("kind") if isinstance(fields, dict) else None
+        if not isinstance(kind, str) or kind not in added:
+            continue
+        for field_name, value in added[kind].items():
+            if "changes" in payload and item.get("op") == "create":
+                fields.setdefault(field_name, {"base": None, "new": copy.deepcopy(value)})
+            elif "records" in payload:
+                fields.setdefault(field_name, copy.deepcopy(value))
+
+
 def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS) -> Bundle:
     """JSON within limits, the schema, then the format version; returns typed content."""
     name = opened.name
@@ -452,6 +477,7 @@ def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS) -> Bundle:
         raise BundleError("schema", f"{name}: a {kind} carries {PAYLOAD_MEMBER[kind]}, "
                                     f"not {opened.payload_name}")
     if version in SUPPORTED_VERSIONS:
+        upgrade(payload, version)
         validate(payload, "records" if kind == BASELINE else "changes", opened.payload_name,
                  name)
     if version > FORMAT_VERSION:

@@ -1,0 +1,58 @@
+"""Bundles of an older format are read and brought up to date: a district on the previous CSA
+Desktop can still send its changes, and a baseline published before indicators can be joined.
+A newer format is refused with "please update" (tests/bundle/test_hostile_bundles.py)."""
+
+from __future__ import annotations
+
+import copy as copying
+from pathlib import Path
+
+from csa_desktop.bundle.format import FORMAT_VERSION
+from csa_desktop.domain.kinds import new_uid
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.new_copy import join_partnership
+from csa_desktop.services.sync import SyncService
+from tests.bundle.builders import BundleParts
+from tests.bundle.conftest import Exchange
+
+LINKED = ("action", "local-priority")  # the kinds format 2 gave indicator_uids
+
+
+def test_a_format_1_contribution_creating_an_action_imports_with_no_indicators(
+        exchange: Exchange):
+    assert FORMAT_VERSION == 2
+    parts = BundleParts.of(exchange.contribution, exchange.district_key)
+    records = BundleParts.of(exchange.baseline, exchange.lead_key).payload["records"]
+    model = next(r for r in records if r["kind"] == "action" and r["uid"] == exchange.action)
+    fields = {name: {"base": None, "new": value} for name, value in model["fields"].items()
+              if name != "indicator_uids"}  # format 1 had no such field
+    fields["title"] = {"base": None, "new": "Run a knife amnesty in Skelmersdale"}
+    created = new_uid()
+    parts.payload["changes"].append({"kind": "action", "uid": created, "op": "create",
+                                     "base_rev": None, "fields": fields})
+    parts.manifest["format_version"] = 1
+    with Copy.open(exchange.lead) as lead:
+        report = SyncService(lead).import_files([exchange.file(parts.build(), "old.csabundle")])
+        assert not report.refused, report.refused
+        action = lead.records.get(created)
+    assert action.title == "Run a knife amnesty in Skelmersdale"
+    assert action.fields["indicator_uids"] == []
+
+
+def test_a_baseline_published_before_indicators_can_be_joined(exchange: Exchange,
+                                                               tmp_path: Path):
+    parts = BundleParts.of(exchange.baseline, exchange.lead_key)
+    old = copying.deepcopy(parts.payload)
+    old["records"] = [r for r in old["records"] if not r["kind"].startswith("indicator")]
+    for record in old["records"]:
+        if record["kind"] in LINKED:
+            del record["fields"]["indicator_uids"]
+    parts.payload = old
+    parts.manifest["format_version"] = 1
+    baseline = exchange.file(parts.build(), "old-baseline.csabundle")
+    with join_partnership(tmp_path / "west", baseline, partnership="West Lancashire CSP",
+                          name="Jo") as district:
+        actions = district.records.list_kind("action")
+        priorities = district.records.list_kind("local-priority")
+    assert actions and priorities
+    assert all(r.fields["indicator_uids"] == [] for r in [*actions, *priorities])
