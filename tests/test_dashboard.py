@@ -108,3 +108,19 @@ def test_a_lead_copy_lists_the_partnerships_that_have_actions_in_the_navigator_o
     assert names == [name for name in order if name in names]
     assert all(t.actions for t in board.partnerships)
     assert board.heading.endswith("every partnership")
+
+
+def test_indicators_off_target_are_counted_for_the_county_and_each_partnership(
+        demo_copy: Copy):
+    from csa_desktop.services.indicators import indicator_views
+
+    views = indicator_views(demo_copy)
+    off = [v for v in views if v.judgement.rag in ("red", "amber")]
+    county = [v for v in off if not v.indicator.fields.get("partnership_uid")]
+    assert county and len(county) < len(off)  # the demo has both kinds off target
+    board = build_dashboard(demo_copy, TODAY)
+    assert board.county_off_target == len(county)
+    for tally in board.partnerships:
+        assert tally.indicators_off_target == sum(
+            v.indicator.fields.get("partnership_uid") == tally.partnership_uid for v in off)
+    assert board.total.indicators_off_target == len(off) - len(county)

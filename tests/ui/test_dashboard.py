@@ -99,3 +99,20 @@ def test_a_partnerships_missing_updates_open_in_its_plan_and_go_when_an_update_i
     window.show_place("local-plans")
     panel = window.local_plans_page.actions_panel
     assert not panel.filter_bar.among_box.isVisible()  # the whole list again
+
+
+def test_the_county_indicators_off_target_open_the_indicators_page_showing_only_those(
+        qtbot, window: MainWindow):
+    counted(qtbot, window)
+    number = window.dashboard_page.board.county_off_target
+    assert number > 0
+    qtbot.mouseClick(control(window.dashboard_page, QPushButton,
+                             f"County indicators off target: {number}"),
+                     Qt.MouseButton.LeftButton)
+    page = window.indicators_page
+    assert window.stack.currentWidget() is page
+    assert page.off_target.isChecked()
+    shown = [page.model.rows[r] for r in range(page.model.rowCount())]
+    assert len(shown) == number
+    assert all(v.judgement.rag in ("red", "amber") for v in shown)
+    assert all(not v.indicator.fields.get("partnership_uid") for v in shown)

@@ -129,6 +129,11 @@ class Judgement:
     against_previous: str | None
     against_baseline: str | None
 
+    @property
+    def off_target(self) -> bool:
+        """Red or amber: worse than its target now (beyond or within the tolerance)."""
+        return self.rag in ("red", "amber")
+
     def as_json(self) -> dict[str, object]:
         return {
             "latest": ({"period": self.latest_period, "value": self.latest_value}

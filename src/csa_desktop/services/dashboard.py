@@ -1,5 +1,6 @@
 """The dashboard a copy opens on: how the actions stand, for the county (a lead or editor
-copy) or for my partnerships (a district copy), and the list behind every number.
+copy) or for my partnerships (a district copy), how many indicators are off target, and the
+list behind every number.
 
 Every number is counted by the same ActionFilter that opens its list, so a number and the list
 it opens cannot disagree."""
@@ -7,12 +8,14 @@ it opens cannot disagree."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
 from csa_desktop.domain.reporting import needs_update, quarter_of
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.indicators import indicator_views
 from csa_desktop.services.tables import (
     OPEN,
     ActionFilter,
@@ -34,6 +37,7 @@ class Tally:
     by_status: dict[str, int]  # actions per status, every status listed
     overdue: int
     missing_updates: int  # open actions under way in the period without an update for it
+    indicators_off_target: int = 0  # the partnership's own indicators rated red or amber
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Dashboard:
     lists: Lists
     total: Tally
     partnerships: tuple[Tally, ...]  # one per partnership shown, in the navigator's order
+    county_off_target: int = 0  # the county's indicators (of the key issues) red or amber
 
 
 def build_dashboard(copy: Copy, today: dt.date | None = None) -> Dashboard:
@@ -93,10 +98,22 @@ def build_dashboard(copy: Copy, today: dt.date | None = None) -> Dashboard:
     by_partnership: dict[str, list[ActionSummary]] = {p.uid: [] for p in partnerships}
     for row in rows:
         by_partnership.setdefault(row.partnership_uid, []).append(row)
-    tallies = tuple(lists.tally(p.uid, p.title, by_partnership[p.uid]) for p in partnerships
-                    if p.uid in mine or by_partnership[p.uid])  # a lead: those with actions
-    return Dashboard(_heading(copy, [p.title for p in partnerships], mine), lists,
-                     lists.tally(None, "All partnerships", rows), tallies)
+    off_target: Counter[str | None] = Counter(
+        _text(view.indicator.fields.get("partnership_uid")) for view in indicator_views(copy)
+        if view.judgement.off_target)
+    tallies = tuple(
+        replace(lists.tally(p.uid, p.title, by_partnership[p.uid]),
+                indicators_off_target=off_target[p.uid])
+        for p in partnerships
+        if p.uid in mine or by_partnership[p.uid] or off_target[p.uid])  # a lead: the busy
+    total = replace(lists.tally(None, "All partnerships", rows),
+                    indicators_off_target=sum(t.indicators_off_target for t in tallies))
+    return Dashboard(_heading(copy, [p.title for p in partnerships], mine), lists, total,
+                     tallies, county_off_target=off_target[None])
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _heading(copy: Copy, names: Sequence[str], mine: set[str]) -> str:

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.dashboard_page = DashboardPage(self.context)
         self.dashboard_page.open_actions.connect(self.open_action_list)
+        self.dashboard_page.open_indicators.connect(self.open_indicators_off_target)
         self.agreement_page = AgreementPage(self.context)
         self.plan_on_a_page_page = PlanOnAPagePage(self.context)
         self.sections_page = SectionsPage(self.context)
@@ -429,6 +430,12 @@ class MainWindow(QMainWindow):
         panel.finish_loading()
         panel.filter_bar.apply(wanted)
         panel.view.setFocus()
+
+    def open_indicators_off_target(self, partnership_uid: str | None) -> None:
+        """Show the county's (None) or a partnership's indicators that are off target."""
+        key = f"{nav.INDICATORS}:{partnership_uid}" if partnership_uid else nav.INDICATORS
+        if self.show_place(key):
+            self.indicators_page.off_target.setChecked(True)
 
     def find_action_text(self) -> None:
         node = self.current_node()

@@ -31,7 +31,8 @@ from csa_desktop.ui.views.common import EditorPage
 from csa_desktop.ui.widgets import heading
 
 TABLE_COLUMNS = ("Partnership", "Actions", "Open", "Red", "Amber", "Green", "Overdue",
-                 "Updates missing")
+                 "Updates missing", "Indicators off target")
+INDICATORS_COLUMN = len(TABLE_COLUMNS) - 1
 """The columns of the table by partnership; every column after the first is a number."""
 
 
@@ -56,9 +57,11 @@ class NumberButton(QPushButton):
 
 
 class DashboardPage(EditorPage):
-    kinds = frozenset({"action", "progress-update", "local-plan", "partnership", "agreement"})
+    kinds = frozenset({"action", "progress-update", "local-plan", "partnership", "agreement",
+                       "indicator", "indicator-value"})
 
     open_actions = Signal(object)  # an ActionFilter: the actions behind a number
+    open_indicators = Signal(object)  # a partnership uid, or None for the county's: off target
     _counted = Signal(int, object)  # (reading number, Dashboard or the exception)
 
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
@@ -74,6 +77,10 @@ class DashboardPage(EditorPage):
         self.open = NumberButton("Open actions")
         self.overdue = NumberButton("Overdue")
         self.missing = NumberButton("Updates missing")
+        self.county_indicators = NumberButton("County indicators off target")
+        self.county_indicators.clicked.connect(lambda _on=False: self.open_indicators.emit(None))
+        self.own_indicators = NumberButton("Our indicators off target")
+        self.own_indicators.clicked.connect(lambda _on=False: self._open_own_indicators())
         self.by_rag = {rag: NumberButton(choice_label(rag)) for rag in RAGS}
         for rag, button in self.by_rag.items():
             button.setIcon(rag_icon(rag))
@@ -95,7 +102,8 @@ class DashboardPage(EditorPage):
         self.table.cellActivated.connect(self._cell_chosen)
 
         headline = QHBoxLayout()
-        for button in (self.open, self.overdue, self.missing):
+        for button in (self.open, self.overdue, self.missing, self.county_indicators,
+                       self.own_indicators):
             headline.addWidget(button)
         headline.addStretch(1)
         rag_box = QGroupBox("Open actions by RAG")
@@ -158,6 +166,19 @@ class DashboardPage(EditorPage):
         for status, button in self.by_status.items():
             button.show_number(total.by_status[status], lists.link(status=status),
                                f"actions {choice_label(status).lower()}")
+        self.county_indicators.setText(f"{board.county_off_target:,}\n"
+                                       f"{self.county_indicators.caption}")
+        self.county_indicators.setAccessibleName(
+            f"{self.county_indicators.caption}: {board.county_off_target:,}")
+        self.county_indicators.setToolTip("List the county's indicators rated red or amber")
+        own = board.partnerships[0] if len(board.partnerships) == 1 else None
+        self.own_indicators.setVisible(own is not None)
+        if own is not None:
+            self.own_indicators.setText(f"{own.indicators_off_target:,}\n"
+                                        f"{self.own_indicators.caption}")
+            self.own_indicators.setAccessibleName(
+                f"{self.own_indicators.caption}: {own.indicators_off_target:,}")
+            self.own_indicators.setToolTip(f"List {own.name}'s indicators rated red or amber")
         self._fill_table(lists, board.partnerships)
 
     def _fill_table(self, lists: Lists, tallies: tuple[Tally, ...]) -> None:
@@ -184,12 +205,23 @@ class DashboardPage(EditorPage):
                 if column in (3, 4, 5):
                     item.setIcon(rag_icon(TABLE_COLUMNS[column].lower()))
                 self.table.setItem(row, column, item)
+            item = QTableWidgetItem(f"{tally.indicators_off_target:,}")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(f"List {tally.name}'s indicators rated red or amber")
+            self.table.setItem(row, INDICATORS_COLUMN, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _open_own_indicators(self) -> None:
+        if self.board is not None and len(self.board.partnerships) == 1:
+            self.open_indicators.emit(self.board.partnerships[0].partnership_uid)
 
     def _cell_chosen(self, row: int, column: int) -> None:
         item = self.table.item(row, column)
         if item is None:
+            return
+        if column == INDICATORS_COLUMN and self.board is not None:
+            self.open_indicators.emit(self.board.partnerships[row].partnership_uid)
             return
         link = item.data(Qt.ItemDataRole.UserRole)
         if isinstance(link, ActionFilter) and (column == 0 or item.text() != "0"):

@@ -3,7 +3,14 @@ value, target, RAG and direction of travel (derived from the values, never store
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from csa_desktop.domain.kinds import Value
 from csa_desktop.services.indicators import IndicatorView, indicator_views, movement
@@ -80,6 +87,9 @@ class IndicatorsPage(EditorPage):
         self.key_issue_label = QLabel("&Key issue")
         self.key_issue_label.setBuddy(self.key_issue)
         self.key_issue.currentIndexChanged.connect(lambda _i: self.reload())
+        self.off_target = QCheckBox("O&ff target only (red or amber)")
+        self.off_target.setAccessibleName("Off target only")
+        self.off_target.toggled.connect(lambda _on: self.reload())
         self.model: ColumnsTableModel[IndicatorView] = ColumnsTableModel(
             indicator_columns(self.owner), lambda v: v.indicator.uid, self)
         self.view = table_view(self.model, sortable=True)
@@ -104,6 +114,7 @@ class IndicatorsPage(EditorPage):
         filters = QHBoxLayout()
         filters.addWidget(self.key_issue_label)
         filters.addWidget(self.key_issue, 1)
+        filters.addWidget(self.off_target)
         filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -162,11 +173,14 @@ class IndicatorsPage(EditorPage):
                               "Open one (Enter) to see its values over time.")
             can_add = records.can_create("indicator",
                                          {"partnership_uid": self.partnership_uid})
+        any_views = bool(views)
+        if self.off_target.isChecked():
+            views = [v for v in views if v.judgement.off_target]
         current = self.panel.current_uid()
         self.model.set_rows(views)
         self.panel.set_editable(can_add)
         self.banner.show_for(can_add, self.context.scope_reason("indicator"))
-        self.enter.setEnabled(can_add and bool(views))
+        self.enter.setEnabled(can_add and any_views)
         if not self.panel.select(current):
             self.panel.select_row(0)
         self.open_button.setEnabled(bool(self.panel.current_uid()))
