@@ -153,9 +153,13 @@ def test_the_excel_report_has_a_native_chart_and_a_sheet_per_list_exceptions_fir
         first_issue = copy.records.list_kind("key-issue")[0].title
     book = load_workbook(out)
     names = book.sheetnames
-    assert names[:4] == ["Summary", "Red and amber actions", "Overdue actions",
+    assert names[:5] == ["Summary", "Red and amber actions", "Indicators off target",
+                         "Overdue actions",
                          f"Progress updates missing for {QUARTER}"[:31].replace("/", "-")]
-    assert first_issue[:31] in names[4] or names[4].startswith(first_issue[:20])
+    assert first_issue[:31] in names[5] or names[5].startswith(first_issue[:20])
+    assert names[-1] == "Indicators"
+    indicators = book["Indicators"]
+    assert indicators.max_row - 1 == report.indicator_count > 0
     summary = book["Summary"]
     assert summary["A6"].value == "Red (off track)"
     assert summary["B6"].value == report.rag_counts["red"]
@@ -168,3 +172,42 @@ def test_the_excel_report_has_a_native_chart_and_a_sheet_per_list_exceptions_fir
     titles = [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)]
     assert titles == [a.title for a in report.exceptions]
     assert sheet["A2"].value == "Red" and sheet["A2"].fill.fgColor.rgb.endswith("C00000")
+
+
+def test_each_key_issue_shows_its_indicators_judged_on_the_values_up_to_the_quarter(
+        demo_copy: Copy):
+    from csa_desktop.services.indicators import indicator_views
+
+    quarter = "2024/25 Q2"
+    report = performance_report_data(demo_copy, quarter, printed_on=dt.date(2024, 10, 20))
+    views = {v.indicator.title: v for v in indicator_views(demo_copy)}
+    shown = {i.name: i for g in report.issues for i in g.indicators}
+    assert set(shown) == set(views)  # every indicator, county and local, once
+    repeat = next(i for name, i in shown.items() if name.startswith("Repeat victims"))
+    assert repeat.latest_period == quarter  # not a later quarter's value
+    assert all(period <= quarter for period, _v in repeat.values if "Q" in period)
+    county_issue = next(g for g in report.issues if any(
+        i.name.startswith("Repeat victims") for i in g.indicators))
+    assert county_issue.title != "Local priorities"
+    off = [i.name for i in report.indicators_off_target]
+    assert off and all(shown[name].rag in ("red", "amber") for name in off)
+    printed = text(document_pdf(demo_copy, "performance-report", period=quarter,
+                                printed_on=dt.date(2024, 10, 20)))
+    off_part = printed[printed.index(f"Indicators off target ({len(off)})"):
+                       printed.index("Overdue actions")]
+    assert all(squashed(name)[:30] in squashed(off_part) for name in off)
+    assert printed.index("Indicators off target (") < printed.index("Each key issue")
+
+
+def test_a_long_update_is_shortened_in_the_report_and_never_breaks_the_page(demo_copy: Copy):
+    report = performance_report_data(demo_copy, QUARTER, printed_on=PRINTED)
+    title = report.exceptions[0].title
+    [action] = [a for a in live_actions(demo_copy) if a.title == title]
+    demo_copy.records.create("progress-update", {
+        "action_uid": action.uid, "period": QUARTER, "reported_on": PRINTED, "rag": "red",
+        "narrative": "Delayed again. " * 600})
+    printed = text(document_pdf(demo_copy, "performance-report", period=QUARTER,
+                                printed_on=PRINTED))
+    assert "Delayed again. Delayed again." in printed
+    assert "again.…" in printed or "Delayed…" in printed  # cut at a word, and says so
+    assert printed.count("Delayed again.") < 200

@@ -24,12 +24,37 @@ class ReportAction:
 
 
 @dataclass(frozen=True)
+class ReportIndicator:
+    """An indicator as the quarter leaves it: its values up to the quarter's end judged."""
+
+    name: str
+    owner: str  # the partnership of a local indicator; "" for a county one
+    unit: str
+    polarity: str  # higher-is-better, lower-is-better, no-target
+    baseline: str  # "120 (2021/22)" or ""
+    target: str | None  # the target value as typed, or None
+    target_period: str
+    latest_period: str | None
+    latest_value: str | None
+    rag: str | None  # red, amber, green; None: no target or no value
+    against_previous: str | None  # improving, worsening, no-change (higher, lower: no target)
+    against_baseline: str | None
+    values: tuple[tuple[str, str], ...]  # (period, value) oldest first, for the trend chart
+
+    @property
+    def off_target(self) -> bool:
+        return self.rag in ("red", "amber")
+
+
+@dataclass(frozen=True)
 class IssueGroup:
-    """A county key issue and the actions that deliver it (or the local priorities)."""
+    """A county key issue, the actions that deliver it and its indicators (or the local
+    priorities, with the partnerships' own indicators)."""
 
     title: str
     statement: str
     actions: tuple[ReportAction, ...]
+    indicators: tuple[ReportIndicator, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,4 +70,6 @@ class PerformanceReport:
     exceptions: tuple[ReportAction, ...]  # open red then amber actions
     overdue: tuple[ReportAction, ...]
     missing: tuple[ReportAction, ...]  # open actions without an update for the quarter
+    indicators_off_target: tuple[ReportIndicator, ...]  # red then amber
+    indicator_count: int
     issues: tuple[IssueGroup, ...]  # each key issue, then the local priorities

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.files import write_atomically
-from csa_desktop.printing.report_model import PerformanceReport, ReportAction
+from csa_desktop.printing.report_model import PerformanceReport, ReportAction, ReportIndicator
 from csa_desktop.services.office_export import (
     RAG_FILLS,
     RAG_WORDS,
@@ -32,11 +32,38 @@ ACTION_HEADINGS = ("RAG", "Action", "Priority", "Partnership", "Lead", "Due", "S
                    "Overdue", "Update for the quarter")
 
 
+INDICATOR_HEADINGS = ("Indicator", "For", "Unit", "Baseline", "Latest period", "Latest value",
+                      "Target", "RAG", "Since the period before", "Since the baseline",
+                      "Values (oldest first)")
+
+
+def indicator_values(indicator: ReportIndicator) -> list[str]:
+    target = indicator.target or ""
+    if target and indicator.target_period:
+        target += f" by {indicator.target_period}"
+    words = {"no-change": "No change"}
+    return [indicator.name, indicator.owner or "County", indicator.unit, indicator.baseline,
+            indicator.latest_period or "", indicator.latest_value or "", target,
+            RAG_WORDS[indicator.rag] if indicator.rag else "No RAG",
+            words.get(indicator.against_previous or "", (indicator.against_previous or
+                                                          "").capitalize()),
+            words.get(indicator.against_baseline or "", (indicator.against_baseline or
+                                                          "").capitalize()),
+            "; ".join(f"{period}: {value}" for period, value in indicator.values)]
+
+
+def every_indicator(report: PerformanceReport) -> list[tuple[str, ReportIndicator]]:
+    """(group title, indicator) in the report's order."""
+    return [(group.title, i) for group in report.issues for i in group.indicators]
+
+
 def summary_rows(report: PerformanceReport) -> list[tuple[str, int]]:
     return [("Actions (not archived)", report.actions), ("Open", report.open_actions),
             ("Red or amber (exceptions)", len(report.exceptions)),
             ("Overdue", len(report.overdue)),
             (f"Progress updates missing for {report.period}", len(report.missing)),
+            ("Indicators", report.indicator_count),
+            ("Indicators off target (red or amber)", len(report.indicators_off_target)),
             *((STATUS_WORDS[s], n) for s, n in report.status_counts.items())]
 
 
@@ -99,6 +126,8 @@ def report_docx(report: PerformanceReport) -> bytes:
     doc.add_paragraph()
     docx_table(doc, ("The quarter in numbers", "Number"),
                [(name, f"{n:,}") for name, n in summary_rows(report)], widths=(8, 3))
+    indicator_widths = (5.0, 2.6, 1.8, 2.0, 1.9, 1.6, 2.4, 1.5, 2.0, 2.0, 3.7)
+    groups = {group.title: group for group in report.issues}
     for number, (heading, actions) in enumerate(parts(report)):
         if number == 0:
             doc.add_page_break()
@@ -107,12 +136,26 @@ def report_docx(report: PerformanceReport) -> bytes:
             doc.add_page_break()
             doc.add_heading("Each key issue and its actions", level=1)
         doc.add_heading(clean(f"{heading} ({len(actions):,})"), level=2)
+        indicators = groups[heading].indicators if number >= 3 and heading in groups else ()
+        if indicators:
+            doc.add_paragraph("Indicators")
+            docx_table(doc, INDICATOR_HEADINGS, [indicator_values(i) for i in indicators],
+                       widths=indicator_widths)
+            doc.add_paragraph("Actions")
         if not actions:
             doc.add_paragraph("None.")
             continue
         rows = [[_docx_value(v) for v in action_values(a, report.period)] for a in actions]
         docx_table(doc, ACTION_HEADINGS, rows,
                    widths=(1.6, 5.5, 3.2, 2.8, 3.0, 2.0, 1.9, 1.7, 4.8))
+        if number == 0:
+            off = report.indicators_off_target
+            doc.add_heading(clean(f"Indicators off target ({len(off):,})"), level=2)
+            if off:
+                docx_table(doc, INDICATOR_HEADINGS, [indicator_values(i) for i in off],
+                           widths=indicator_widths)
+            else:
+                doc.add_paragraph("None.")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -228,6 +271,24 @@ def report_xlsx(report: PerformanceReport) -> bytes:
                     set_cell_text(cell, str(value))
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(ACTION_HEADINGS))}{len(actions) + 1}"
+    for title, chosen in (("Indicators off target", [(g, i) for g, i in every_indicator(report)
+                                                      if i.off_target]),
+                          ("Indicators", every_indicator(report))):
+        ws = book.create_sheet(sheet_title(title, taken), index=2 if chosen and title.endswith(
+            "target") else None)
+        headings = ("Key issue or group", *INDICATOR_HEADINGS)
+        for col, name in enumerate(headings, 1):
+            ws.cell(row=1, column=col, value=name).font = bold
+            ws.column_dimensions[get_column_letter(col)].width = 44 if col in (1, 2) else 16
+        for r, (group, indicator) in enumerate(chosen, start=2):
+            for col, value in enumerate((group, *indicator_values(indicator)), 1):
+                cell = ws.cell(row=r, column=col)
+                if col == 9 and indicator.rag:
+                    cell.value = RAG_WORDS[indicator.rag]
+                    cell.fill, cell.font = fills[indicator.rag]
+                elif value:
+                    set_cell_text(cell, value)
+        ws.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -12,7 +12,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
+from csa_desktop.domain.indicators import judge
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
+from csa_desktop.domain.periods import period_key
 from csa_desktop.domain.records import Record
 from csa_desktop.domain.reporting import CLOSED_STATUSES, needs_update, quarter_of, quarter_span
 from csa_desktop.errors import InputError
@@ -21,8 +23,10 @@ from csa_desktop.printing.report_model import (
     IssueGroup,
     PerformanceReport,
     ReportAction,
+    ReportIndicator,
 )
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.indicators import indicator_views
 from csa_desktop.services.printing import agreement_status, partnership_named
 from csa_desktop.services.tables import ActionSummary, action_rows
 
@@ -79,11 +83,21 @@ def performance_report_data(copy: Copy, period: str | None = None, *,
             by_issue[issue].append(action)
         else:
             local.append(action)
-    groups = [IssueGroup(k.title, str(k.fields.get("statement") or ""), tuple(by_issue[k.uid]))
-              for k in key_issues]
-    if local:
+    indicators = _indicators(copy, chosen.uid if chosen else None, last)
+    county: dict[str, list[ReportIndicator]] = {k.uid: [] for k in key_issues}
+    own: list[ReportIndicator] = []
+    for key_issue_uid, indicator in indicators:
+        if key_issue_uid in county and not indicator.owner:
+            county[key_issue_uid].append(indicator)
+        else:
+            own.append(indicator)
+    groups = [IssueGroup(k.title, str(k.fields.get("statement") or ""), tuple(by_issue[k.uid]),
+                         tuple(county[k.uid])) for k in key_issues]
+    if local or own:
         groups.append(IssueGroup(LOCAL_PRIORITIES, "Actions for priorities a partnership set "
-                                 "itself, or with no priority.", tuple(local)))
+                                 "itself, or with no priority, and the partnerships' own "
+                                 "indicators.", tuple(local), tuple(own)))
+    every = [indicator for _uid, indicator in indicators]
     rags = Counter(a.rag for a in open_lines)
     statuses = Counter(a.status for _row, a in lines)
     status, detail = agreement_status(copy)
@@ -105,7 +119,43 @@ def performance_report_data(copy: Copy, period: str | None = None, *,
         exceptions=exceptions,
         overdue=tuple(a for _row, a in lines if a.overdue),
         missing=tuple(a for _row, a in lines if a.missing_update),
-        issues=tuple(groups))
+        indicators_off_target=tuple(sorted((i for i in every if i.off_target),
+                                           key=lambda i: (i.rag != "red", i.owner, i.name))),
+        indicator_count=len(every), issues=tuple(groups))
+
+
+def _indicators(copy: Copy, partnership_uid: str | None,
+                last: dt.date) -> list[tuple[str | None, ReportIndicator]]:
+    """(key issue uid, indicator) for the county's indicators and the local ones of the
+    partnership (of every partnership, when None), judged on their values up to `last`."""
+    names = {p.uid: p.title for p in copy.records.list_kind("partnership")}
+    found: list[tuple[str | None, ReportIndicator]] = []
+    for view in indicator_views(copy):
+        fields = view.indicator.fields
+        owner = fields.get("partnership_uid")
+        if partnership_uid and owner not in (None, partnership_uid):
+            continue
+        held = [(str(v["period"]), v["value"]) for v in view.values
+                if v["value"] is not None and period_key(str(v["period"]))[1] <= last]
+        judgement = judge(fields, held)
+        baseline = _text(fields.get("baseline_value"))
+        if baseline and fields.get("baseline_period"):
+            baseline += f" ({fields['baseline_period']})"
+        key_issue = fields.get("key_issue_uid")
+        found.append((key_issue if isinstance(key_issue, str) else None, ReportIndicator(
+            name=view.indicator.title, owner=names.get(str(owner), "") if owner else "",
+            unit=_text(fields.get("unit")), polarity=_text(fields.get("polarity")),
+            baseline=baseline, target=_text(fields.get("target_value")) or None,
+            target_period=_text(fields.get("target_period")),
+            latest_period=judgement.latest_period, latest_value=judgement.latest_value,
+            rag=judgement.rag, against_previous=judgement.against_previous,
+            against_baseline=judgement.against_baseline,
+            values=tuple((period, str(value)) for period, value in held))))
+    return found
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
 
 
 def _updates_by_action(updates: Sequence[Record], quarter: str, first: dt.date,
