@@ -633,7 +633,7 @@ def main(argv: list[str] | None = None) -> int:
             ("join", lambda: measure_join(by_key, sizes, work, large)),
             ("adopt", lambda: measure_adopt(by_key, sizes, work, demo)),
             ("import-values", lambda: measure_import_values(by_key, sizes, work, demo)),
-            ("report-pdf", lambda: measure_report_pdf(by_key["report-pdf"], min(sizes.repeat, 1),
+            ("report-pdf", lambda: measure_report_pdf(by_key["report-pdf"], 1,
                                                       large, work, copy_folder)),
         ]
         if only & {"export", "merge", "bundles"}:
