@@ -228,7 +228,7 @@ def test_the_agreement_page_lists_only_this_refreshs_approvals(qtbot, window):
     from csa_desktop.ui.views.agreement_page import AgreementPage
 
     page = next(p for p in window.pages if isinstance(p, AgreementPage))
-    page.refresh(None)
+    assert window.show_place("agreement")  # the window opens on the dashboard
     assert page.approvals.rowCount() == 3
     start_refresh(window.copy, "2023/24")
     window.refresh(None)

@@ -40,7 +40,6 @@ from csa_desktop.printing.common import (
     document_options,
     draw_sample_marker,
     inline,
-    long_text,
     numbered_canvas,
     register_fonts,
     spacer,
@@ -53,6 +52,7 @@ from csa_desktop.printing.model import (
     PlanColumn,
     long_date,
 )
+from csa_desktop.printing.rich_text import long_text
 
 PAGE = A4
 MARGIN = 56.0  # 2 cm

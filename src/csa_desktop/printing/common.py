@@ -1,8 +1,9 @@
 """What every printed document shares: the embedded font, colours, styles, safe markup, the
 page furniture (footer, sample marker) and PDF metadata.
 
-Safety rule: user text reaches ReportLab's paragraph markup ONLY through `inline()` or
-`long_text()`, which escape it; tag attributes are never built from user text.
+Safety rule: user text reaches ReportLab's paragraph markup ONLY through `inline()`,
+`escape_piece()` or `printing.rich_text.long_text()`, which escape it; tag attributes are never
+built from user text.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from reportlab.platypus import (
 )
 
 from csa_desktop import APP_NAME, __version__
-from csa_desktop.domain.text import blocks
 from csa_desktop.printing import bidi
 from csa_desktop.printing.model import PrintMeta, long_date
 
@@ -91,6 +91,12 @@ def inline(text: str) -> str:
     (right to left where it should be) by printing/bidi.py; a line with right-to-left text
     is marked as a field with its own direction."""
     return "<br/>".join(_line_markup(line) for line in text.strip().splitlines())
+
+
+def escape_piece(text: str) -> str:
+    """Part of a line of user text (a bold run, say) as markup, spaces kept: as inline() does
+    for a whole text."""
+    return "<br/>".join(_line_markup(line) for line in text.split("\n"))
 
 
 def _line_markup(line: str) -> str:
@@ -170,22 +176,6 @@ def styles(size: float = 10.0) -> Styles:
                              leading=size * 3.1, textColor=NAVY, spaceAfter=size),
         centre=ParagraphStyle("centre", parent=body, alignment=TA_CENTER),
     )
-
-
-def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
-              bullet: ParagraphStyle | None = None) -> list[Flowable]:
-    """Paragraphs and "- " bullets of user text as flowables (escaped)."""
-    out: list[Flowable] = []
-    previous = ""
-    for kind, content in blocks(text):
-        if kind == "para" and previous == "bullet":
-            out.append(Spacer(1, (body or st.body).fontSize * 0.5))
-        previous = kind
-        if kind == "bullet":
-            out.append(Paragraph(inline(content), bullet or st.bullet, bulletText="•"))
-        else:
-            out.append(Paragraph(inline(content), body or st.body))
-    return out
 
 
 def rag_badge(rag: str) -> str:

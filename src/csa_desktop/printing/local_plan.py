@@ -24,7 +24,6 @@ from csa_desktop.printing.common import (
     build_pages,
     grid_style,
     inline,
-    long_text,
     rag_badge,
     register_fonts,
     spacer,
@@ -37,6 +36,7 @@ from csa_desktop.printing.model import (
     PriorityGroup,
     short_date,
 )
+from csa_desktop.printing.rich_text import long_text
 
 PAGE = landscape(A4)
 MARGIN = 36.0

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from csa_desktop.domain import rich_text
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
 from csa_desktop.domain.records import Record
-from csa_desktop.domain.text import blocks
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.storage import trackers
@@ -152,7 +152,7 @@ def _docx_section(doc: Any, part: AgreementSection) -> None:
     _docx_text(doc, part.body)
     for issue in part.key_issues:
         doc.add_heading(clean(issue.name), level=2)
-        _docx_text(doc, issue.statement)
+        _docx_text(doc, issue.statement, heading_level=3)
         if issue.serious_violence_duty:
             doc.add_paragraph("Serious Violence Duty applies.").runs[0].italic = True
     if part.delivery_rows:
@@ -176,19 +176,64 @@ def _docx_section(doc: Any, part: AgreementSection) -> None:
             doc.add_paragraph(clean(entry.text), style="List Bullet")
 
 
-def _docx_text(doc: Any, text: str) -> None:
-    for kind, content in blocks(text):
-        doc.add_paragraph(clean(content), style="List Bullet" if kind == "bullet" else None)
+def _docx_text(doc: Any, text: str, heading_level: int = 2) -> None:
+    """Long text into the document: "##" headings as Word headings below `heading_level`,
+    lists in Word's list styles, tables as Word tables, bold and italic as run styles."""
+    for block in rich_text.parse(text):
+        _docx_block(doc, block, heading_level, 0)
+
+
+def _docx_block(doc: Any, block: rich_text.Block, heading_level: int, depth: int) -> None:
+    if isinstance(block, rich_text.Heading):
+        # "#" and "##" are the text's own top level (below the section), "###" one deeper
+        _add_runs(doc.add_heading("", level=min(heading_level + max(block.level - 2, 0), 9)),
+                  block.runs)
+    elif isinstance(block, rich_text.Para):
+        _add_runs(doc.add_paragraph(), block.runs)
+    elif isinstance(block, rich_text.ListBlock):
+        style = ("List Number" if block.ordered else "List Bullet") + (
+            f" {min(depth + 1, 3)}" if depth else "")
+        for item in block.items:
+            for part in item:
+                if isinstance(part, rich_text.Para):
+                    _add_runs(doc.add_paragraph(style=style), part.runs)
+                else:
+                    _docx_block(doc, part, heading_level, depth + 1)
+    else:
+        table = docx_table(doc, [rich_text.plain(c) for c in block.header],
+                           [[rich_text.plain(c) for c in row] for row in block.rows])
+        for row, cells in zip(table.rows[1:], block.rows, strict=True):
+            for cell, runs in zip(row.cells, cells, strict=True):
+                if rich_text.styled(runs):
+                    cell.paragraphs[0].text = ""
+                    _add_runs(cell.paragraphs[0], runs)
+
+
+def _add_runs(paragraph: Any, runs: rich_text.Inline) -> None:
+    for run in runs:
+        added = paragraph.add_run(clean(run.text))
+        added.bold = run.bold or None
+        added.italic = run.italic or None
 
 
 def _cell_text(cell: Any, text: str) -> None:
     first = True
-    for kind, content in blocks(text):
-        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        paragraph.text = clean(content)
-        if kind == "bullet":
-            paragraph.style = "List Bullet"
+    for block in rich_text.parse(text):
+        items: list[tuple[rich_text.Inline, str | None]]
+        if isinstance(block, rich_text.ListBlock):
+            items = [(part.runs, "List Bullet") for item in block.items for part in item
+                     if isinstance(part, rich_text.Para)]
+        elif isinstance(block, rich_text.TableBlock):
+            items = [((rich_text.Run(" | ".join(rich_text.plain(c) for c in row)),), None)
+                     for row in (block.header, *block.rows)]
+        else:
+            items = [(block.runs, None)]
+        for runs, style in items:
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            first = False
+            _add_runs(paragraph, runs)
+            if style:
+                paragraph.style = style
 
 
 def docx_table(doc: Any, headings: Sequence[str], rows: Sequence[Sequence[str]], *,

@@ -1,0 +1,193 @@
+"""How long text is written: a documented subset of Markdown (CommonMark with GFM tables),
+parsed by markdown-it-py into a few plain blocks that every output (PDF, Word) sets the same way.
+
+The subset: paragraphs (lines join; a blank line separates), "##" and "###" headings, bulleted
+("- ") and numbered ("1. ") lists, nested by indenting, **bold**, *italic*, links (printed as
+their text and address), tables (a header row, then rows). Raw HTML is text, never markup; a
+line starting "• " is a bullet too, as text pasted from Word often is. Plain text written
+before Markdown is valid Markdown that reads as it did: paragraphs and "- " bullets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+_WORD_BULLET = re.compile(r"^(\s*)•(\s)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text in one style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Inline = tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 for "#", 2 for "##", …
+    runs: Inline
+
+
+@dataclass(frozen=True)
+class Para:
+    runs: Inline
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    start: int  # the first number of a numbered list
+    items: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+
+
+Block = Heading | Para | ListBlock | TableBlock
+
+
+def plain(runs: Inline) -> str:
+    return "".join(run.text for run in runs)
+
+
+def styled(runs: Inline) -> bool:
+    """Whether any run is bold or italic."""
+    return any(run.bold or run.italic for run in runs)
+
+
+@cache
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def parse(text: str) -> list[Block]:
+    """The blocks of `text`, in order (empty text: none)."""
+    source = _WORD_BULLET.sub(r"\1-\2", text.replace("\r\n", "\n").replace("\r", "\n"))
+    tokens = _parser().parse(source)
+    blocks, _end = _blocks(tokens, 0, None)
+    return blocks
+
+
+def _blocks(tokens: list[Any], at: int, until: str | None) -> tuple[list[Block], int]:
+    """Blocks from tokens[at:] up to the closing token `until`; returns them and the index
+    after that closing token."""
+    out: list[Block] = []
+    while at < len(tokens):
+        token = tokens[at]
+        kind = token.type
+        if kind == until:
+            return out, at + 1
+        if kind == "heading_open":
+            out.append(Heading(int(token.tag[1:]), _runs(tokens[at + 1])))
+            at += 3
+        elif kind == "paragraph_open":
+            runs = _runs(tokens[at + 1])
+            if plain(runs).strip():
+                out.append(Para(runs))
+            at += 3
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            ordered = kind == "ordered_list_open"
+            start = int(token.attrGet("start") or 1) if ordered else 1
+            items: list[tuple[Block, ...]] = []
+            at += 1
+            closing = kind.replace("_open", "_close")
+            while tokens[at].type != closing:  # list_item_open ... list_item_close
+                item, at = _blocks(tokens, at + 1, "list_item_close")
+                items.append(tuple(item))
+            out.append(ListBlock(ordered, start, tuple(items)))
+            at += 1
+        elif kind == "table_open":
+            block, at = _table(tokens, at + 1)
+            out.append(block)
+        elif kind in ("code_block", "fence"):
+            out.append(Para((Run(token.content.rstrip("\n")),)))
+            at += 1
+        else:  # blockquote and hr open/close, list items' hidden wrappers: their content counts
+            at += 1
+    return out, at
+
+
+def _table(tokens: list[Any], at: int) -> tuple[TableBlock, int]:
+    header: list[Inline] = []
+    rows: list[tuple[Inline, ...]] = []
+    row: list[Inline] = []
+    in_head = False
+    while tokens[at].type != "table_close":
+        kind = tokens[at].type
+        if kind == "thead_open":
+            in_head = True
+        elif kind == "thead_close":
+            in_head = False
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close":
+            if in_head:
+                header = row
+            else:
+                rows.append(tuple(row))
+        elif kind == "inline":
+            row.append(_runs(tokens[at]))
+        at += 1
+    width = len(header)
+    rows = [tuple(list(r[:width]) + [()] * (width - len(r))) for r in rows]
+    return TableBlock(tuple(header), tuple(rows)), at + 1
+
+
+def _runs(token: Any) -> Inline:
+    """The runs of an inline token: bold and italic kept, links as text and address."""
+    runs: list[Run] = []
+    bold = italic = 0
+    links: list[str] = []
+    link_text: list[str] = []
+
+    def add(text: str) -> None:
+        if not text:
+            return
+        if links:
+            link_text.append(text)
+        last = runs[-1] if runs else None
+        if last is not None and (last.bold, last.italic) == (bold > 0, italic > 0):
+            runs[-1] = Run(last.text + text, last.bold, last.italic)
+        else:
+            runs.append(Run(text, bold > 0, italic > 0))
+
+    for child in token.children or ():
+        kind = child.type
+        if kind in ("text", "code_inline", "html_inline"):
+            add(child.content)
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            add("\n")
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            links.append(str(child.attrGet("href") or ""))
+            link_text.clear()
+        elif kind == "link_close" and links:
+            address = links.pop()
+            shown = "".join(link_text)
+            if address and address not in (shown, f"mailto:{shown}"):
+                add(f" ({address})")
+        elif kind == "image":
+            add(f"[image: {child.content or 'no description'}]")
+    return tuple(runs)
