@@ -7,6 +7,7 @@ as it is shown, so the pictures follow the program and never go stale."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -88,10 +89,14 @@ def take(out: Path) -> list[Path]:
     _indicators(lead, work, save)
 
     with Copy.open(lead) as copy:
-        for name, document, partnership in (
-                ("print-plan-on-a-page", "plan-on-a-page", None),
-                ("print-local-plan", "local-plan", WEST)):
-            data = documents.document_pdf(copy, document, partnership=partnership)
+        for name, document, partnership, period in (
+                ("print-plan-on-a-page", "plan-on-a-page", None, None),
+                ("print-local-plan", "local-plan", WEST, None),
+                # a quarter the demo's indicators have values for, printed after it ended
+                ("print-performance-report", "performance-report", None, "2024/25 Q2")):
+            data = documents.document_pdf(copy, document, partnership=partnership,
+                                          period=period, printed_on=dt.date(2024, 10, 20)
+                                          if period else None)
             pdf = QPdfDocument(None)
             pdf.load(str(_write(work / f"{name}.pdf", data)))
             size = pdf.pagePointSize(0)

@@ -220,7 +220,9 @@ class MainWindow(QMainWindow):
         self.local_plans_page.actions_panel.can_add_changed.connect(
             lambda can_add: self.new_action_action.setEnabled(
                 can_add and self.stack.currentWidget() is self.local_plans_page))
-        self.go_actions: list[QAction] = []
+        self.go_actions: list[QAction] = [self._action(
+            "Dash&board", partial(self.show_place, nav.DASHBOARD), shortcut="Ctrl+0",
+            tip="How the actions and indicators stand, and what is due")]
         for number, (label, kind) in enumerate((
             ("Agreement &details and approvals", nav.DETAILS),
             ("&Plan on a page", nav.PLAN_ON_A_PAGE),

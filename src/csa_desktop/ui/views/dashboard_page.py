@@ -127,6 +127,8 @@ class DashboardPage(EditorPage):
         layout.addWidget(rag_box)
         layout.addWidget(status_box)
         layout.addWidget(self.table_box, 1)
+        layout.addStretch(0)  # takes the room when there is no table (one partnership)
+        self._layout = layout
 
     def reload(self) -> None:
         """Count again, in a worker thread (its own database connection): a copy of 30,000
@@ -183,6 +185,7 @@ class DashboardPage(EditorPage):
 
     def _fill_table(self, lists: Lists, tallies: tuple[Tally, ...]) -> None:
         self.table_box.setVisible(len(tallies) > 1)
+        self._layout.setStretch(self._layout.count() - 1, 0 if len(tallies) > 1 else 1)
         self.table.setRowCount(len(tallies))
         for row, tally in enumerate(tallies):
             uid = tally.partnership_uid
