@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from csa_desktop.bundle.reader import validate
 from csa_desktop.bundle.schema import shipped_schema
+from csa_desktop.bundle.validation import validate
 from csa_desktop.errors import BundleError
 from tests.bundle.builders import BundleParts
 from tests.bundle.conftest import Exchange

@@ -11,7 +11,6 @@ signer is trusted, JSON within depth and size limits, the schema and the format 
 from __future__ import annotations
 
 import collections
-import copy
 import datetime as dt
 import hashlib
 import io
@@ -29,7 +28,6 @@ import orjson
 
 from csa_desktop.bundle import keys
 from csa_desktop.bundle.format import (
-    ADDED_FIELDS,
     BASELINE,
     CHANGES,
     DELETED,
@@ -50,13 +48,12 @@ from csa_desktop.bundle.format import (
     RecordState,
     canonical_json,
 )
-from csa_desktop.bundle.schema import CHARACTER_RULES, SchemaProblem, first_problem
+from csa_desktop.bundle.validation import short, upgrade, validate
 from csa_desktop.domain.kinds import (
     CONTROL_CHARACTERS,
     KINDS,
     FieldType,
     Value,
-    control_character,
     from_json,
     is_uid,
 )
@@ -261,7 +258,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"the key '{_short(key)}' appears twice in one object")
+                raise ValueError(f"the key '{short(key)}' appears twice in one object")
             seen.add(key)
     return result
 
@@ -323,7 +320,7 @@ def _parse_careful(data: bytes, member: str, name: str) -> Any:
                                       f"{exc.lineno}, column {exc.colno})") from None
     except ValueError as exc:
         raise BundleError("bad-json", f"{name}: {member} is not valid JSON "
-                                      f"({_short(str(exc))})") from None
+                                      f"({short(str(exc))})") from None
     return value
 
 
@@ -344,130 +341,9 @@ def _depth(value: Any) -> int:
             items += array
 
 
-def _short(text: str, limit: int = 120) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-_JSON_TYPES = {"string": "text", "integer": "a whole number", "number": "a number",
-               "boolean": "true or false", "array": "a list", "object": "an object",
-               "null": "empty (null)"}
-
-
-def _json_type(value: object) -> str:
-    """What a parsed JSON value is, in the words of _JSON_TYPES (not Python's type names)."""
-    if value is None:
-        return _JSON_TYPES["null"]
-    if isinstance(value, bool):
-        return _JSON_TYPES["boolean"]
-    if isinstance(value, int):
-        return _JSON_TYPES["integer"]
-    if isinstance(value, float):
-        return _JSON_TYPES["number"]
-    if isinstance(value, str):
-        return _JSON_TYPES["string"]
-    return _JSON_TYPES["array"] if isinstance(value, list) else _JSON_TYPES["object"]
-
-
-def _problem_text(problem: SchemaProblem) -> str:
-    """What is wrong, in the words of a person (the value, shortened, and the rule)."""
-    value, limit = problem.value, problem.limit
-    rule = "not" if problem.rule == "format" and limit in CHARACTER_RULES else problem.rule
-    shown = _short(repr(value), 60)
-    match rule:
-        case "maxLength":
-            return f"is too long (at most {limit} characters)"
-        case "not" if isinstance(value, str) and "\n" in value and \
-                control_character(value) is None:
-            return "must be a single line"
-        case "not" if isinstance(value, str) and control_character(value):
-            return (f"contains a control character ({control_character(value)}); "
-                    "text may hold line breaks and tabs, but no other control characters")
-        case "pattern" | "not" | "format":
-            return f"has a value of the wrong form ({shown})"
-        case "enum" | "const":
-            return f"{shown} is not one of the allowed values"
-        case "type":
-            wanted = " or ".join(_JSON_TYPES.get(str(t), str(t)) for t in (
-                limit if isinstance(limit, list) else [limit]))
-            return f"should be {wanted}, not {_json_type(value)}"
-        case "required":
-            missing = [key for key in limit if key not in value]
-            return f"{missing[0]!r} is a required property"
-        case "additionalProperties":
-            allowed = problem.schema.get("properties", {})
-            extras = sorted((key for key in value if key not in allowed), key=str)
-            verb = "was" if len(extras) == 1 else "were"
-            return _short(f"Additional properties are not allowed "
-                          f"({', '.join(repr(key) for key in extras)} {verb} unexpected)")
-        case "minimum":
-            return f"{shown} is less than the minimum of {limit!r}"
-        case "maximum":
-            return f"{shown} is greater than the maximum of {limit!r}"
-        case "minLength" | "minItems":
-            return f"{shown} should be non-empty" if limit == 1 else f"{shown} is too short"
-        case "maxItems":
-            return f"{shown} is expected to be empty" if limit == 0 else f"{shown} is too long"
-        case "minProperties":
-            return f"{shown} should be non-empty" if limit == 1 else \
-                f"{shown} does not have enough properties"
-        case "maxProperties":
-            return f"{shown} is expected to be empty" if limit == 0 else \
-                f"{shown} has too many properties"
-        case "uniqueItems":
-            return f"{shown} has non-unique elements"
-        case _:
-            return f"{shown} breaks the rule {rule!r} of the bundle format"
-
-
-def validate(data: Any, definition: str, member: str, name: str) -> None:
-    """Check `data` against $defs/`definition` of the shipped schema. A payload of changes or
-    records is checked item by item against the rules of the item's own kind
-    ($defs/change-KIND, $defs/record-KIND: the rules of $defs/change and $defs/record for that
-    kind), which is quicker and compiles only the kinds the bundle holds."""
-    items = data.get(definition) if isinstance(data, dict) else None
-    problem: SchemaProblem | None = None
-    if isinstance(items, list) and set(data) == {definition}:
-        item = definition[:-1]
-        for index, entry in enumerate(items):
-            kind = entry.get("kind") if isinstance(entry, dict) else None
-            known = isinstance(kind, str) and kind in KINDS
-            problem = first_problem(f"{item}-{kind}" if known else item, entry,
-                                    f"{definition}[{index}]")
-            if problem is not None:
-                break
-    else:
-        problem = first_problem(definition, data)
-    if problem is not None:
-        raise BundleError("schema", f"{name}: {member} {problem.where or 'top level'} "
-                                    f"{_problem_text(problem)}")
-
-
-def upgrade(payload: Any, version: int) -> None:
-    """Bring a payload of an older format `version` up to this one, in place: a record (of a
-    baseline) or a new record (of a contribution) gets each field added since, with the value
-    ADDED_FIELDS gives. Anything not shaped as expected is left for the schema to refuse."""
-    added: dict[str, dict[str, Value]] = {}
-    for later in range(version + 1, FORMAT_VERSION + 1):
-        for kind_name, new_fields in ADDED_FIELDS.get(later, {}).items():
-            added.setdefault(kind_name, {}).update(new_fields)
-    items = payload.get("records", payload.get("changes")) if isinstance(payload, dict) else None
-    if not added or not isinstance(items, list):
-        return
-    for item in items:
-        fields: Any = item.get("fields") if isinstance(item, dict) else None
-        kind: Any = item.get("kind") if isinstance(fields, dict) else None
-        if not isinstance(kind, str) or kind not in added:
-            continue
-        for field_name, value in added[kind].items():
-            if "changes" in payload and item.get("op") == "create":
-                fields.setdefault(field_name, {"base": None, "new": copy.deepcopy(value)})
-            elif "records" in payload:
-                fields.setdefault(field_name, copy.deepcopy(value))
-
-
 def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS) -> Bundle:
-    """JSON within limits, the schema, then the format version; returns typed content."""
+    """JSON within limits, the schema (an older format first brought up to date), then the
+    format version; returns typed content."""
     name = opened.name
     payload = parse_json(opened.payload, opened.payload_name, name, limits)
     validate(opened.manifest_data, "manifest", MANIFEST, name)
