@@ -18,6 +18,7 @@ from csa_desktop.cli import (
     copy_commands,
     cycle_commands,
     dev_commands,
+    due_commands,
     indicator_commands,
     print_commands,
     record_commands,
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands, print_commands,
                    cycle_commands, bundle_commands, adopt_commands,
-                   indicator_commands]
+                   indicator_commands, due_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,51 @@
+"""csa due: what is due (actions past their date, progress updates owed for the quarter, the
+agreement's next approval step)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from csa_desktop.cli.output import dumps, table
+from csa_desktop.domain.kinds import parse_date
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.due import due_items
+
+HEADINGS = {"overdue-action": "Actions past their due date",
+            "missing-update": "Progress updates owed for the quarter",
+            "approval": "The agreement's next approval step"}
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser(
+        "due", parents=[common], help="what is due: overdue actions, updates owed, approvals",
+        description="List what is due: actions past their due date and still open, the "
+                    "progress updates owed for the current quarter (due by its last day), and "
+                    "the agreement's next approval step. A district copy lists its own "
+                    "partnerships; the lead every partnership.")
+    p.add_argument("--partnership", metavar="NAME-OR-UID", help="one partnership's actions only")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="judge as on this day (default: today)")
+    p.add_argument("--json", action="store_true", help="a JSON list instead of tables")
+    p.set_defaults(run=run_due)
+
+
+def run_due(args: argparse.Namespace, folder: Path) -> int:
+    today = parse_date(args.today, "--today") if args.today else None
+    with Copy.open(folder) as copy:
+        items = due_items(copy, partnership=args.partnership, today=today)
+    if args.json:
+        print(dumps([item.as_json() for item in items]))
+        return 0
+    if not items:
+        print("nothing is due")
+        return 0
+    for kind, heading in HEADINGS.items():
+        found = [i for i in items if i.kind == kind]
+        if not found:
+            continue
+        print(f"{heading} ({len(found)}):")
+        print(table([[i.partnership, i.title, i.due_on.isoformat() if i.due_on else "",
+                      i.detail] for i in found], ["partnership", "what", "due", "detail"]))
+        print()
+    return 0
