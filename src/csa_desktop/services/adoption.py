@@ -336,10 +336,12 @@ class _RowReader:
     def read(self, row: SheetRow) -> ProposedAction | None:
         filled = row.filled
         mapped = [i for i in filled if self.mapping.get(i, "ignore") != "ignore"]
-        if not mapped:
+        if filled == [0] or (mapped and len(filled) == 1
+                             and self.mapping.get(filled[0]) != "title"):
+            # a section row, even when its column ("Ref") is not imported
+            self.section = one_line(cell_text(row.cells[filled[0]]))[:300]
             return None
-        if filled == [0] or (len(filled) == 1 and self.mapping.get(filled[0]) != "title"):
-            self.section = one_line(cell_text(row.cells[filled[0]]))[:300]  # a section row
+        if not mapped:
             return None
         values: dict[str, Value] = {}
         title_at = self._column("title")
