@@ -111,6 +111,7 @@ def take(out: Path) -> list[Path]:
         preview = PrintPreviewDialog(copy)  # the plan on a page, whole, at the default size
         save(preview, "print-preview")
         preview.close()
+        _import_actions(copy, work, save)
         from csa_desktop.services.refresh import start_refresh
         from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
 
@@ -190,6 +191,24 @@ def _way_in(lead: Path, work: Path, save: Callable[..., None]) -> None:
     join.confirm.setChecked(True)
     save(join, "join")
     join.close()
+
+
+def _import_actions(copy: object, work: Path, save: Callable[..., None]) -> None:
+    """File ▸ Import actions… on a council's workbook, one column changed, one row left out."""
+    from tests.adoption.builders import council_workbook
+
+    from csa_desktop.ui.dialogs.import_actions import ImportActionsDialog
+
+    pendle = next(p.uid for p in copy.records.list_kind("partnership")  # type: ignore[attr-defined]
+                  if p.title == "Pendle CSP")
+    dialog = ImportActionsDialog(copy, council_workbook(work / "pendle-action-plan.xlsx"),  # type: ignore[arg-type]
+                                 partnership_uid=pendle)
+    dialog.set_column("Notes", "ignore")
+    dialog.replan()
+    dialog.skip.setChecked(True)
+    dialog.resize(1380, 640)
+    save(dialog, "adopt-actions-mapping")
+    dialog.close()
 
 
 def _conflicts_dialog(dialog_class: type, sync: type) -> Callable[[object, list[Path]], object]:

@@ -205,3 +205,28 @@ def test_a_list_edited_in_excel_comes_back_as_one_undoable_update(
         restore_points.undo_last_import(copy)
     with Copy.open(demo_dir) as copy:
         assert copy.records.get(uid).fields == before
+
+
+def test_the_service_words_no_command_line_options_and_the_cli_adds_its_own(
+        demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from csa_desktop.services.adoption import MappingError
+
+    path = tmp_path / "plan.csv"
+    path.write_text("Action,RAG,uid\nOne,Purple,\nTwo,G,0000\n", "utf-8")
+    with Copy.open(demo_dir) as copy:
+        adoption = ActionSheetAdoption(copy, today=TODAY)
+        plan = adoption.plan(path, PARTNERSHIP)
+        with pytest.raises(BadRowsError) as refused:
+            adoption.adopt(plan)
+        with pytest.raises(MappingError) as unmapped:
+            adoption.plan(path, PARTNERSHIP, mapping={0: "ignore", 1: "rag", 2: "ignore"})
+    assert "--" not in str(refused.value) and "row 2" in str(refused.value)
+    assert [b.needs_update for b in refused.value.bad] == [False, True]
+    assert "--" not in str(unmapped.value) and "What we will do" in str(unmapped.value)
+    assert main(["--data-dir", str(demo_dir), "adopt", "actions", str(path),
+                 "--partnership", PARTNERSHIP]) == 2
+    err = capsys.readouterr().err
+    assert "--skip-bad" in err and "--update" in err
+    assert main(["--data-dir", str(demo_dir), "adopt", "actions", str(path),
+                 "--partnership", PARTNERSHIP, "--map", "Action=ignore"]) == 2
+    assert '--map "COLUMN=title"' in capsys.readouterr().err

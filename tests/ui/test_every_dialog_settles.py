@@ -35,6 +35,15 @@ def _history(copy: Copy) -> QDialog:
     return HistoryDialog(action.title, history_lines(copy, action.uid))
 
 
+def _import_actions(copy: Copy) -> QDialog:
+    from csa_desktop.ui.dialogs.import_actions import ImportActionsDialog
+    from tests.adoption.builders import council_workbook
+
+    path = council_workbook(copy.data_dir.parent / "pendle-action-plan.xlsx")
+    pendle = next(p.uid for p in copy.records.list_kind("partnership") if p.title == "Pendle CSP")
+    return ImportActionsDialog(copy, path, partnership_uid=pendle)
+
+
 def _import_preview(copy: Copy) -> QDialog:
     from csa_desktop.services.sync import ImportReport
     from csa_desktop.ui.dialogs.import_preview import ImportPreviewDialog
@@ -146,6 +155,7 @@ BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
     "ConflictsDialog": _simple("conflicts", "ConflictsDialog"),
     "DamagedCopyDialog": _damaged,
     "HistoryDialog": _history,
+    "ImportActionsDialog": _import_actions,
     "ImportPreviewDialog": _import_preview,
     "IndicatorDialog": _indicator,
     "JoinDialog": _join,

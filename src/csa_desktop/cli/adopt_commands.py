@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.domain.sheet_values import TARGETS
-from csa_desktop.services.adoption import ActionSheetAdoption, parse_map
+from csa_desktop.errors import InputError
+from csa_desktop.services.adoption import (
+    ActionSheetAdoption,
+    BadRowsError,
+    MappingError,
+    parse_map,
+)
 from csa_desktop.services.copy import Copy
 
 
@@ -40,11 +46,17 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run_actions(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         adoption = ActionSheetAdoption(copy)
-        plan = adoption.plan(args.file, args.partnership, sheet=args.sheet,
-                             overrides=parse_map(args.map), update=args.update)
+        try:
+            plan = adoption.plan(args.file, args.partnership, sheet=args.sheet,
+                                 overrides=parse_map(args.map), update=args.update)
+        except MappingError as exc:
+            raise InputError(f"{exc}: {exc.cli_hint}") from None
         columns = ", ".join(f"{plan.table.headings[i]}→{t}" for i, t in plan.mapping.items()
                             if t != "ignore")
         print(f"columns: {columns}")
-        result = adoption.adopt(plan, skip_bad=args.skip_bad, dry_run=args.dry_run)
+        try:
+            result = adoption.adopt(plan, skip_bad=args.skip_bad, dry_run=args.dry_run)
+        except BadRowsError as exc:
+            raise InputError(f"{exc}\n{exc.cli_hint}") from None
         print(result.summary())
     return 0

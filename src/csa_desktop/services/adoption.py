@@ -46,6 +46,7 @@ class BadRow:
     sheet: str
     row: int
     reason: str
+    needs_update: bool = False  # the row names an existing action, and updating was not asked
 
     def __str__(self) -> str:
         return f"sheet '{self.sheet}', row {self.row}: {self.reason}"
@@ -121,15 +122,32 @@ class AdoptionResult:
 
 
 class BadRowsError(InputError):
-    """Rows could not be read; nothing was written."""
+    """Rows could not be read; nothing was written. The message says what and where; how to
+    go on (skip the rows, allow updates) is worded by each surface (`cli_hint`)."""
 
     def __init__(self, bad: Sequence[BadRow], file: str) -> None:
         self.bad = tuple(bad)
+        self.file = file
         shown = "\n".join(f"  {b}" for b in self.bad[:50])
         more = f"\n  … and {len(self.bad) - 50} more" if len(self.bad) > 50 else ""
         super().__init__(f"{file}: {len(self.bad)} row(s) cannot be read, so nothing was "
-                         f"imported:\n{shown}{more}\nCorrect them, or import the other rows "
-                         "and leave these out (--skip-bad)")
+                         f"imported:\n{shown}{more}")
+
+    @property
+    def cli_hint(self) -> str:
+        hint = "Correct them, or import the other rows and leave these out (--skip-bad)"
+        if any(b.needs_update for b in self.bad):
+            hint += "; rows with a uid change those actions with --update"
+        return hint
+
+
+class MappingError(InputError):
+    """The column mapping cannot be used; `cli_hint` says how to fix it on the command line
+    (the GUI says it in its own words)."""
+
+    def __init__(self, message: str, cli_hint: str) -> None:
+        super().__init__(message)
+        self.cli_hint = cli_hint
 
 
 def parse_map(text: str) -> dict[str, str]:
@@ -178,14 +196,17 @@ def apply_map(headings: Sequence[str], mapping: Mapping[int, str],
 
 
 def check_mapping(headings: Sequence[str], mapping: Mapping[int, str]) -> None:
+    """The mapping names one column for the action's text and at most one for every field
+    other than progress (MappingError otherwise)."""
     if "title" not in mapping.values():
-        raise InputError("no column is mapped to the action's text ('title'): say which with "
-                         "--map \"COLUMN=title\"")
-    for target in set(mapping.values()) - MULTI_TARGETS:
+        raise MappingError(f"no column is chosen for the action's text ('{TARGETS['title']}')",
+                           'say which with --map "COLUMN=title"')
+    for target in sorted(set(mapping.values()) - MULTI_TARGETS):
         columns = [headings[i] for i, t in mapping.items() if t == target]
         if len(columns) > 1:
-            raise InputError(f"'{target}' is mapped from more than one column "
-                             f"({', '.join(columns)}); keep one")
+            raise MappingError(f"'{TARGETS[target]}' is chosen for more than one column "
+                               f"({', '.join(columns)}); keep one",
+                               f'map the others elsewhere, e.g. --map "{columns[-1]}=ignore"')
 
 
 class ActionSheetAdoption:
@@ -222,6 +243,9 @@ class ActionSheetAdoption:
         for row in table.rows:
             try:
                 proposed = reader.read(row)
+            except _NeedsUpdateError as exc:
+                bad.append(BadRow(table.sheet, row.number, str(exc), needs_update=True))
+                continue
             except InputError as exc:
                 bad.append(BadRow(table.sheet, row.number, str(exc)))
                 continue
@@ -288,6 +312,10 @@ class ActionSheetAdoption:
         return AdoptionResult(plan, created, updated, plan.bad, point.id, changes)
 
 
+class _NeedsUpdateError(InputError):
+    """A row names an existing action while updating was not asked for."""
+
+
 class _RowReader:
     def __init__(self, table: SheetTable, mapping: Mapping[int, str],
                  organisations: Mapping[str, str], year: int, today: dt.date,
@@ -308,10 +336,12 @@ class _RowReader:
     def read(self, row: SheetRow) -> ProposedAction | None:
         filled = row.filled
         mapped = [i for i in filled if self.mapping.get(i, "ignore") != "ignore"]
-        if not mapped:
+        if filled == [0] or (mapped and len(filled) == 1
+                             and self.mapping.get(filled[0]) != "title"):
+            # a section row, even when its column ("Ref") is not imported
+            self.section = one_line(cell_text(row.cells[filled[0]]))[:300]
             return None
-        if filled == [0] or (len(filled) == 1 and self.mapping.get(filled[0]) != "title"):
-            self.section = one_line(cell_text(row.cells[filled[0]]))[:300]  # a section row
+        if not mapped:
             return None
         values: dict[str, Value] = {}
         title_at = self._column("title")
@@ -352,12 +382,15 @@ class _RowReader:
                         text = cell_text(cell)
                         if text:
                             if not self.update:
-                                raise InputError("the row names an action by its uid: to "
-                                                 "change those actions, import with --update")
+                                raise _NeedsUpdateError(
+                                    "the row names an existing action by its uid, and "
+                                    "changing existing actions was not chosen")
                             if text not in self.own_actions:
                                 raise InputError(f"no action of this partnership has the uid "
                                                  f"'{text[:40]}'")
                             uid = text
+            except _NeedsUpdateError:
+                raise
             except InputError as exc:
                 raise InputError(f"column '{heading}': {exc}") from None
         if uid is None:
@@ -500,4 +533,5 @@ def adoption_file(copy: Copy, bundle_id: str | None) -> str | None:
 
 
 __all__ = ["ActionSheetAdoption", "ActionSheetPlan", "AdoptionResult", "BadRow",
-           "BadRowsError", "CsaError", "ProposedAction", "guess_mapping", "parse_map"]
+           "BadRowsError", "CsaError", "MappingError", "ProposedAction", "guess_mapping",
+           "parse_map"]

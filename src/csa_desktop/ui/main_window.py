@@ -59,6 +59,7 @@ FEATURE_MODULES: tuple[str, ...] = ("csa_desktop.ui.print_actions",
                                      "csa_desktop.ui.backup_actions",
                                      "csa_desktop.ui.cycle_actions",
                                      "csa_desktop.ui.bundle_actions",
+                                     "csa_desktop.ui.adopt_actions",
                                      "csa_desktop.ui.guide_actions",
                                      "csa_desktop.ui.copy_actions")  # last: at the top of File
 
