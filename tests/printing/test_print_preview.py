@@ -160,3 +160,31 @@ def test_preview_stays_settled_while_the_window_is_resized_through_many_sizes(qt
             assert not dialog.view.verticalScrollBar().isHidden()
     assert not settle(qtbot, dialog, (1000, 760)).runaway
 
+
+
+def test_the_performance_report_previews_for_the_quarter_chosen_off_the_gui_thread(
+        qtbot, demo_copy, monkeypatch):
+    import threading
+
+    from csa_desktop.services import documents
+
+    threads: list[bool] = []
+    real = documents.document_pdf
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "document_pdf", watched)
+    dialog = PrintPreviewDialog(demo_copy, document="performance-report")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.period_box.isVisible()
+    dialog.period_box.setCurrentIndex(dialog.period_box.findData(
+        dialog.period_box.itemData(1)))  # the quarter before the current one
+    quarter = dialog.period_box.currentData()
+    printed = " ".join(page_texts(dialog.pdf_bytes))
+    assert f"Quarterly performance report {quarter}" in printed
+    assert threads and not any(threads)  # every rendering ran in a worker thread
+    assert dialog.suggested_file_name().startswith("performance-report-")
+    assert "/" not in dialog.suggested_file_name()

@@ -27,6 +27,7 @@ from csa_desktop.domain.reporting import recent_quarters
 from csa_desktop.errors import CsaError
 from csa_desktop.services import documents, printing
 from csa_desktop.services.copy import Copy
+from csa_desktop.ui.busy import run_busy
 from csa_desktop.ui.settings import WindowSettings
 
 COUNTY = ""  # the partnership choice meaning "the county agreement"
@@ -163,12 +164,12 @@ class PrintPreviewDialog(QDialog):
         """Render the chosen document; a problem (e.g. too long to fit) is shown in place."""
         label = self.document_box.currentText()
         self.status.setText(f"Preparing {label.lower()}…")
+        copy, document = self.copy, self.document
+        partnership, period = self.partnership or None, self.period_box.currentData()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QGuiApplication.processEvents()
-        try:
-            data = documents.document_pdf(self.copy, self.document,
-                                          partnership=self.partnership or None,
-                                          period=self.period_box.currentData())
+        try:  # off the GUI thread: a long report keeps the windows painting
+            data = run_busy(self, f"Preparing {label.lower()}…", lambda: documents.document_pdf(
+                copy, document, partnership=partnership, period=period))
         except CsaError as exc:
             self._show_problem(str(exc))
             return
