@@ -24,6 +24,7 @@ _ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "about": ("help-about", SP.SP_MessageBoxInformation),
     "quit": ("application-exit", SP.SP_DialogCloseButton),
     "folder": ("folder-open", SP.SP_DirOpenIcon),
+    "export": ("document-save-as", SP.SP_DialogSaveButton),
     "history": ("document-open-recent", SP.SP_FileDialogDetailedView),
     "read-only": ("changes-prevent", SP.SP_MessageBoxInformation),
     "warning": ("dialog-warning", SP.SP_MessageBoxWarning),

@@ -4,6 +4,8 @@ progress (action_detail)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -29,6 +31,7 @@ from csa_desktop.ui.models.actions import (
     ActionsTableModel,
     status_text,
 )
+from csa_desktop.ui.table_export import ask_export_path, export_actions
 from csa_desktop.ui.views.action_detail import ActionDetailPane, update_columns
 from csa_desktop.ui.views.action_filters import FilterBar
 from csa_desktop.ui.views.common import table_view
@@ -78,6 +81,9 @@ class ActionsPanel(QWidget):
                                       "Add an action to this local plan (Ctrl+N)")
         self.delete_action = make_button("&Delete action", "delete", self.delete_current,
                                          "Delete the selected action and its updates")
+        self.export_button = make_button("E&xport…", "export", lambda: self.export_shown(),
+                                         "Save the actions shown, in this order, as an Excel "
+                                         "workbook or a CSV file")
         self.error = ErrorLabel()
         self.filter_bar.changed.connect(self.apply_filter)
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
@@ -100,6 +106,7 @@ class ActionsPanel(QWidget):
         buttons.addWidget(self.new_action)
         buttons.addWidget(self.delete_action)
         buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
         table_layout.addLayout(buttons)
         table_layout.addWidget(self.error)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -382,6 +389,29 @@ class ActionsPanel(QWidget):
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
         self.view.setFocus()
+
+    def shown_uids(self) -> list[str]:
+        """The uids of the actions the table shows, in the order it shows them."""
+        rows = self.model.rows
+        return [rows[self.proxy.mapToSource(self.proxy.index(n, 0)).row()].uid
+                for n in range(self.proxy.rowCount())]
+
+    def export_shown(self, path: Path | None = None) -> Path | None:
+        """Save the actions shown (asks where unless `path` is given); the file written."""
+        self.finish_loading()
+        uids = self.shown_uids()
+        if path is None:
+            path = ask_export_path(self, "Export the actions shown", "actions.xlsx")
+            if path is None:
+                return None
+        try:
+            written = export_actions(self.context.copy, uids, path)
+        except CsaError as exc:
+            self.error.show_message(f"Not exported: {exc}")
+            return None
+        self.error.show_message("")
+        self.context.show_message(f"Saved {len(uids):,} actions to {written}")
+        return written
 
     def focus_filter(self) -> None:
         self.filter_bar.text.setFocus()
