@@ -230,3 +230,42 @@ def test_the_service_words_no_command_line_options_and_the_cli_adds_its_own(
     assert main(["--data-dir", str(demo_dir), "adopt", "actions", str(path),
                  "--partnership", PARTNERSHIP, "--map", "Action=ignore"]) == 2
     assert '--map "COLUMN=title"' in capsys.readouterr().err
+
+
+def test_when_sections_are_merged_across_an_action_in_its_title_cell_alone_stays_an_action(
+        demo_copy: Copy, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["What we will do", "Lead", "Target date", "RAG"],
+        ["Domestic abuse"],                      # row 2: a section, merged across
+        ["Run awareness weeks", "Police", "31/03/2026", "G"],
+        ["Review the referral pathway"],        # row 4: an action with only its title
+        ["Anti-social behaviour"],               # row 5: a section, merged across
+        ["Off-road bike operations", "Inspector", "March 2026", "A"],
+    ]
+    path = _sheet(tmp_path / "merged.xlsx", rows, merges=("A2:D2", "A5:D5"))
+    adoption = ActionSheetAdoption(demo_copy, today=TODAY)
+    adoption.adopt(adoption.plan(path, PARTNERSHIP))
+    actions = _actions(demo_copy)
+    lone = actions["Review the referral pathway"]
+    first = actions["Run awareness weeks"]
+    assert lone["priority_uid"] == first["priority_uid"]
+    assert demo_copy.records.get(str(first["priority_uid"])).title == "Domestic abuse"
+    assert "Domestic abuse" not in actions and "Anti-social behaviour" not in actions
+    bikes = actions["Off-road bike operations"]
+    assert demo_copy.records.get(str(bikes["priority_uid"])).title == "Anti-social behaviour"
+
+
+def test_without_merged_sections_a_lone_first_cell_is_still_a_section(
+        demo_copy: Copy, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["What we will do", "Lead", "Target date", "RAG"],
+        ["Domestic abuse"],
+        ["Run awareness weeks", "Police", "31/03/2026", "G"],
+    ]
+    path = _sheet(tmp_path / "plain.xlsx", rows)
+    adoption = ActionSheetAdoption(demo_copy, today=TODAY)
+    adoption.adopt(adoption.plan(path, PARTNERSHIP))
+    actions = _actions(demo_copy)
+    assert "Domestic abuse" not in actions
+    priority = demo_copy.records.get(str(actions["Run awareness weeks"]["priority_uid"]))
+    assert priority.title == "Domestic abuse"

@@ -336,9 +336,15 @@ class _RowReader:
     def read(self, row: SheetRow) -> ProposedAction | None:
         filled = row.filled
         mapped = [i for i in filled if self.mapping.get(i, "ignore") != "ignore"]
-        if filled == [0] or (mapped and len(filled) == 1
-                             and self.mapping.get(filled[0]) != "title"):
-            # a section row, even when its column ("Ref") is not imported
+        marks = self.table.merged_across
+        one_cell = filled == [0] or (mapped and len(filled) == 1
+                                     and self.mapping.get(filled[0]) != "title")
+        alone_in_title = len(filled) == 1 and self.mapping.get(filled[0]) == "title"
+        if (row.number in marks and len(filled) == 1) or (
+                one_cell and not (marks and alone_in_title)):
+            # a section row, even when its column ("Ref") is not imported; when the sheet
+            # marks its sections by merging them across, only those rows are sections, and an
+            # action written in its title cell alone stays an action
             self.section = one_line(cell_text(row.cells[filled[0]]))[:300]
             return None
         if not mapped:

@@ -44,6 +44,9 @@ class SheetTable:
     headings: tuple[str, ...]
     heading_row: int
     rows: tuple[SheetRow, ...]  # below the headings, blank rows left out
+    merged_across: frozenset[int] = frozenset()
+    """The numbers of the rows with a range merged across them (how a sheet marks its section
+    headings); empty for a CSV."""
 
 
 def _empty(cell: object) -> bool:
@@ -61,20 +64,22 @@ def read_table(path: Path, sheet: str | None = None) -> SheetTable:
         raise InputError(f"{path.name} is too large to import ({size // 1_048_576} MB; at "
                          f"most {MAX_BYTES // 1_048_576} MB)")
     sheets: tuple[str, ...]
+    across: frozenset[int] = frozenset()
     if suffix in CSV_SUFFIXES:
         name, sheets, raw = path.name, (path.name,), _read_csv(path)
     elif suffix in XLSX_SUFFIXES:
-        name, sheets, raw = _read_xlsx(path, sheet)
+        name, sheets, raw, across = _read_xlsx(path, sheet)
     elif suffix == ".xls":
         raise InputError(f"{path.name} is an old Excel 97–2003 file: open it in Excel and "
                          "save it as an Excel workbook (.xlsx) or as CSV, then import that")
     else:
         raise InputError(f"{path.name}: import an Excel workbook (.xlsx) or a CSV file")
-    return _table(path, name, sheets, raw)
+    return _table(path, name, sheets, raw, across)
 
 
 def _table(path: Path, name: str, sheets: tuple[str, ...],
-           raw: list[tuple[int, tuple[Cell, ...]]]) -> SheetTable:
+           raw: list[tuple[int, tuple[Cell, ...]]],
+           across: frozenset[int] = frozenset()) -> SheetTable:
     rows = [(number, cells) for number, cells in raw if any(not _empty(c) for c in cells)]
     if not rows:
         raise InputError(f"{path.name}, sheet '{name}': the sheet is empty")
@@ -85,7 +90,7 @@ def _table(path: Path, name: str, sheets: tuple[str, ...],
     headings = tuple(_heading(cells[i] if i < len(cells) else None, i) for i in range(width))
     body = tuple(SheetRow(n, tuple(c[:width]) + (None,) * (width - len(c))) for n, c in
                  rows[heading_at + 1:])
-    return SheetTable(path, name, sheets, headings, number, body)
+    return SheetTable(path, name, sheets, headings, number, body, across)
 
 
 def _heading(cell: Cell, index: int) -> str:
@@ -143,7 +148,8 @@ def _read_csv(path: Path) -> list[tuple[int, tuple[Cell, ...]]]:
 
 
 def _read_xlsx(path: Path, wanted: str | None
-               ) -> tuple[str, tuple[str, ...], list[tuple[int, tuple[Cell, ...]]]]:
+               ) -> tuple[str, tuple[str, ...], list[tuple[int, tuple[Cell, ...]]],
+                          frozenset[int]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -173,7 +179,8 @@ def _read_xlsx(path: Path, wanted: str | None
         merged = _merged_ranges(sheet)
     finally:
         book.close()
-    return name, names, _fill_merged(rows, merged)
+    across = frozenset(m[0] for m in merged if m[2] == m[0] and m[3] > m[1])
+    return name, names, _fill_merged(rows, merged), across
 
 
 def _xlsx_value(value: object) -> Cell:
