@@ -122,3 +122,27 @@ def test_the_wheel_over_a_focused_date_still_changes_it(qtbot, action_pane):
     shown = date.text()
     roll(window, date, UP)
     qtbot.waitUntil(lambda: date.text() != shown)
+
+
+def test_the_wheel_over_the_import_dialogs_column_choices_scrolls_and_changes_no_mapping(
+        qtbot, demo_copy, tmp_path):
+    from csa_desktop.ui.dialogs.import_actions import ImportActionsDialog
+    from csa_desktop.ui.wheel import guard_wheel
+    from tests.adoption.builders import council_workbook
+
+    guard_wheel()  # as app.py does before any window (fails without it: tried)
+    dialog = ImportActionsDialog(demo_copy, council_workbook(tmp_path / "plan.xlsx"))
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 380)  # short enough for the column list to scroll
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.sheet.setFocus()
+    before = dialog.mapping()
+    combo = dialog.combos[len(dialog.combos) // 2]
+    area = scroll_area_of(combo)
+    notch = bring_into_view(qtbot, area, combo)
+    start = area.verticalScrollBar().value()
+    roll(dialog, combo, notch, times=2)
+    qtbot.wait(20)
+    assert area.verticalScrollBar().value() != start  # the list scrolled
+    assert dialog.mapping() == before  # and no column changed what it becomes
