@@ -116,6 +116,14 @@ def direction(polarity: str, now: object, before: object) -> str | None:
     return HIGHER if later > earlier else LOWER
 
 
+OFF_TARGET = ("red", "amber")
+
+
+def off_target(rag: str | None) -> bool:
+    """Red or amber: worse than the target (beyond the tolerance, or within it)."""
+    return rag in OFF_TARGET
+
+
 @dataclass(frozen=True)
 class Judgement:
     """What an indicator's values say now: its latest value, RAG against the target, and
@@ -131,8 +139,7 @@ class Judgement:
 
     @property
     def off_target(self) -> bool:
-        """Red or amber: worse than its target now (beyond or within the tolerance)."""
-        return self.rag in ("red", "amber")
+        return off_target(self.rag)
 
     def as_json(self) -> dict[str, object]:
         return {

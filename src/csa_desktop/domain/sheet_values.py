@@ -123,30 +123,30 @@ _STATUS = {
 }
 
 
+def _read_word(value: object, words: dict[str, str], empty: str, refusal: str) -> str:
+    """A cell's word looked up in `words` (by its heading key); `empty` for an empty cell; an
+    InputError naming the cell's text and `refusal` for a word not in the table."""
+    text = _cell_text(value)
+    if not text:
+        return empty
+    found = words.get(heading_key(text))
+    if found is None:
+        raise InputError(f"'{text[:40]}' is not {refusal}")
+    return found
+
+
 def read_rag(value: object) -> str:
     """'G', 'Green', 'On track' → green; 'A', 'Amber' → amber; 'R', 'Red' → red; empty →
     not-rated."""
-    text = _cell_text(value)
-    if not text:
-        return "not-rated"
-    found = _RAG.get(heading_key(text))
-    if found is None:
-        raise InputError(f"'{text[:40]}' is not a RAG rating (use Red, Amber, Green or "
-                         "their first letters, or leave it empty)")
-    return found
+    return _read_word(value, _RAG, "not-rated", "a RAG rating (use Red, Amber, Green or "
+                      "their first letters, or leave it empty)")
 
 
 def read_status(value: object) -> str:
     """'Complete', 'Done' → completed; 'Ongoing' → in-progress; 'Not started'; empty →
     not-started."""
-    text = _cell_text(value)
-    if not text:
-        return "not-started"
-    found = _STATUS.get(heading_key(text))
-    if found is None:
-        raise InputError(f"'{text[:40]}' is not a status (use Not started, Ongoing, Complete, "
-                         "On hold or Cancelled)")
-    return found
+    return _read_word(value, _STATUS, "not-started", "a status (use Not started, Ongoing, "
+                      "Complete, On hold or Cancelled)")
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)

@@ -31,6 +31,7 @@ from csa_desktop.printing.common import (
     title_band,
 )
 from csa_desktop.printing.model import (
+    RAG_MEANINGS,
     ActionLine,
     LocalPlanDocument,
     PriorityGroup,
@@ -44,8 +45,6 @@ STATUS_LABELS = {
     "not-started": "Not started", "in-progress": "In progress", "completed": "Completed",
     "on-hold": "On hold", "cancelled": "Cancelled",
 }
-RAG_MEANINGS = {"red": "off track", "amber": "at risk", "green": "on track",
-                "not-rated": "no rating yet"}
 COLUMNS = (("What we will do", 0.25), ("Lead", 0.13), ("Who else is involved", 0.13),
            ("Due", 0.085), ("Status", 0.08), ("RAG", 0.07), ("Latest progress update", 0.255))
 

@@ -18,6 +18,10 @@ def has_sample_marker(text: str) -> bool:
     return bool(_SAMPLE_MARK.search(text))
 
 
+RAG_MEANINGS = {"red": "off track", "amber": "at risk", "green": "on track",
+                "not-rated": "no rating yet"}
+"""What each RAG rating says, as every print and export writes it beside the word."""
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 

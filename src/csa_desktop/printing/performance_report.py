@@ -44,7 +44,7 @@ from csa_desktop.printing.common import (
     styles,
     title_band,
 )
-from csa_desktop.printing.model import short_date
+from csa_desktop.printing.model import RAG_MEANINGS, short_date
 from csa_desktop.printing.report_model import (
     IssueGroup,
     PerformanceReport,
@@ -56,8 +56,6 @@ PAGE = landscape(A4)
 MARGIN = 36.0
 NARRATIVE_LIMIT = 600
 """Characters of an update's narrative the report prints (so that no row outgrows a page)."""
-RAG_MEANINGS = {"red": "off track", "amber": "at risk", "green": "on track",
-                "not-rated": "no rating yet"}
 
 
 def render_performance_report(report: PerformanceReport) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from csa_desktop.domain.indicators import off_target
 from csa_desktop.printing.model import PrintMeta, ProgressLine
 
 
@@ -43,7 +44,7 @@ class ReportIndicator:
 
     @property
     def off_target(self) -> bool:
-        return self.rag in ("red", "amber")
+        return off_target(self.rag)
 
 
 @dataclass(frozen=True)

@@ -81,18 +81,30 @@ class Dashboard:
     county_off_target: int = 0  # the county's indicators (of the key issues) red or amber
 
 
+def shown_actions(copy: Copy) -> list[ActionSummary]:
+    """The actions a dashboard counts: not archived, of my partnerships in a district copy
+    (of every partnership in a lead or editor copy)."""
+    mine = set(copy.identity.partnership_uids)
+    return [row for row in action_rows(copy)
+            if row.archived_in is None and (not mine or row.partnership_uid in mine)]
+
+
+def reporting_lists(copy: Copy, rows: Sequence[ActionSummary], today: dt.date) -> Lists:
+    """The reporting period of `today` and the actions of `rows` that owe it an update."""
+    period = quarter_of(today)
+    with copy.store.reader() as session:
+        reported = queries.actions_reported_in(session, period)
+    return Lists(period, today, frozenset(
+        row.uid for row in rows
+        if needs_update(row.status, row.start_on, period, row.uid in reported)))
+
+
 def build_dashboard(copy: Copy, today: dt.date | None = None) -> Dashboard:
     """The dashboard of `copy` on `today` (default: the real today)."""
     today = today or dt.date.today()
-    period = quarter_of(today)
     mine = set(copy.identity.partnership_uids)
-    rows = [row for row in action_rows(copy)
-            if row.archived_in is None and (not mine or row.partnership_uid in mine)]
-    with copy.store.reader() as session:
-        reported = queries.actions_reported_in(session, period)
-    lists = Lists(period, today, frozenset(
-        row.uid for row in rows
-        if needs_update(row.status, row.start_on, period, row.uid in reported)))
+    rows = shown_actions(copy)
+    lists = reporting_lists(copy, rows, today)
     partnerships = [p for p in copy.records.list_kind("partnership")
                     if not mine or p.uid in mine]
     by_partnership: dict[str, list[ActionSummary]] = {p.uid: [] for p in partnerships}

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from csa_desktop.domain.reporting import quarter_span
 from csa_desktop.services.approvals import workflow
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.dashboard import build_dashboard
+from csa_desktop.services.dashboard import reporting_lists, shown_actions
 from csa_desktop.services.printing import partnership_named
-from csa_desktop.services.tables import action_rows
 
 KINDS_OF_DUE = ("overdue-action", "missing-update", "approval")
 
@@ -38,20 +37,18 @@ def due_items(copy: Copy, *, partnership: str | None = None,
     keeps that partnership's actions and leaves the agreement's approvals out."""
     day = today or dt.date.today()
     chosen = partnership_named(copy, partnership).uid if partnership else None
-    board = build_dashboard(copy, day)
-    mine = set(copy.identity.partnership_uids)
-    rows = [row for row in action_rows(copy) if row.archived_in is None
-            and (not mine or row.partnership_uid in mine)
-            and (chosen is None or row.partnership_uid == chosen)]
-    overdue = board.lists.link(chosen, overdue=True).select(rows, day)
-    missing = board.lists.link(chosen, missing=True).select(rows, day)
-    quarter_end = quarter_span(board.lists.period)[1]
+    rows = [row for row in shown_actions(copy)
+            if chosen is None or row.partnership_uid == chosen]
+    lists = reporting_lists(copy, rows, day)
+    overdue = lists.link(chosen, overdue=True).select(rows, day)
+    missing = lists.link(chosen, missing=True).select(rows, day)
+    quarter_end = quarter_span(lists.period)[1]
     items = [DueItem("overdue-action", row.partnership_name, row.title, row.due_on,
                      f"{(day - row.due_on).days} days overdue, {row.status.replace('-', ' ')}"
                      if row.due_on else "overdue", row.uid)
              for row in sorted(overdue, key=lambda r: (r.due_on or day, r.partnership_name))]
     items += [DueItem("missing-update", row.partnership_name, row.title, quarter_end,
-                      f"no progress update for {board.lists.period} yet", row.uid)
+                      f"no progress update for {lists.period} yet", row.uid)
               for row in sorted(missing, key=lambda r: (r.partnership_name, r.title))]
     if chosen is None and copy.records.list_kind("agreement"):
         flow = workflow(copy)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.files import write_atomically
+from csa_desktop.printing.model import RAG_MEANINGS
 from csa_desktop.printing.report_model import PerformanceReport, ReportAction, ReportIndicator
 from csa_desktop.services.office_export import (
     RAG_FILLS,
@@ -26,8 +27,6 @@ from csa_desktop.services.office_export import (
     sheet_title,
 )
 
-RAG_MEANINGS = {"red": "off track", "amber": "at risk", "green": "on track",
-                "not-rated": "no rating yet"}
 ACTION_HEADINGS = ("RAG", "Action", "Priority", "Partnership", "Lead", "Due", "Status",
                    "Overdue", "Update for the quarter")
 

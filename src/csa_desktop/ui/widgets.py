@@ -43,7 +43,7 @@ def make_button(text: str, icon_name: str | None, slot: Callable[[], object],
     plain = text.replace("&", "")
     button.setAccessibleName(plain.rstrip("…"))
     button.setToolTip(tooltip or plain)
-    button.clicked.connect(slot)
+    button.clicked.connect(lambda _checked=False: slot())  # not Qt's checked flag
     return button
 
 

@@ -81,7 +81,7 @@ class ActionsPanel(QWidget):
                                       "Add an action to this local plan (Ctrl+N)")
         self.delete_action = make_button("&Delete action", "delete", self.delete_current,
                                          "Delete the selected action and its updates")
-        self.export_button = make_button("E&xport…", "export", lambda: self.export_shown(),
+        self.export_button = make_button("E&xport…", "export", self.export_shown,
                                          "Save the actions shown, in this order, as an Excel "
                                          "workbook or a CSV file")
         self.error = ErrorLabel()

@@ -49,7 +49,8 @@ class NumberButton(QPushButton):
         self.setMinimumWidth(130)
         self.setText(f"…\n{caption}")  # until the count arrives
 
-    def show_number(self, number: int, link: ActionFilter, what: str) -> None:
+    def show_number(self, number: int, link: ActionFilter | None, what: str) -> None:
+        """`number` of `what`; `link`: the actions it lists (None: it lists something else)."""
         self.link = link
         self.setText(f"{number:,}\n{self.caption}")
         self.setAccessibleName(f"{self.caption}: {number:,}")
@@ -168,19 +169,13 @@ class DashboardPage(EditorPage):
         for status, button in self.by_status.items():
             button.show_number(total.by_status[status], lists.link(status=status),
                                f"actions {choice_label(status).lower()}")
-        self.county_indicators.setText(f"{board.county_off_target:,}\n"
-                                       f"{self.county_indicators.caption}")
-        self.county_indicators.setAccessibleName(
-            f"{self.county_indicators.caption}: {board.county_off_target:,}")
-        self.county_indicators.setToolTip("List the county's indicators rated red or amber")
+        self.county_indicators.show_number(board.county_off_target, None,
+                                           "county indicators rated red or amber")
         own = board.partnerships[0] if len(board.partnerships) == 1 else None
         self.own_indicators.setVisible(own is not None)
         if own is not None:
-            self.own_indicators.setText(f"{own.indicators_off_target:,}\n"
-                                        f"{self.own_indicators.caption}")
-            self.own_indicators.setAccessibleName(
-                f"{self.own_indicators.caption}: {own.indicators_off_target:,}")
-            self.own_indicators.setToolTip(f"List {own.name}'s indicators rated red or amber")
+            self.own_indicators.show_number(own.indicators_off_target, None,
+                                            f"indicators of {own.name} rated red or amber")
         self._fill_table(lists, board.partnerships)
 
     def _fill_table(self, lists: Lists, tallies: tuple[Tally, ...]) -> None:
