@@ -1,4 +1,5 @@
-"""csa adopt actions: bring an existing action plan in from an Excel workbook or a CSV file."""
+"""csa adopt actions | agreement: bring existing work in — an action plan from an Excel workbook
+or a CSV file, the agreement from a Word document."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from csa_desktop.services.adoption import (
     MappingError,
     parse_map,
 )
+from csa_desktop.services.agreement_adoption import KIND_LABELS, AgreementAdoption
 from csa_desktop.services.copy import Copy
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     group = commands.add_parser(
-        "adopt", parents=[common], help="bring existing work in (an action plan spreadsheet)",
+        "adopt", parents=[common],
+        help="bring existing work in (action plans, the agreement from Word)",
         description="Bring existing work in. Nothing is written while a row cannot be read; "
                     "an adoption is one undo ('csa restore-points undo').")
     verbs = group.add_subparsers(dest="adopt_command", metavar="WHAT", required=True)
@@ -41,6 +44,23 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--update", action="store_true",
                    help="rows with a uid (from 'csa list action --csv') change those actions")
     p.set_defaults(run=run_actions)
+    p = verbs.add_parser(
+        "agreement", parents=[common], help="the agreement's text from a Word file (.docx)",
+        description="Bring the agreement's text in from Word, on the lead's copy: each Heading 1 "
+                    "becomes a section (updating the section of the same title, if there is "
+                    "one), deeper headings, lists, tables and bold/italic its formatted text, "
+                    "and a delivery framework table (key issue | lead | mechanism | reports to) "
+                    "the framework's rows. What cannot come in is listed. Kinds of section: "
+                    + ", ".join(KIND_LABELS) + ".")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--kind", action="append", default=[], metavar="N=KIND",
+                   help="the kind of the Nth section instead of the one guessed from its "
+                        "heading, e.g. \"3=governance\" (repeatable)")
+    p.add_argument("--keep-framework-table", action="store_true",
+                   help="keep a delivery framework table as a table in the text rather than "
+                        "making it the framework's rows")
+    p.add_argument("--dry-run", action="store_true", help="show the outline; write nothing")
+    p.set_defaults(run=run_agreement)
 
 
 def run_actions(args: argparse.Namespace, folder: Path) -> int:
@@ -58,5 +78,26 @@ def run_actions(args: argparse.Namespace, folder: Path) -> int:
             result = adoption.adopt(plan, skip_bad=args.skip_bad, dry_run=args.dry_run)
         except BadRowsError as exc:
             raise InputError(f"{exc}\n{exc.cli_hint}") from None
+        print(result.summary())
+    return 0
+
+
+def _kinds(values: list[str]) -> dict[int, str]:
+    kinds: dict[int, str] = {}
+    for value in values:
+        number, sep, kind = value.partition("=")
+        if not sep or not number.strip().isdigit():
+            raise InputError(f"--kind '{value}': write the section's number in the outline "
+                             "and a kind, e.g. 3=governance")
+        kinds[int(number)] = kind.strip()
+    return kinds
+
+
+def run_agreement(args: argparse.Namespace, folder: Path) -> int:
+    with Copy.open(folder) as copy:
+        adoption = AgreementAdoption(copy)
+        plan = adoption.plan(args.file, kinds=_kinds(args.kind),
+                             framework_rows=not args.keep_framework_table)
+        result = adoption.adopt(plan, dry_run=args.dry_run)
         print(result.summary())
     return 0

@@ -11,6 +11,7 @@ before Markdown is valid Markdown that reads as it did: paragraphs and "- " bull
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -191,3 +192,69 @@ def _runs(token: Any) -> Inline:
         elif kind == "image":
             add(f"[image: {child.content or 'no description'}]")
     return tuple(runs)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+_ESCAPED = re.compile(r"([\\`*_\[\]|&<])")
+
+
+def escape(text: str) -> str:
+    """Text as Markdown that reads back as exactly this text."""
+    return _ESCAPED.sub(r"\\\1", text)
+
+
+def escape_line(text: str) -> str:
+    """A paragraph's text, escaped, with what would start a block at its start escaped too."""
+    return block_safe(escape(text))
+
+
+def runs_markdown(runs: Sequence[Run], links: Mapping[int, str] | None = None) -> str:
+    """Runs as Markdown that `parse` reads back as the same text and styles: consecutive runs
+    of one style joined, emphasis markers kept tight against the text (CommonMark ignores
+    "** text**"), `links[i]` making run i (and its neighbours to the same address) a link, a
+    "\\n" in a run a line break, whitespace otherwise collapsed."""
+    merged: list[tuple[str, bool, bool, str]] = []
+    for index, run in enumerate(runs):
+        text, bold, italic = run.text, run.bold, run.italic
+        address = (links or {}).get(index, "")
+        if merged and merged[-1][1:] == (bold, italic, address):
+            merged[-1] = (merged[-1][0] + text, bold, italic, address)
+        else:
+            merged.append((text, bold, italic, address))
+    out: list[str] = []
+    for text, bold, italic, address in merged:
+        stripped = text.strip()
+        if not stripped:
+            out.append(text)
+            continue
+        lead = text[:len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        body = escape(stripped)
+        marker = ("**" if bold else "") + ("*" if italic else "")
+        if marker:
+            body = marker + body + marker[::-1]
+        if address:
+            body = f"[{body}](<{address.replace('>', '%3E').replace(' ', '%20')}>)"
+        out.append(lead + body + trail)
+    lines = [re.sub(r"\s+", " ", line).strip() for line in "".join(out).split("\n")]
+    return "\\\n".join(block_safe(line) for line in lines if line)
+
+
+def block_safe(line: str) -> str:
+    """Escape what would make a paragraph start a heading, list, quote or rule."""
+    stripped = line.lstrip()
+    match = re.match(r"([#>+=-]|\d+[.)])", stripped)
+    if not match:
+        return stripped
+    token = match.group(1)
+    if token[0].isdigit():
+        return token[:-1] + "\\" + token[-1] + stripped[len(token):]
+    return "\\" + stripped
+
+
+def table_markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GFM table of cells already written as Markdown (a "|" in a cell escaped)."""
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines.extend("| " + " | ".join(row) + " |" for row in rows)
+    return "\n".join(lines)

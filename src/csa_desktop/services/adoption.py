@@ -288,28 +288,43 @@ class ActionSheetAdoption:
         updated = len(plan.actions) - created
         if dry_run:
             return AdoptionResult(plan, created, updated, plan.bad, None, dry_run=True)
-        data = plan.table.file.read_bytes()
-        adoption_id = new_uid()
-        point = restore_points.create(self.copy.store.path, [
-            {"file": plan.table.file.name, "bundle_id": adoption_id, "kind": ACTION_SHEET,
-             "author": self.copy.identity.name}])
-        try:
-            with self.copy.store.transaction() as session:
-                changes = _Writer(self.copy, session, plan, adoption_id, progress).run()
-                bundle_store.log_bundle(session, bundle_store.LoggedBundle(
-                    bundle_id=adoption_id, direction=ADOPTED, kind=ACTION_SHEET,
-                    replica_id=self.copy.identity.replica_id, author=self.copy.identity.name,
-                    signer_key="", baseline_id=None, seq=0,
-                    created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    processed_at=record_store.now(), file_name=plan.table.file.name,
-                    sha256=hashlib.sha256(data).hexdigest(), status="imported",
-                    summary={"sheet": plan.table.sheet, "created": created, "updated": updated,
-                             "skipped": [str(b) for b in plan.bad]}))
-        except BaseException:
-            restore_points.discard(point)
-            raise
-        restore_points.confirm(self.copy.store.path, point)
-        return AdoptionResult(plan, created, updated, plan.bad, point.id, changes)
+        def write(session: Session, adoption_id: str) -> tuple[Changes, dict[str, Any]]:
+            changes = _Writer(self.copy, session, plan, adoption_id, progress).run()
+            return changes, {"sheet": plan.table.sheet, "created": created, "updated": updated,
+                             "skipped": [str(b) for b in plan.bad]}
+
+        changes, point = write_adoption(self.copy, plan.table.file, ACTION_SHEET, write)
+        return AdoptionResult(plan, created, updated, plan.bad, point, changes)
+
+
+def write_adoption(copy: Copy, file: Path, kind: str,
+                   write: Callable[[Session, str], tuple[Changes, dict[str, Any]]]) -> tuple[
+                       Changes, str]:
+    """Write an adoption of `file` as one change in history and one undo: a restore point,
+    then one transaction in which `write(session, adoption_id)` makes the records (stamping
+    their history with the adoption's id) and returns them with a summary for the bundle log,
+    which then records the file ("imported from FILE"). Returns the changes and the restore
+    point's id."""
+    data = file.read_bytes()
+    adoption_id = new_uid()
+    point = restore_points.create(copy.store.path, [
+        {"file": file.name, "bundle_id": adoption_id, "kind": kind,
+         "author": copy.identity.name}])
+    try:
+        with copy.store.transaction() as session:
+            changes, summary = write(session, adoption_id)
+            bundle_store.log_bundle(session, bundle_store.LoggedBundle(
+                bundle_id=adoption_id, direction=ADOPTED, kind=kind,
+                replica_id=copy.identity.replica_id, author=copy.identity.name,
+                signer_key="", baseline_id=None, seq=0,
+                created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                processed_at=record_store.now(), file_name=file.name,
+                sha256=hashlib.sha256(data).hexdigest(), status="imported", summary=summary))
+    except BaseException:
+        restore_points.discard(point)
+        raise
+    restore_points.confirm(copy.store.path, point)
+    return changes, point.id
 
 
 class _NeedsUpdateError(InputError):
@@ -469,7 +484,7 @@ class _Writer:
         priorities = {r.title.casefold(): r.uid for r in record_store.list_rows(
             session, "local-priority", where={"plan_uid": plan_uid})}
         new_priorities = [p for p in plan.new_priorities if p.casefold() not in priorities]
-        keys = _keys_after(session, "local-priority", plan_uid, len(new_priorities))
+        keys = keys_after(session, "local-priority", ("plan_uid", plan_uid), len(new_priorities))
         rows: list[tuple[str, dict[str, Value]]] = []
         for title, key in zip(new_priorities, keys, strict=True):
             uid = new_uid()
@@ -478,7 +493,7 @@ class _Writer:
                 KINDS["local-priority"].field("title"), title), "position": key}))
         self._insert("local-priority", rows)
         fresh = [a for a in plan.actions if a.uid is None]
-        keys = _keys_after(session, "action", plan_uid, len(fresh))
+        keys = keys_after(session, "action", ("plan_uid", plan_uid), len(fresh))
         actions: list[tuple[str, dict[str, Value]]] = []
         updates: list[tuple[str, dict[str, Value]]] = []
         updated: list[tuple[str, str]] = []
@@ -516,13 +531,14 @@ class _Writer:
         return Changes(created=tuple(self.created), updated=tuple(updated), fields=fields)
 
 
-def _keys_after(session: Session, kind: str, plan_uid: str, count: int) -> list[str]:
-    """`count` increasing position keys after the plan's last `kind` record."""
+def keys_after(session: Session, kind: str, parent: tuple[str, str], count: int) -> list[str]:
+    """`count` increasing position keys after the last `kind` record whose field
+    `parent[0]` is `parent[1]` (its plan, its agreement)."""
     if count == 0:
         return []
     from csa_desktop.services.generate import fixed_width_keys
 
-    siblings = record_store.list_rows(session, kind, where={"plan_uid": plan_uid},
+    siblings = record_store.list_rows(session, kind, where={parent[0]: parent[1]},
                                       include_deleted=True)
     positions = [p for r in siblings if isinstance(p := r.fields.get("position"), str)]
     prefix = ordering.key_between(max(positions) if positions else None, None)

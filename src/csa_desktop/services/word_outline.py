@@ -20,26 +20,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csa_desktop.domain.rich_text import Run, block_safe, escape, runs_markdown, table_markdown
 from csa_desktop.errors import InputError
+from csa_desktop.services.word_parts import R as _R
+from csa_desktop.services.word_parts import WordParts
+from csa_desktop.services.word_parts import w as _w
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _V = "urn:schemas-microsoft-com:vml"
 
 
-def _w(tag: str) -> str:
-    return f"{{{_W}}}{tag}"
-
-
 MAX_FILE_BYTES = 64 * 1024 * 1024
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpeg"}
 
 _NUMBERED = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s+(\S.*)$")
-_HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
-_ESCAPED = re.compile(r"([\\`*_\[\]|&<])")
 
 
 @dataclass(frozen=True)
@@ -167,9 +163,7 @@ class _Reader:
         self.path = path
         self.document = document
         self.part = document.part
-        self.styles = {s.style_id: s for s in document.styles if s.type == 1}  # paragraphs
-        self.character_styles = {s.style_id: s for s in document.styles if s.type == 2}
-        self.numbering = self._numbering_formats()
+        self.parts = WordParts(document)
         self.notes: list[NotBrought] = []
         self.sections: list[OutlineSection] = []
         self.preamble = OutlineSection("", "")
@@ -183,101 +177,12 @@ class _Reader:
 
     # --- the document's parts ---------------------------------------------------------------
 
-    def _numbering_formats(self) -> dict[tuple[str, int], str]:
-        """(numId, level) → Word's numFmt ("bullet", "decimal", …)."""
-        try:
-            numbering = self.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return {}
-        abstract: dict[str, dict[int, str]] = {}
-        for node in numbering.iterchildren(_w("abstractNum")):
-            levels: dict[int, str] = {}
-            for lvl in node.iterchildren(_w("lvl")):
-                fmt = lvl.find(_w("numFmt"))
-                levels[int(lvl.get(_w("ilvl"), "0"))] = (
-                    fmt.get(_w("val"), "decimal") if fmt is not None else "decimal")
-            abstract[node.get(_w("abstractNumId"), "")] = levels
-        formats: dict[tuple[str, int], str] = {}
-        for num in numbering.iterchildren(_w("num")):
-            ref = num.find(_w("abstractNumId"))
-            levels = abstract.get(ref.get(_w("val"), "") if ref is not None else "", {})
-            for level, fmt in levels.items():
-                formats[(num.get(_w("numId"), ""), level)] = fmt
-        return formats
-
-    def _style_chain(self, p: Any) -> Iterator[Any]:
-        """The paragraph's style and the styles it is based on (nearest first)."""
-        ppr = p.find(_w("pPr"))
-        ref = ppr.find(_w("pStyle")) if ppr is not None else None
-        style = self.styles.get(ref.get(_w("val"))) if ref is not None else None
-        if style is None:
-            style = self.document.styles.default(1) if hasattr(self.document.styles,
-                                                                "default") else None
-        seen = 0
-        while style is not None and seen < 10:
-            yield style
-            style, seen = style.base_style, seen + 1
-
-    def _level(self, p: Any) -> int:
-        """The heading level of a paragraph (0: not a heading; -1: the document's title)."""
-        ppr = p.find(_w("pPr"))
-        outline = ppr.find(_w("outlineLvl")) if ppr is not None else None
-        for style in self._style_chain(p):
-            name = (style.name or "").strip()
-            if name.casefold() == "title":
-                return -1
-            if match := _HEADING_STYLE.match(name):
-                return int(match.group(1))
-            if outline is None:
-                spr = style.element.find(_w("pPr"))
-                outline = spr.find(_w("outlineLvl")) if spr is not None else None
-        if outline is not None:
-            value = int(outline.get(_w("val"), "9"))
-            return value + 1 if value < 9 else 0
-        return 0
-
-    def _numbering(self, p: Any) -> tuple[str, int] | None:
-        """(numId, level) when the paragraph is numbered or bulleted (by itself or its style)."""
-        for holder in [p, *(s.element for s in self._style_chain(p))]:
-            ppr = holder.find(_w("pPr"))
-            num = ppr.find(_w("numPr")) if ppr is not None else None
-            if num is None:
-                continue
-            num_id = num.find(_w("numId"))
-            ilvl = num.find(_w("ilvl"))
-            ident = num_id.get(_w("val"), "0") if num_id is not None else "0"
-            if ident == "0":
-                return None
-            return ident, int(ilvl.get(_w("val"), "0")) if ilvl is not None else 0
-        return None
-
-    def _list_kind(self, p: Any) -> tuple[bool, int] | None:
-        """(ordered, level) of a list paragraph; None when it is not in a list."""
-        numbering = self._numbering(p)
-        named: tuple[bool, int] | None = None
-        for style in self._style_chain(p):
-            name = (style.name or "").casefold()
-            if name.startswith(("list bullet", "list number")):
-                digits = re.findall(r"\d+", name)
-                named = name.startswith("list number"), (int(digits[0]) - 1 if digits else 0)
-                break
-        if numbering is None:
-            return named
-        fmt = self.numbering.get(numbering, "decimal")
-        if fmt == "none":
-            return None
-        level = numbering[1]
-        own = p.find(f"{_w('pPr')}/{_w('numPr')}/{_w('ilvl')}")
-        if own is None and named is not None:  # "List Bullet 2" numbers with its style's level
-            level = max(level, named[1])
-        return fmt != "bullet", level
-
     # --- the body ---------------------------------------------------------------------------
 
     def read(self) -> Outline:
         body = self.document.element.body
         blocks = list(self._blocks(body))
-        has_heading = any(kind == "p" and self._level(el) == 1 for kind, el in blocks)
+        has_heading = any(kind == "p" and self.parts.level(el) == 1 for kind, el in blocks)
         if not has_heading:
             self.bold_headings = any(kind == "p" and self._bold_heading(el)
                                      for kind, el in blocks)
@@ -334,16 +239,16 @@ class _Reader:
 
     def _bold_heading(self, p: Any) -> bool:
         """A short paragraph all in bold, not ending as a sentence: a title typed as bold text."""
-        if self._list_kind(p) is not None:
+        if self.parts.list_kind(p) is not None:
             return False
-        runs = [r for r in p.iter(_w("r")) if self._run_text(r).strip()]
-        text = "".join(self._run_text(r) for r in runs).strip()
+        runs = [r for r in p.iter(_w("r")) if self.parts.run_text(r).strip()]
+        text = "".join(self.parts.run_text(r) for r in runs).strip()
         if not text or len(text) > 120 or text.endswith((".", ",", ";", ":")):
             return False
-        return all(self._run_format(r, p)[0] for r in runs)
+        return all(self.parts.run_format(r)[0] for r in runs)
 
     def _paragraph(self, p: Any) -> None:
-        level = self._level(p)
+        level = self.parts.level(p)
         if level == 0 and self.bold_headings and self._bold_heading(p):
             level = 1
         inline, plain = self._inline(p, heading=level != 0)
@@ -353,13 +258,13 @@ class _Reader:
                 if not self.title:
                     self.title = plain.strip()
                 else:
-                    self._current().pieces.append(_escape_line(plain.strip()))
+                    self._current().pieces.append(block_safe(escape(plain.strip())))
             return
         if level >= 1:
             self._end_list()
             self._heading(p, level, plain.strip())
             return
-        listed = self._list_kind(p)
+        listed = self.parts.list_kind(p)
         if listed is not None and inline.strip():
             self._list_item(listed, inline.strip())
             return
@@ -374,7 +279,8 @@ class _Reader:
             number, title = "", text
             if match := _NUMBERED.match(text):
                 number, title = match.group(1), match.group(2).strip()
-            elif self._numbering(p) is not None:
+            elif (numbering := self.parts.numbering_of(p)) is not None and (
+                    self.parts.number_format(numbering) not in ("bullet", "none")):
                 self.auto_numbers.append(0)
                 number = str(len(self.auto_numbers))
             self.sections.append(OutlineSection(number, title))
@@ -382,7 +288,7 @@ class _Reader:
         shown = min(level, 3)
         section = self._current()
         section.subheadings.append((shown, text))
-        section.pieces.append("#" * shown + " " + _escape(text))
+        section.pieces.append("#" * shown + " " + escape(text))
 
     def _list_item(self, listed: tuple[bool, int], text: str) -> None:
         ordered, level = listed
@@ -412,10 +318,10 @@ class _Reader:
         self.lists = []
 
     def _table(self, tbl: Any) -> None:
-        rows: list[list[str]] = []
+        rows: list[list[tuple[str, str]]] = []  # cells as (Markdown, plain text)
         nested = False
         for tr in tbl.iterchildren(_w("tr")):
-            cells: list[str] = []
+            cells: list[tuple[str, str]] = []
             for tc in tr.iterchildren(_w("tc")):
                 span_el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
                 span = int(span_el.get(_w("val"), "1")) if span_el is not None else 1
@@ -423,27 +329,25 @@ class _Reader:
                 continued = merge is not None and merge.get(_w("val")) in (None, "continue")
                 if tc.find(f".//{_w('tbl')}") is not None:
                     nested = True
-                texts = [self._inline(p, heading=False)[0].strip()
-                         for p in tc.iter(_w("p"))]
-                text = "" if continued else " ".join(t for t in texts if t)
-                cells.extend([text] + [""] * (span - 1))
+                texts = [] if continued else [self._inline(p, heading=False)
+                                              for p in tc.iter(_w("p"))]
+                cell = (" ".join(m.replace("\\\n", " ") for m, _ in texts if m),
+                        " ".join(t.strip() for _, t in texts if t.strip()))
+                cells.extend([cell] + [("", "")] * (span - 1))
             rows.append(cells)
-        rows = [r for r in rows if any(c for c in r)]
+        rows = [r for r in rows if any(m for m, _ in r)]
         if not rows:
             return
         width = max(len(r) for r in rows)
-        rows = [r + [""] * (width - len(r)) for r in rows]
+        rows = [r + [("", "")] * (width - len(r)) for r in rows]
         header, *body = rows
-        lines = ["| " + " | ".join(header) + " |",
-                 "| " + " | ".join("---" for _ in header) + " |"]
-        lines.extend("| " + " | ".join(r) + " |" for r in body)
-        markdown = "\n".join(lines)
+        markdown = table_markdown([m for m, _ in header], [[m for m, _ in r] for r in body])
         where = self._where()
         if nested:
             self.notes.append(NotBrought(where, "a table inside a table: its text is kept in "
                                                 "the outer table's cell"))
-        table = Table(tuple(_unescape(c) for c in header),
-                      tuple(tuple(_unescape(c) for c in r) for r in body), markdown, where)
+        table = Table(tuple(t for _, t in header), tuple(tuple(t for _, t in r) for r in body),
+                      markdown, where)
         section = self._current()
         section.tables.append(table)
         section.pieces.append(markdown)
@@ -452,39 +356,46 @@ class _Reader:
 
     def _inline(self, p: Any, *, heading: bool) -> tuple[str, str]:
         """(Markdown, plain text) of a paragraph's runs; notes what cannot come in."""
-        pieces: list[tuple[str, bool, bool]] = []  # (text, bold, italic)
-        links: dict[int, str] = {}  # piece index → link address
+        runs: list[Run] = []
+        links: dict[int, str] = {}  # run index → link address
         inserted = deleted = 0
+
+        def add(r: Any, address: str = "") -> None:
+            text = self.parts.run_text(r)
+            if not text:
+                return
+            bold, italic = self.parts.run_format(r) if not heading else (False, False)
+            if address:
+                links[len(runs)] = address
+            runs.append(Run(text, bold, italic))
+
         for node in self._inline_nodes(p):
             tag = node.tag
             if tag == _w("r"):
-                self._run_objects(node, p)
-                text = self._run_text(node)
-                if text:
-                    bold, italic = self._run_format(node, p)
-                    pieces.append((text, bold and not heading, italic and not heading))
+                self._run_objects(node)
+                add(node)
             elif tag == _w("hyperlink"):
-                address = self._link(node)
+                address = self.parts.link(node)
                 for r in node.iter(_w("r")):
-                    text = self._run_text(r)
-                    if text:
-                        bold, italic = self._run_format(r, p)
-                        if address:
-                            links[len(pieces)] = address
-                        pieces.append((text, bold and not heading, italic and not heading))
+                    add(r, address)
             elif tag == _w("ins"):
                 inserted += 1
             elif tag == _w("del"):
                 deleted += 1
-            elif tag == _w("commentReference"):
-                pass
         if inserted or deleted:
             self.notes.append(NotBrought(self._where(), _changes_text(inserted, deleted)))
         for ref in p.iter(_w("commentReference")):
-            self.notes.append(NotBrought(self._where(), f"comment {ref.get(_w('id'), '')} "
-                                         f"(comments are not brought in)"))
-        plain = "".join(text for text, _b, _i in pieces)
-        return _markdown_runs(pieces, links), plain
+            self.notes.append(NotBrought(self._where(), self._comment(ref.get(_w("id"), ""))))
+        plain = re.sub(r"\s+", " ", "".join(run.text for run in runs))
+        return runs_markdown(runs, links), plain
+
+    def _comment(self, ident: str) -> str:
+        try:
+            comment = self.document.comments.get(int(ident))
+            said = f" by {comment.author}: '{comment.text.strip()}'" if comment else ""
+        except (AttributeError, KeyError, ValueError, TypeError):
+            said = ""
+        return f"a comment{said} (comments are not brought in)"
 
     def _inline_nodes(self, p: Any) -> Iterator[Any]:
         """Runs and links in reading order; tracked insertions read as accepted, deletions left
@@ -505,45 +416,7 @@ class _Reader:
                 if content is not None:
                     yield from self._inline_nodes(content)
 
-    def _run_text(self, r: Any) -> str:
-        parts = []
-        for child in r.iterchildren():
-            if child.tag == _w("t"):
-                parts.append(child.text or "")
-            elif child.tag in (_w("tab"), _w("br"), _w("cr")):
-                parts.append(" ")
-            elif child.tag == _w("noBreakHyphen"):
-                parts.append("-")
-        return "".join(parts)
-
-    def _run_format(self, r: Any, p: Any) -> tuple[bool, bool]:
-        """(bold, italic) of a run: its own setting, else its character style's ("Strong",
-        "Emphasis" or a style that sets them)."""
-        rpr = r.find(_w("rPr"))
-        bold, italic = _switch(rpr, "b"), _switch(rpr, "i")
-        ref = rpr.find(_w("rStyle")) if rpr is not None else None
-        if ref is not None and (bold is None or italic is None):
-            style_id = ref.get(_w("val")) or ""
-            style = self.character_styles.get(style_id)
-            style_rpr = style.element.find(_w("rPr")) if style is not None else None
-            name = (style.name or style_id).casefold() if style is not None else style_id.casefold()
-            if bold is None:
-                bold = _switch(style_rpr, "b") or name in ("strong", "bold")
-            if italic is None:
-                italic = _switch(style_rpr, "i") or name in ("emphasis", "italic")
-        return bool(bold), bool(italic)
-
-    def _link(self, node: Any) -> str:
-        rel = node.get(f"{{{_R}}}id")
-        if not rel:
-            return ""
-        relation = self.part.rels.get(rel)
-        if relation is None or not relation.is_external:
-            return ""
-        address = str(relation.target_ref)
-        return address if address.startswith(("http://", "https://", "mailto:")) else ""
-
-    def _run_objects(self, r: Any, p: Any) -> None:
+    def _run_objects(self, r: Any) -> None:
         """Images, text boxes, charts, embedded objects and notes inside a run."""
         where = self._where()
         for child in r.iterchildren():
@@ -633,14 +506,6 @@ class _Reader:
                                                  "brought in; the print makes its own)"))
 
 
-def _switch(rpr: Any, tag: str) -> bool | None:
-    """A run property's on/off value (<w:b/>, <w:b w:val="0"/>); None when not set."""
-    node = rpr.find(_w(tag)) if rpr is not None else None
-    if node is None:
-        return None
-    return node.get(_w("val"), "true").casefold() not in ("0", "false", "off")
-
-
 def _uri(node: Any) -> str:
     data = node.find(f".//{{{_A}}}graphicData")
     return str(data.get("uri") or "") if data is not None else ""
@@ -654,61 +519,3 @@ def _changes_text(inserted: int, deleted: int) -> str:
         parts.append(f"{deleted} tracked deletion{'s' if deleted != 1 else ''}")
     return (" and ".join(parts) + ": brought in as if accepted (insertions kept, deletions "
             "left out) — check the text")
-
-
-# --- Markdown writing ---------------------------------------------------------------------------
-
-
-def _escape(text: str) -> str:
-    """Text as Markdown that reads back as exactly this text."""
-    return _ESCAPED.sub(r"\\\1", text)
-
-
-def _escape_line(text: str) -> str:
-    """A paragraph's text, escaped, with what would start a block at its start escaped too."""
-    return _block_safe(_escape(text))
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def _markdown_runs(pieces: Sequence[tuple[str, bool, bool]], links: dict[int, str]) -> str:
-    """Runs as Markdown: consecutive runs of one style joined, emphasis markers kept tight
-    against the text (CommonMark ignores "** text**"), links as [text](address)."""
-    merged: list[tuple[str, bool, bool, str]] = []
-    for index, (text, bold, italic) in enumerate(pieces):
-        address = links.get(index, "")
-        if merged and merged[-1][1:] == (bold, italic, address):
-            merged[-1] = (merged[-1][0] + text, bold, italic, address)
-        else:
-            merged.append((text, bold, italic, address))
-    out: list[str] = []
-    for text, bold, italic, address in merged:
-        stripped = text.strip()
-        if not stripped:
-            out.append(text)
-            continue
-        lead = text[:len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()):]
-        body = _escape(stripped)
-        marker = ("**" if bold else "") + ("*" if italic else "")
-        if marker:
-            body = marker + body + marker[::-1]
-        if address:
-            body = f"[{body}](<{address.replace('>', '%3E').replace(' ', '%20')}>)"
-        out.append(lead + body + trail)
-    line = re.sub(r"\s+", " ", "".join(out))
-    return _block_safe(line)
-
-
-def _block_safe(line: str) -> str:
-    """Escape what would make a paragraph start a heading, list, quote or rule."""
-    stripped = line.lstrip()
-    match = re.match(r"([#>+=-]|\d+[.)])", stripped)
-    if not match:
-        return stripped
-    token = match.group(1)
-    if token[0].isdigit():
-        return token[:-1] + "\\" + token[-1] + stripped[len(token):]
-    return "\\" + stripped
