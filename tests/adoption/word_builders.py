@@ -9,12 +9,12 @@ import zlib
 from pathlib import Path
 
 import docx
+from docx.document import Document as DocumentObject
 from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Inches
-from docx.document import Document as DocumentObject
 from docx.text.paragraph import Paragraph
 
 SECTIONS = ("Foreword", "Introduction", "Legislation", "Governance and partnership structure",

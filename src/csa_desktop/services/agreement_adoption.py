@@ -244,7 +244,8 @@ def _too_long(source: OutlineSection) -> list[str]:
             check_value(spec.field(name), value)
         except InputError as exc:
             hint = " (split it with Heading 1 headings in Word)" if name == "body" else ""
-            problems.append(f"section '{source.title[:80]}': {exc}{hint}")
+            title = source.title if len(source.title) <= 80 else source.title[:79] + "…"
+            problems.append(f"section '{title}': {exc}{hint}")
     return problems
 
 
