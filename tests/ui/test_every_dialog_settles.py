@@ -44,6 +44,13 @@ def _import_actions(copy: Copy) -> QDialog:
     return ImportActionsDialog(copy, path, partnership_uid=pendle)
 
 
+def _import_agreement(copy: Copy) -> QDialog:
+    from csa_desktop.ui.dialogs.import_agreement import ImportAgreementDialog
+    from tests.adoption.word_builders import kent_agreement
+
+    return ImportAgreementDialog(copy, kent_agreement(copy.data_dir.parent / "kent.docx"))
+
+
 def _import_preview(copy: Copy) -> QDialog:
     from csa_desktop.services.sync import ImportReport
     from csa_desktop.ui.dialogs.import_preview import ImportPreviewDialog
@@ -156,6 +163,7 @@ BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
     "DamagedCopyDialog": _damaged,
     "HistoryDialog": _history,
     "ImportActionsDialog": _import_actions,
+    "ImportAgreementDialog": _import_agreement,
     "ImportPreviewDialog": _import_preview,
     "IndicatorDialog": _indicator,
     "JoinDialog": _join,
