@@ -112,6 +112,7 @@ def take(out: Path) -> list[Path]:
         save(preview, "print-preview")
         preview.close()
         _import_actions(copy, work, save)
+        _import_agreement(work, save)
         from csa_desktop.services.refresh import start_refresh
         from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
 
@@ -209,6 +210,22 @@ def _import_actions(copy: object, work: Path, save: Callable[..., None]) -> None
     dialog.resize(1380, 640)
     save(dialog, "adopt-actions-mapping")
     dialog.close()
+
+
+def _import_agreement(work: Path, save: Callable[..., None]) -> None:
+    """File ▸ Import from Word… on a new county's copy: a Kent-shaped agreement's outline."""
+    from tests.adoption.word_builders import kent_agreement
+
+    from csa_desktop.services.new_copy import CountyFacts, start_county
+    from csa_desktop.ui.dialogs.import_agreement import ImportAgreementDialog
+
+    facts = CountyFacts("Kent Community Safety Agreement 2025-2028", dt.date(2025, 4, 1),
+                        dt.date(2028, 3, 31), ("Dover", "Thanet"), ("Dover CSP", "Thanet CSP"))
+    with start_county(work / "kent", facts) as copy:
+        dialog = ImportAgreementDialog(copy, kent_agreement(work / "Kent CSA 2025.docx"))
+        dialog.resize(1000, 760)
+        save(dialog, "adopt-agreement-outline")
+        dialog.close()
 
 
 def _conflicts_dialog(dialog_class: type, sync: type) -> Callable[[object, list[Path]], object]:

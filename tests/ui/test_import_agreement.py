@@ -77,7 +77,7 @@ def test_a_new_county_brings_its_agreement_in_from_word_and_undoes_it(
                                "5 Delivery framework", "Glossary"]
     assert seen["intro"] == ["Sub-heading: 1.1 Our approach",
                              "    Sub-heading: 1.1.1 How this document is organised",
-                             "4 paragraphs and lists of text"]
+                             "Text: 2 paragraphs, 2 lists"]
     assert seen["states"] == {"New section"}
     assert any(n.startswith("in '1 Introduction': a text box") for n in seen["notes"])
     assert "7 new sections; 3 delivery framework rows" in str(seen["summary"])

@@ -7,6 +7,7 @@ with Edit ▸ Undo last import."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -41,6 +42,7 @@ from csa_desktop.ui.busy import run_with_progress
 from csa_desktop.ui.widgets import ErrorLabel
 
 COLUMNS = ("Section", "Becomes", "In the copy")
+_LIST_START = re.compile(r"^(- |\d+\.\s)")  # a paragraph's own "-" or "1." is escaped
 
 
 def _plain(text: str = "") -> QLabel:
@@ -188,11 +190,12 @@ class ImportAgreementDialog(QDialog):
             label = ("Delivery framework table → framework rows" if table is framework
                      else "Table")
             lines.append(f"{label}: {' | '.join(table.header)} ({len(table.rows)} rows)")
-        paragraphs = sum(1 for p in source.pieces if isinstance(p, str)
-                         and not p.startswith(("#", "|")))
-        if paragraphs:
-            lines.append(f"{paragraphs} paragraph{'s' if paragraphs != 1 else ''} and "
-                         "lists of text")
+        texts = [p for p in source.pieces if isinstance(p, str) and not p.startswith(("#", "|"))]
+        lists = sum(1 for p in texts if _LIST_START.match(p))
+        counts = [f"{n} {word}{'s' if n != 1 else ''}"
+                  for n, word in ((len(texts) - lists, "paragraph"), (lists, "list")) if n]
+        if counts:
+            lines.append("Text: " + ", ".join(counts))
         return lines
 
     def show_plan(self) -> None:
