@@ -36,8 +36,9 @@ from csa_desktop.domain.kinds import (
 from csa_desktop.domain.records import Record
 from csa_desktop.errors import CsaError
 from csa_desktop.ui.context import EditorContext
+from csa_desktop.ui.markdown_editor import MarkdownField, raw_text
 from csa_desktop.ui.models.checklist import ChecklistModel
-from csa_desktop.ui.widgets import ErrorLabel, OptionalDateEdit, PlainTextEditor, word_count
+from csa_desktop.ui.widgets import ErrorLabel, OptionalDateEdit, word_count
 
 Option = tuple[str, str]  # (what people read, the stored value)
 
@@ -125,35 +126,42 @@ class LineFieldEditor(FieldEditor):
 
 
 class TextFieldEditor(FieldEditor):
-    """Paragraphs; saved on a pause in typing and when focus leaves (one undo step per visit)."""
+    """Formatted text, written as Markdown (a formatting toolbar, a preview); saved on a pause
+    in typing and when focus leaves (one undo step per visit). Opening a field and leaving it
+    without typing changes nothing, whatever the stored text holds."""
 
     def __init__(self, spec: FieldSpec, lines: int = 4) -> None:
         super().__init__(spec)
-        self.text = PlainTextEditor()
+        self.field = MarkdownField(spec.label)
+        self.text = self.field.text
         height = self.text.fontMetrics().lineSpacing() * lines + 12
         self.text.setMinimumHeight(height)
         if lines <= 6:
             self.text.setMaximumHeight(height + self.text.fontMetrics().lineSpacing() * 2)
-        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.text.paused.connect(self._finished)
         self.text.focus_left.connect(self._left)
         self._session = next(_merge_sessions)
-        self.widget = self.text
+        self._shown: tuple[Value, str] = (None, "")  # the value shown, and the text it showed
+        self.widget = self.field
 
     def _left(self) -> None:
         self._finished()
         self._session = next(_merge_sessions)
 
     def value(self) -> Value:
-        text = self.text.toPlainText()
+        text = raw_text(self.text)
+        if text == self._shown[1]:
+            return self._shown[0]  # untouched: the stored text, byte for byte
         return text if text.strip() else None
 
     def show_value(self, value: Value) -> None:
         self.text.set_text_keeping_cursor("" if value is None else str(value))
+        self._shown = (value, raw_text(self.text))
 
     def set_read_only(self, read_only: bool) -> None:
         """Read-only text stays scrollable and copyable, on a greyed background."""
-        self.text.setReadOnly(read_only)
+        self.field.set_read_only(read_only)
         self.text.setStyleSheet("QPlainTextEdit { background: palette(window); }"
                                 if read_only else "")
 

@@ -197,9 +197,13 @@ class OptionalDateEdit(QWidget):
             self.edited.emit()
 
 
+_LIST_ITEM = re.compile(r"^(\s*)(- |(\d{1,9})[.)] )")
+
+
 class PlainTextEditor(QPlainTextEdit):
-    """Paragraphs and "- " bullet lines: Enter continues a bullet list, Enter on an empty bullet
-    ends it; Tab moves focus (keyboard users); says when typing pauses and when focus leaves."""
+    """Paragraphs and list lines ("- ", "1. "): Enter continues a list (numbering the next
+    item), Enter on an empty item ends it; Tab moves focus (keyboard users); says when typing
+    pauses and when focus leaves."""
 
     paused = Signal()  # a second after the last keystroke
     focus_left = Signal()
@@ -235,14 +239,17 @@ class PlainTextEditor(QPlainTextEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
             cursor = self.textCursor()
             line = cursor.block().text()
-            if line.startswith("- ") and cursor.atBlockEnd():
-                if line.strip() == "-":
+            item = _LIST_ITEM.match(line)
+            if item and cursor.atBlockEnd():
+                indent, marker, number = item.group(1), item.group(2), item.group(3)
+                if not line[item.end():].strip():  # Enter on an empty item ends the list
                     cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock,
                                         QTextCursor.MoveMode.KeepAnchor)
                     cursor.removeSelectedText()
                     cursor.insertText("\n")
                 else:
-                    cursor.insertText("\n- ")
+                    after = f"{int(number) + 1}{marker[-2]} " if number else marker
+                    cursor.insertText("\n" + indent + after)
                 self.setTextCursor(cursor)
                 return
         super().keyPressEvent(event)
