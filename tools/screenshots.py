@@ -87,6 +87,7 @@ def take(out: Path) -> list[Path]:
     window_at(district, {"dashboard-district": "dashboard",
                          "editor-district-read-only": "local-plan:Pendle CSP"})
     _indicators(lead, work, save)
+    written.append(_formatting(lead, work, out))
 
     with Copy.open(lead) as copy:
         for name, document, partnership, period in (
@@ -210,6 +211,48 @@ def _import_actions(copy: object, work: Path, save: Callable[..., None]) -> None
     dialog.resize(1380, 640)
     save(dialog, "adopt-actions-mapping")
     dialog.close()
+
+
+def _formatting(folder: Path, work: Path, out: Path) -> Path:
+    """A section's text with its formatting bar, beside the same text in Preview."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QApplication
+
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.ui.main_window import MainWindow
+    from csa_desktop.ui.settings import WindowSettings
+
+    app = QApplication.instance()
+    with Copy.open(folder) as copy:
+        section = next(x for x in copy.records.list_kind("section")
+                       if x.title.startswith("Governance"))
+        body = str(section["body"])
+        copy.records.update(section.uid, {"body": body + (
+            "\n\n### Partners and duties\n\n| Partner | Duty |\n| --- | --- |\n"
+            "| Lancashire Constabulary | Responsible authority |\n"
+            "| District councils | Responsible authorities |")})
+        window = MainWindow(copy, WindowSettings(QSettings(str(work / "formatting.ini"),
+                                                           QSettings.Format.IniFormat)))
+        window.resize(*WINDOW)
+        window.show_place(f"section:{section.uid}")
+        window.show()
+        _settle(app, 600)
+        source = window.grab().toImage()
+        window.sections_page.form.editor("body").field.actions_["preview"].trigger()
+        _settle(app, 300)
+        preview = window.grab().toImage()
+        window.close()
+        copy.records.update(section.uid, {"body": body})
+    both = QImage(source.width() * 2 + 8, source.height(), source.format())
+    both.fill(0xFFFFFFFF)
+    painter = QPainter(both)
+    painter.drawImage(0, 0, source)
+    painter.drawImage(source.width() + 8, 0, preview)
+    painter.end()
+    path = out / "editor-section-formatting.png"
+    both.save(str(path))
+    return path
 
 
 def _import_agreement(work: Path, save: Callable[..., None]) -> None:
