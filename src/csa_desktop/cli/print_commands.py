@@ -1,4 +1,5 @@
-"""csa print: the plan on a page, the agreement or a local plan as a PDF file."""
+"""csa print: the plan on a page, the agreement or a local plan as a PDF file (the agreement
+also as Word or as its accessible web page)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.domain.kinds import parse_date
+from csa_desktop.files import write_atomically
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.documents import DOCUMENTS, document_pdf
+from csa_desktop.services.documents import DOCUMENTS, document_html, document_pdf
 from csa_desktop.services.printing import write_pdf
 
 
@@ -33,7 +35,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE.pdf", required=True, type=Path,
                    help="the PDF file to write (replaced if it exists); FILE.docx for the "
                         "agreement in Word, FILE.xlsx for the action trackers in Excel; "
-                        "the performance report as .pdf, .docx or .xlsx")
+                        "the performance report as .pdf, .docx or .xlsx; FILE.html for the "
+                        "agreement's accessible web edition")
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="the print date shown on the pages (default: today)")
     p.add_argument("--reproducible", action="store_true",
@@ -52,6 +55,13 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
                                              printed_on=printed_on,
                                              invariant=args.reproducible)
         path = export_report(report, args.out)
+        print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB)")
+        return 0
+    if args.out.suffix.lower() in (".html", ".htm"):
+        with Copy.open(folder) as copy:
+            page = document_html(copy, args.document, partnership=args.partnership,
+                                 printed_on=printed_on, invariant=args.reproducible)
+        path = write_atomically(page.encode("utf-8"), args.out)
         print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB)")
         return 0
     if args.out.suffix.lower() in (".docx", ".xlsx"):  # Word and Excel: issue 10's exporters

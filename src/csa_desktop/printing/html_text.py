@@ -22,37 +22,59 @@ def runs_html(runs: Inline) -> str:
     return "".join(out)
 
 
-def blocks_html(blocks: list[Block] | tuple[Block, ...], *, top_heading: int = 2) -> str:
-    """HTML for blocks; a "##" heading becomes <h{top_heading}>, "###" one level below."""
+class HeadingLevels:
+    """Heading levels without a skip: "###" under no "##" is one level below the top."""
+
+    def __init__(self, top: int) -> None:
+        self.top, self.last = top, top - 1
+
+    def level(self, markdown_level: int) -> int:
+        wanted = self.top + max(markdown_level, 2) - 2
+        self.last = min(6, max(self.top, min(wanted, self.last + 1)))
+        return self.last
+
+
+def blocks_html(blocks: list[Block] | tuple[Block, ...], *, top_heading: int = 2,
+                levels: HeadingLevels | None = None) -> str:
+    """HTML for blocks; a "##" heading becomes <h{top_heading}>, "###" one level below, never
+    skipping a level."""
+    levels = levels or HeadingLevels(top_heading)
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
-            level = min(6, max(1, top_heading + block.level - 2))
+            level = levels.level(block.level)
             out.append(f"<h{level}>{runs_html(block.runs)}</h{level}>")
         elif isinstance(block, Para):
             out.append(f"<p>{runs_html(block.runs)}</p>")
         elif isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
             start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
-            items = "".join(f"<li>{_item_html(item, top_heading)}</li>" for item in block.items)
+            items = "".join(f"<li>{_item_html(item, levels)}</li>" for item in block.items)
             out.append(f"<{tag}{start}>{items}</{tag}>")
         elif isinstance(block, TableBlock):
             out.append(_table_html(block))
     return "\n".join(out)
 
 
-def _item_html(item: tuple[Block, ...], top_heading: int) -> str:
+def _item_html(item: tuple[Block, ...], levels: HeadingLevels) -> str:
     """A list item: its first paragraph inline, anything else (a nested list) after it."""
     if item and isinstance(item[0], Para):
-        return runs_html(item[0].runs) + blocks_html(item[1:], top_heading=top_heading)
-    return blocks_html(item, top_heading=top_heading)
+        return runs_html(item[0].runs) + blocks_html(item[1:], levels=levels)
+    return blocks_html(item, levels=levels)
 
 
 def _table_html(table: TableBlock) -> str:
     head = "".join(f'<th scope="col">{runs_html(cell)}</th>' for cell in table.header)
     rows = "".join("<tr>" + "".join(f"<td>{runs_html(cell)}</td>" for cell in row) + "</tr>"
                    for row in table.rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return table_html(f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>")
+
+
+def table_html(inner: str, label: str = "") -> str:
+    """A table in a region that scrolls sideways on a narrow screen (or at 400 % zoom)
+    rather than making the page scroll; `label` names the region."""
+    named = f' role="region" aria-label="{escape(label)}" tabindex="0"' if label else ""
+    return f'<div class="table"{named}><table>{inner}</table></div>'
 
 
 def markdown_html(text: str, *, top_heading: int = 2) -> str:

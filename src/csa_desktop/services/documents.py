@@ -40,3 +40,22 @@ def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
         return performance_report_pdf(copy, period, partnership=partnership,
                                       printed_on=printed_on, invariant=invariant)
     raise InputError(f"unknown document '{document}' (documents: {', '.join(DOCUMENTS)})")
+
+
+WEB_DOCUMENTS = ("agreement",)
+"""Documents with a web edition (one accessible HTML file)."""
+
+
+def document_html(copy: Copy, document: str, *, partnership: str | None = None,
+                  printed_on: dt.date | None = None, invariant: bool = False) -> str:
+    """The web edition of a document of WEB_DOCUMENTS: one self-contained HTML page."""
+    if document not in WEB_DOCUMENTS:
+        raise InputError(f"{DOCUMENTS.get(document, document)} has no web edition yet "
+                         f"(web editions: {', '.join(WEB_DOCUMENTS)}); print it as a PDF")
+    if partnership:
+        raise InputError("the agreement is the county's document; --partnership is for "
+                         "plan-on-a-page, local-plan and performance-report")
+    from csa_desktop.printing.agreement_html import render_agreement_html
+
+    return render_agreement_html(printing.agreement_data(copy, printed_on=printed_on,
+                                                         invariant=invariant))
