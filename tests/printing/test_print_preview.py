@@ -48,6 +48,24 @@ def test_save_as_pdf_writes_exactly_the_previewed_file(qtbot, demo_copy, tmp_pat
     assert len(reader(saved.read_bytes()).pages) == 1
 
 
+def test_the_agreement_saves_as_a_web_page_and_other_documents_do_not_offer_it(
+        qtbot, demo_copy, tmp_path, monkeypatch):
+    dialog = PrintPreviewDialog(demo_copy)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.web_button.isVisible()  # the plan on a page has no web edition
+    dialog.document_box.setCurrentIndex(dialog.document_box.findData("agreement"))
+    assert dialog.web_button.isVisible()
+    target = tmp_path / "agreement"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(target), "Web pages (*.html)"))
+    qtbot.mouseClick(dialog.web_button, qtbot_left())
+    page = (tmp_path / "agreement.html").read_text("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+    assert "Saved" in dialog.status.text()
+
+
 def test_print_sends_every_page_to_the_printer(qtbot, demo_copy, tmp_path):
     dialog = PrintPreviewDialog(demo_copy, document="agreement")
     qtbot.addWidget(dialog)

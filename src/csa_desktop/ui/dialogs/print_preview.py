@@ -1,4 +1,5 @@
-"""Print preview: the chosen document as the PDF it will be, with Print… and Save as PDF…."""
+"""Print preview: the chosen document as the PDF it will be, with Print…, Save as PDF… and, for
+the agreement, Save as web page…."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.domain.reporting import recent_quarters
 from csa_desktop.errors import CsaError
+from csa_desktop.files import write_atomically
 from csa_desktop.services import documents, printing
 from csa_desktop.services.copy import Copy
 from csa_desktop.ui.busy import run_busy
@@ -61,6 +63,9 @@ class PrintPreviewDialog(QDialog):
         self.period_label.setBuddy(self.period_box)
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("&Save as PDF…")
+        self.web_button = QPushButton("Save as &web page…")
+        self.web_button.setToolTip("The agreement as one accessible HTML page, for the "
+                                   "council's website")
         close_button = QPushButton("Close")
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
@@ -78,6 +83,7 @@ class PrintPreviewDialog(QDialog):
         bar.addSpacing(12)
         bar.addWidget(self.print_button)
         bar.addWidget(self.save_button)
+        bar.addWidget(self.web_button)
         bar.addWidget(close_button)
 
         self.pdf = QPdfDocument(self)
@@ -115,6 +121,7 @@ class PrintPreviewDialog(QDialog):
         self.period_box.currentIndexChanged.connect(self.refresh)
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_as_pdf)
+        self.web_button.clicked.connect(lambda _c=False: self.save_as_web_page())
         close_button.clicked.connect(self.reject)
         self.refresh()
 
@@ -194,6 +201,7 @@ class PrintPreviewDialog(QDialog):
                             f"page{'s' if pages != 1 else ''}")
         self.print_button.setEnabled(pages > 0)
         self.save_button.setEnabled(pages > 0)
+        self.web_button.setVisible(self.document in documents.WEB_DOCUMENTS)
 
     def _show_problem(self, text: str) -> None:
         self.pdf.close()
@@ -204,6 +212,7 @@ class PrintPreviewDialog(QDialog):
         self.status.setText("Nothing to print")
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
+        self.web_button.setVisible(False)
 
     # --- output --------------------------------------------------------------------------
 
@@ -232,6 +241,28 @@ class PrintPreviewDialog(QDialog):
             printing.write_pdf(self.pdf_bytes, Path(path))
         except CsaError as exc:
             QMessageBox.warning(self, "Save as PDF", str(exc))
+            return
+        self.status.setText(f"Saved {path}")
+
+    def save_as_web_page(self, path: str | None = None) -> None:
+        """The agreement's web edition (the same text as the preview) to an .html file."""
+        if path is None:
+            start = self.settings.last_folder("pdf") if self.settings else Path.home()
+            name = self.suggested_file_name().removesuffix(".pdf") + ".html"
+            path, _filter = QFileDialog.getSaveFileName(self, "Save as web page",
+                                                        str(start / name),
+                                                        "Web pages (*.html)")
+            if not path:
+                return
+            if self.settings:
+                self.settings.remember_folder("pdf", path)
+        if not path.lower().endswith((".html", ".htm")):
+            path += ".html"
+        try:
+            page = documents.document_html(self.copy, self.document)
+            write_atomically(page.encode("utf-8"), Path(path))
+        except CsaError as exc:
+            QMessageBox.warning(self, "Save as web page", str(exc))
             return
         self.status.setText(f"Saved {path}")
 
