@@ -154,3 +154,53 @@ def test_output_into_a_closed_pipe_ends_quietly(demo_dir):
     err = process.stderr.read().decode()
     assert process.wait() in (0, 1)
     assert "internal error" not in err and "Traceback" not in err and "Exception" not in err
+
+
+def test_a_cancelled_join_leaves_no_copy_and_no_half_made_folder(tmp_path, published):
+    from csa_desktop.services.import_plan import ImportCancelledError
+
+    _lead, baseline = published
+    target = tmp_path / "copies" / "pendle"
+    steps: list[str] = []
+    with pytest.raises(ImportCancelledError):
+        join_partnership(target, baseline, partnership="Pendle CSP", name="Sam",
+                         progress=lambda _d, _t, what: steps.append(what),
+                         cancelled=lambda: bool(steps))  # cancelled once work has begun
+    assert steps and steps[0].startswith("checking")
+    assert not target.exists() or list(target.iterdir()) == []
+    assert list((tmp_path / "copies").iterdir()) in ([], [target])
+
+
+def test_a_progress_line_is_drawn_only_on_a_terminal(monkeypatch):
+    import io
+
+    from csa_desktop.cli.output import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        monkeypatch.setattr(sys, "stderr", stream)
+        bar = ProgressBar()
+        bar(1, 4, "checking baseline.csabundle")
+        bar(4, 4, "done")
+        bar.close()
+    assert "\r[#######" in terminal.getvalue() and "checking baseline.csabundle" in \
+        terminal.getvalue()
+    assert terminal.getvalue().endswith("\r")
+    assert pipe.getvalue() == ""
+
+
+def test_joining_from_the_command_line_draws_progress_on_a_terminal(tmp_path, published,
+                                                                   monkeypatch, capsys):
+    from csa_desktop.cli import output
+
+    _lead, baseline = published
+    drawn: list[str] = []
+    monkeypatch.setattr(output.ProgressBar, "__call__",
+                        lambda self, done, total, what: drawn.append(what))
+    assert csa(tmp_path / "pendle", "init", "--role", "district", "--partnership",
+               "Pendle CSP", "--baseline", str(baseline), "--name", "Sam") == 0
+    assert drawn[0].startswith("checking") and drawn[-1] == "done"

@@ -144,6 +144,42 @@ def test_joining_from_a_baseline_then_editing_and_exporting_a_contribution(
     assert {c.uid for c in checked.bundle.changes} == {uid}
 
 
+def test_cancelling_a_join_while_it_runs_makes_no_copy(qtbot, library, published, monkeypatch):
+    import time
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from csa_desktop.services.sync import SyncService
+
+    _lead, baseline = published
+    real_check = SyncService.check_files
+
+    def slow_check(self, paths, *, progress=None, cancelled=None, **kwargs):
+        for _ in range(200):  # a large baseline: checking takes a while, until cancelled
+            if cancelled is not None and cancelled():
+                break
+            if progress is not None:
+                progress(0, 2, "checking the baseline")
+            time.sleep(0.02)  # the worker thread's time, not the window's
+        return real_check(self, paths, progress=progress, cancelled=cancelled, **kwargs)
+
+    monkeypatch.setattr(SyncService, "check_files", slow_check)
+    start(library)
+    welcome = welcome_window(qtbot)
+    joining = welcome.join(baseline)
+    def press_cancel(progress: QProgressDialog) -> None:
+        (button,) = [b for b in progress.findChildren(QPushButton) if b.text() == "Cancel"]
+        button.click()  # as a user does: the button, not the dialog's own cancel()
+
+    timer = when_shown(QProgressDialog, press_cancel)
+    join_through_the_dialog(qtbot, joining, "Pendle CSP", "Sam Patel")
+    timer.stop()
+    assert "Joining was cancelled: no copy was made." in joining.problem.text()
+    assert joining.isVisible() and not library.windows
+    assert paths.recent_copies(library.library) == []
+    assert not any(p.name == "csa.sqlite3" for p in files_under(library.library))
+
+
 def test_a_file_that_is_not_a_baseline_is_named_as_the_problem_and_nothing_is_made(
         qtbot, library, tmp_path):
     broken = tmp_path / "baseline.csabundle"

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from csa_desktop.cli.output import ProgressBar
 from csa_desktop.domain.sheet_values import TARGETS
 from csa_desktop.errors import InputError
 from csa_desktop.services.adoption import (
@@ -74,10 +75,14 @@ def run_actions(args: argparse.Namespace, folder: Path) -> int:
         columns = ", ".join(f"{plan.table.headings[i]}→{t}" for i, t in plan.mapping.items()
                             if t != "ignore")
         print(f"columns: {columns}")
+        bar = ProgressBar()
         try:
-            result = adoption.adopt(plan, skip_bad=args.skip_bad, dry_run=args.dry_run)
+            result = adoption.adopt(plan, skip_bad=args.skip_bad, dry_run=args.dry_run,
+                                    progress=bar)
         except BadRowsError as exc:
             raise InputError(f"{exc}\n{exc.cli_hint}") from None
+        finally:
+            bar.close()
         print(result.summary())
     return 0
 
@@ -98,6 +103,10 @@ def run_agreement(args: argparse.Namespace, folder: Path) -> int:
         adoption = AgreementAdoption(copy)
         plan = adoption.plan(args.file, kinds=_kinds(args.kind),
                              framework_rows=not args.keep_framework_table)
-        result = adoption.adopt(plan, dry_run=args.dry_run)
+        bar = ProgressBar()
+        try:
+            result = adoption.adopt(plan, dry_run=args.dry_run, progress=bar)
+        finally:
+            bar.close()
         print(result.summary())
     return 0

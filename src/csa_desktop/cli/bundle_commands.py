@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from csa_desktop.cli.output import dumps, table, terminal_text
+from csa_desktop.cli.output import ProgressBar, dumps, table
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.errors import InputError
 from csa_desktop.services import restore_points
@@ -115,29 +115,6 @@ def run_export(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
-class _ProgressBar:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.active = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int, what: str) -> None:
-        if not self.active:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        stream = getattr(sys.stderr, "raw", sys.stderr)  # its carriage return is meant
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
-                     f"{terminal_text(what[:40]):<40}")
-        stream.flush()
-
-    def close(self) -> None:
-        if self.active:
-            stream = getattr(sys.stderr, "raw", sys.stderr)
-            stream.write("\r" + " " * 75 + "\r")
-            stream.flush()
-
-
 def _counts(outcome: BundleOutcome) -> str:
     parts = []
     for op, label in (("create", "new"), ("update", "changed"), ("delete", "deleted")):
@@ -196,7 +173,7 @@ def print_report(report: ImportReport, *, as_json: bool) -> None:
 
 def run_import(args: argparse.Namespace, folder: Path) -> int:
     paths = [Path(f) for f in args.files]
-    bar = _ProgressBar()
+    bar = ProgressBar()
     with Copy.open(folder) as copy:
         try:
             report = SyncService(copy).import_files(paths, dry_run=args.dry_run, progress=bar)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop import __version__, paths
-from csa_desktop.cli.output import dumps, table
+from csa_desktop.cli.output import ProgressBar, dumps, table
 from csa_desktop.domain.kinds import KINDS
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import InputError
@@ -69,9 +69,14 @@ def _join(args: argparse.Namespace, folder: Path, role: Role) -> int:
                          "and neither --empty nor --demo")
     summary = read_baseline(args.baseline)
     summary.partnership(args.partnership[0])  # an unknown name is refused before anything
-    with join_partnership(folder, args.baseline, partnership=args.partnership[0], role=role,
-                          name=args.name, summary=summary) as copy:
-        info = copy.info()
+    bar = ProgressBar()
+    try:
+        with join_partnership(folder, args.baseline, partnership=args.partnership[0],
+                              role=role, name=args.name, summary=summary,
+                              progress=bar) as copy:
+            info = copy.info()
+    finally:
+        bar.close()
     paths.remember_copy(folder, info.identity.title)
     print(f"joined '{summary.agreement_title}' as {info.identity.title} for "
           f"{info.partnership_names[0]} in {folder}\nbaseline {summary.number} published by "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
@@ -91,3 +92,28 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(clipped, widths, strict=True)).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr for long work (joining, importing, adopting,
+    exporting), only when stderr is a terminal: piped or redirected output stays clean. Use it
+    as the work's `progress(done, total, what)` and close it when the work ends."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if not self.active:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        stream = getattr(sys.stderr, "raw", sys.stderr)  # its carriage return is meant
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] "
+                     f"{terminal_text(what[:40]):<40}")
+        stream.flush()
+
+    def close(self) -> None:
+        if self.active:
+            stream = getattr(sys.stderr, "raw", sys.stderr)
+            stream.write("\r" + " " * 75 + "\r")
+            stream.flush()

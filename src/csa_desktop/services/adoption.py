@@ -30,6 +30,7 @@ from csa_desktop.domain.sheet_values import (
 )
 from csa_desktop.errors import CsaError, InputError, ScopeError, StoreError
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.import_plan import Progress
 from csa_desktop.services.sheets import SheetRow, SheetTable, column_letter, read_table
 from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as bundle_store
@@ -38,7 +39,6 @@ from csa_desktop.storage.database import Session
 
 ADOPTED = "adopted"  # the bundle log's direction for an adoption (a file, not a bundle)
 ACTION_SHEET = "action-sheet"
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ it back, and history says "imported from FILE" (services/adoption.write_adoption
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import InputError, ScopeError, StoreError
 from csa_desktop.services.adoption import keys_after, write_adoption
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.import_plan import Progress
 from csa_desktop.services.word_outline import (
     NotBrought,
     Outline,
@@ -29,7 +30,6 @@ from csa_desktop.storage import records as record_store
 from csa_desktop.storage.database import Session
 
 AGREEMENT_DOCUMENT = "agreement-document"  # the bundle log's kind for an adopted Word file
-Progress = Callable[[int, int, str], None]
 
 # The agreement's known parts, by the words of a heading (the first that matches wins).
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (

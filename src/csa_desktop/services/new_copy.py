@@ -20,6 +20,7 @@ from csa_desktop.domain.kinds import new_uid
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import BundleError, InputError
 from csa_desktop.services.copy import Copy, copy_exists, init_copy
+from csa_desktop.services.import_plan import Cancelled, Progress
 
 LEFT_BY_OPENING = frozenset({"logs", "csa.lock"})  # what looking at a folder may leave in it
 
@@ -95,10 +96,12 @@ def _summary(path: Path, bundle: Bundle) -> BaselineSummary:
 
 def join_partnership(data_dir: Path, baseline: Path, *, partnership: str,
                      role: Role = Role.DISTRICT, name: str = "",
-                     summary: BaselineSummary | None = None) -> Copy:
+                     summary: BaselineSummary | None = None, progress: Progress | None = None,
+                     cancelled: Cancelled | None = None) -> Copy:
     """A district or editor copy for `partnership` (a name or uid in the baseline), holding the
     lead's baseline, taken through the same gate as any import. `summary`: the baseline's, when
-    the caller has read it already (it is not read twice)."""
+    the caller has read it already (it is not read twice). The copy is made aside and moved
+    in place only when whole, so a cancel (ImportCancelledError) or a refusal leaves nothing."""
     if role is Role.LEAD:
         raise InputError("the lead's copy is the master; a lead starts a county agreement "
                          "instead of joining one")
@@ -111,7 +114,8 @@ def join_partnership(data_dir: Path, baseline: Path, *, partnership: str,
                        empty=True) as copy:
             from csa_desktop.services.sync import SyncService
 
-            report = SyncService(copy).import_files([baseline])
+            report = SyncService(copy).import_files([baseline], progress=progress,
+                                                    cancelled=cancelled)
             if report.refused:
                 raise BundleError("refused", report.refused[0].message)
 

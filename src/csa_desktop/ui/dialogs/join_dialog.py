@@ -31,6 +31,7 @@ from csa_desktop import APP_NAME
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.import_plan import ImportCancelledError
 from csa_desktop.services.new_copy import BaselineSummary, join_partnership, read_baseline
 from csa_desktop.ui.busy import run_with_progress
 from csa_desktop.ui.widgets import ErrorLabel
@@ -177,9 +178,12 @@ class JoinDialog(QDialog):
         name = self.name_edit.text().strip()
         try:  # in a worker thread: a county's baseline takes a while to check and take
             made = run_with_progress(
-                self, "Joining", lambda _p, _c: join_partnership(
+                self, "Joining", lambda progress, cancelled: join_partnership(
                     folder, summary.path, partnership=chosen.uid, role=role, name=name,
-                    summary=summary), cancellable=False)
+                    summary=summary, progress=progress, cancelled=cancelled))
+        except ImportCancelledError:
+            self.problem.show_message("Joining was cancelled: no copy was made.")
+            return
         except CsaError as exc:
             self.problem.show_message(f"You have not joined: {exc}")
             return
