@@ -44,6 +44,12 @@ def _import_actions(copy: Copy) -> QDialog:
     return ImportActionsDialog(copy, path, partnership_uid=pendle)
 
 
+def _committee_report(copy: Copy) -> QDialog:
+    from csa_desktop.ui.dialogs.committee_report import CommitteeReportDialog
+
+    return CommitteeReportDialog()
+
+
 def _import_agreement(copy: Copy) -> QDialog:
     from csa_desktop.ui.dialogs.import_agreement import ImportAgreementDialog
     from tests.adoption.word_builders import kent_agreement
@@ -164,6 +170,7 @@ BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
     "HistoryDialog": _history,
     "ImportActionsDialog": _import_actions,
     "ImportAgreementDialog": _import_agreement,
+    "CommitteeReportDialog": _committee_report,
     "ImportPreviewDialog": _import_preview,
     "IndicatorDialog": _indicator,
     "JoinDialog": _join,

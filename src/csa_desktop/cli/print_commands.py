@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.domain.kinds import parse_date
+from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
+from csa_desktop.services.committee_report import BODIES, export_committee_report
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.documents import DOCUMENTS, document_html, document_pdf
 from csa_desktop.services.printing import write_pdf
@@ -24,8 +26,14 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                     "board (exceptions first), for every partnership or with --partnership "
                     "one. Exit code 3: the plan on a page does not fit on one page.",
     )
-    p.add_argument("document", choices=list(DOCUMENTS), metavar="DOCUMENT",
-                   help=f"one of: {', '.join(DOCUMENTS)}")
+    p.add_argument("document", choices=[*DOCUMENTS, "committee-report"], metavar="DOCUMENT",
+                   help=f"one of: {', '.join(DOCUMENTS)}; committee-report: the covering "
+                        "report that takes the agreement to a body (Word, with --body and "
+                        "--meeting)")
+    p.add_argument("--body", choices=list(BODIES), help="committee-report: the body it goes "
+                   "to")
+    p.add_argument("--meeting", metavar="YYYY-MM-DD",
+                   help="committee-report: the date of the body's meeting")
     p.add_argument("--partnership", metavar="NAME-OR-UID",
                    help="the partnership (local-plan; plan-on-a-page for a local plan; "
                         "performance-report for one partnership)")
@@ -46,6 +54,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def run_print(args: argparse.Namespace, folder: Path) -> int:
     printed_on = parse_date(args.date, "--date") if args.date else None
+    if args.document == "committee-report":
+        return _committee_report(args, folder)
     if args.document == "performance-report" and args.out.suffix.lower() in (".docx", ".xlsx"):
         from csa_desktop.services.performance_office import export_report
         from csa_desktop.services.performance_report import performance_report_data
@@ -74,4 +84,16 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
                             period=args.period)
     path = write_pdf(data, args.out)
     print(f"wrote {path} ({len(data) // 1024 + 1} KB)")
+    return 0
+
+
+def _committee_report(args: argparse.Namespace, folder: Path) -> int:
+    if not args.body or not args.meeting:
+        raise InputError("the committee report needs the body it goes to and the meeting: "
+                         "--body " + "|".join(BODIES) + " --meeting YYYY-MM-DD")
+    meeting = parse_date(args.meeting, "--meeting")
+    with Copy.open(folder) as copy:
+        path = export_committee_report(copy, args.body, meeting, args.out)
+    print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB): a draft for the officer to "
+          "complete and edit")
     return 0

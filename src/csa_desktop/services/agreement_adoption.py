@@ -7,7 +7,6 @@ it back, and history says "imported from FILE" (services/adoption.write_adoption
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from csa_desktop.errors import InputError, ScopeError, StoreError
 from csa_desktop.services.adoption import keys_after, write_adoption
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.import_plan import Progress
+from csa_desktop.services.refresh import the_agreement
 from csa_desktop.services.word_outline import (
     NotBrought,
     Outline,
@@ -226,13 +226,13 @@ class AgreementAdoption:
 
 
 def _agreement(session: Session) -> Record:
-    agreements = record_store.list_rows(session, "agreement")
-    if not agreements:
+    try:
+        return the_agreement(session)
+    except InputError:
         raise InputError("this copy has no agreement to bring the Word file into: start the "
                          "county's agreement first (Start a county in the welcome window, or "
                          "'csa add agreement title=… period_start=… period_end=… "
-                         "status=draft')")
-    return max(agreements, key=lambda a: (a.fields.get("period_start") or dt.date.min, a.uid))
+                         "status=draft')") from None
 
 
 def _too_long(source: OutlineSection) -> list[str]:

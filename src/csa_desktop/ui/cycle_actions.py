@@ -1,5 +1,6 @@
 """The yearly cycle in the main window: Agreement ▸ Start annual refresh…, Approvals…,
-Version-control table…, Compare refreshes…; File ▸ Export to Word…/Excel…."""
+Version-control table…, Compare refreshes…, Draft the committee report…; File ▸ Export to
+Word…/Excel…."""
 
 from __future__ import annotations
 
@@ -60,6 +61,11 @@ def install(window: QMainWindow) -> None:
     agreement.addAction(_action(window, "&Compare refreshes…", "compare_refreshes_action",
                                 "Two refreshes side by side, field by field",
                                 show_compare))
+    report = _action(window, "Draft the co&mmittee report…", "committee_report_action",
+                     "The covering report that takes the agreement to Cabinet, Full Council "
+                     "or the board, drafted in Word", draft_committee_report)
+    report.setEnabled(lead)
+    agreement.addAction(report)
 
     file_menu = _menu(window, "file_menu", "File")
     word = _action(window, "Export agreement to &Word…", "export_word_action",
@@ -162,6 +168,28 @@ def export_word(window: Any, path: Path | None = None) -> Path | None:
             return None
     return _export(window, "Exporting the agreement…",
                    lambda: export_agreement_docx(copy, path))
+
+
+def draft_committee_report(window: Any, path: Path | None = None) -> Path | None:
+    """Ask for the body and the meeting, then where to save the Word draft."""
+    from csa_desktop.services.committee_report import export_committee_report
+    from csa_desktop.ui.dialogs.committee_report import CommitteeReportDialog
+
+    copy = window.copy
+    dialog = CommitteeReportDialog(window)
+    window.committee_report_dialog = dialog
+    if not dialog.exec():
+        return None
+    body, meeting = dialog.body, dialog.meeting
+    if path is None:
+        name = _safe_name(f"Committee report - {body} {meeting:%Y-%m-%d}")
+        path = _ask_path(window, "Save the committee report", f"{name}.docx",
+                         "Word document (*.docx)")
+        if path is None:
+            return None
+    target = path
+    return _export(window, "Drafting the committee report…",
+                   lambda: export_committee_report(copy, body, meeting, target))
 
 
 def export_excel(window: Any, path: Path | None = None,
