@@ -121,7 +121,7 @@ class PrintPreviewDialog(QDialog):
         self.period_box.currentIndexChanged.connect(self.refresh)
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_as_pdf)
-        self.web_button.clicked.connect(lambda _c=False: self.save_as_web_page())
+        self.web_button.clicked.connect(self._web_button_clicked)  # a bound slot: no cycle
         close_button.clicked.connect(self.reject)
         self.refresh()
 
@@ -243,6 +243,9 @@ class PrintPreviewDialog(QDialog):
             QMessageBox.warning(self, "Save as PDF", str(exc))
             return
         self.status.setText(f"Saved {path}")
+
+    def _web_button_clicked(self) -> None:
+        self.save_as_web_page()
 
     def save_as_web_page(self, path: str | None = None) -> None:
         """The agreement's web edition (the same text as the preview) to an .html file."""
