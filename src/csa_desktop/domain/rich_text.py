@@ -3,7 +3,10 @@ parsed by markdown-it-py into a few plain blocks that every output (PDF, Word) s
 
 The subset: paragraphs (lines join; a blank line separates), "##" and "###" headings, bulleted
 ("- ") and numbered ("1. ") lists, nested by indenting, **bold**, *italic*, links (printed as
-their text and address), tables (a header row, then rows). Raw HTML is text, never markup; a
+their text and address), tables (a header row, then rows), and images of the copy's
+attachments: `![alternative text](attachment:UID)`, where UID is the attachment's uid (`csa
+attach FILE --alt TEXT` prints the line to paste; domain.attachments.markdown_reference writes
+it, escaping the alternative text's Markdown characters). Raw HTML is text, never markup; a
 line starting "• " is a bullet too, as text pasted from Word often is. Plain text written
 before Markdown is valid Markdown that reads as it did: paragraphs and "- " bullets.
 """
@@ -189,5 +192,6 @@ def _runs(token: Any) -> Inline:
             if address and address not in (shown, f"mailto:{shown}"):
                 add(f" ({address})")
         elif kind == "image":
-            add(f"[image: {child.content or 'no description'}]")
+            alt = "".join(c.content for c in child.children or ()) or child.content
+            add(f"[image: {alt or 'no description'}]")
     return tuple(runs)
