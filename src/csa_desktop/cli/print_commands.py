@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 from csa_desktop.domain.kinds import parse_date
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.documents import DOCUMENTS, document_pdf
+from csa_desktop.services.documents import DOCUMENTS, print_document
 from csa_desktop.services.printing import write_pdf
 
 
@@ -59,9 +60,11 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
 
         return run_office_export(args, folder, printed_on)
     with Copy.open(folder) as copy:
-        data = document_pdf(copy, args.document, partnership=args.partnership,
-                            printed_on=printed_on, invariant=args.reproducible,
-                            period=args.period)
-    path = write_pdf(data, args.out)
-    print(f"wrote {path} ({len(data) // 1024 + 1} KB)")
+        printed = print_document(copy, args.document, partnership=args.partnership,
+                                 printed_on=printed_on, invariant=args.reproducible,
+                                 period=args.period)
+    path = write_pdf(printed.data, args.out)
+    print(f"wrote {path} ({len(printed.data) // 1024 + 1} KB)")
+    if printed.message:
+        print(f"note: {printed.message}", file=sys.stderr)
     return 0
