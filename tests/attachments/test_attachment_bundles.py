@@ -13,6 +13,7 @@ import pytest
 
 from csa_desktop.bundle.format import FORMAT_VERSION
 from csa_desktop.domain.attachments import attachment_uid
+from csa_desktop.domain.roles import Role
 from csa_desktop.services.attachments import add_attachment, attachment_images
 from csa_desktop.services.bundles import BundleService
 from csa_desktop.services.copy import Copy
@@ -142,3 +143,44 @@ def test_a_contribution_may_not_change_what_an_attachment_is(exchange: Exchange)
     (refusal,) = report.refused
     assert "changes its sha256, which never change" in refusal.message
     assert database_state(exchange.lead) == before
+
+
+def _editor_contribution(exchange: Exchange, tmp_path: Path, name: str, data: bytes,
+                         alt: str) -> Path:
+    """An editor copy joined from the lead's baseline attaches an image and sends it."""
+    baseline = exchange.file(exchange.baseline, "baseline.csabundle")
+    with join_partnership(tmp_path / name, baseline, partnership="West Lancashire CSP",
+                          role=Role.EDITOR, name=f"Editor {name}") as editor:
+        attached = add_attachment(editor, data, "chart.png", alt)
+        section = editor.records.list_kind("section")[0]
+        editor.records.update(section.uid, {"body": f"{section['body']}\n\n{attached.markdown}"})
+        return BundleService(editor).export(tmp_path / f"{name}.csabundle").path
+
+
+def test_the_lead_takes_an_editors_new_image_with_its_bytes(exchange: Exchange,
+                                                             tmp_path: Path):
+    path = _editor_contribution(exchange, tmp_path, "ann", png(), "A chart of the year")
+    members = read_members(path.read_bytes())
+    assert _member(png()) in members
+    with Copy.open(exchange.lead) as lead:
+        BundleService(lead).trust(str(path), role="editor",
+                                      partnerships=["West Lancashire CSP"])
+        report = SyncService(lead).import_files([path])
+        assert not report.refused, report.refused
+        images = attachment_images(lead)
+    (image,) = images.values()
+    assert image.data == png() and image.alt_text == "A chart of the year"
+
+
+def test_two_editors_attaching_the_same_image_make_one_attachment_at_the_lead(
+        exchange: Exchange, tmp_path: Path):
+    first = _editor_contribution(exchange, tmp_path, "ann", png(), "A chart of the year")
+    second = _editor_contribution(exchange, tmp_path, "bob", png(), "A chart of the year")
+    with Copy.open(exchange.lead) as lead:
+        for path in (first, second):
+            BundleService(lead).trust(str(path), role="editor",
+                                      partnerships=["West Lancashire CSP"])
+        report = SyncService(lead).import_files([first, second])
+        assert not report.refused, report.refused
+        attachments = lead.records.list_kind("attachment")
+    assert [a.uid for a in attachments] == [attachment_uid(hashlib.sha256(png()).hexdigest())]
