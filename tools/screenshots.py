@@ -265,11 +265,11 @@ def agreement_page(work: Path, out: Path) -> Path:
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QImage
     from PySide6.QtPdf import QPdfDocument
+    from tests.printing.pdfcheck import page_texts
 
     from csa_desktop.services import documents
     from csa_desktop.services.attachments import add_attachment
     from csa_desktop.services.copy import init_copy
-    from tests.printing.pdfcheck import page_texts
 
     with init_copy(work / "documents", name="County community safety team") as copy:
         chart = add_attachment(copy, _chart(), "reports.png",
