@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))  # a checkout without the editable install still works
 sys.path.insert(0, str(HERE))
 
+from agreement_bench import measure_agreement_pdf  # noqa: E402
 from report_bench import REPORT_INDICATORS, REPORT_QUARTERS, measure_report_pdf  # noqa: E402
 
 DEFAULT_REPORT = ROOT / "docs" / "benchmarks.md"
@@ -136,6 +137,9 @@ def make_cases(sizes: Sizes) -> list[Case]:
         Case("report-pdf", "Quarterly performance report PDF, large copy with "
              f"{REPORT_INDICATORS} indicators × {REPORT_QUARTERS} quarters", "ms",
              "— (information)", "bare ReportLab: the same texts in plain tables, same font"),
+        Case("agreement-pdf", "The agreement PDF, large copy (sub-sections, a long table, "
+             "an image, a Chinese heading)", "ms", "— (information)",
+             "bare ReportLab: the same texts, tables and image in one pass, same fonts"),
         Case("import-values", f"Import {VALUE_INDICATORS} indicators × {VALUE_PERIODS} "
              "quarters of values (.csv)", "ms", "— (information)",
              f"raw sqlite3 executemany, {VALUE_INDICATORS * VALUE_PERIODS:,} rows"),
@@ -585,9 +589,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         p.add_argument(f"--{name}", type=int, metavar="N")
     p.add_argument("--only", action="append", metavar="CASE",
                    choices=["start", "actions", "bundles", "export", "merge", "gate", "join",
-                            "plan-pdf", "adopt", "import-values", "report-pdf"],
+                            "plan-pdf", "adopt", "import-values", "report-pdf",
+                            "agreement-pdf"],
                    help="measure only these cases (start, actions, bundles, join, plan-pdf, "
-                        "adopt, import-values, report-pdf; repeatable)")
+                        "adopt, import-values, report-pdf, agreement-pdf; repeatable)")
     p.add_argument("--report", type=Path, default=DEFAULT_REPORT, metavar="PATH",
                    help="the Markdown report to write (default docs/benchmarks.md)")
     p.add_argument("--work", type=Path, metavar="DIR",
@@ -615,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="csa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     only = set(args.only or ["start", "actions", "bundles", "join", "plan-pdf", "adopt",
-                             "import-values", "report-pdf"])
+                             "import-values", "report-pdf", "agreement-pdf"])
     cases = make_cases(sizes)
     by_key = {case.key: case for case in cases}
     try:
@@ -640,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
             ("import-values", lambda: measure_import_values(by_key, sizes, work, demo)),
             ("report-pdf", lambda: measure_report_pdf(by_key["report-pdf"], 1,
                                                       large, work, copy_folder)),
+            ("agreement-pdf", lambda: measure_agreement_pdf(by_key["agreement-pdf"],
+                                                            sizes.repeat, large, work,
+                                                            copy_folder)),
         ]
         if only & {"export", "merge", "gate", "bundles"}:
             steps.append(("bundles", lambda: measure_bundles(by_key, sizes, work, large)))

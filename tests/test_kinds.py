@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import JSON, Boolean, Date, String, Text
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
 
 from csa_desktop.domain.kinds import (
     KINDS,
@@ -23,6 +23,7 @@ COLUMN_TYPES = {
     FieldType.TEXT: String, FieldType.LONG_TEXT: Text, FieldType.BOOL: Boolean,
     FieldType.DATE: Date, FieldType.CHOICE: String, FieldType.REF: String,
     FieldType.REF_LIST: JSON, FieldType.POSITION: String, FieldType.DECIMAL: String,
+    FieldType.INT: Integer,
 }
 
 

@@ -107,6 +107,7 @@ def take(out: Path) -> list[Path]:
             image.save(str(path))
             written.append(path)
             pdf.close()
+        written.append(agreement_page(work, out))
         from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
 
         preview = PrintPreviewDialog(copy)  # the plan on a page, whole, at the default size
@@ -280,6 +281,73 @@ def _conflicts_dialog(dialog_class: type, sync: type) -> Callable[[object, list[
             dialog.table.selectRow(rows.index("Description"))
         return dialog
     return build
+
+
+GOVERNANCE = """The Board oversees the agreement; the partnerships below deliver it.
+
+## Partners and their duties
+
+| Partner | Duty under the Act | Lead for |
+|---|---|---|
+| Lancashire Constabulary | Responsible authority | Serious violence, organised crime |
+| Lancashire Fire and Rescue | Responsible authority | Road safety |
+| District councils | Responsible authorities | Anti-social behaviour |
+| NHS Integrated Care Board | Responsible authority | Domestic abuse (health) |
+| Probation Service | Responsible authority | Reoffending |
+
+### How the partnerships report
+
+Each partnership reports to the Board every quarter. [illustrative]
+
+![Reports received by the Board each quarter, 2022 to 2024 [illustrative]](attachment:{uid})
+"""
+
+
+def _chart() -> bytes:
+    """A small bar chart, drawn here: the image a section shows [illustrative]."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (900, 300), "white")
+    draw = ImageDraw.Draw(image)
+    for n, value in enumerate((6, 7, 9, 8, 10, 11, 12, 12)):
+        x = 60 + n * 100
+        draw.rectangle((x, 270 - value * 20, x + 60, 270), fill=(31, 58, 95))
+    draw.line((40, 270, 880, 270), fill=(90, 90, 90), width=2)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def agreement_page(work: Path, out: Path) -> Path:
+    """A page of the agreement with a table and an image (README, "Documents")."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtPdf import QPdfDocument
+    from tests.printing.pdfcheck import page_texts
+
+    from csa_desktop.services import documents
+    from csa_desktop.services.attachments import add_attachment
+    from csa_desktop.services.copy import init_copy
+
+    with init_copy(work / "documents", name="County community safety team") as copy:
+        chart = add_attachment(copy, _chart(), "reports.png",
+                               "Reports received by the Board each quarter [illustrative]")
+        section = next(s for s in copy.records.list_kind("section")
+                       if s.title.startswith("Governance"))
+        copy.records.update(section.uid, {"body": GOVERNANCE.replace("{uid}", chart.uid)})
+        data = documents.document_pdf(copy, "agreement", printed_on=dt.date(2024, 10, 20))
+    page = next(n for n, text in enumerate(page_texts(data)) if "Duty under the Act" in text)
+    pdf = QPdfDocument(None)
+    pdf.load(str(_write(work / "agreement.pdf", data)))
+    size = pdf.pagePointSize(page)
+    image: QImage = pdf.render(page, QSize(round(size.width() * 1.25),
+                                           round(size.height() * 1.25)))
+    path = out / "print-agreement-table-image.png"
+    image.save(str(path))
+    pdf.close()
+    return path
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -11,7 +11,7 @@ import sqlite3
 import stat
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +75,15 @@ class BundleParts:
     payload_name: str
     payload: Any  # parsed JSON (or bytes to send as they are)
     key: keys.SigningKey
+    attachments: dict[str, bytes] = field(default_factory=dict)  # member name -> bytes
 
     @classmethod
     def of(cls, data: bytes, key: keys.SigningKey) -> BundleParts:
         members = read_members(data)
         payload_name = "changes.json" if "changes.json" in members else "records.json"
         return cls(json.loads(members["manifest.json"]), payload_name,
-                   json.loads(members[payload_name]), key)
+                   json.loads(members[payload_name]), key,
+                   {n: d for n, d in members.items() if n.startswith("attachments/")})
 
     def payload_bytes(self) -> bytes:
         if isinstance(self.payload, bytes):
@@ -91,15 +93,16 @@ class BundleParts:
     def manifest_bytes(self, *, fix_hashes: bool = True) -> bytes:
         payload = self.payload_bytes()
         if fix_hashes:
-            self.manifest["files"] = {self.payload_name: {
-                "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}}
+            self.manifest["files"] = {name: {
+                "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                for name, data in [(self.payload_name, payload), *self.attachments.items()]}
         self.manifest["signer_key"] = self.key.public_key
         return canonical_json(self.manifest)
 
     def members(self, *, fix_hashes: bool = True) -> list[tuple[str, bytes]]:
         manifest = self.manifest_bytes(fix_hashes=fix_hashes)
         return [("manifest.json", manifest), (self.payload_name, self.payload_bytes()),
-                ("manifest.sig", self.key.sign(manifest))]
+                ("manifest.sig", self.key.sign(manifest)), *self.attachments.items()]
 
     def build(self, *, fix_hashes: bool = True) -> bytes:
         return zip_raw(self.members(fix_hashes=fix_hashes))

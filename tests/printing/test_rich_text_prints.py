@@ -29,9 +29,11 @@ BODY = """The partnership works through its board.
 The board receives a *quarterly* report."""
 
 
-def governance(copy: Copy) -> None:
+def governance(copy: Copy) -> str:
+    """Puts BODY in the second section; returns the section's number."""
     section = copy.records.list_kind("section")[1]
     copy.records.update(section.uid, {"body": BODY})
+    return str(section.fields["number"] or "")
 
 
 def test_markdown_prints_as_headings_lists_and_a_table_with_no_marks_left(demo_copy: Copy):
@@ -48,11 +50,11 @@ def test_markdown_prints_as_headings_lists_and_a_table_with_no_marks_left(demo_c
 def test_markdown_in_word_uses_headings_list_styles_a_table_and_bold_runs(demo_copy: Copy):
     from docx import Document
 
-    governance(demo_copy)
+    number = governance(demo_copy)
     doc = Document(io.BytesIO(agreement_docx(demo_copy)))
     styles = {p.text: p.style.name for p in doc.paragraphs}
-    assert styles["Partners and duties"] == "Heading 2"
-    assert styles["How we report"] == "Heading 3"
+    assert styles[f"{number}.1 Partners and duties"] == "Heading 2"
+    assert styles[f"{number}.1.1 How we report"] == "Heading 3"
     assert styles["The board sets the priorities"] == "List Number"
     assert styles["district plans"] == "List Bullet 2"
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Partner")

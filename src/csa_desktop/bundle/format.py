@@ -7,6 +7,7 @@ is its machine-readable part.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import orjson
@@ -14,17 +15,19 @@ import orjson
 from csa_desktop.domain.kinds import Value
 
 FORMAT_NAME = "csa-bundle"
-FORMAT_VERSION = 2
-SUPPORTED_VERSIONS: tuple[int, ...] = (1, 2)
+FORMAT_VERSION = 3
+SUPPORTED_VERSIONS: tuple[int, ...] = (1, 2, 3)
 """Versions this app reads; an older one is brought up to date on import (ADDED_FIELDS), a
 newer one refused."""
 
 ADDED_FIELDS: dict[int, dict[str, dict[str, Value]]] = {
     2: {"action": {"indicator_uids": []}, "local-priority": {"indicator_uids": []}},
+    3: {},
 }
 """The fields each format version added to a kind, with the value a record of an older bundle
 stands for (version 2: the indicator kinds, and the indicators an action or priority links
-to — none, in a bundle made before there were any)."""
+to — none, in a bundle made before there were any; version 3: the attachment kind and its
+members, `attachments/<sha256>`, adding no field to an older kind)."""
 
 EXTENSION = ".csabundle"
 MANIFEST = "manifest.json"
@@ -36,6 +39,9 @@ CONTRIBUTION = "contribution"
 BASELINE = "baseline"
 PAYLOAD_MEMBER = {CONTRIBUTION: CHANGES, BASELINE: RECORDS}
 KNOWN_MEMBERS = frozenset({MANIFEST, SIGNATURE, CHANGES, RECORDS})
+ATTACHMENT_MEMBER = re.compile(r"^attachments/([0-9a-f]{64})$")
+"""Beside KNOWN_MEMBERS, a bundle holds one member per attachment it carries, named by the
+SHA-256 of its bytes (domain.attachments.member_name)."""
 
 DELETED = "deleted"
 """The tombstone travels as a field of its own in a change, beside the kind's fields."""
@@ -49,7 +55,9 @@ class Limits:
     manifest_bytes: int = 64 * 1024
     signature_bytes: int = 64
     payload_bytes: int = 160 * 1024 * 1024
-    members: int = 8  # entries looked at before any is refused by name
+    members: int = 8  # entries, beside attachments, looked at before any is refused by name
+    attachments: int = 500  # attachment members
+    attachment_bytes: int = 5 * 1024 * 1024  # domain.attachments.MAX_BYTES
     compression_ratio: int = 200  # uncompressed / compressed, for members over ratio_floor
     ratio_floor: int = 256 * 1024
     json_depth: int = 16
@@ -147,6 +155,7 @@ class Bundle:
     sha256: str  # of the whole file
     changes: tuple[RecordChange, ...] = ()
     records: tuple[RecordState, ...] = ()
+    attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> the image's bytes
 
     @property
     def is_baseline(self) -> bool:

@@ -19,7 +19,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ import orjson
 
 from csa_desktop.bundle import keys
 from csa_desktop.bundle.format import (
+    ATTACHMENT_MEMBER,
     BASELINE,
     CHANGES,
     DELETED,
@@ -49,6 +50,7 @@ from csa_desktop.bundle.format import (
     canonical_json,
 )
 from csa_desktop.bundle.validation import short, upgrade, validate
+from csa_desktop.domain.attachments import attachment_uid, check_image
 from csa_desktop.domain.kinds import (
     CONTROL_CHARACTERS,
     KINDS,
@@ -70,6 +72,7 @@ class OpenedBundle:
     payload_name: str
     payload: bytes
     signer_key: str
+    attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
 
     @property
     def declared_kind(self) -> str:
@@ -129,8 +132,11 @@ def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle
     manifest_data = parse_json(contents[MANIFEST], MANIFEST, name, limits)
     if not isinstance(manifest_data, dict):
         raise BundleError("manifest", f"{name}: {MANIFEST} is not a JSON object")
-    payload_name = next(n for n in contents if n not in (MANIFEST, SIGNATURE))
+    attachments = {found.group(1): data for member, data in contents.items()
+                   if (found := ATTACHMENT_MEMBER.match(member))}
+    payload_name = next(n for n in contents if n in (CHANGES, RECORDS))
     _check_hashes(manifest_data, payload_name, contents[payload_name], name)
+    _check_attachment_hashes(manifest_data, attachments, name)
     signer = manifest_data.get("signer_key")
     signature = contents[SIGNATURE]
     if not isinstance(signer, str) or len(signature) != keys.SIGNATURE_BYTES or not keys.verify(
@@ -140,7 +146,7 @@ def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle
                                            "(changed after signing, or not signed by the key "
                                            "it names)")
     return OpenedBundle(name, hashlib.sha256(data).hexdigest(), manifest_data, payload_name,
-                        contents[payload_name], signer)
+                        contents[payload_name], signer, attachments)
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
@@ -150,6 +156,10 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
         return f"'{raw}' is a symbolic link"
     if info.is_dir() or mode == stat.S_IFDIR:
         return f"'{raw}' is a directory"
+    if ATTACHMENT_MEMBER.match(raw) and raw == info.filename and not (
+            info.flag_bits & 0x1) and info.compress_type in (zipfile.ZIP_STORED,
+                                                             zipfile.ZIP_DEFLATED):
+        return None
     parts = raw.replace("\\", "/").split("/")
     if raw.startswith(("/", "\\")) or (len(raw) > 1 and raw[1] == ":"):
         return f"'{raw}' is an absolute path"
@@ -168,8 +178,13 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
 
 def _check_members(infos: list[zipfile.ZipInfo], name: str,
                    limits: Limits) -> list[zipfile.ZipInfo]:
-    if len(infos) > limits.members:
-        raise BundleError("members", f"{name}: has {len(infos)} members; a bundle has 3")
+    attachments = sum(1 for info in infos if ATTACHMENT_MEMBER.match(info.filename))
+    if attachments > limits.attachments:
+        raise BundleError("members", f"{name}: has {attachments} attachments; a bundle carries "
+                                     f"at most {limits.attachments}")
+    if len(infos) - attachments > limits.members:
+        raise BundleError("members", f"{name}: has {len(infos)} members; a bundle has 3 "
+                                     "and one per attachment")
     for info in infos:
         problem = _member_problem(info)
         if problem:
@@ -205,6 +220,8 @@ def _member_cap(member: str, limits: Limits) -> int:
         return limits.manifest_bytes
     if member == SIGNATURE:
         return limits.signature_bytes
+    if ATTACHMENT_MEMBER.match(member):
+        return limits.attachment_bytes
     return limits.payload_bytes
 
 
@@ -239,7 +256,9 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
 def _check_hashes(manifest: dict[str, Any], payload_name: str, payload: bytes,
                   name: str) -> None:
     files = manifest.get("files")
-    if not isinstance(files, dict) or set(files) != {payload_name}:
+    listed = {n for n in files if not ATTACHMENT_MEMBER.match(n)} if isinstance(
+        files, dict) else set()
+    if not isinstance(files, dict) or listed != {payload_name}:
         raise BundleError("manifest", f"{name}: {MANIFEST} does not list exactly the bundle's "
                                       f"members (expected {payload_name})")
     entry = files[payload_name]
@@ -248,6 +267,32 @@ def _check_hashes(manifest: dict[str, Any], payload_name: str, payload: bytes,
     ):
         raise BundleError("hash-mismatch", f"{name}: {payload_name} does not match the size and "
                                            f"SHA-256 in {MANIFEST} (changed or damaged)")
+
+
+def _check_attachment_hashes(manifest: dict[str, Any], attachments: dict[str, bytes],
+                             name: str) -> None:
+    """Each attachment member is listed in the manifest with its size and SHA-256, and its
+    bytes have the SHA-256 that names it."""
+    files = manifest["files"]
+    listed = {n for n in files if ATTACHMENT_MEMBER.match(n)}
+    held = {f"attachments/{sha256}" for sha256 in attachments}
+    if listed != held:
+        extra = sorted(listed ^ held)[0]
+        raise BundleError("manifest", f"{name}: {MANIFEST} does not list exactly the bundle's "
+                                      f"members ('{extra}' is in one but not the other)")
+    for sha256, data in attachments.items():
+        member = f"attachments/{sha256}"
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha256:
+            raise BundleError("hash-mismatch", f"{name}: member '{member}' does not match its "
+                                               f"hash (its bytes have the SHA-256 {actual}; "
+                                               "changed or damaged)")
+        entry = files[member]
+        if not isinstance(entry, dict) or entry.get("size") != len(data) or (
+                entry.get("sha256") != actual):
+            raise BundleError("hash-mismatch", f"{name}: {member} does not match the size "
+                                               f"and SHA-256 in {MANIFEST} (changed or "
+                                               "damaged)")
 
 
 # --- JSON, schema, version --------------------------------------------------------------
@@ -366,11 +411,64 @@ def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS) -> Bundle:
     manifest = manifest_from_json(opened.manifest_data)
     try:
         if kind == BASELINE:
-            return Bundle(name, manifest, opened.sha256,
-                          records=_records(payload["records"], name))
-        return Bundle(name, manifest, opened.sha256, changes=_changes(payload["changes"], name))
+            bundle = Bundle(name, manifest, opened.sha256,
+                            records=_records(payload["records"], name),
+                            attachments=opened.attachments)
+        else:
+            bundle = Bundle(name, manifest, opened.sha256,
+                            changes=_changes(payload["changes"], name),
+                            attachments=opened.attachments)
     except InputError as exc:
         raise BundleError("schema", f"{name}: {opened.payload_name} {exc}") from None
+    check_attachments(bundle)
+    return bundle
+
+
+def check_attachments(bundle: Bundle) -> None:
+    """Every attachment the bundle brings (a baseline's live records, a contribution's new
+    ones) comes with its member, whose bytes are the image its record describes: a PNG or
+    JPEG by its bytes, within the size and pixel limits, decoding cleanly; its uid derives
+    from the SHA-256. Every member belongs to such a record; no change alters an
+    attachment's SHA-256, size or type."""
+    name = bundle.name
+    brought: list[tuple[str, dict[str, Value]]] = [
+        (r.uid, r.fields) for r in bundle.records if r.kind == "attachment" and not r.deleted]
+    for change in bundle.changes:
+        if change.kind != "attachment":
+            continue
+        if change.created:
+            brought.append((change.uid, {n: c.new for n, c in change.fields.items()}))
+        fixed = sorted(set(change.fields) & {"sha256", "size", "media_type"})
+        if fixed and not change.created:
+            raise BundleError("attachment", f"{name}: attachment {change.uid} changes its "
+                                            f"{', '.join(fixed)}, which never change")
+    used: set[str] = set()
+    for uid, fields in brought:
+        sha256 = str(fields.get("sha256"))
+        title = short(str(fields.get("name")), 60)
+        if uid != attachment_uid(sha256):
+            raise BundleError("attachment", f"{name}: attachment {uid} ({title}) should have "
+                                            f"the uid {attachment_uid(sha256)}, which its "
+                                            "SHA-256 derives")
+        data = bundle.attachments.get(sha256)
+        if data is None:
+            raise BundleError("attachment", f"{name}: attachment {uid} ({title}) comes "
+                                            f"without its image (no member "
+                                            f"'attachments/{sha256}')")
+        used.add(sha256)
+        try:
+            facts = check_image(data, f"attachment {uid} ({title})")
+        except InputError as exc:
+            raise BundleError("attachment", f"{name}: {exc}") from None
+        if facts.media_type != fields.get("media_type") or facts.size != fields.get("size"):
+            kind = "JPEG" if facts.media_type == "image/jpeg" else "PNG"
+            raise BundleError("attachment", f"{name}: attachment {uid} ({title}) is, by its "
+                                            f"bytes, a {kind} image of {facts.size:,} bytes, "
+                                            f"but its record says {fields.get('media_type')} "
+                                            f"of {fields.get('size')} bytes")
+    for sha256 in sorted(set(bundle.attachments) - used):
+        raise BundleError("attachment", f"{name}: member 'attachments/{sha256}' belongs to "
+                                        "no attachment the bundle brings")
 
 
 def manifest_from_json(data: dict[str, Any]) -> Manifest:

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.bundle.format import (
+    ATTACHMENT_MEMBER,
     BASELINE,
     CHANGES,
     CONTRIBUTION,
     DELETED,
     FORMAT_NAME,
     FORMAT_VERSION,
+    LIMITS,
     RECORDS,
 )
 from csa_desktop.domain.kinds import (
@@ -46,6 +48,10 @@ ONE_LINE = {"not": {"type": "string", "pattern": ONE_LINE_PATTERN}}
 # Patterns are searched: anchored ones also get maxLength so "$" cannot accept a trailing newline.
 UUID = {"type": "string", "maxLength": 36, "pattern": UUID_PATTERN}
 SHA256 = {"type": "string", "maxLength": 64, "pattern": "^[0-9a-f]{64}$"}
+MEMBER_ENTRY: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["size", "sha256"],
+    "properties": {"size": {"type": "integer", "minimum": 0}, "sha256": SHA256},
+}
 
 
 def _types(name: str, nullable: bool) -> str | list[str]:
@@ -147,15 +153,12 @@ def build_schema() -> dict[str, Any]:
                 "app_version": {"type": "string", "maxLength": 40, **ONE_LINE},
                 "signer_key": {"type": "string", "maxLength": 44,
                                "pattern": "^[A-Za-z0-9+/]{43}=$"},
-                "files": {
-                    "type": "object", "minProperties": 1, "maxProperties": 1,
+                "files": {  # the payload, and one member per attachment (format 3)
+                    "type": "object", "minProperties": 1,
+                    "maxProperties": 1 + LIMITS.attachments,
                     "additionalProperties": False,
-                    "properties": {name: {
-                        "type": "object", "additionalProperties": False,
-                        "required": ["size", "sha256"],
-                        "properties": {"size": {"type": "integer", "minimum": 0},
-                                       "sha256": SHA256},
-                    } for name in (CHANGES, RECORDS)},
+                    "properties": {name: MEMBER_ENTRY for name in (CHANGES, RECORDS)},
+                    "patternProperties": {ATTACHMENT_MEMBER.pattern: MEMBER_ENTRY},
                 },
             },
         },

@@ -20,6 +20,7 @@ from csa_desktop.bundle.format import (
     canonical_json,
 )
 from csa_desktop.bundle.keys import SigningKey
+from csa_desktop.domain.attachments import MEMBER_PREFIX, member_name
 from csa_desktop.domain.kinds import to_json
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same content gives the same bytes
@@ -58,23 +59,28 @@ def payload_bytes(*, changes: tuple[RecordChange, ...] | None = None,
     return canonical_json({"records": [record_json(r) for r in records]})
 
 
-def build_bundle(manifest: Manifest, payload: bytes, key: SigningKey) -> bytes:
-    """The bundle file's bytes; `manifest.files` is filled in here from the payload."""
-    entry = MemberEntry(len(payload), hashlib.sha256(payload).hexdigest())
-    manifest = replace(manifest, files={manifest.payload_member: entry},
-                       signer_key=key.public_key)
+def build_bundle(manifest: Manifest, payload: bytes, key: SigningKey,
+                 attachments: Mapping[str, bytes] | None = None) -> bytes:
+    """The bundle file's bytes; `manifest.files` is filled in here from the payload and the
+    attachments' bytes (sha256 -> bytes), each a member named by its hash."""
+    blobs = [(member_name(sha256), data) for sha256, data in sorted((attachments or {}).items())]
+    files = {name: MemberEntry(len(data), hashlib.sha256(data).hexdigest())
+             for name, data in [(manifest.payload_member, payload), *blobs]}
+    manifest = replace(manifest, files=files, signer_key=key.public_key)
     manifest_bytes = canonical_json(manifest.to_json())
     members = [(MANIFEST, manifest_bytes), (manifest.payload_member, payload),
-               (SIGNATURE, key.sign(manifest_bytes))]
+               (SIGNATURE, key.sign(manifest_bytes)), *blobs]
     return zip_members(members)
 
 
 def zip_members(members: list[tuple[str, bytes]]) -> bytes:
+    """The ZIP of `members`; images (PNG, JPEG: compressed already) are stored as they are."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name.startswith(MEMBER_PREFIX) else \
+                zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data, compresslevel=ZIP_LEVEL)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from pathlib import Path
 from csa_desktop import __version__, paths
 from csa_desktop.cli import (
     adopt_commands,
+    attachment_commands,
     backup_commands,
     bundle_commands,
     copy_commands,
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 COMMAND_MODULES = [copy_commands, record_commands, dev_commands, backup_commands, print_commands,
                    cycle_commands, bundle_commands, adopt_commands,
-                   indicator_commands, due_commands]
+                   indicator_commands, due_commands, attachment_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

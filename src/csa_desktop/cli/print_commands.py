@@ -4,6 +4,7 @@ also as Word or as its accessible web page)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.services.committee_report import BODIES, export_committee_report
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.documents import DOCUMENTS, document_html, document_pdf
+from csa_desktop.services.documents import DOCUMENTS, document_html, print_document
 from csa_desktop.services.printing import write_pdf
 
 
@@ -79,11 +80,13 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
 
         return run_office_export(args, folder, printed_on)
     with Copy.open(folder) as copy:
-        data = document_pdf(copy, args.document, partnership=args.partnership,
-                            printed_on=printed_on, invariant=args.reproducible,
-                            period=args.period)
-    path = write_pdf(data, args.out)
-    print(f"wrote {path} ({len(data) // 1024 + 1} KB)")
+        printed = print_document(copy, args.document, partnership=args.partnership,
+                                 printed_on=printed_on, invariant=args.reproducible,
+                                 period=args.period)
+    path = write_pdf(printed.data, args.out)
+    print(f"wrote {path} ({len(printed.data) // 1024 + 1} KB)")
+    if printed.message:
+        print(f"note: {printed.message}", file=sys.stderr)
     return 0
 
 

@@ -118,6 +118,7 @@ ACTION_STATUSES = ("not-started", "in-progress", "completed", "on-hold", "cancel
 RAGS = ("red", "amber", "green", "not-rated")
 POLARITIES = ("higher-is-better", "lower-is-better", "no-target")
 INDICATOR_FREQUENCIES = ("monthly", "quarterly", "annual")  # domain.periods.FREQUENCIES
+ATTACHMENT_MEDIA_TYPES = ("image/png", "image/jpeg")  # domain.attachments.MEDIA_TYPES
 
 F = FieldType
 
@@ -284,6 +285,18 @@ KINDS: dict[str, KindSpec] = {
             _f("narrative", F.LONG_TEXT, "Narrative", max_length=10_000),
             _f("author", F.TEXT, "Author", max_length=200),
         ), title_field="period", parent_field="action_uid"),
+        # An image long text shows (`![alt](attachment:UID)`): its bytes are kept beside the
+        # records, keyed by sha256 (storage.attachments), and travel as a bundle member named
+        # by it. The uid derives from the sha256 (domain.attachments.attachment_uid), so the
+        # same image added twice is one record; sha256, size and media type never change.
+        KindSpec("attachment", "Attachment", "Attachments", Scope.AGREEMENT_TEXT, (
+            _f("name", F.TEXT, "File name", required=True, max_length=255),
+            _f("media_type", F.CHOICE, "Type", required=True,
+               choices=ATTACHMENT_MEDIA_TYPES),
+            _f("sha256", F.TEXT, "SHA-256", required=True, max_length=64),
+            _f("size", F.INT, "Size (bytes)", required=True),
+            _f("alt_text", F.TEXT, "Alternative text", required=True, max_length=1000),
+        ), title_field="name"),
     )
 }
 

@@ -3,7 +3,10 @@ parsed by markdown-it-py into a few plain blocks that every output (PDF, Word) s
 
 The subset: paragraphs (lines join; a blank line separates), "##" and "###" headings, bulleted
 ("- ") and numbered ("1. ") lists, nested by indenting, **bold**, *italic*, links (printed as
-their text and address), tables (a header row, then rows). Raw HTML is text, never markup; a
+their text and address), tables (a header row, then rows), and images of the copy's
+attachments: `![alternative text](attachment:UID)`, where UID is the attachment's uid (`csa
+attach FILE --alt TEXT` prints the line to paste; domain.attachments.markdown_reference writes
+it, escaping the alternative text's Markdown characters). Raw HTML is text, never markup; a
 line starting "• " is a bullet too, as text pasted from Word often is. Plain text written
 before Markdown is valid Markdown that reads as it did: paragraphs and "- " bullets.
 """
@@ -55,7 +58,18 @@ class TableBlock:
     rows: tuple[tuple[Inline, ...], ...]
 
 
-Block = Heading | Para | ListBlock | TableBlock
+@dataclass(frozen=True)
+class ImageBlock:
+    """An image of the copy's attachments, `![alt](attachment:UID)`, as a block of its own
+    (text around it in the same paragraph becomes paragraphs before and after)."""
+
+    uid: str
+    alt: str
+
+
+Block = Heading | Para | ListBlock | TableBlock | ImageBlock
+
+ATTACHMENT_SCHEME = "attachment:"
 
 
 def plain(runs: Inline) -> str:
@@ -95,9 +109,9 @@ def _blocks(tokens: list[Any], at: int, until: str | None) -> tuple[list[Block],
             out.append(Heading(int(token.tag[1:]), _runs(tokens[at + 1])))
             at += 3
         elif kind == "paragraph_open":
-            runs = _runs(tokens[at + 1])
-            if plain(runs).strip():
-                out.append(Para(runs))
+            for part in _paragraph(tokens[at + 1]):
+                if isinstance(part, ImageBlock) or plain(part.runs).strip():
+                    out.append(part)
             at += 3
         elif kind in ("bullet_list_open", "ordered_list_open"):
             ordered = kind == "ordered_list_open"
@@ -147,8 +161,76 @@ def _table(tokens: list[Any], at: int) -> tuple[TableBlock, int]:
     return TableBlock(tuple(header), tuple(rows)), at + 1
 
 
+def _attachment(child: Any) -> str | None:
+    """The uid an image token shows, if it is one of the copy's attachments."""
+    source = str(child.attrGet("src") or "") if child.type == "image" else ""
+    return source[len(ATTACHMENT_SCHEME):].strip() if source.startswith(
+        ATTACHMENT_SCHEME) else None
+
+
+def _paragraph(token: Any) -> list[Para | ImageBlock]:
+    """A paragraph's inline token as paragraphs, split where it shows an attachment."""
+    children = list(token.children or ())
+    if not any(_attachment(c) is not None for c in children):
+        return [Para(_runs(token))]
+    parts: list[Para | ImageBlock] = []
+    piece: list[Any] = []
+    for child in children:
+        uid = _attachment(child)
+        if uid is None:
+            piece.append(child)
+            continue
+        parts.append(Para(_runs_of(piece)))
+        parts.append(ImageBlock(uid, _alt(child)))
+        piece = []
+    parts.append(Para(_runs_of(piece)))
+    return parts
+
+
+def _alt(child: Any) -> str:
+    return "".join(c.content for c in child.children or ()) or str(child.content or "")
+
+
+class HeadingNumbers:
+    """Numbers for a section's sub-headings from the section's own ("2" gives 2.1, 2.1.1):
+    "#" and "##" are the first level below the section, "###" and deeper the second. A
+    section without a number gives none ("")."""
+
+    def __init__(self, section_number: str) -> None:
+        self.section = section_number.strip().rstrip(".")
+        self.counts = [0, 0]
+
+    def next(self, level: int) -> tuple[int, str]:
+        """The depth below the section (1 or 2) and the number of the next heading."""
+        depth = 1 if level <= 2 else 2
+        if depth == 1:
+            self.counts = [self.counts[0] + 1, 0]
+        else:
+            self.counts[1] += 1
+        if not self.section:
+            return depth, ""
+        return depth, ".".join([self.section, *map(str, self.counts[:depth])])
+
+
+def image_uids(blocks: list[Block]) -> list[str]:
+    """The attachments `blocks` show, in order (nested lists included)."""
+    found: list[str] = []
+    for block in blocks:
+        if isinstance(block, ImageBlock):
+            found.append(block.uid)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                found += image_uids(list(item))
+    return found
+
+
 def _runs(token: Any) -> Inline:
-    """The runs of an inline token: bold and italic kept, links as text and address."""
+    return _runs_of(list(token.children or ()))
+
+
+def _runs_of(children: list[Any]) -> Inline:
+    """The runs of an inline token's children: bold and italic kept, links as text and
+    address."""
     runs: list[Run] = []
     bold = italic = 0
     links: list[str] = []
@@ -165,7 +247,7 @@ def _runs(token: Any) -> Inline:
         else:
             runs.append(Run(text, bold > 0, italic > 0))
 
-    for child in token.children or ():
+    for child in children:
         kind = child.type
         if kind in ("text", "code_inline", "html_inline"):
             add(child.content)
@@ -190,7 +272,7 @@ def _runs(token: Any) -> Inline:
             if address and address not in (shown, f"mailto:{shown}"):
                 add(f" ({address})")
         elif kind == "image":
-            add(f"[image: {child.content or 'no description'}]")
+            add(f"[image: {_alt(child) or 'no description'}]")
     return tuple(runs)
 
 

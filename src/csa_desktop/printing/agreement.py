@@ -1,9 +1,12 @@
 """The detailed agreement: cover, contents with page numbers, sections in order (paragraphs,
-bullets, key issues, the delivery framework table, the plan on a page), approvals."""
+bullets, numbered sub-sections, tables, images, key issues, the delivery framework table, the
+plan on a page), approvals. Sections and their "##" and "###" headings are in the contents
+and in the PDF outline (bookmarks), three levels deep."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 from reportlab.lib import colors
@@ -25,6 +28,8 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from csa_desktop.domain.rich_text import Heading, HeadingNumbers
+from csa_desktop.domain.rich_text import plain as plain_text
 from csa_desktop.errors import PrintFitError
 from csa_desktop.printing.common import (
     FONT,
@@ -52,7 +57,7 @@ from csa_desktop.printing.model import (
     PlanColumn,
     long_date,
 )
-from csa_desktop.printing.rich_text import long_text
+from csa_desktop.printing.rich_text import HeadingMaker, TextContext, long_text
 
 PAGE = A4
 MARGIN = 56.0  # 2 cm
@@ -71,10 +76,15 @@ class _Heading(Paragraph):  # type: ignore[misc]
 
 
 class _AgreementTemplate(BaseDocTemplate):  # type: ignore[misc]
+    _outline_level = -1
+
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - ReportLab's name
         if isinstance(flowable, _Heading):
             self.canv.bookmarkPage(flowable.key)
-            self.canv.addOutlineEntry(flowable.outline, flowable.key, level=flowable.level)
+            # an outline may not skip a level (a "###" straight under a section)
+            level = min(flowable.level, self._outline_level + 1)
+            self._outline_level = level
+            self.canv.addOutlineEntry(flowable.outline, flowable.key, level=level)
             self.notify("TOCEntry", (flowable.level, flowable.toc_markup, self.page,
                                      flowable.key))
 
@@ -97,8 +107,9 @@ def render_agreement(document: AgreementDocument) -> bytes:
     story += [NextPageTemplate("body"), PageBreak()]
     story += _contents(st)
     story.append(PageBreak())
+    context = TextContext(images=document.images)
     for index, section in enumerate(document.sections):
-        story += _section(section, st, width - 2 * MARGIN, f"s{index}")
+        story += _section(section, st, width - 2 * MARGIN, f"s{index}", context)
     if document.approvals:
         story += _approvals(document, st, width - 2 * MARGIN)
     if document.version_lines or document.version_note:
@@ -182,6 +193,8 @@ def _contents(st: Styles) -> list[Flowable]:
                        firstLineIndent=0, textColor=INK, spaceBefore=3),
         ParagraphStyle("toc1", fontName=FONT, fontSize=9.5, leading=13, leftIndent=18,
                        firstLineIndent=0, textColor=MUTED),
+        ParagraphStyle("toc2", fontName=FONT, fontSize=9, leading=12, leftIndent=36,
+                       firstLineIndent=0, textColor=MUTED),
     ]
     return [Paragraph("Contents", st.heading), spacer(6), toc]
 
@@ -194,15 +207,34 @@ def _heading_text(section: AgreementSection) -> tuple[str, str]:
     return markup, plain
 
 
+def sub_heading_maker(number: str, key: str) -> HeadingMaker:
+    """Headings of a section's text, numbered from the section's number (HeadingNumbers:
+    2.1, 2.1.1), each in the contents and the outline."""
+    numbers = HeadingNumbers(number)
+    made = [0]
+
+    def make(block: Heading, markup: str, style: ParagraphStyle) -> Flowable:
+        depth, label = numbers.next(block.level)
+        made[0] += 1
+        text = plain_text(block.runs)
+        shown = f"{inline(label)}\u2002{markup}" if label else markup
+        return _Heading(shown, style, outline=f"{label}  {text}" if label else text,
+                        level=depth, key=f"{key}-h{made[0]}")
+
+    return make
+
+
 def _section(section: AgreementSection, st: Styles, width: float,
-             key: str) -> list[Flowable]:
+             key: str, context: TextContext | None = None) -> list[Flowable]:
     markup, plain = _heading_text(section)
     heading_style = ParagraphStyle("section-heading", parent=st.heading)
     # A page break when less than ~6 lines are left, instead of keepWithNext: grouping the
     # heading with what follows would report the wrong page to the contents.
     story: list[Flowable] = [PageBreak() if section.kind == "appendix" else CondPageBreak(90)]
     story.append(_Heading(markup, heading_style, outline=plain, level=0, key=key))
-    story += long_text(section.body, st)
+    text_context = replace(context or TextContext(),
+                           heading=sub_heading_maker(section.number.strip(), key))
+    story += long_text(section.body, st, context=text_context)
     if section.key_issues:
         story.append(CondPageBreak(110))
         story.append(Paragraph("The key issues", st.subheading))
@@ -215,7 +247,8 @@ def _section(section: AgreementSection, st: Styles, width: float,
                 "issue", parent=st.body, fontName=FONT_BOLD, spaceAfter=2, keepWithNext=1))]
             if issue.statement:
                 block += long_text(issue.statement, st, body=ParagraphStyle(
-                    "issue-text", parent=st.body, leftIndent=14))
+                    "issue-text", parent=st.body, leftIndent=14),
+                    context=TextContext(images=text_context.images))
             story.append(KeepTogether(block))
     if section.delivery_rows:
         story.append(spacer(4))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape
@@ -35,6 +37,7 @@ from reportlab.platypus import (
 
 from csa_desktop import APP_NAME, __version__
 from csa_desktop.printing import bidi
+from csa_desktop.printing.fonts import FALLBACKS, note_unprintable
 from csa_desktop.printing.model import PrintMeta, long_date
 
 FONT = "DejaVuSans"
@@ -99,10 +102,52 @@ def escape_piece(text: str) -> str:
     return "<br/>".join(_line_markup(line) for line in text.split("\n"))
 
 
+@cache
+def _shipped_cmap() -> frozenset[int]:
+    """The characters DejaVu Sans has (and so the bold and oblique faces, near enough)."""
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
+
+
+def _set(piece: str, line: str) -> str:
+    """A piece of a line as markup: escaped, each run of characters DejaVu Sans lacks in a
+    fallback font that has them (printing.fonts); a character no font has is left out and
+    noted, so the print's message can name it."""
+    if piece.isascii():
+        return escape(piece)
+    covered = _shipped_cmap()
+    out: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
+
+    def close() -> None:
+        if run:
+            text = escape("".join(run))
+            out.append(f'<font name="{run_font}">{text}</font>' if run_font else text)
+            run.clear()
+
+    for character in piece:
+        if ord(character) in covered or character.isspace():
+            font = None
+        elif unicodedata.category(character) in ("Mn", "Me", "Cf"):
+            font = run_font  # a combining mark goes with the letter before it
+        else:
+            font = FALLBACKS.font_for(character)
+            if font is None:
+                note_unprintable(character, line)
+                continue
+        if font != run_font and not (character.isspace() and run_font):
+            close()
+            run_font = font
+        run.append(character)
+    close()
+    return "".join(out)
+
+
 def _line_markup(line: str) -> str:
     line = bidi.CONTROLS.sub("", line)  # explicit bidi controls are for inline() to set
     if not bidi.RTL_CHAR.search(line):
-        return escape(line)
+        return _set(line, line)
     out: list[str] = []
     last = 0
     for run in _ARABIC_RUN.finditer(line):
@@ -113,10 +158,10 @@ def _line_markup(line: str) -> str:
             while line[start:end].count(opening) > line[start:end].count(closing) \
                     and line[end:end + 1] == closing:
                 end += 1
-        out.append(escape(line[last:start]))
+        out.append(_set(line[last:start], line))
         out.append(f'<font name="{FONT_ARABIC}">{escape(shape_arabic(line[start:end]))}</font>')
         last = end
-    out.append(escape(line[last:]))
+    out.append(_set(line[last:], line))
     # the line is one field of user text: its direction is its own, whatever is around it
     # (so a number after an Urdu name, from the next field, stays out of the Urdu)
     mark = bidi.RTL_FIELD if bidi.direction(line) == 1 else bidi.LTR_FIELD

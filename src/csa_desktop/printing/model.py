@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 _SAMPLE_MARK = re.compile(r"\[(?:illustrative|sample)\b[^\]]*\]", re.IGNORECASE)
@@ -122,6 +123,16 @@ class VersionLine:
 
 
 @dataclass(frozen=True)
+class PrintImage:
+    """An attachment a long text shows: its bytes (checked when attached) and alt text."""
+
+    uid: str
+    name: str
+    alt_text: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class AgreementDocument:
     meta: PrintMeta
     cover_lines: tuple[tuple[str, str], ...]  # (label, value) under the title on the cover
@@ -129,6 +140,7 @@ class AgreementDocument:
     approvals: tuple[ApprovalLine, ...]
     version_lines: tuple[VersionLine, ...] = ()  # the version-control appendix
     version_note: str = ""  # printed in the appendix when there are no lines
+    images: Mapping[str, PrintImage] = field(default_factory=dict)  # by attachment uid
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from csa_desktop.services.gate import (
     UntrustedSignerError,
     manifest_text,
 )
+from csa_desktop.storage import attachments as attachment_store
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
 from csa_desktop.storage import records as record_store
@@ -337,7 +338,8 @@ class BundleService:
                 created_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
                 app_version=__version__, signer_key=key.public_key,
             )
-            data = build_bundle(manifest, payload, key)
+            blobs = self._attachment_blobs(session, states, changes)
+            data = build_bundle(manifest, payload, key, blobs)
             self._check_export(data, out.name, kind, states if kind == BASELINE else changes)
             store.log_bundle(session, LoggedBundle(
                 bundle_id, "exported", kind, me.replica_id, me.name, key.public_key,
@@ -363,6 +365,26 @@ class BundleService:
             problem = str(exc).split(": ", 1)[-1]
             raise InputError(f"nothing was exported: the bundle would be refused ({problem})") \
                 from None
+
+    @staticmethod
+    def _attachment_blobs(session: Session, states: Sequence[RecordState],
+                          changes: Sequence[dict[str, object]]) -> dict[str, bytes]:
+        """The bytes of the attachments the bundle brings: a baseline's live ones, a
+        contribution's new ones (the receiver has the others already)."""
+        wanted = {str(r.fields["sha256"]): r.uid for r in states
+                  if r.kind == "attachment" and not r.deleted}
+        for change in changes:
+            fields = change["fields"]
+            if change["kind"] == "attachment" and change["op"] == "create" and \
+                    isinstance(fields, dict):
+                wanted[str(fields["sha256"]["new"])] = str(change["uid"])
+        found = attachment_store.blobs(session, wanted)
+        missing = sorted(set(wanted) - set(found))
+        if missing:
+            raise InputError(f"nothing was exported: this copy has lost the image of "
+                             f"attachment {wanted[missing[0]]}; delete the attachment or "
+                             "attach its image again")
+        return found
 
     def _before_contribution(self, session: Session) -> None:
         """A district settles its conflicts with the last baseline before it sends again."""

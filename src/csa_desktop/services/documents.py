@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from csa_desktop.errors import InputError
 from csa_desktop.services import printing
@@ -18,6 +19,27 @@ DOCUMENTS: dict[str, str] = {
 }
 """Printable documents by the name the CLI uses; plan-on-a-page with a partnership is the
 partnership's local plan on a page."""
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    """A printed PDF, and what its reader should be told: the characters no font could
+    print, which character and where ("" when everything printed)."""
+
+    data: bytes
+    message: str = ""
+
+
+def print_document(copy: Copy, document: str, *, partnership: str | None = None,
+                   printed_on: dt.date | None = None, invariant: bool = False,
+                   period: str | None = None) -> PrintedDocument:
+    """document_pdf, with the message naming anything that could not be printed."""
+    from csa_desktop.printing.fonts import noting_unprintable, unprintable_message
+
+    with noting_unprintable() as notes:
+        data = document_pdf(copy, document, partnership=partnership, printed_on=printed_on,
+                            invariant=invariant, period=period)
+    return PrintedDocument(data, unprintable_message(notes))
 
 
 def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,

@@ -138,6 +138,7 @@ class ImportPlan:
     deleted: list[tuple[str, str]] = field(default_factory=list)
     changed_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     open_conflicts: int = 0
+    blobs: dict[str, bytes] = field(default_factory=dict)  # attachments' bytes by sha256
 
     def changes(self) -> Changes:
         return Changes(tuple(self.created), tuple(self.updated), tuple(self.deleted),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 from csa_desktop.domain import rich_text
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
 from csa_desktop.domain.records import Record
+from csa_desktop.domain.rich_text import HeadingNumbers
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.storage import trackers
 
 if TYPE_CHECKING:
-    from csa_desktop.printing.model import AgreementSection
+    from csa_desktop.printing.model import AgreementSection, PrintImage
     from csa_desktop.services.copy import Copy
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -128,7 +129,7 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
     for part in data.sections:
-        _docx_section(doc, part)
+        _docx_section(doc, part, data.images)
 
     doc.add_heading("Appendix: version control", level=1)
     doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
@@ -144,15 +145,16 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     return out.getvalue()
 
 
-def _docx_section(doc: Any, part: AgreementSection) -> None:
+def _docx_section(doc: Any, part: AgreementSection,
+                  images: Mapping[str, PrintImage] | None = None) -> None:
     from docx.shared import Pt
 
     title = f"{part.number} {part.title}".strip() if part.number else part.title
     doc.add_heading(clean(title), level=1)
-    _docx_text(doc, part.body)
+    _docx_text(doc, part.body, images=images, numbers=HeadingNumbers(part.number))
     for issue in part.key_issues:
         doc.add_heading(clean(issue.name), level=2)
-        _docx_text(doc, issue.statement, heading_level=3)
+        _docx_text(doc, issue.statement, heading_level=3, images=images)
         if issue.serious_violence_duty:
             doc.add_paragraph("Serious Violence Duty applies.").runs[0].italic = True
     if part.delivery_rows:
@@ -176,18 +178,60 @@ def _docx_section(doc: Any, part: AgreementSection) -> None:
             doc.add_paragraph(clean(entry.text), style="List Bullet")
 
 
-def _docx_text(doc: Any, text: str, heading_level: int = 2) -> None:
-    """Long text into the document: "##" headings as Word headings below `heading_level`,
-    lists in Word's list styles, tables as Word tables, bold and italic as run styles."""
+@dataclass
+class _TextPlace:
+    """What long text needs where it goes: the attachments (None: images as their alt
+    text) and the numbers of a section's sub-headings (None: unnumbered)."""
+
+    images: Mapping[str, PrintImage] | None = None
+    numbers: HeadingNumbers | None = None
+
+
+def _docx_text(doc: Any, text: str, heading_level: int = 2, *,
+               images: Mapping[str, PrintImage] | None = None,
+               numbers: HeadingNumbers | None = None) -> None:
+    """Long text into the document: "##" headings as Word headings below `heading_level`
+    (numbered 2.1, 2.1.1 from the section's number: the navigation pane shows them), lists in
+    Word's list styles, tables as Word tables, images of attachments with their alt text as
+    description and caption, bold and italic as run styles."""
+    place = _TextPlace(images, numbers)
     for block in rich_text.parse(text):
-        _docx_block(doc, block, heading_level, 0)
+        _docx_block(doc, block, heading_level, 0, place)
 
 
-def _docx_block(doc: Any, block: rich_text.Block, heading_level: int, depth: int) -> None:
+def _docx_image(doc: Any, block: rich_text.ImageBlock, place: _TextPlace) -> None:
+    from docx.shared import Cm
+
+    alt = clean(block.alt.strip() or "an image with no description")
+    image = place.images.get(block.uid) if place.images is not None else None
+    if image is None:
+        text = f"[image: {alt}]" if place.images is None else (
+            f"Image not available: {alt} (the attachment {block.uid[:36]} is not in this "
+            "copy)")
+        doc.add_paragraph().add_run(clean(text)).italic = True
+        return
+    shape = doc.add_picture(io.BytesIO(image.data))
+    width_limit = Cm(17.0)  # the column: A4 less 2 cm margins
+    if shape.width > width_limit:
+        shape.height = int(shape.height * width_limit / shape.width)
+        shape.width = width_limit
+    shape._inline.docPr.set("descr", alt)  # the alt text Word reads out
+    shape._inline.docPr.set("title", clean(image.name))
+    caption = doc.add_paragraph(alt, style="Caption")
+    caption.runs[0].italic = True
+
+
+def _docx_block(doc: Any, block: rich_text.Block, heading_level: int, depth: int,
+                place: _TextPlace | None = None) -> None:
+    place = place or _TextPlace()
     if isinstance(block, rich_text.Heading):
         # "#" and "##" are the text's own top level (below the section), "###" one deeper
-        _add_runs(doc.add_heading("", level=min(heading_level + max(block.level - 2, 0), 9)),
-                  block.runs)
+        heading = doc.add_heading("", level=min(heading_level + max(block.level - 2, 0), 9))
+        if place.numbers is not None:
+            _depth, label = place.numbers.next(block.level)
+            if label:
+                heading.add_run(f"{label} ")
+        _add_runs(heading, block.runs)
     elif isinstance(block, rich_text.Para):
         _add_runs(doc.add_paragraph(), block.runs)
     elif isinstance(block, rich_text.ListBlock):
@@ -198,7 +242,9 @@ def _docx_block(doc: Any, block: rich_text.Block, heading_level: int, depth: int
                 if isinstance(part, rich_text.Para):
                     _add_runs(doc.add_paragraph(style=style), part.runs)
                 else:
-                    _docx_block(doc, part, heading_level, depth + 1)
+                    _docx_block(doc, part, heading_level, depth + 1, place)
+    elif isinstance(block, rich_text.ImageBlock):
+        _docx_image(doc, block, place)
     else:
         table = docx_table(doc, [rich_text.plain(c) for c in block.header],
                            [[rich_text.plain(c) for c in row] for row in block.rows])
@@ -226,6 +272,8 @@ def _cell_text(cell: Any, text: str) -> None:
         elif isinstance(block, rich_text.TableBlock):
             items = [((rich_text.Run(" | ".join(rich_text.plain(c) for c in row)),), None)
                      for row in (block.header, *block.rows)]
+        elif isinstance(block, rich_text.ImageBlock):
+            items = [((rich_text.Run(f"[image: {block.alt}]"),), None)]
         else:
             items = [(block.runs, None)]
         for runs, style in items:

@@ -33,6 +33,7 @@ from csa_desktop.printing.model import (
     PlanColumn,
     PlanEntry,
     PlanOnAPage,
+    PrintImage,
     PrintMeta,
     PriorityGroup,
     ProgressLine,
@@ -276,7 +277,21 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
     return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
-                             approvals, lines, appendix.note)
+                             approvals, lines, appendix.note, images=_images(copy, sections))
+
+
+def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, PrintImage]:
+    """The attachments the agreement's texts show, by uid (those the copy holds)."""
+    from csa_desktop.domain.rich_text import image_uids, parse
+    from csa_desktop.services.attachments import attachment_images
+
+    texts = [t for s in sections for t in (s.body, *(k.statement for k in s.key_issues),
+                                           *(r.mechanism for r in s.delivery_rows))]
+    uids = {uid for text in texts if "attachment:" in text for uid in image_uids(parse(text))}
+    if not uids:
+        return {}
+    return {uid: PrintImage(i.uid, i.name, i.alt_text, i.data)
+            for uid, i in attachment_images(copy, uids).items()}
 
 
 def local_plan_data(copy: Copy, partnership: str | None = None, *,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
+from csa_desktop.domain.attachments import attachment_uid, check_image
 from csa_desktop.domain.cycle import STAGE_ALIASES, decision_stage, stage
 from csa_desktop.domain.indicators import indicator_problems, normal_periods, value_uid
 from csa_desktop.domain.kinds import (
@@ -22,6 +23,7 @@ from csa_desktop.domain.kinds import (
 from csa_desktop.domain.records import Changes, HistoryEntry, Record
 from csa_desktop.domain.roles import Identity, Owner, may_change
 from csa_desktop.errors import InputError, NotFoundError, ScopeError
+from csa_desktop.storage import attachments as attachment_store
 from csa_desktop.storage import records
 from csa_desktop.storage.database import Session, Store
 
@@ -117,7 +119,9 @@ class RecordService:
     # --- writing -------------------------------------------------------------------------
 
     def create(self, kind_name: str, values: Mapping[str, Value], *,
-               uid: str | None = None) -> Changes:
+               uid: str | None = None, data: bytes | None = None) -> Changes:
+        """A new record; `data` is an attachment's bytes (services.attachments), kept in
+        the same transaction."""
         spec = kind(kind_name)
         with self.store.transaction() as session:
             new_uid = check_uid(uid) if uid else None
@@ -135,8 +139,12 @@ class RecordService:
             _refuse_workflow_record(session, "create", spec.name, clean)
             if spec.name == "agreement":
                 _refuse_second_agreement(session)
+            if spec.name == "attachment":
+                new_uid = _attachment_identity(session, clean, new_uid, data)
             if spec.name == "indicator-value":
                 new_uid = _value_identity(session, clean, new_uid)
+            if spec.name in ("indicator-value", "attachment"):
+                assert new_uid is not None
                 earlier = records.get(session, spec.name, new_uid)
                 if earlier is not None:  # entered before and deleted: the same record again
                     records.set_deleted(session, spec.name, new_uid, False,
@@ -164,6 +172,7 @@ class RecordService:
                 if spec.field(name).required and value in (None, []):
                     raise InputError(f"{spec.field(name).label} is required")
             _refuse_bad_values(spec.name, clean, {**record.fields, **clean}, new=False)
+            _refuse_attachment_change(spec.name, clean, record.fields)
             clean = _indicator_rules(session, spec.name, clean, {**record.fields, **clean},
                                      record)
             self._require_scope(session, spec, record.fields)
@@ -448,6 +457,48 @@ def _value_identity(session: Session, values: Mapping[str, Value],
         raise InputError(f"'{name}' already has a value for {period} ({held.fields['value']});"
                          f" change it with 'csa set {uid} value=…'")
     return uid
+
+
+def _attachment_identity(session: Session, values: Mapping[str, Value], given: str | None,
+                         data: bytes | None) -> str:
+    """The uid of an attachment (domain.attachments.attachment_uid); its bytes, given or
+    already in the copy, must be a PNG or JPEG that its sha256, size and type describe."""
+    sha256 = str(values["sha256"])
+    held = data if data is not None else attachment_store.blob(session, sha256)
+    if held is None:
+        raise InputError("an attachment is added from its file: csa attach FILE --alt TEXT "
+                         "(this copy holds no image with that SHA-256)")
+    facts = check_image(held, str(values["name"]))
+    if (facts.sha256, facts.size, facts.media_type) != (
+            sha256, values["size"], values["media_type"]):
+        raise InputError(f"{values['name']}: its SHA-256, size and type are "
+                         f"{facts.sha256}, {facts.size} and {facts.media_type}, not what the "
+                         "attachment says")
+    uid = attachment_uid(sha256)
+    if given is not None and given != uid:
+        raise InputError(f"an attachment's uid derives from the SHA-256 of its bytes ({uid}), "
+                         f"not {given}")
+    earlier = records.get(session, "attachment", uid)
+    if earlier is not None and not earlier.deleted:
+        raise InputError(f"{values['name']} is already attached as {uid} "
+                         f"({earlier.title})")
+    if data is not None:
+        attachment_store.put_blobs(session, {sha256: data})
+    return uid
+
+
+def _refuse_attachment_change(kind_name: str, values: Mapping[str, Value],
+                              current: Mapping[str, Value]) -> None:
+    if kind_name != "attachment":
+        return
+    fixed = [name for name in ATTACHMENT_FIXED if name in values
+             and values[name] != current.get(name)]
+    if fixed:
+        raise InputError(f"an attachment's {', '.join(fixed)} never change (they describe its "
+                         "bytes); attach the new image instead")
+
+
+ATTACHMENT_FIXED = ("sha256", "size", "media_type")
 
 
 def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],

@@ -36,6 +36,7 @@ from csa_desktop.services.import_plan import (
 from csa_desktop.services.labels import referenced_titles
 from csa_desktop.services.lead_merge import LeadMerge
 from csa_desktop.services.rebase import Rebase
+from csa_desktop.storage import attachments as attachment_store
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import identity as identity_store
 from csa_desktop.storage import restore_points
@@ -171,6 +172,7 @@ class SyncService:
         for item in checked:
             if item.first_use:
                 plan.trust.append(item.signer)
+            plan.blobs.update(item.bundle.attachments)
             if item.binding is not None and item.binding.replica_id not in bound:
                 bound.add(item.binding.replica_id)
                 plan.bindings.append(item.binding)
@@ -196,6 +198,7 @@ class SyncService:
         for (kind, columns), rows in sorted(plan.updates.items(),
                                             key=lambda item: KIND_ORDER[item[0][0]]):
             sync_store.update_records(session, kind, columns, rows)
+        attachment_store.put_blobs(session, plan.blobs)
         sync_store.insert_history(session, plan.history)
         sync_store.set_history_outcomes(session, plan.history_outcomes)
         if plan.snapshot is not None:

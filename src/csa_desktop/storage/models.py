@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -215,6 +216,24 @@ class ProgressUpdateRow(RecordRow):
     author: Mapped[str | None] = mapped_column(String(200))
 
 
+class AttachmentRow(RecordRow):
+    __tablename__ = "attachments"
+    name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    alt_text: Mapped[str] = mapped_column(String(1000))
+
+
+class AttachmentBlobRow(Base):
+    """The bytes of attachments, keyed by their SHA-256 (not a record: never in history, and
+    in bundles as members of their own)."""
+
+    __tablename__ = "attachment_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 ROW_CLASSES: dict[str, type[RecordRow]] = {
     "area": AreaRow,
     "organisation": OrganisationRow,
@@ -232,6 +251,7 @@ ROW_CLASSES: dict[str, type[RecordRow]] = {
     "local-priority": LocalPriorityRow,
     "action": ActionRow,
     "progress-update": ProgressUpdateRow,
+    "attachment": AttachmentRow,
 }
 
 

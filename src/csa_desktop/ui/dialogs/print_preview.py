@@ -107,6 +107,7 @@ class PrintPreviewDialog(QDialog):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.message)
         self.status = QLabel()
+        self.status.setWordWrap(True)  # a note of characters that could not be printed
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -175,14 +176,18 @@ class PrintPreviewDialog(QDialog):
         partnership, period = self.partnership or None, self.period_box.currentData()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:  # off the GUI thread: a long report keeps the windows painting
-            data = run_busy(self, f"Preparing {label.lower()}…", lambda: documents.document_pdf(
-                copy, document, partnership=partnership, period=period))
+            printed = run_busy(self, f"Preparing {label.lower()}…",
+                               lambda: documents.print_document(
+                                   copy, document, partnership=partnership, period=period))
         except CsaError as exc:
             self._show_problem(str(exc))
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self._show_pdf(data)
+        self._show_pdf(printed.data)
+        if printed.message:  # characters no font here has: said, not drawn as boxes
+            self.status.setText(f"{self.status.text()}. {printed.message}")
+            self.status.setToolTip(printed.message)
 
     def _show_pdf(self, data: bytes) -> None:
         self.pdf.close()
