@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from csa_desktop.bundle import keys
-from csa_desktop.bundle.format import canonical_json
+from csa_desktop.bundle.format import FORMAT_VERSION, canonical_json
 from csa_desktop.services.copy import Copy
 from tests.bundle.builders import (
     BundleParts,
@@ -243,7 +243,7 @@ ATTACKS = [
            "made by this copy itself"),
     Attack("unknown-format-version", "lead", lambda ex: with_manifest(ex, format_version=0),
            "unknown-version", "bundle format 0"),
-    Attack("newer-format-version", "lead", lambda ex: with_manifest(ex, format_version=3),
+    Attack("newer-format-version", "lead", lambda ex: with_manifest(ex, format_version=FORMAT_VERSION + 1),
            "newer-version", "please update CSA Desktop"),
     Attack("malformed-json", "lead", lambda ex: contribution_bytes(ex, b'{"changes": [}'),
            "bad-json", "changes.json is not valid JSON"),

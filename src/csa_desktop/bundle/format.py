@@ -14,17 +14,21 @@ import orjson
 from csa_desktop.domain.kinds import Value
 
 FORMAT_NAME = "csa-bundle"
-FORMAT_VERSION = 2
-SUPPORTED_VERSIONS: tuple[int, ...] = (1, 2)
+FORMAT_VERSION = 3
+SUPPORTED_VERSIONS: tuple[int, ...] = (1, 2, 3)
 """Versions this app reads; an older one is brought up to date on import (ADDED_FIELDS), a
 newer one refused."""
 
 ADDED_FIELDS: dict[int, dict[str, dict[str, Value]]] = {
     2: {"action": {"indicator_uids": []}, "local-priority": {"indicator_uids": []}},
+    3: {},
 }
 """The fields each format version added to a kind, with the value a record of an older bundle
 stands for (version 2: the indicator kinds, and the indicators an action or priority links
-to — none, in a bundle made before there were any)."""
+to — none, in a bundle made before there were any; version 3: the kinds `approval-step` and
+`plan-approval`, and an agreement's status and a decision's stage as text, a step of the
+county's chain — no field of an older kind, so nothing to fill: a bundle without steps
+stands for the two-tier chain every copy followed)."""
 
 EXTENSION = ".csabundle"
 MANIFEST = "manifest.json"

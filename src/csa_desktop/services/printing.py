@@ -137,7 +137,8 @@ def plan_on_a_page_data(copy: Copy, *, printed_on: dt.date | None = None,
         approvals = read["approval"] if agreements[0] is agreement else \
             record_store.list_rows(session, "approval",
                                    where={"agreement_uid": agreements[0].uid})
-        headline, detail = _status_line(workflow_of(agreements[0], approvals))
+        steps = record_store.list_rows(session, "approval-step", where={"plan_uid": None})
+        headline, detail = _status_line(workflow_of(agreements[0], approvals, steps))
     items = read["plan-item"]
     columns = tuple(
         PlanColumn(PLAN_COLUMN_LABELS[name],
@@ -352,7 +353,10 @@ def _status_line(flow: Workflow) -> tuple[str, str]:
         return "DRAFT", "not yet approved"
     if flow.draft:
         return "DRAFT", "in editorial review"
-    return _HEADLINES.get(flow.status, flow.status.upper()), flow.print_status
+    step = flow.current_stage
+    headline = _HEADLINES.get(flow.status) or ("APPROVED" if step.sends_to_pcc else
+                                              step.label.upper())
+    return headline, flow.print_status
 
 
 # --- helpers -----------------------------------------------------------------------------------
