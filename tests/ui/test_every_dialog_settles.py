@@ -149,6 +149,7 @@ def _simple(module: str, name: str, **kwargs: object) -> Callable[[Copy], QDialo
 
 
 BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
+    "ApprovalChainDialog": _simple("approval_chain", "ApprovalChainDialog"),
     "ApprovalsDialog": _simple("approvals", "ApprovalsDialog"),
     "CorrectStepDialog": _correct_step,
     "CompareRefreshesDialog": _compare,
