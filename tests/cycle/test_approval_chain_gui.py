@@ -139,3 +139,47 @@ def test_a_bad_chain_in_the_editor_is_named_and_nothing_is_saved(qtbot, demo_cop
     assert "sending to the PCC is the last step" in editor.error.text()
     assert editor.result_change is None
     assert dump(demo_copy.data_dir) == before
+
+
+def test_a_districts_plan_approvals_are_recorded_from_its_plan_page(qtbot, tmp_path,
+                                                                    published):
+    """The district's own copy: the plan page shows the chain; Approvals… records a step."""
+    from csa_desktop.services.approvals import plan_workflow
+    from csa_desktop.services.new_copy import join_partnership
+    from csa_desktop.ui.dialogs.plan_approvals import PlanApprovalsDialog
+    from csa_desktop.ui.views.local_plan_page import LocalPlansPage
+
+    _lead, baseline = published
+    district = join_partnership(tmp_path / "west", baseline, partnership="West Lancashire CSP",
+                                name="Jo")
+    settings = WindowSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    main = MainWindow(district, settings)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    try:
+        assert main.show_place("local-plan:West Lancashire")
+        page = next(p for p in main.pages if isinstance(p, LocalPlansPage))
+        settle(qtbot, main)
+        assert "Not yet approved (Approved by the partnership → Sent to the PCC)" in \
+            page.approvals_label.text()
+        assert page.approvals_button.isVisible()
+        west = page.partnership.uid
+        dialog = PlanApprovalsDialog(district, west, main, today=TODAY)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.date_edit.setDate(QDate(2024, 6, 3))
+        qtbot.keyClicks(dialog.minute_edit, "WLCSP 24/6")
+        qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+        assert "✓ <b>Approved by the partnership</b>" in dialog.steps_label.text()
+        dialog.close()
+        main.refresh(dialog.changes)
+        settle(qtbot, main)
+        assert "Approved by the partnership: 3 June 2024, minute WLCSP 24/6" in \
+            page.approvals_label.text()
+        flow = plan_workflow(district, west)
+        assert flow.stages[0].reached and flow.stages[0].minute_ref == "WLCSP 24/6"
+    finally:
+        main.close()
+        district.close()

@@ -261,6 +261,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
         ("Status", f"{headline.capitalize()}{' — ' + detail if detail else ''}"),
         ("Sent to the Police and Crime Commissioner",
          long_date(_date(agreement["sent_to_pcc_on"]))),
+        ("Approval chain", " → ".join(s.label for s in workflow(copy).chain)),
     )
     meta = PrintMeta(
         title=agreement.title,
@@ -337,9 +338,15 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
         status_detail="Local partnership plan / action tracker",
         sample=_is_sample(trail), invariant=invariant,
     )
+    from csa_desktop.services.approvals import plan_workflow_of
+
+    plan_flow = plan_workflow_of(plan, partner.title,
+                                 _children(copy, "approval-step", "plan_uid", plan.uid),
+                                 _children(copy, "plan-approval", "plan_uid", plan.uid))
     return LocalPlanDocument(meta, partner.title, plan.title,
                              _period(plan["period_start"], plan["period_end"]),
-                             status.capitalize(), tuple(groups))
+                             status.capitalize(), tuple(groups), plan_flow.print_status,
+                             " → ".join(s.label for s in plan_flow.stages))
 
 
 def agreement_status(copy: Copy) -> tuple[str, str]:

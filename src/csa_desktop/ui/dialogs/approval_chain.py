@@ -90,6 +90,7 @@ class ApprovalChainDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(lambda _item: self._edited())
+        self.table.currentCellChanged.connect(lambda *_cells: self._update_buttons())
 
         self.add_button = QPushButton("&Add step")
         self.add_button.clicked.connect(self.add_step)
@@ -171,6 +172,9 @@ class ApprovalChainDialog(QDialog):
             name = "plan"
         index = self.preset.findData(name)
         self.preset.setCurrentIndex(index if index >= 0 else self.preset.findData(OWN))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
         row = self.table.currentRow()
         self.remove_button.setEnabled(row >= 0)
         self.up_button.setEnabled(row > 0)
