@@ -198,3 +198,40 @@ def test_a_step_of_the_chain_cannot_be_edited_directly(draft_dir, capsys):
     assert "csa approvals chain" in capsys.readouterr().err
     with pytest.raises(InputError), Copy.open(draft_dir) as copy:
         copy.records.create("approval-step", {"name": "x", "label": "X"})
+
+
+def test_a_local_plan_follows_its_own_chain_through_the_cli(demo_dir, capsys):
+    west = "West Lancashire CSP"
+    data = chain_json(demo_dir, capsys, "--plan", west)
+    assert [s["name"] for s in data["steps"]] == ["board", "pcc"] and not data["recorded"]
+    assert csa(demo_dir, "approve", "pcc", "--plan", west, "--date", "2024-06-01") == 2
+    assert "the next step of West Lancashire CSP's plan is 'Approved by the partnership'" \
+        in capsys.readouterr().err
+    assert csa(demo_dir, "approve", "board", "--plan", west, "--date", "2024-06-03",
+               "--minute", "WL 1") == 0
+    assert csa(demo_dir, "approve", "board", "--plan", west, "--correct",
+               "--minute", "WL 2") == 0
+    assert csa(demo_dir, "approve", "pcc", "--plan", west, "--date", "2024-06-01") == 2
+    assert "is before 'Approved by the partnership'" in capsys.readouterr().err
+    assert csa(demo_dir, "approve", "pcc", "--plan", west, "--date", "2024-06-10") == 0
+    capsys.readouterr()
+    assert csa(demo_dir, "approvals", "--plan", west, "--json") == 0
+    stages = json.loads(capsys.readouterr().out)["stages"]
+    assert [(s["name"], s["decided_on"], s["minute_ref"]) for s in stages] == [
+        ("board", "2024-06-03", "WL 2"), ("pcc", "2024-06-10", "")]
+    assert csa(demo_dir, "approve", "undo", "--plan", west) == 0
+    with Copy.open(demo_dir) as copy:
+        held = copy.records.list_kind("plan-approval", include_deleted=True)
+    assert [(r["step"], r.deleted) for r in held] == [("board", False), ("pcc", True)]
+    # the agreement's approvals are untouched by the plan's
+    assert the_agreement(demo_dir)["status"] == "noted-by-cabinet"
+
+
+def test_a_local_plans_chain_is_set_with_plan(demo_dir, capsys):
+    assert csa(demo_dir, "approvals", "chain", "--plan", "Pendle CSP", "--set",
+               "board", "cabinet:Noted by the district's Cabinet:Pendle Borough Council",
+               "pcc") == 0
+    data = chain_json(demo_dir, capsys, "--plan", "Pendle CSP")
+    assert [s["name"] for s in data["steps"]] == ["board", "cabinet", "pcc"]
+    assert data["steps"][1]["body"] == "Pendle Borough Council" and data["recorded"]
+    assert chain_json(demo_dir, capsys)["recorded"] is False  # the agreement's: untouched

@@ -183,3 +183,25 @@ def test_a_districts_plan_approvals_are_recorded_from_its_plan_page(qtbot, tmp_p
     finally:
         main.close()
         district.close()
+
+
+def test_the_dashboard_shows_the_countys_own_chain(qtbot, window):
+    from csa_desktop.ui.views.dashboard_page import DashboardPage
+
+    with_steps = set_chain_and_refresh(window, "board-only")
+    page = next(p for p in window.pages if isinstance(p, DashboardPage))
+    assert window.show_place("dashboard")
+    qtbot.waitUntil(lambda: page.board is not None, timeout=5000)
+    settle(qtbot, window)
+    assert "2023/24 approvals:</b> Approved by the Board → Sent to the PCC" in \
+        page.approvals.text()
+    assert with_steps
+
+
+def set_chain_and_refresh(window: MainWindow, preset: str) -> bool:
+    from csa_desktop.domain.cycle import PRESETS
+    from csa_desktop.services.approvals import set_chain
+
+    result = set_chain(window.copy, PRESETS[preset])
+    window.refresh(result.changes)
+    return not result.empty

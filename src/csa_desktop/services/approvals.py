@@ -98,6 +98,12 @@ class Workflow:
         return self.stages[BOARD_INDEX:]
 
     @property
+    def chain_line(self) -> str:
+        """The chain in one line, each step done ticked: "✓ Approved by the Board →
+        Noted by Cabinet → Sent to the PCC"."""
+        return " → ".join(("✓ " if s.reached else "") + s.label for s in self.chain)
+
+    @property
     def print_status(self) -> str:
         """One line for the title band and footer of every print."""
         if self.status == "draft":
