@@ -197,7 +197,9 @@ class ApprovalChainDialog(QDialog):
         steps.insert(at, ChainStep("", ""))
         self.fill(steps)
         self.table.setCurrentCell(at, 0)
-        self.table.editItem(self.table.item(at, 0))
+        item = self.table.item(at, 0)
+        if item is not None:
+            self.table.editItem(item)
 
     def remove_step(self) -> None:
         row = self.table.currentRow()
