@@ -151,7 +151,9 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("agreement", "Agreement", "Agreements", Scope.REFERENCE, (
             _f("title", F.TEXT, "Title", required=True, max_length=300),
             _f("period_start", F.DATE, "Period start", required=True),
-            _f("period_end", F.DATE, "Period end", required=True),
+            # empty only for a rolling agreement (services.records: one or the other)
+            _f("period_end", F.DATE, "Period end"),
+            _f("rolling", F.BOOL, "Rolling (no end date, refreshed annually)"),
             _f("refresh_label", F.TEXT, "Refresh", max_length=40),
             _f("footprint", F.TEXT, "Footprint", max_length=300),
             _f("strategy_group", F.TEXT, "Strategy group", max_length=300),
@@ -311,7 +313,7 @@ KINDS: dict[str, KindSpec] = {
 }
 
 DEFAULTS: Mapping[str, Mapping[str, Value]] = {
-    "agreement": {"status": "draft"},
+    "agreement": {"status": "draft", "rolling": False},
     "action": {"status": "not-started", "rag": "not-rated"},
     "local-plan": {"status": "draft"},
     "area": {"in_lancashire_12": False},

@@ -152,7 +152,7 @@ def plan_on_a_page_data(copy: Copy, *, printed_on: dt.date | None = None,
         printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
         sample=_agreement_is_sample(copy, agreement, read), invariant=invariant,
     )
-    details = ("Plan on a page", _period(agreement["period_start"], agreement["period_end"]),
+    details = ("Plan on a page", agreement_period(agreement),
                _version(agreement), _text(agreement["footprint"]))
     return PlanOnAPage(meta, agreement.title, tuple(d for d in details if d), columns)
 
@@ -253,7 +253,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     )
     headline, detail = agreement_status(copy)
     cover = (
-        ("Period", _period(agreement["period_start"], agreement["period_end"])),
+        ("Period", agreement_period(agreement)),
         ("Refresh", _text(agreement["refresh_label"])),
         ("Footprint", _text(agreement["footprint"])),
         ("Prepared by", _text(agreement["strategy_group"])),
@@ -379,6 +379,18 @@ def _date(value: object) -> dt.date | None:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+ROLLING = "rolling, refreshed annually"
+
+
+def agreement_period(agreement: Record) -> str:
+    """The agreement's period as prints say it: '1 April 2022 to 31 March 2025', or for a
+    rolling agreement 'From 1 April 2022, rolling, refreshed annually'."""
+    if agreement.fields.get("rolling") is True:
+        start = _date(agreement["period_start"])
+        return f"From {long_date(start)}, {ROLLING}" if start else ROLLING.capitalize()
+    return _period(agreement["period_start"], agreement["period_end"])
 
 
 def _period(start: object, end: object) -> str:

@@ -185,6 +185,7 @@ class RecordService:
             for name, value in clean.items():
                 if spec.field(name).required and value in (None, []):
                     raise InputError(f"{spec.field(name).label} is required")
+            clean = _one_period_kind(spec.name, clean)
             _refuse_bad_values(spec.name, clean, {**record.fields, **clean}, new=False)
             clean = _indicator_rules(session, spec.name, clean, {**record.fields, **clean},
                                      record)
@@ -475,6 +476,19 @@ def _value_identity(session: Session, values: Mapping[str, Value],
     return uid
 
 
+def _one_period_kind(kind_name: str, values: dict[str, Value]) -> dict[str, Value]:
+    """An agreement made rolling loses its end date; given an end date, it is no longer
+    rolling (one edit each, so a form that saves field by field can make either change; the
+    old value stays in the history). Both given at once are checked as they are."""
+    if kind_name != "agreement" or ("rolling" in values) == ("period_end" in values):
+        return values
+    if values.get("rolling") is True:
+        return {**values, "period_end": None}
+    if values.get("period_end") is not None:
+        return {**values, "rolling": False}
+    return values
+
+
 def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
                        merged: Mapping[str, Value], *, new: bool) -> None:
     """The rules of a kind beyond its fields' own (GUI and CLI alike; bundles carry what a
@@ -485,5 +499,7 @@ def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
         problems = reporting.update_problems(values, new=new)
     elif kind_name == "action" and ({"start_on", "due_on"} & values.keys()):
         problems = reporting.action_problems(merged.get("start_on"), merged.get("due_on"))
+    elif kind_name == "agreement" and (new or {"period_end", "rolling"} & values.keys()):
+        problems = reporting.period_problems(merged.get("period_end"), merged.get("rolling"))
     if problems:
         raise InputError("; ".join(problems))

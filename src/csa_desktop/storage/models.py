@@ -69,7 +69,8 @@ class AgreementRow(RecordRow):
     __tablename__ = "agreements"
     title: Mapped[str] = mapped_column(String(300))
     period_start: Mapped[dt.date] = mapped_column(Date)
-    period_end: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    rolling: Mapped[bool | None] = mapped_column(Boolean)
     refresh_label: Mapped[str | None] = mapped_column(String(40))
     footprint: Mapped[str | None] = mapped_column(String(300))
     strategy_group: Mapped[str | None] = mapped_column(String(300))

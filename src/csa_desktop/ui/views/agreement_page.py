@@ -29,8 +29,8 @@ from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled, make_butto
 
 # `status` and `sent_to_pcc_on` are not here: the approvals workflow sets them (see the stage
 # row); nor `refresh_label`: starting an annual refresh names it (see the refresh row).
-AGREEMENT_FIELDS = ("title", "period_start", "period_end", "footprint", "strategy_group",
-                    "strategic_assessment")
+AGREEMENT_FIELDS = ("title", "period_start", "period_end", "rolling", "footprint",
+                    "strategy_group", "strategic_assessment")
 APPROVAL_FIELDS = ("body", "decision", "decided_on", "minute_ref")
 REFRESH_REASON = ("Named when an annual refresh starts (Agreement ▸ Start annual refresh…); "
                   "earlier refreshes stay readable (Agreement ▸ Compare refreshes…).")
@@ -169,7 +169,7 @@ class AgreementPage(EditorPage):
         self.refresh_label.setAccessibleDescription(REFRESH_REASON)
         refresh_caption = QLabel("Refresh:")
         refresh_caption.setToolTip(REFRESH_REASON)
-        self.form.layout_.insertRow(AGREEMENT_FIELDS.index("period_end") + 1, refresh_caption,
+        self.form.layout_.insertRow(AGREEMENT_FIELDS.index("rolling") + 1, refresh_caption,
                                     self.refresh_label)
         self.stage_label = QLabel()
         self.stage_label.setTextFormat(Qt.TextFormat.RichText)
