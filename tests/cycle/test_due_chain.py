@@ -10,7 +10,7 @@ from pathlib import Path
 
 from csa_desktop.cli import main
 from csa_desktop.domain.cycle import PRESETS
-from csa_desktop.services.approvals import advance, plan_advance, set_chain
+from csa_desktop.services.approvals import plan_advance, set_chain
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.due import due_items
 from tests.helpers import dump
