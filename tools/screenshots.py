@@ -112,6 +112,7 @@ def take(out: Path) -> list[Path]:
         save(preview, "print-preview")
         preview.close()
         _import_actions(copy, work, save)
+        _approval_chain(copy, save)
         from csa_desktop.services.refresh import start_refresh
         from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
 
@@ -208,6 +209,21 @@ def _import_actions(copy: object, work: Path, save: Callable[..., None]) -> None
     dialog.skip.setChecked(True)
     dialog.resize(1380, 640)
     save(dialog, "adopt-actions-mapping")
+    dialog.close()
+
+
+def _approval_chain(copy: object, save: Callable[..., None]) -> None:
+    """Agreement ▸ Approvals… ▸ Chain…: a unitary chain with the county's own step."""
+    from csa_desktop.domain.cycle import PRESETS, ChainStep
+    from csa_desktop.services.approvals import set_chain
+    from csa_desktop.ui.dialogs.approval_chain import ApprovalChainDialog
+
+    board, cabinet, pcc = PRESETS["unitary"]
+    set_chain(copy, (board, cabinet, ChainStep(  # type: ignore[arg-type]
+        "panel", "Reviewed by the Police and Crime Panel", "Police and Crime Panel", True), pcc))
+    dialog = ApprovalChainDialog(copy)  # type: ignore[arg-type]
+    dialog.resize(820, 420)
+    save(dialog, "approval-chain")
     dialog.close()
 
 

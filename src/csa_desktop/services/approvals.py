@@ -636,9 +636,14 @@ class PlanWorkflow:
 
 def plan_of(copy: Copy, partnership: str) -> Record:
     """The local plan of the partnership `partnership` names (its name or uid)."""
-    from csa_desktop.services.printing import partnership_named
-
-    chosen = partnership_named(copy, partnership)
+    partnerships = copy.records.list_kind("partnership")
+    wanted = partnership.strip()
+    chosen = next((p for p in partnerships if wanted in (p.uid, p.title)
+                   or p.title.casefold() == wanted.casefold()), None)
+    if chosen is None:
+        with_plans = {p["partnership_uid"] for p in copy.records.list_kind("local-plan")}
+        names = ", ".join(p.title for p in partnerships if p.uid in with_plans) or "none"
+        raise InputError(f"no partnership is called '{wanted}' (with a local plan: {names})")
     plans = copy.records.list_kind("local-plan", where={"partnership_uid": chosen.uid})
     if not plans:
         raise InputError(f"{chosen.title} has no local plan yet")
