@@ -286,8 +286,10 @@ class ApprovalsDialog(QDialog):
         self.undo_button.setEnabled(self.lead and flow.status != "draft")
         following = flow.next_stage
         if following is None:
-            self.next_label.setText("Every step is done: the agreement has been sent to the "
-                                    "Police and Crime Commissioner.")
+            self.next_label.setText(
+                "Every step is done: the agreement has been sent to the Police and Crime "
+                "Commissioner." if any(s.sends_to_pcc for s in flow.chain) else
+                "Every step of the approval chain is done.")
             for widget in (self.date_edit, self.minute_edit, self.record_button,
                            self.date_label, self.minute_label):
                 widget.setEnabled(False)
