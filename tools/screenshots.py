@@ -115,6 +115,7 @@ def take(out: Path) -> list[Path]:
         preview.close()
         _import_actions(copy, work, save)
         _import_agreement(work, save)
+        _approval_chain(copy, save)
         from csa_desktop.services.refresh import start_refresh
         from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
 
@@ -270,6 +271,19 @@ def _import_agreement(work: Path, save: Callable[..., None]) -> None:
         dialog.resize(1000, 760)
         save(dialog, "adopt-agreement-outline")
         dialog.close()
+def _approval_chain(copy: object, save: Callable[..., None]) -> None:
+    """Agreement ▸ Approvals… ▸ Chain…: a unitary chain with the county's own step."""
+    from csa_desktop.domain.cycle import PRESETS, ChainStep
+    from csa_desktop.services.approvals import set_chain
+    from csa_desktop.ui.dialogs.approval_chain import ApprovalChainDialog
+
+    board, cabinet, pcc = PRESETS["unitary"]
+    set_chain(copy, (board, cabinet, ChainStep(  # type: ignore[arg-type]
+        "panel", "Reviewed by the Police and Crime Panel", "Police and Crime Panel", True), pcc))
+    dialog = ApprovalChainDialog(copy)  # type: ignore[arg-type]
+    dialog.resize(820, 420)
+    save(dialog, "approval-chain")
+    dialog.close()
 
 
 def _conflicts_dialog(dialog_class: type, sync: type) -> Callable[[object, list[Path]], object]:

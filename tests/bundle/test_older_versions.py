@@ -56,3 +56,26 @@ def test_a_baseline_published_before_indicators_can_be_joined(exchange: Exchange
         priorities = district.records.list_kind("local-priority")
     assert actions and priorities
     assert all(r.fields["indicator_uids"] == [] for r in [*actions, *priorities])
+
+
+def test_a_format_2_baseline_from_before_approval_chains_is_joined_on_the_two_tier_chain(
+        exchange: Exchange, tmp_path: Path):
+    from csa_desktop.domain.cycle import PRESETS
+    from csa_desktop.services.approvals import set_chain, workflow
+    from csa_desktop.services.bundles import BundleService
+
+    with Copy.open(exchange.lead) as lead:
+        set_chain(lead, PRESETS["two-tier"])  # steps in the file, which version 2 never had
+        BundleService(lead).export(tmp_path / "now.csabundle")
+    parts = BundleParts.of((tmp_path / "now.csabundle").read_bytes(), exchange.lead_key)
+    assert any(r["kind"] == "approval-step" for r in parts.payload["records"])
+    parts.payload["records"] = [r for r in parts.payload["records"]
+                                if r["kind"] not in ("approval-step", "plan-approval")]
+    parts.manifest["format_version"] = 2
+    baseline = exchange.file(parts.build(), "v2-baseline.csabundle")
+    with join_partnership(tmp_path / "west", baseline, partnership="West Lancashire CSP",
+                          name="Jo") as district:
+        flow = workflow(district)
+        assert district.records.list_kind("approval-step") == []
+    assert [s.name for s in flow.chain] == ["board", "cabinet", "council", "pcc"]
+    assert flow.status == "noted-by-cabinet" and not flow.chain_recorded

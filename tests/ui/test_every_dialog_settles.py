@@ -95,6 +95,17 @@ def _correct_step(copy: Copy) -> QDialog:
     return CorrectStepDialog(copy, workflow(copy).stages[0], dt.date(2025, 3, 5))
 
 
+def _plan_approvals(copy: Copy) -> QDialog:
+    from csa_desktop.services.approvals import plan_advance
+    from csa_desktop.ui.dialogs.plan_approvals import PlanApprovalsDialog
+
+    west = next(p.uid for p in copy.records.list_kind("partnership")
+                if p.title == "West Lancashire CSP")
+    plan_advance(copy, west, "board", on=dt.date(2024, 6, 3), minute_ref="W 1",
+                 today=dt.date(2025, 3, 5))
+    return PlanApprovalsDialog(copy, west, today=dt.date(2025, 3, 5))
+
+
 def _compare(copy: Copy) -> QDialog:
     from csa_desktop.services.refresh import start_refresh
     from csa_desktop.ui.dialogs.compare_refreshes import CompareRefreshesDialog
@@ -162,7 +173,9 @@ def _simple(module: str, name: str, **kwargs: object) -> Callable[[Copy], QDialo
 
 
 BUILDERS: dict[str, Callable[[Copy], QDialog]] = {
+    "ApprovalChainDialog": _simple("approval_chain", "ApprovalChainDialog"),
     "ApprovalsDialog": _simple("approvals", "ApprovalsDialog"),
+    "PlanApprovalsDialog": _plan_approvals,
     "CorrectStepDialog": _correct_step,
     "CompareRefreshesDialog": _compare,
     "ConflictsDialog": _simple("conflicts", "ConflictsDialog"),

@@ -9,12 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from csa_desktop.cli.output import dumps, record_json, table
-from csa_desktop.domain.cycle import STAGES, Refresh, stage
+from csa_desktop.domain.cycle import PRESETS, STAGES, Refresh
 from csa_desktop.domain.kinds import KINDS, parse_date
 from csa_desktop.domain.records import Changes
 from csa_desktop.services.copy import Copy
 
 STAGE_HELP = ", ".join(s.status for s in STAGES[1:])
+CHAIN_HELP = ("The steps after editorial review, in order. --preset takes two-tier (Board → "
+              "Cabinet → Full Council → PCC), unitary (Board → Cabinet → PCC) or board-only "
+              "(Board → PCC). --set takes the steps: board, cabinet, council and pcc as the "
+              "presets have them, or NAME:LABEL[:BODY[:FLAGS]] for a county's own step, FLAGS "
+              "being 'minute' (a minute reference is required) and/or 'pcc' (the step sends "
+              "it to the PCC; the last). Decisions already recorded are kept.")
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -68,12 +74,29 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                    "(with --correct, '' clears it)")
     p.add_argument("--correct", action="store_true",
                    help="correct the date or minute reference of a step already recorded")
+    p.add_argument("--plan", metavar="PARTNERSHIP",
+                   help="a step of this partnership's local plan (its own chain), not the "
+                        "agreement's")
     p.set_defaults(run=run_approve)
 
     p = commands.add_parser("approvals", parents=[common],
-                            help="where the refresh in progress stands in its approvals")
+                            help="where the refresh in progress stands in its approvals; "
+                                 "'approvals chain' shows or sets the steps")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--plan", metavar="PARTNERSHIP", help="this partnership's local plan")
     p.set_defaults(run=run_approvals)
+    verbs = p.add_subparsers(dest="verb", metavar="VERB", required=False)
+    c = verbs.add_parser("chain", parents=[common], help="show or set the approval chain",
+                         description=CHAIN_HELP)
+    group = c.add_mutually_exclusive_group()
+    group.add_argument("--preset", choices=list(PRESETS), help="one of the presets")
+    group.add_argument("--set", nargs="+", metavar="STEP", dest="steps",
+                       help="the steps, in order")
+    c.add_argument("--plan", metavar="PARTNERSHIP",
+                   help="the chain of this partnership's local plan (default: its board, "
+                        "then sent to the PCC)")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(run=run_approvals_chain)
 
     p = commands.add_parser("diff", parents=[common],
                             help="compare two refreshes field by field",
@@ -194,21 +217,38 @@ def run_refresh_records(args: argparse.Namespace, folder: Path) -> int:
 
 
 def run_approve(args: argparse.Namespace, folder: Path) -> int:
-    from csa_desktop.services.approvals import advance, correct, step_back, workflow
+    from csa_desktop.errors import InputError
+    from csa_desktop.services import approvals
 
     on = parse_date(args.date, "--date") if args.date else None
+    undo = args.stage.strip().lower() == "undo"
+    if undo and (on is not None or args.minute or args.correct):
+        raise InputError("'csa approve undo' takes no --date, --minute or --correct")
     with Copy.open(folder) as copy:
-        if args.stage.strip().lower() == "undo":
-            if on is not None or args.minute or args.correct:
-                from csa_desktop.errors import InputError
-
-                raise InputError("'csa approve undo' takes no --date, --minute or --correct")
-            changes = step_back(copy)
+        if args.plan:
+            if undo:
+                changes = approvals.plan_step_back(copy, args.plan)
+            elif args.correct:
+                changes = approvals.plan_correct(copy, args.plan, args.stage, on=on,
+                                                 minute_ref=args.minute)
+            else:
+                changes = approvals.plan_advance(copy, args.plan, args.stage, on=on,
+                                                 minute_ref=args.minute)
+            flow = approvals.plan_workflow(copy, args.plan)
+            _report(changes)
+            if changes.empty:
+                print("nothing changed: the values were already so")
+            where = flow.current_stage.label if flow.current_stage else "not yet approved"
+            print(f"{flow.partnership_name}'s plan is now at '{where}'"
+                  + (f"; next: {flow.next_stage.label}" if flow.next_stage else ""))
+            return 0
+        if undo:
+            changes = approvals.step_back(copy)
         elif args.correct:
-            changes = correct(copy, args.stage, on=on, minute_ref=args.minute)
+            changes = approvals.correct(copy, args.stage, on=on, minute_ref=args.minute)
         else:
-            changes = advance(copy, args.stage, on=on, minute_ref=args.minute)
-        now = workflow(copy)
+            changes = approvals.advance(copy, args.stage, on=on, minute_ref=args.minute)
+        now = approvals.workflow(copy)
     _report(changes)
     if changes.empty:
         print("nothing changed: the values were already so")
@@ -217,10 +257,29 @@ def run_approve(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
+def _stage_rows(stages: Any) -> list[tuple[str, ...]]:
+    return [("→" if s.current else ("✓" if s.reached else ""), s.name or s.status, s.label,
+             s.decided_on.isoformat() if s.decided_on else "", s.minute_ref,
+             s.body if s.reached or s.approval_uid else "") for s in stages]
+
+
 def run_approvals(args: argparse.Namespace, folder: Path) -> int:
-    from csa_desktop.services.approvals import workflow
+    from csa_desktop.services.approvals import plan_workflow, workflow
 
     with Copy.open(folder) as copy:
+        if args.plan:
+            plan = plan_workflow(copy, args.plan)
+            if args.json:
+                print(dumps({"plan": plan.plan_title, "partnership": plan.partnership_name,
+                             "print_status": plan.print_status,
+                             "stages": [s.__dict__ for s in plan.stages]}))
+                return 0
+            print(f"{plan.plan_title}: {plan.print_status}\n")
+            print(table(_stage_rows(plan.stages), ["", "step", "label", "date", "minute", "by"]))
+            if plan.next_stage:
+                print(f"\nnext: csa approve {plan.next_stage.name} --plan "
+                      f"\"{plan.partnership_name}\" --date YYYY-MM-DD")
+            return 0
         now = workflow(copy)
     if args.json:
         print(dumps({"refresh": now.refresh_label, "status": now.status, "draft": now.draft,
@@ -228,15 +287,68 @@ def run_approvals(args: argparse.Namespace, folder: Path) -> int:
                      "stages": [s.__dict__ for s in now.stages]}))
         return 0
     print(f"{now.refresh_label} refresh: {now.print_status}\n")
-    rows = [("→" if s.current else ("✓" if s.reached else ""), s.label,
-             s.decided_on.isoformat() if s.decided_on else "", s.minute_ref,
-             s.body if s.reached or s.approval_uid else "") for s in now.stages]
-    print(table(rows, ["", "stage", "date", "minute", "by"]))
+    print(table(_stage_rows(now.stages), ["", "step", "label", "date", "minute", "by"]))
     if now.next_stage:
-        needs_date = stage(now.next_stage.status).needs_date
-        print(f"\nnext: csa approve {now.next_stage.status}"
-              + (" --date YYYY-MM-DD" if needs_date else ""))
+        print(f"\nnext: csa approve {now.next_stage.name or now.next_stage.status}"
+              + (" --date YYYY-MM-DD" if now.next_stage.needs_date else ""))
     return 0
+
+
+def _chain_json(steps: Any) -> list[dict[str, object]]:
+    return [{"name": s.name, "label": s.label, "body": s.body,
+             "minute_required": s.minute_required, "sends_to_pcc": s.sends_to_pcc}
+            for s in steps]
+
+
+def run_approvals_chain(args: argparse.Namespace, folder: Path) -> int:
+    from csa_desktop.domain.cycle import parse_step
+    from csa_desktop.services import approvals
+
+    with Copy.open(folder) as copy:
+        if args.preset or args.steps:
+            chain = (approvals.preset_named(args.preset) if args.preset
+                     else tuple(parse_step(text) for text in args.steps))
+            result = approvals.set_chain(copy, chain, plan=args.plan)
+            if result.empty:
+                print("nothing changed: the chain was already so")
+            else:
+                for name in result.added:
+                    print(f"added step {name}")
+                for name in result.removed:
+                    print(f"removed step {name} (kept in the history)")
+                if result.kept_decisions:
+                    print("decisions already recorded are kept: "
+                          + "; ".join(result.kept_decisions))
+                if result.status_moved:
+                    print(f"the agreement's status moved from '{result.status_moved[0]}' to "
+                          f"'{result.status_moved[1]}': its step left the chain")
+        if args.plan:
+            flow = approvals.plan_workflow(copy, args.plan)
+            title, recorded = f"{flow.partnership_name}'s plan", flow.chain_recorded
+            steps = flow.stages
+        else:
+            now = approvals.workflow(copy)
+            title, recorded = "the agreement", now.chain_recorded
+            steps = now.chain
+    preset = approvals.preset_of([_as_step(s) for s in steps])
+    if args.json:
+        print(dumps({"of": title, "preset": preset, "recorded": recorded,
+                     "steps": _chain_json(steps)}))
+        return 0
+    kind = f"the {preset} preset" if preset else "its own chain"
+    print(f"approval chain of {title} ({kind}"
+          + ("" if recorded else ", the default: none recorded") + "):")
+    print(table([(str(i), s.name, s.label, s.body, "yes" if s.minute_required else "",
+                  "yes" if s.sends_to_pcc else "") for i, s in enumerate(steps, 1)],
+                ["", "step", "label", "deciding body", "minute required", "sends to PCC"]))
+    return 0
+
+
+def _as_step(state: Any) -> Any:
+    from csa_desktop.domain.cycle import ChainStep
+
+    return ChainStep(state.name, state.label, state.body, state.minute_required,
+                     state.sends_to_pcc)
 
 
 def run_diff(args: argparse.Namespace, folder: Path) -> int:

@@ -1,5 +1,5 @@
-"""csa due: what is due (actions past their date, progress updates owed for the quarter, the
-agreement's next approval step)."""
+"""csa due: what is due (actions past their date, progress updates owed for the quarter,
+approvals waiting on the next step of their chain, and what is not yet sent to the PCC)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,18 @@ from csa_desktop.services.due import due_items
 
 HEADINGS = {"overdue-action": "Actions past their due date",
             "missing-update": "Progress updates owed for the quarter",
-            "approval": "The agreement's next approval step"}
+            "approval": "Approvals waiting on the next step",
+            "not-sent-to-pcc": "Not yet sent to the PCC after the last approval"}
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser(
         "due", parents=[common], help="what is due: overdue actions, updates owed, approvals",
         description="List what is due: actions past their due date and still open, the "
-                    "progress updates owed for the current quarter (due by its last day), and "
-                    "the agreement's next approval step. A district copy lists its own "
+                    "progress updates owed for the current quarter (due by its last day), the "
+                    "approvals waiting on the next step of their chain (the agreement's and "
+                    "each local plan's), and the agreement or a local plan not yet sent to the "
+                    "PCC after its last approval. A district copy lists its own "
                     "partnerships; the lead every partnership.")
     p.add_argument("--partnership", metavar="NAME-OR-UID", help="one partnership's actions only")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="judge as on this day (default: today)")

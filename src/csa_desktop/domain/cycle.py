@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from csa_desktop.domain.kinds import AGREEMENT_STATUSES, Value
@@ -79,25 +79,79 @@ class Refresh:
 
 @dataclass(frozen=True)
 class Stage:
-    status: str  # one of AGREEMENT_STATUSES
+    status: str  # the code the agreement's status and a decision's `stage` hold
     label: str  # as people say it
     body: str  # who decides; "" when no decision body is recorded
     needs_date: bool
     takes_minute: bool
     verb: str  # the decision, e.g. "Approved"
+    name: str = ""  # the short name people type (board, cabinet, …); "" for draft and review
+    minute_required: bool = False  # a decision is recorded only with its minute reference
+    sends_to_pcc: bool = False  # the step that sends the agreement to the PCC
 
 
-STAGES: tuple[Stage, ...] = (
+@dataclass(frozen=True)
+class ChainStep:
+    """One step of an approval chain as a county defines it (an `approval-step` record)."""
+
+    name: str  # short, kebab-case: board, cabinet, council, pcc, or the county's own
+    label: str  # as prints say it: "Approved by the Board"
+    body: str = ""  # the deciding body; "" on the board step: the strategy group's name
+    minute_required: bool = False
+    sends_to_pcc: bool = False
+
+    @property
+    def status(self) -> str:
+        """The code the agreement's status holds at this step: today's codes for the four
+        steps every copy had (so older copies and bundles read as they did), else the name."""
+        return STEP_CODES.get(self.name, self.name)
+
+    @property
+    def verb(self) -> str:
+        if self.sends_to_pcc:
+            return "Sent"
+        return "Noted" if self.name == "cabinet" else "Approved"
+
+    def as_stage(self) -> Stage:
+        return Stage(self.status, self.label, self.body, True, not self.sends_to_pcc,
+                     self.verb, self.name, self.minute_required, self.sends_to_pcc)
+
+
+STEP_CODES = {"board": "approved-by-board", "cabinet": "noted-by-cabinet",
+              "council": "approved-by-council", "pcc": "sent-to-pcc"}
+"""The status codes of the steps every copy had before chains were data (AGREEMENT_STATUSES)."""
+
+BOARD_STEP = ChainStep("board", "Approved by the Board")
+CABINET_STEP = ChainStep("cabinet", "Noted by Cabinet", "Cabinet")
+COUNCIL_STEP = ChainStep("council", "Approved by Full Council", "Full Council")
+PCC_STEP = ChainStep("pcc", "Sent to the PCC", "Police and Crime Commissioner",
+                     sends_to_pcc=True)
+PRESETS: dict[str, tuple[ChainStep, ...]] = {
+    "two-tier": (BOARD_STEP, CABINET_STEP, COUNCIL_STEP, PCC_STEP),
+    "unitary": (BOARD_STEP, CABINET_STEP, PCC_STEP),
+    "board-only": (BOARD_STEP, PCC_STEP),
+}
+DEFAULT_PRESET = "two-tier"
+"""The chain of a copy that records none (every copy before chains were data, and a district
+until its first baseline carrying the lead's chain): the Lancashire seed's."""
+PLAN_CHAIN = (ChainStep("board", "Approved by the partnership"), PCC_STEP)
+"""A local plan's chain unless its partnership sets its own: its board, then sent to the PCC."""
+
+LEAD_IN: tuple[Stage, ...] = (
     Stage("draft", "Draft", "", False, False, ""),
     Stage("editorial-review", "Editorial review", "Editorial group", False, False,
           "Sent for editorial review"),
-    Stage("approved-by-board", "Approved by the Board", "", True, True, "Approved"),
-    Stage("noted-by-cabinet", "Noted by Cabinet", "Cabinet", True, True, "Noted"),
-    Stage("approved-by-council", "Approved by Full Council", "Full Council", True, True,
-          "Approved"),
-    Stage("sent-to-pcc", "Sent to the PCC", "Police and Crime Commissioner", True, False,
-          "Sent"),
 )
+FIRST_STEP = len(LEAD_IN)  # the index of a chain's first step among the stages
+
+
+def stages_of(chain: Sequence[ChainStep]) -> tuple[Stage, ...]:
+    """Draft, editorial review, then the chain's steps in order."""
+    return LEAD_IN + tuple(step.as_stage() for step in chain)
+
+
+STAGES: tuple[Stage, ...] = stages_of(PRESETS[DEFAULT_PRESET])
+"""The stages of the default chain (two-tier)."""
 assert tuple(s.status for s in STAGES) == AGREEMENT_STATUSES
 
 STAGE_ALIASES = {
@@ -106,24 +160,104 @@ STAGE_ALIASES = {
     "council": "approved-by-council", "full-council": "approved-by-council",
     "pcc": "sent-to-pcc",
 }
+RESERVED_NAMES = frozenset({"draft", "editorial", "review", "editorial-review", "undo",
+                            "chain", "full-council", *STEP_CODES.values()})
+_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
-def stage(status: str) -> Stage:
+def stage(status: str, stages: Sequence[Stage] = STAGES) -> Stage:
+    for s in stages:
+        if s.status == status:
+            return s
     for s in STAGES:
         if s.status == status:
             return s
-    raise InputError(f"'{status}' is not an approval stage "
-                     f"(stages: {', '.join(s.status for s in STAGES)})")
+    raise InputError(f"'{status}' is not an approval step "
+                     f"(steps: {', '.join(s.name or s.status for s in stages)})")
 
 
-def stage_index(status: str) -> int:
-    return AGREEMENT_STATUSES.index(stage(status).status)
+def stage_label(status: str, stages: Sequence[Stage] = STAGES) -> str:
+    """A stage's label, also for a step no longer in the chain (its code, readable)."""
+    try:
+        return stage(status, stages).label
+    except InputError:
+        return status.replace("-", " ").capitalize()
 
 
-def parse_stage(text: str) -> Stage:
-    """A stage from its name or a short alias ('board', 'cabinet', 'council', 'pcc')."""
+def stage_index(status: str, stages: Sequence[Stage] = STAGES) -> int:
+    codes = [s.status for s in stages]
+    return codes.index(stage(status, stages).status)
+
+
+def parse_stage(text: str, stages: Sequence[Stage] = STAGES) -> Stage:
+    """A stage from its code, its short name ('board', 'cabinet', 'council', 'pcc', or a
+    county's own) or an alias ('full-council', 'editorial')."""
     key = text.strip().lower().replace("_", "-").replace(" ", "-")
-    return stage(STAGE_ALIASES.get(key, key))
+    for s in stages:
+        if key in (s.status, s.name):
+            return s
+    aliased = STAGE_ALIASES.get(key, key)
+    for s in stages:
+        if s.status == aliased:
+            return s
+    raise InputError(f"'{text.strip()}' is not an approval stage of this chain "
+                     f"(steps: {', '.join(s.name or s.status for s in stages)})")
+
+
+def check_chain(chain: Sequence[ChainStep]) -> tuple[ChainStep, ...]:
+    """The chain as given, or InputError naming the step that is wrong: at least one step;
+    short names kebab-case and unique; a label to each; at most one 'sent to the PCC' step,
+    the last, which takes no minute reference."""
+    if not chain:
+        raise InputError("an approval chain needs at least one step")
+    seen: set[str] = set()
+    for number, step in enumerate(chain, 1):
+        where = f"step {number} ('{step.name}')"
+        if not _NAME_RE.match(step.name) or len(step.name) > 40:
+            raise InputError(f"{where}: a short name is lower-case letters, digits and "
+                             "hyphens, such as 'board' or 'scrutiny-panel' (at most 40)")
+        if step.name in RESERVED_NAMES:
+            raise InputError(f"{where}: '{step.name}' is a name the workflow keeps for itself; "
+                             "choose another")
+        if step.name in seen:
+            raise InputError(f"{where}: the chain already has a step '{step.name}'")
+        seen.add(step.name)
+        if not step.label.strip():
+            raise InputError(f"{where}: give the step a label, such as 'Approved by the Board'")
+        for text, what in ((step.label, "label"), (step.body, "deciding body")):
+            if "\n" in text or len(text) > 200:
+                raise InputError(f"{where}: the {what} is one line of at most 200 characters")
+        if step.sends_to_pcc and number != len(chain):
+            raise InputError(f"{where}: sending to the PCC is the last step of a chain")
+        if step.sends_to_pcc and step.minute_required:
+            raise InputError(f"{where}: sending to the PCC takes no minute reference")
+    return tuple(chain)
+
+
+def parse_step(text: str) -> ChainStep:
+    """A step as typed after `--set`: NAME alone for board, cabinet, council or pcc (as the
+    presets have them), or NAME:LABEL[:BODY[:FLAGS]] with FLAGS 'minute' and/or 'pcc'
+    (comma-separated): 'panel:Reviewed by the Police and Crime Panel:Police and Crime
+    Panel:minute'."""
+    parts = [p.strip() for p in text.split(":")]
+    name = parts[0].lower()
+    known = {s.name: s for s in PRESETS[DEFAULT_PRESET]}
+    if len(parts) == 1:
+        if name in known:
+            return known[name]
+        raise InputError(f"'{text}': give a new step its label, as NAME:LABEL[:BODY[:FLAGS]] "
+                         "(board, cabinet, council and pcc need none)")
+    if len(parts) > 4:
+        raise InputError(f"'{text}': a step is NAME:LABEL[:BODY[:FLAGS]]; a label or body "
+                         "holds no ':'")
+    flags = {f.strip().lower() for f in (parts[3] if len(parts) > 3 else "").split(",")
+             if f.strip()}
+    unknown = flags - {"minute", "pcc"}
+    if unknown:
+        raise InputError(f"'{text}': '{sorted(unknown)[0]}' is not a step flag (flags: "
+                         "minute, pcc)")
+    return ChainStep(name, parts[1], parts[2] if len(parts) > 2 else "",
+                     "minute" in flags, "pcc" in flags)
 
 
 def _legacy_stage(fields: Mapping[str, Value]) -> str | None:

@@ -152,12 +152,16 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("agreement", "Agreement", "Agreements", Scope.REFERENCE, (
             _f("title", F.TEXT, "Title", required=True, max_length=300),
             _f("period_start", F.DATE, "Period start", required=True),
-            _f("period_end", F.DATE, "Period end", required=True),
+            # empty only for a rolling agreement (services.records: one or the other)
+            _f("period_end", F.DATE, "Period end"),
+            _f("rolling", F.BOOL, "Rolling (no end date, refreshed annually)"),
             _f("refresh_label", F.TEXT, "Refresh", max_length=40),
             _f("footprint", F.TEXT, "Footprint", max_length=300),
             _f("strategy_group", F.TEXT, "Strategy group", max_length=300),
             _f("strategic_assessment", F.TEXT, "Strategic assessment", max_length=300),
-            _f("status", F.CHOICE, "Status", required=True, choices=AGREEMENT_STATUSES),
+            # the step of its approval chain reached (services.approvals): draft,
+            # editorial-review, or a step's code (cycle.ChainStep.status)
+            _f("status", F.TEXT, "Status", required=True, max_length=40),
             _f("sent_to_pcc_on", F.DATE, "Sent to the PCC on"),
         ), title_field="title"),
         KindSpec("approval", "Approval", "Approvals", Scope.REFERENCE, (
@@ -166,7 +170,7 @@ KINDS: dict[str, KindSpec] = {
             _f("decision", F.TEXT, "Decision", required=True, max_length=500),
             _f("decided_on", F.DATE, "Date"),
             _f("minute_ref", F.TEXT, "Minute reference", max_length=100),
-            _f("stage", F.CHOICE, "Workflow stage", choices=APPROVAL_STAGES),
+            _f("stage", F.TEXT, "Workflow stage", max_length=40),  # a chain step's code
             _f("refresh_label", F.TEXT, "Refresh", max_length=40),
             _f("position", F.POSITION, "Order"),
         ), title_field="body", parent_field="agreement_uid"),
@@ -252,6 +256,27 @@ KINDS: dict[str, KindSpec] = {
             _f("period_end", F.DATE, "Period end"),
             _f("status", F.CHOICE, "Status", choices=PLAN_STATUSES),
         ), title_field="title", parent_field="partnership_uid"),
+        # A step of an approval chain: the agreement's (no local plan: the lead's) or a local
+        # plan's (its partnership's). Written by services.approvals.set_chain only.
+        KindSpec("approval-step", "Approval step", "Approval steps", Scope.LOCAL, (
+            _f("plan_uid", F.REF, "Local plan (empty: the agreement)", ref_kind="local-plan"),
+            _f("name", F.TEXT, "Short name", required=True, max_length=40),
+            _f("label", F.TEXT, "Step", required=True, max_length=200),
+            _f("body", F.TEXT, "Deciding body", max_length=200),
+            _f("minute_required", F.BOOL, "Minute reference required"),
+            _f("sends_to_pcc", F.BOOL, "Sends to the PCC"),
+            _f("position", F.POSITION, "Order"),
+        ), title_field="label", parent_field="plan_uid"),
+        # A decision on a local plan, one per step of its chain (services.approvals).
+        KindSpec("plan-approval", "Local plan approval", "Local plan approvals", Scope.LOCAL, (
+            _f("plan_uid", F.REF, "Local plan", required=True, ref_kind="local-plan"),
+            _f("step", F.TEXT, "Step", required=True, max_length=40),
+            _f("body", F.TEXT, "Body", required=True, max_length=200),
+            _f("decision", F.TEXT, "Decision", max_length=500),
+            _f("decided_on", F.DATE, "Date", required=True),
+            _f("minute_ref", F.TEXT, "Minute reference", max_length=100),
+            _f("position", F.POSITION, "Order"),
+        ), title_field="body", parent_field="plan_uid"),
         KindSpec("local-priority", "Priority", "Priorities", Scope.LOCAL, (
             _f("plan_uid", F.REF, "Local plan", required=True, ref_kind="local-plan"),
             _f("key_issue_uid", F.REF, "County key issue adopted", ref_kind="key-issue"),
@@ -301,13 +326,14 @@ KINDS: dict[str, KindSpec] = {
 }
 
 DEFAULTS: Mapping[str, Mapping[str, Value]] = {
-    "agreement": {"status": "draft"},
+    "agreement": {"status": "draft", "rolling": False},
     "action": {"status": "not-started", "rag": "not-rated"},
     "local-plan": {"status": "draft"},
     "area": {"in_lancashire_12": False},
     "organisation": {"responsible_authority": False},
     "key-issue": {"serious_violence_duty": False},
     "indicator": {"frequency": "quarterly", "tolerance_percent": "10"},
+    "approval-step": {"minute_required": False, "sends_to_pcc": False},
 }
 
 

@@ -73,6 +73,18 @@ def action_problems(start: object, due: object) -> list[str]:
     return []
 
 
+def period_problems(end: object, rolling: object) -> list[str]:
+    """An agreement has an end date, or is rolling (refreshed annually, no end): one of the
+    two."""
+    if rolling is True and end is not None:
+        return ["a rolling agreement has no end date: clear Period end, or make it a fixed "
+                "period (rolling=no)"]
+    if rolling is not True and end is None:
+        return ["Period end is required, unless the agreement is rolling (rolling=yes: no end "
+                "date, refreshed annually)"]
+    return []
+
+
 def outside(label: str, start: dt.date | None, end: dt.date | None) -> bool:
     """Whether quarter `label` lies wholly outside start..end (an open end is no limit)."""
     first, last = quarter_span(label)

@@ -84,7 +84,13 @@ def _header(document: LocalPlanDocument, st: Styles, width: float) -> list[Flowa
     key = "RAG key:\u2002" + "\u2003".join(
         f"{rag_badge(rag)}{RAG_MEANINGS[rag]}" for rag in RAG_WORDS)
     summary_style = ParagraphStyle("lp-summary", parent=st.body, leading=16, spaceAfter=2)
-    return [band, spacer(10), Paragraph(summary, summary_style),
+    story: list[Flowable] = [band, spacer(10)]
+    if document.chain:
+        approvals = (f"<b>Approvals:</b> {inline(document.approvals)}"
+                     f"\u2003<font color=\"#555555\">(chain: {inline(document.chain)})</font>")
+        story.append(Paragraph(approvals, ParagraphStyle("lp-approvals", parent=st.body,
+                                                         leading=16, spaceAfter=2)))
+    return [*story, Paragraph(summary, summary_style),
             Paragraph(key, ParagraphStyle("lp-key", parent=st.small, leading=14)), spacer(4)]
 
 

@@ -184,3 +184,5 @@ class LocalPlanDocument:
     period: str
     plan_status: str
     priorities: tuple[PriorityGroup, ...]  # "Other actions" last, for actions without one
+    approvals: str = ""  # the plan's approvals so far along its chain, one line
+    chain: str = ""  # the plan's approval chain: "Approved by the partnership → Sent to the PCC"

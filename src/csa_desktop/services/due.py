@@ -1,19 +1,29 @@
 """What is due: the actions past their date and still open, the progress updates owed for the
-current quarter (due by its last day), and the agreement's next approval step while its refresh
-is under way. A district copy sees its own partnerships; the lead every partnership."""
+current quarter (due by its last day), the approvals waiting on the next step of their chain
+(the agreement's refresh, and each local plan once its sign-off has begun), and the agreement
+or a local plan not yet sent to the PCC after its last approval. A district copy sees its own
+partnerships; the lead every partnership."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from csa_desktop.domain.reporting import quarter_span
-from csa_desktop.services.approvals import workflow
+from csa_desktop.domain.roles import Role
+from csa_desktop.services.approvals import (
+    StageState,
+    Workflow,
+    long_date,
+    plan_workflow_of,
+    workflow,
+)
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.dashboard import reporting_lists, shown_actions
 from csa_desktop.services.printing import partnership_named
 
-KINDS_OF_DUE = ("overdue-action", "missing-update", "approval")
+KINDS_OF_DUE = ("overdue-action", "missing-update", "approval", "not-sent-to-pcc")
 
 
 @dataclass(frozen=True)
@@ -23,7 +33,7 @@ class DueItem:
     title: str  # the action's title, or the agreement's step
     due_on: dt.date | None  # when it was or is due
     detail: str
-    uid: str  # the action, or the agreement
+    uid: str  # the action, the agreement, or the local plan
 
     def as_json(self) -> dict[str, object]:
         return {"kind": self.kind, "partnership": self.partnership or None,
@@ -51,11 +61,76 @@ def due_items(copy: Copy, *, partnership: str | None = None,
                       f"no progress update for {lists.period} yet", row.uid)
               for row in sorted(missing, key=lambda r: (r.partnership_name, r.title))]
     if chosen is None and copy.records.list_kind("agreement"):
-        flow = workflow(copy)
-        step = flow.next_stage
-        if step is not None:
-            items.append(DueItem(
-                "approval", "", f"{step.label}", None,
-                f"the {flow.refresh_label} refresh awaits this step "
-                f"(now: {flow.current_stage.label})", flow.agreement_uid))
+        items += _agreement_items(workflow(copy), day)
+    items += _plan_items(copy, chosen, day)
     return items
+
+
+def _waited(since: dt.date, day: dt.date) -> str:
+    days = (day - since).days
+    return f"{days} day{'s' if days != 1 else ''} ago" if days else "today"
+
+
+def _last_decision(stages: Sequence[StageState]) -> StageState | None:
+    decided = [s for s in stages if s.reached and s.decided_on is not None]
+    return decided[-1] if decided else None
+
+
+def _agreement_items(flow: Workflow, day: dt.date) -> list[DueItem]:
+    step = flow.next_stage
+    if step is None:
+        return []
+    last = _last_decision(flow.stages)
+    if step.sends_to_pcc and last is not None and last.decided_on is not None:
+        return [DueItem(
+            "not-sent-to-pcc", "", step.label, last.decided_on,
+            f"the {flow.refresh_label} refresh was last approved {long_date(last.decided_on)} "
+            f"({last.label}, {_waited(last.decided_on, day)}) and is not yet sent to the Police "
+            f"and Crime Commissioner: csa approve {step.name} --date YYYY-MM-DD",
+            flow.agreement_uid)]
+    since = (f"; waiting since {long_date(last.decided_on)} ({_waited(last.decided_on, day)})"
+             if last is not None and last.decided_on is not None else "")
+    return [DueItem("approval", "", step.label, None,
+                    f"the {flow.refresh_label} refresh awaits this step "
+                    f"(now: {flow.current_stage.label}){since}", flow.agreement_uid)]
+
+
+def _plan_items(copy: Copy, chosen: str | None, day: dt.date) -> list[DueItem]:
+    """Each local plan (of `chosen`, else of the copy's scope) whose sign-off has begun and
+    waits on its next step, or on being sent to the PCC."""
+    if chosen is not None:
+        wanted: set[str] | None = {chosen}
+    elif copy.identity.role is Role.LEAD:
+        wanted = None
+    else:
+        wanted = set(copy.identity.partnership_uids)
+    names = {p.uid: p.title for p in copy.records.list_kind("partnership")}
+    steps = copy.records.list_kind("approval-step")
+    decisions = copy.records.list_kind("plan-approval")
+    seen: set[str] = set()
+    found: list[DueItem] = []
+    for plan in copy.records.list_kind("local-plan"):
+        partnership = str(plan.fields["partnership_uid"])
+        if (wanted is not None and partnership not in wanted) or partnership in seen:
+            continue
+        seen.add(partnership)  # its plan in order: the one its page and prints show
+        flow = plan_workflow_of(plan, names.get(partnership, ""),
+                                [s for s in steps if s.fields.get("plan_uid") == plan.uid],
+                                [d for d in decisions if d.fields.get("plan_uid") == plan.uid])
+        step, last = flow.next_stage, _last_decision(flow.stages)
+        if step is None or last is None or last.decided_on is None:
+            continue
+        if step.sends_to_pcc:
+            found.append(DueItem(
+                "not-sent-to-pcc", flow.partnership_name, f"{plan.title}: {step.label}",
+                last.decided_on,
+                f"approved {long_date(last.decided_on)} ({last.label}, "
+                f"{_waited(last.decided_on, day)}), not yet shared with the Police and Crime "
+                f"Commissioner: csa approve {step.name} --plan \"{flow.partnership_name}\" "
+                "--date YYYY-MM-DD", plan.uid))
+        else:
+            found.append(DueItem(
+                "approval", flow.partnership_name, f"{plan.title}: {step.label}", None,
+                f"waiting since {long_date(last.decided_on)} ({last.label}, "
+                f"{_waited(last.decided_on, day)})", plan.uid))
+    return sorted(found, key=lambda i: (i.kind, i.partnership))

@@ -132,6 +132,7 @@ class CountyFacts:
     areas: tuple[str, ...]
     partnerships: tuple[str, ...]
     unitary_areas: frozenset[str] = frozenset()
+    chain: str = "two-tier"  # the approval chain preset (domain.cycle.PRESETS)
 
 
 def start_county(data_dir: Path, facts: CountyFacts, *, name: str = "") -> Copy:
@@ -146,6 +147,9 @@ def start_county(data_dir: Path, facts: CountyFacts, *, name: str = "") -> Copy:
     partnerships = _distinct(facts.partnerships, "partnership")
     if not areas:
         raise InputError("name at least one area (a district or unitary council area)")
+    from csa_desktop.services.approvals import preset_named, set_chain
+
+    chain = preset_named(facts.chain)
 
     def build(folder: Path) -> None:
         with init_copy(folder, role=Role.LEAD, name=name or "County community safety team",
@@ -153,6 +157,7 @@ def start_county(data_dir: Path, facts: CountyFacts, *, name: str = "") -> Copy:
             records = copy.records
             records.create("agreement", {"title": title, "period_start": facts.period_start,
                                          "period_end": facts.period_end})
+            set_chain(copy, chain)  # the county defines its steps once, here
             area_uids: dict[str, str] = {}
             for area in areas:
                 uid = new_uid()

@@ -138,7 +138,8 @@ def plan_on_a_page_data(copy: Copy, *, printed_on: dt.date | None = None,
         approvals = read["approval"] if agreements[0] is agreement else \
             record_store.list_rows(session, "approval",
                                    where={"agreement_uid": agreements[0].uid})
-        headline, detail = _status_line(workflow_of(agreements[0], approvals))
+        steps = record_store.list_rows(session, "approval-step", where={"plan_uid": None})
+        headline, detail = _status_line(workflow_of(agreements[0], approvals, steps))
     items = read["plan-item"]
     columns = tuple(
         PlanColumn(PLAN_COLUMN_LABELS[name],
@@ -152,7 +153,7 @@ def plan_on_a_page_data(copy: Copy, *, printed_on: dt.date | None = None,
         printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
         sample=_agreement_is_sample(copy, agreement, read), invariant=invariant,
     )
-    details = ("Plan on a page", _period(agreement["period_start"], agreement["period_end"]),
+    details = ("Plan on a page", agreement_period(agreement),
                _version(agreement), _text(agreement["footprint"]))
     return PlanOnAPage(meta, agreement.title, tuple(d for d in details if d), columns)
 
@@ -253,7 +254,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     )
     headline, detail = agreement_status(copy)
     cover = (
-        ("Period", _period(agreement["period_start"], agreement["period_end"])),
+        ("Period", agreement_period(agreement)),
         ("Refresh", _text(agreement["refresh_label"])),
         ("Footprint", _text(agreement["footprint"])),
         ("Prepared by", _text(agreement["strategy_group"])),
@@ -261,6 +262,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
         ("Status", f"{headline.capitalize()}{' — ' + detail if detail else ''}"),
         ("Sent to the Police and Crime Commissioner",
          long_date(_date(agreement["sent_to_pcc_on"]))),
+        ("Approval chain", " → ".join(s.label for s in workflow(copy).chain)),
     )
     meta = PrintMeta(
         title=agreement.title,
@@ -351,9 +353,15 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
         status_detail="Local partnership plan / action tracker",
         sample=_is_sample(trail), invariant=invariant,
     )
+    from csa_desktop.services.approvals import plan_workflow_of
+
+    plan_flow = plan_workflow_of(plan, partner.title,
+                                 _children(copy, "approval-step", "plan_uid", plan.uid),
+                                 _children(copy, "plan-approval", "plan_uid", plan.uid))
     return LocalPlanDocument(meta, partner.title, plan.title,
                              _period(plan["period_start"], plan["period_end"]),
-                             status.capitalize(), tuple(groups))
+                             status.capitalize(), tuple(groups), plan_flow.print_status,
+                             " → ".join(s.label for s in plan_flow.stages))
 
 
 def agreement_status(copy: Copy) -> tuple[str, str]:
@@ -367,7 +375,10 @@ def _status_line(flow: Workflow) -> tuple[str, str]:
         return "DRAFT", "not yet approved"
     if flow.draft:
         return "DRAFT", "in editorial review"
-    return _HEADLINES.get(flow.status, flow.status.upper()), flow.print_status
+    step = flow.current_stage
+    headline = _HEADLINES.get(flow.status) or ("APPROVED" if step.sends_to_pcc else
+                                              step.label.upper())
+    return headline, flow.print_status
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -383,6 +394,18 @@ def _date(value: object) -> dt.date | None:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+ROLLING = "rolling, refreshed annually"
+
+
+def agreement_period(agreement: Record) -> str:
+    """The agreement's period as prints say it: '1 April 2022 to 31 March 2025', or for a
+    rolling agreement 'From 1 April 2022, rolling, refreshed annually'."""
+    if agreement.fields.get("rolling") is True:
+        start = _date(agreement["period_start"])
+        return f"From {long_date(start)}, {ROLLING}" if start else ROLLING.capitalize()
+    return _period(agreement["period_start"], agreement["period_end"])
 
 
 def _period(start: object, end: object) -> str:

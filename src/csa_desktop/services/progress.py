@@ -22,7 +22,10 @@ def reporting_periods(copy: Copy) -> list[str]:
     start, end = _dates(dict(agreements[0].fields)) if agreements else (None, None)
     today = dt.date.today()
     first = start or reporting.quarter_span(reporting.quarter_of(today))[0]
-    last = end or first.replace(year=first.year + 1) - dt.timedelta(days=1)
+    # a rolling agreement (no end): its years up to the end of this financial year
+    this_year_end = dt.date(today.year + (today.month >= 4), 3, 31)
+    last = end or max(first.replace(year=first.year + 1) - dt.timedelta(days=1),
+                      this_year_end)
     return reporting.quarters_between(first, last)
 
 

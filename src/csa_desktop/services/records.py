@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
 from csa_desktop.domain.attachments import attachment_uid, check_image
-from csa_desktop.domain.cycle import STAGE_ALIASES, decision_stage, stage
+from csa_desktop.domain.cycle import Stage, decision_stage, stage
 from csa_desktop.domain.indicators import indicator_problems, normal_periods, value_uid
 from csa_desktop.domain.kinds import (
     DEFAULTS,
@@ -60,6 +60,28 @@ WORKFLOW_START: dict[str, dict[str, Value]] = {
 # a stage (Board, Cabinet, Full Council: cycle.decision_stage). Checked before and after a
 # change, so a direct edit can neither change, delete or restore such a record nor make one.
 WORKFLOW_RECORDS = frozenset({"approval"})
+# Records only services.approvals writes: a chain is set whole (its checks hold for the whole
+# chain), and a local plan's decisions follow its chain.
+CHAIN_RECORDS = {
+    "approval-step": "an approval chain is set as a whole: 'csa approvals chain --preset NAME' "
+                     "or '--set STEP…' (Approvals… ▸ Chain… in the window)",
+    "plan-approval": "a local plan's approvals follow its chain: record the next step with "
+                     "'csa approve STEP --plan PARTNERSHIP', correct one with --correct, "
+                     "withdraw the last with 'csa approve undo --plan PARTNERSHIP'",
+}
+
+
+def _chain_stage(session: Session, code: str) -> Stage:
+    """The stage of a decision's code along the agreement's recorded chain (or two-tier)."""
+    from csa_desktop.domain.cycle import PRESETS, ChainStep, stages_of
+
+    steps = records.list_rows(session, "approval-step", where={"plan_uid": None})
+    chain = tuple(ChainStep(str(r.fields["name"]), str(r.fields["label"])) for r in steps)
+    specs = stages_of(chain or PRESETS["two-tier"])
+    try:
+        return stage(code, specs)
+    except InputError:
+        return Stage(code, code.replace("-", " ").capitalize(), "", True, True, "", code)
 
 
 class RecordService:
@@ -171,6 +193,7 @@ class RecordService:
             for name, value in clean.items():
                 if spec.field(name).required and value in (None, []):
                     raise InputError(f"{spec.field(name).label} is required")
+            clean = _one_period_kind(spec.name, clean)
             _refuse_bad_values(spec.name, clean, {**record.fields, **clean}, new=False)
             _refuse_attachment_change(spec.name, clean, record.fields)
             clean = _indicator_rules(session, spec.name, clean, {**record.fields, **clean},
@@ -216,8 +239,9 @@ class RecordService:
             for uid in uids:
                 record = self._get(session, check_uid(uid))
                 self._require_scope(session, KINDS[record.kind], record.fields)
-                if record.fields.get("agreement_uid") not in uids:  # not the undo of a
-                    # deleted agreement, which took its decisions with it
+                if (record.fields.get("agreement_uid") not in uids
+                        and record.fields.get("plan_uid") not in uids):  # not the undo of a
+                    # deleted agreement or plan, which took its decisions with it
                     _refuse_workflow_record(session, "restore", record.kind, record.fields)
                 if records.set_deleted(session, record.kind, uid, False, who=self.identity.name):
                     restored.append((record.kind, uid))
@@ -336,13 +360,15 @@ def _workflow_refusal(session: Session, action: str, kind_name: str,
                       fields: Mapping[str, Value]) -> str | None:
     """Why a record with `fields` may not be created, updated, deleted or restored (`action`)
     other than by the approvals workflow; None when it may."""
+    if kind_name in CHAIN_RECORDS:
+        return CHAIN_RECORDS[kind_name]
     if kind_name not in WORKFLOW_RECORDS:
         return None
     found = decision_stage(fields)
     if found is None:
         return None
-    step = stage(found)
-    alias = next(short for short, status in STAGE_ALIASES.items() if status == found)
+    step = _chain_stage(session, found)
+    alias = step.name or found
     where = "(Agreement > Approvals… in the window)"
     if action == "create":
         return (f"'{step.label}' is a step of the approvals workflow: record it with "
@@ -501,6 +527,19 @@ def _refuse_attachment_change(kind_name: str, values: Mapping[str, Value],
 ATTACHMENT_FIXED = ("sha256", "size", "media_type")
 
 
+def _one_period_kind(kind_name: str, values: dict[str, Value]) -> dict[str, Value]:
+    """An agreement made rolling loses its end date; given an end date, it is no longer
+    rolling (one edit each, so a form that saves field by field can make either change; the
+    old value stays in the history). Both given at once are checked as they are."""
+    if kind_name != "agreement" or ("rolling" in values) == ("period_end" in values):
+        return values
+    if values.get("rolling") is True:
+        return {**values, "period_end": None}
+    if values.get("period_end") is not None:
+        return {**values, "rolling": False}
+    return values
+
+
 def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
                        merged: Mapping[str, Value], *, new: bool) -> None:
     """The rules of a kind beyond its fields' own (GUI and CLI alike; bundles carry what a
@@ -511,5 +550,7 @@ def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
         problems = reporting.update_problems(values, new=new)
     elif kind_name == "action" and ({"start_on", "due_on"} & values.keys()):
         problems = reporting.action_problems(merged.get("start_on"), merged.get("due_on"))
+    elif kind_name == "agreement" and (new or {"period_end", "rolling"} & values.keys()):
+        problems = reporting.period_problems(merged.get("period_end"), merged.get("rolling"))
     if problems:
         raise InputError("; ".join(problems))

@@ -70,7 +70,8 @@ class AgreementRow(RecordRow):
     __tablename__ = "agreements"
     title: Mapped[str] = mapped_column(String(300))
     period_start: Mapped[dt.date] = mapped_column(Date)
-    period_end: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    rolling: Mapped[bool | None] = mapped_column(Boolean)
     refresh_label: Mapped[str | None] = mapped_column(String(40))
     footprint: Mapped[str | None] = mapped_column(String(300))
     strategy_group: Mapped[str | None] = mapped_column(String(300))
@@ -178,6 +179,28 @@ class LocalPlanRow(RecordRow):
     status: Mapped[str | None] = mapped_column(String(40))
 
 
+class ApprovalStepRow(RecordRow):
+    __tablename__ = "approval_steps"
+    plan_uid: Mapped[str | None] = mapped_column(_ref("local_plans"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(String(200))
+    minute_required: Mapped[bool | None] = mapped_column(Boolean)
+    sends_to_pcc: Mapped[bool | None] = mapped_column(Boolean)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
+class PlanApprovalRow(RecordRow):
+    __tablename__ = "plan_approvals"
+    plan_uid: Mapped[str] = mapped_column(_ref("local_plans"), index=True)
+    step: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(String(500))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    minute_ref: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
 class LocalPriorityRow(RecordRow):
     __tablename__ = "local_priorities"
     plan_uid: Mapped[str] = mapped_column(_ref("local_plans"), index=True)
@@ -248,6 +271,8 @@ ROW_CLASSES: dict[str, type[RecordRow]] = {
     "indicator": IndicatorRow,
     "indicator-value": IndicatorValueRow,
     "local-plan": LocalPlanRow,
+    "approval-step": ApprovalStepRow,
+    "plan-approval": PlanApprovalRow,
     "local-priority": LocalPriorityRow,
     "action": ActionRow,
     "progress-update": ProgressUpdateRow,

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csa_desktop.domain.cycle import stage
 from csa_desktop.domain.records import Changes
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
@@ -102,7 +101,7 @@ class StagesModel(QAbstractTableModel):
 
 def correctable(s: StageState) -> bool:
     """A step already recorded with a date (Board, Cabinet, Full Council, the PCC)."""
-    return s.reached and stage(s.status).needs_date
+    return s.reached and s.needs_date
 
 
 class CorrectStepDialog(QDialog):
@@ -116,7 +115,7 @@ class CorrectStepDialog(QDialog):
         self.step = step
         self.today = today
         self.changes = Changes()
-        spec = stage(step.status)
+        spec = step
         self.setWindowTitle(f"Correct: {step.label}")
         self.setMinimumWidth(460)
         intro = QLabel(f"Correct what was recorded for <b>{escape(step.label)}</b>. The steps "
@@ -215,6 +214,11 @@ class ApprovalsDialog(QDialog):
         self.correct_button.setToolTip("Mend the date or minute reference of the selected step "
                                        "already recorded; the steps after it stand")
         self.correct_button.clicked.connect(self._correct)
+        self.chain_button = QPushButton("C&hain…")
+        self.chain_button.setAccessibleName("Chain")
+        self.chain_button.setToolTip("The steps of the county's approval chain: a preset "
+                                     "(two-tier, unitary, board only) or its own")
+        self.chain_button.clicked.connect(self.edit_chain)
         self.date_label = QLabel("&Date:")
         self.date_label.setBuddy(self.date_edit)
         self.minute_label = QLabel("&Minute:")
@@ -238,6 +242,8 @@ class ApprovalsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.addButton(self.correct_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.chain_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.chain_button.setEnabled(self.lead)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
@@ -280,13 +286,15 @@ class ApprovalsDialog(QDialog):
         self.undo_button.setEnabled(self.lead and flow.status != "draft")
         following = flow.next_stage
         if following is None:
-            self.next_label.setText("Every step is done: the agreement has been sent to the "
-                                    "Police and Crime Commissioner.")
+            self.next_label.setText(
+                "Every step is done: the agreement has been sent to the Police and Crime "
+                "Commissioner." if any(s.sends_to_pcc for s in flow.chain) else
+                "Every step of the approval chain is done.")
             for widget in (self.date_edit, self.minute_edit, self.record_button,
                            self.date_label, self.minute_label):
                 widget.setEnabled(False)
             return
-        spec = stage(following.status)
+        spec = following
         self.next_label.setText(f"Next: <b>{escape(following.label)}</b>"
                                 + ("" if spec.needs_date else " (no date needed)"))
         self.record_button.setText(f"&Record: {following.label}")
@@ -294,6 +302,9 @@ class ApprovalsDialog(QDialog):
             widget.setEnabled(spec.needs_date)
         for widget in (self.minute_edit, self.minute_label):
             widget.setEnabled(spec.takes_minute)
+        self.minute_edit.setPlaceholderText("e.g. CSPB 24/07 (required for this step)"
+                                            if spec.minute_required else
+                                            "e.g. CSPB 24/07 (optional)")
         self.record_button.setEnabled(True)
 
     def _record(self) -> None:
@@ -301,7 +312,7 @@ class ApprovalsDialog(QDialog):
         following = flow.next_stage
         if following is None:
             return
-        spec = stage(following.status)
+        spec = following
         on: dt.date | None = self.date_edit.date().toPython() if spec.needs_date else None  # type: ignore[assignment]
         minute = self.minute_edit.text() if spec.takes_minute else None
         try:
@@ -321,6 +332,17 @@ class ApprovalsDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.changes += dialog.changes
+        self.reload()
+
+    def edit_chain(self) -> None:
+        from csa_desktop.ui.dialogs.approval_chain import ApprovalChainDialog
+
+        if not self.lead:
+            return
+        dialog = ApprovalChainDialog(self.copy, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_change is None:
+            return
+        self.changes += dialog.result_change.changes
         self.reload()
 
     def _undo(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -27,6 +28,7 @@ from csa_desktop import APP_NAME
 from csa_desktop.errors import CsaError
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.new_copy import CountyFacts, start_county
+from csa_desktop.ui.dialogs.approval_chain import PRESET_LABELS
 from csa_desktop.ui.widgets import ErrorLabel
 
 UNITARY = re.compile(r"\s*\(unitary\)\s*$", re.IGNORECASE)
@@ -71,6 +73,12 @@ class NewCountyDialog(QDialog):
         hint = QLabel("A partnership named after an area (“Dover CSP”) covers that area; "
                       "any other covers the whole county. Both can be changed later.")
         hint.setWordWrap(True)
+        self.chain_edit = QComboBox()
+        self.chain_edit.setAccessibleName("Approval chain")
+        for name, label in PRESET_LABELS.items():
+            self.chain_edit.addItem(label, name)
+        self.chain_edit.setToolTip("The steps the agreement goes through after editorial "
+                                   "review; change them later with Approvals… ▸ Chain…")
         self.name_edit = QLineEdit("County community safety team")
         self.name_edit.setAccessibleName("Your team's name")
         self.problem = ErrorLabel()
@@ -81,6 +89,7 @@ class NewCountyDialog(QDialog):
         form.addRow("&Areas:", self.areas_edit)
         form.addRow("Pa&rtnerships:", self.partnerships_edit)
         form.addRow("", hint)
+        form.addRow("Appro&vals:", self.chain_edit)
         form.addRow("Your &team:", self.name_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = buttons.addButton("&Create", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -114,7 +123,8 @@ class NewCountyDialog(QDialog):
         return CountyFacts(
             self.title_edit.text(), _date(self.start_edit), _date(self.end_edit),
             tuple(UNITARY.sub("", a) for a in areas), tuple(_lines(self.partnerships_edit)),
-            frozenset(UNITARY.sub("", a) for a in areas if UNITARY.search(a)))
+            frozenset(UNITARY.sub("", a) for a in areas if UNITARY.search(a)),
+            str(self.chain_edit.currentData()))
 
     def create_copy(self) -> None:
         facts = self.facts()

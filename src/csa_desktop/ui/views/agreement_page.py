@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QTableView, QVBoxLayout, QWidget
 
-from csa_desktop.domain.cycle import decision_stage, stage
+from csa_desktop.domain.cycle import decision_stage, stage_label
 from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Record
 from csa_desktop.domain.roles import Role
@@ -29,8 +29,8 @@ from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled, make_butto
 
 # `status` and `sent_to_pcc_on` are not here: the approvals workflow sets them (see the stage
 # row); nor `refresh_label`: starting an annual refresh names it (see the refresh row).
-AGREEMENT_FIELDS = ("title", "period_start", "period_end", "footprint", "strategy_group",
-                    "strategic_assessment")
+AGREEMENT_FIELDS = ("title", "period_start", "period_end", "rolling", "footprint",
+                    "strategy_group", "strategic_assessment")
 APPROVAL_FIELDS = ("body", "decision", "decided_on", "minute_ref")
 REFRESH_REASON = ("Named when an annual refresh starts (Agreement ▸ Start annual refresh…); "
                   "earlier refreshes stay readable (Agreement ▸ Compare refreshes…).")
@@ -44,7 +44,7 @@ def workflow_reason(record: Record) -> str | None:
     found = decision_stage(record.fields)
     if found is None:
         return None
-    return (f"{stage(found).label} is recorded with Approvals…: correct its date or minute "
+    return (f"{stage_label(found)} is recorded with Approvals…: correct its date or minute "
             "reference there (select the step, Correct…) or withdraw it (Undo last step).")
 
 
@@ -53,7 +53,7 @@ def stage_text(flow: Workflow) -> str:
     text."""
     now = flow.current_stage
     text = f"<b>{escape(now.label)}</b>"
-    if now.decided_on and now.status != "sent-to-pcc":
+    if now.decided_on and not now.sends_to_pcc:
         text += f" — {escape(long_date(now.decided_on))}"
     if now.minute_ref:
         text += f", minute {escape(now.minute_ref)}"
@@ -62,11 +62,15 @@ def stage_text(flow: Workflow) -> str:
              else "<br>Every approval step is done.")
     if flow.draft:
         text += " Prints say DRAFT until the Board approves."
+    text += "<br>Chain: " + escape(" → ".join(s.label for s in flow.chain))
     return text
 
 
 def pcc_text(flow: Workflow) -> str:
-    sent = flow.stages[-1].decided_on
+    step = next((s for s in flow.chain if s.sends_to_pcc), None)
+    if step is None:
+        return "No step of this approval chain sends it to the PCC"
+    sent = step.decided_on
     if sent is not None:
         return long_date(sent)
     return "Not yet (the last step of the approvals)"
@@ -74,7 +78,7 @@ def pcc_text(flow: Workflow) -> str:
 
 def _step(record: Record) -> str:
     found = decision_stage(record.fields)
-    return stage(found).label if found else ""
+    return stage_label(found) if found else ""
 
 
 def _tip(text: Callable[[Record], str]) -> Callable[[Record], str]:
@@ -165,7 +169,7 @@ class AgreementPage(EditorPage):
         self.refresh_label.setAccessibleDescription(REFRESH_REASON)
         refresh_caption = QLabel("Refresh:")
         refresh_caption.setToolTip(REFRESH_REASON)
-        self.form.layout_.insertRow(AGREEMENT_FIELDS.index("period_end") + 1, refresh_caption,
+        self.form.layout_.insertRow(AGREEMENT_FIELDS.index("rolling") + 1, refresh_caption,
                                     self.refresh_label)
         self.stage_label = QLabel()
         self.stage_label.setTextFormat(Qt.TextFormat.RichText)

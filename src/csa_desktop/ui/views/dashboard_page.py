@@ -4,6 +4,8 @@ the actions it counts in Local plans."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, choice_label
 from csa_desktop.domain.reporting import quarter_span
+from csa_desktop.errors import CsaError
 from csa_desktop.services.dashboard import Dashboard, Lists, Tally, build_dashboard
 from csa_desktop.services.tables import OPEN, ActionFilter
 from csa_desktop.ui.busy import read_in_background
@@ -59,7 +62,7 @@ class NumberButton(QPushButton):
 
 class DashboardPage(EditorPage):
     kinds = frozenset({"action", "progress-update", "local-plan", "partnership", "agreement",
-                       "indicator", "indicator-value"})
+                       "indicator", "indicator-value", "approval", "approval-step"})
 
     open_actions = Signal(object)  # an ActionFilter: the actions behind a number
     open_indicators = Signal(object)  # a partnership uid, or None for the county's: off target
@@ -75,6 +78,9 @@ class DashboardPage(EditorPage):
         self.period = QLabel()
         self.period.setAccessibleName("Reporting period")
         self.period.setWordWrap(True)
+        self.approvals = QLabel()
+        self.approvals.setAccessibleName("Approvals")
+        self.approvals.setWordWrap(True)
         self.open = NumberButton("Open actions")
         self.overdue = NumberButton("Overdue")
         self.missing = NumberButton("Updates missing")
@@ -124,6 +130,7 @@ class DashboardPage(EditorPage):
         layout.addWidget(heading("Dashboard"))
         layout.addWidget(self.scope)
         layout.addWidget(self.period)
+        layout.addWidget(self.approvals)
         layout.addLayout(headline)
         layout.addWidget(rag_box)
         layout.addWidget(status_box)
@@ -139,6 +146,18 @@ class DashboardPage(EditorPage):
         self.period.setText("Counting the actions…")
         copy = self.context.copy  # a failure: the GUI thread counts again itself
         read_in_background(lambda: build_dashboard(copy), self._counted, self._reading)
+
+    def show_approvals(self) -> None:
+        """The county's own approval chain, the steps done ticked (a few small reads)."""
+        from csa_desktop.services.approvals import workflow
+
+        try:
+            flow = workflow(self.context.copy)
+        except CsaError:
+            self.approvals.setText("")
+            return
+        self.approvals.setText(f"<b>{escape(flow.refresh_label)} approvals:</b> "
+                               f"{escape(flow.chain_line)}")
 
     def _arrived(self, number: int, board: object) -> None:
         if number != self._reading:
@@ -156,6 +175,7 @@ class DashboardPage(EditorPage):
             f"Reporting period {lists.period} ({first:%B} to {last:%B %Y}) · "
             f"today {lists.today.day} {lists.today:%B %Y} · actions archived by an annual "
             "refresh are not counted")
+        self.show_approvals()
         self.open.show_number(total.open, lists.link(status=OPEN),
                               "actions neither completed nor cancelled")
         self.overdue.show_number(total.overdue, lists.link(overdue=True),

@@ -3,8 +3,10 @@ no partnership chosen, the actions of every plan."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Changes, Record
@@ -28,7 +30,7 @@ PRIORITY_FIELDS = ("title", "key_issue_uid", "description")
 
 
 class LocalPlansPage(EditorPage):
-    kinds = ACTION_KINDS | {"key-issue"}
+    kinds = ACTION_KINDS | {"key-issue", "plan-approval", "approval-step"}
 
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -50,11 +52,22 @@ class LocalPlansPage(EditorPage):
         self.priorities_panel.add_requested.connect(self.add_priority)
         self.priorities_panel.edit_requested.connect(self.edit_priority)
         self.actions_panel = ActionsPanel(context)
+        self.approvals_label = QLabel()
+        self.approvals_label.setWordWrap(True)
+        self.approvals_label.setAccessibleName("Plan approvals")
+        self.approvals_button = make_button("A&pprovals…", None, self.open_approvals,
+                                            "Record the plan's sign-off along its chain")
 
         self.plan_box = QWidget()
         plan_layout = QHBoxLayout(self.plan_box)
         plan_layout.setContentsMargins(0, 0, 0, 0)
-        plan_layout.addWidget(self.plan_form, 2)
+        plan_column = QVBoxLayout()
+        plan_column.addWidget(self.plan_form)
+        approvals_row = QHBoxLayout()
+        approvals_row.addWidget(self.approvals_label, 1)
+        approvals_row.addWidget(self.approvals_button)
+        plan_column.addLayout(approvals_row)
+        plan_layout.addLayout(plan_column, 2)
         plan_layout.addWidget(labelled("Priorities (county key issues adopted, and local "
                                        "p&riorities)", self.priorities_panel), 3)
         title_row = QHBoxLayout()
@@ -108,7 +121,7 @@ class LocalPlansPage(EditorPage):
             return
         self.actions_panel.refresh(changes)
         if changes is None or changes.kinds & {"local-plan", "local-priority", "partnership",
-                                               "key-issue"}:
+                                               "key-issue", "plan-approval", "approval-step"}:
             if self.isVisible():
                 self.reload()
             else:
@@ -147,6 +160,7 @@ class LocalPlansPage(EditorPage):
         self.actions_panel.detail.update_banner()
         self.plan_box.setVisible(self.plan is not None)
         self.plan_form.load(self.plan, self.editable)
+        self._show_approvals()
         current = self.priorities_panel.current_uid()
         priorities = (records.list_kind("local-priority", where={"plan_uid": self.plan.uid})
                       if self.plan else [])
@@ -158,6 +172,30 @@ class LocalPlansPage(EditorPage):
             self.actions_panel.plan_uid = self.plan.uid if self.plan else None
             self.actions_panel.plan_editable = self.editable
             self.actions_panel._update_buttons()
+
+    def _show_approvals(self) -> None:
+        from csa_desktop.services.approvals import plan_workflow
+
+        if self.plan is None or self.partnership is None:
+            self.approvals_label.setText("")
+            return
+        flow = plan_workflow(self.context.copy, self.partnership.uid)
+        self.approvals_label.setText(f"<b>Approvals:</b> {escape(flow.print_status)}")
+
+    def open_approvals(self) -> None:
+        from csa_desktop.ui.dialogs.plan_approvals import PlanApprovalsDialog
+
+        if self.partnership is None or self.plan is None:
+            return
+        self.flush()
+        dialog = PlanApprovalsDialog(self.context.copy, self.partnership.uid, self)
+        dialog.exec()
+        if not dialog.changes.empty:
+            refresh = getattr(self.window(), "refresh", None)
+            if callable(refresh):
+                refresh(dialog.changes)
+            else:
+                self.reload()
 
     def _can_start_any_plan(self) -> bool:
         records = self.context.records
