@@ -54,12 +54,20 @@ class Page(HTMLParser):
         return [attrs for name, attrs in self.elements if name == tag]
 
 
+MISSING = "0" * 8 + "-0000-4000-8000-" + "0" * 12  # an attachment this copy does not hold
+
+
 @pytest.fixture
 def page_file(demo_copy: Copy, tmp_path: Path) -> Path:
+    from csa_desktop.services.attachments import add_attachment
+    from tests.attachments.images import png
+
     section = demo_copy.records.list_kind("section")[0]
+    attached = add_attachment(demo_copy, png(), "districts.png", "Map of the <12> districts")
     demo_copy.records.update(section.uid, {"body": str(section["body"]) + (
-        "\n\n### Partners <and> duties\n\n| Partner | Duty |\n| --- | --- |\n"
-        "| Police & Crime | <script>alert(1)</script> |")})
+        "\n\n## Partners <and> duties\n\n| Partner | Duty |\n| --- | --- |\n"
+        "| Police & Crime | <script>alert(1)</script> |\n\n" + attached.markdown
+        + f"\n\n![A chart we lost](attachment:{MISSING})")})
     path = tmp_path / "agreement.html"
     path.write_text(document_html(demo_copy, "agreement"), "utf-8")
     return path
@@ -83,7 +91,9 @@ def test_headings_start_at_one_h1_and_never_skip_a_level(page_file: Path) -> Non
     levels = [level for level, _text in Page(page_file.read_text("utf-8")).headings]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in pairwise(levels)), levels
-    assert (3, "Partners <and> duties") in Page(page_file.read_text("utf-8")).headings
+    numbered = [text for _level, text in Page(page_file.read_text("utf-8")).headings
+                if text.endswith("Partners <and> duties")]
+    assert numbered and numbered[0].startswith("1.")  # numbered from its section, as the PDF
 
 
 def test_every_table_has_header_cells_with_scope_and_user_text_is_never_markup(
@@ -95,7 +105,10 @@ def test_every_table_has_header_cells_with_scope_and_user_text_is_never_markup(
     assert len(page.all("table")) <= sum(1 for th in page.all("th") if th["scope"] == "col")
     assert page.all("script") == []
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert all(img.get("alt") for img in page.all("img"))
+    (image,) = page.all("img")
+    assert image["alt"] == "Map of the <12> districts"
+    assert image["src"].startswith("data:image/png;base64,iVBOR")  # the page is self-contained
+    assert "Image not available in this copy: A chart we lost" in "".join(page.text)
 
 
 def _luminance(colour: str) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from csa_desktop.domain import rich_text
+from csa_desktop.domain.rich_text import HeadingNumbers
 from csa_desktop.printing.html_text import HeadingLevels, blocks_html, table_html
 from csa_desktop.printing.model import (
     AgreementDocument,
@@ -43,6 +44,8 @@ h2 { color: #1f3a5f; border-bottom: 1px solid #b8c2cc; padding-bottom: 0.2rem;
   margin-top: 2.5rem; }
 h3, h4, h5, h6 { color: #1f3a5f; }
 .table { overflow-x: auto; margin: 1rem 0; }
+img { max-width: 100%; height: auto; }
+.missing { border: 1px dashed #555555; padding: 0.5rem; color: #555555; }
 table { border-collapse: collapse; min-width: 100%; }
 th, td { border: 1px solid #b8c2cc; padding: 0.3rem 0.5rem; text-align: left;
   vertical-align: top; }
@@ -79,7 +82,7 @@ def render_agreement_html(document: AgreementDocument) -> str:
         '<main id="main" tabindex="-1">',
     ]
     for index, section in enumerate(document.sections):
-        parts.append(_section(section, f"section-{index + 1}"))
+        parts.append(_section(section, f"section-{index + 1}", document))
     if document.approvals:
         parts.append(_approvals(document))
     if document.version_lines or document.version_note:
@@ -125,29 +128,32 @@ def _contents(document: AgreementDocument) -> str:
             f'<ul>{"".join(items)}</ul></nav>')
 
 
-def _section(section: AgreementSection, anchor: str) -> str:
+def _section(section: AgreementSection, anchor: str, document: AgreementDocument) -> str:
     levels = HeadingLevels(3)
     parts = [f'<section aria-labelledby="{anchor}">',
              f'<h2 id="{anchor}">{_text(_heading(section))}</h2>',
-             blocks_html(rich_text.parse(section.body), levels=levels)]
+             blocks_html(rich_text.parse(section.body), levels=levels, images=document.images,
+                         numbers=HeadingNumbers(section.number))]
     if section.key_issues:
         parts.append(f"<h{levels.level(2)}>The key issues</h{levels.last}>")
         items = []
         for issue in section.key_issues:
             duty = (' <span class="muted">(Serious Violence Duty)</span>'
                     if issue.serious_violence_duty else "")
-            statement = blocks_html(rich_text.parse(issue.statement), levels=levels)
+            statement = blocks_html(rich_text.parse(issue.statement), levels=levels,
+                                    images=document.images)
             items.append(f"<li><strong>{_text(issue.name)}</strong>{duty}{statement}</li>")
         parts.append(f"<ol>{''.join(items)}</ol>")
     if section.delivery_rows:
-        parts.append(_delivery_table(section.delivery_rows, levels))
+        parts.append(_delivery_table(section.delivery_rows, levels, document))
     if section.plan_columns:
         parts.append(_plan_table(section.plan_columns))
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
 
-def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels) -> str:
+def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels,
+                    document: AgreementDocument) -> str:
     head = "".join(f'<th scope="col">{h}</th>' for h in (
         "Key issue", "Lead partnership or board", "Delivery mechanism",
         "Reports to (how often)"))
@@ -159,7 +165,8 @@ def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels) -> str
         reports = _text(row.reports_to) or "—"
         if row.frequency:
             reports += f'<br><span class="muted">{_text(row.frequency)}</span>'
-        mechanism = blocks_html(rich_text.parse(row.mechanism), levels=levels) or "—"
+        mechanism = blocks_html(rich_text.parse(row.mechanism), levels=levels,
+                                images=document.images) or "—"
         body.append(f'<tr><th scope="row">{_text(row.key_issue)}</th><td>{lead}</td>'
                     f"<td>{mechanism}</td><td>{reports}</td></tr>")
     return table_html("<caption>The delivery framework</caption>"

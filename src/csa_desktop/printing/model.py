@@ -130,6 +130,7 @@ class PrintImage:
     name: str
     alt_text: str
     data: bytes
+    media_type: str = ""  # image/png or image/jpeg (read from the bytes when empty)
 
 
 @dataclass(frozen=True)

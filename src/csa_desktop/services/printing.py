@@ -292,7 +292,7 @@ def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, Print
     uids = {uid for text in texts if "attachment:" in text for uid in image_uids(parse(text))}
     if not uids:
         return {}
-    return {uid: PrintImage(i.uid, i.name, i.alt_text, i.data)
+    return {uid: PrintImage(i.uid, i.name, i.alt_text, i.data, i.media_type)
             for uid, i in attachment_images(copy, uids).items()}
 
 
