@@ -72,7 +72,8 @@ def test_the_text_is_markdown_that_reads_back_as_the_word_text(kent: Copy,
         ("Crime and Disorder Act 1998", True, False), ("agreement", False, True)]
     headings = [(b.level, rich_text.plain(b.runs)) for b in blocks
                 if isinstance(b, rich_text.Heading)]
-    assert headings == [(2, "1.1 Our approach"), (3, "1.1.1 How this document is organised")]
+    assert headings == [(2, "Our approach"), (3, "How this document is organised")]  # "1.1"
+    # and "1.1.1" are left to the print, which numbers sub-sections from their section
     bullets, numbered = [b for b in blocks if isinstance(b, rich_text.ListBlock)]
     assert not bullets.ordered and numbered.ordered
     nested = bullets.items[0][1]
@@ -127,9 +128,13 @@ def test_what_cannot_come_in_is_listed_where_it_was(kent: Copy, tmp_path: Path) 
                for n in notes)
     assert ("in '2 Legislation': a comment by Editor: 'Check with legal' (comments are not "
             "brought in)") in notes
-    assert any(n.startswith("in '4 Our priorities': image 1 ('Map of the Kent districts')")
-               for n in notes)
+    assert not any("image" in n for n in notes)  # the image comes in, with its alt text
     _adopt(kent, tmp_path / "kent.docx")
+    (attachment,) = kent.records.list_kind("attachment")
+    assert attachment["alt_text"] == "Map of the Kent districts"
+    assert attachment["media_type"] == "image/png"
+    priorities = str(_sections(kent)["Our priorities"]["body"])
+    assert f"![Map of the Kent districts](attachment:{attachment.uid})" in priorities
     legislation = str(_sections(kent)["Legislation"]["body"])
     assert "It consults residents." in legislation and "It may consult" not in legislation
 
@@ -242,7 +247,7 @@ def test_the_cli_shows_the_outline_and_takes_a_kind_for_a_section(
     assert main(["--data-dir", str(folder), "adopt", "agreement", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "  3 Governance and partnership structure — Governance (new)" in out
-    assert "      ## 1.1 Our approach" in out
+    assert "      ## Our approach" in out
     assert "delivery framework rows: 3 (new key issues: Domestic abuse, Serious violence)" in out
     assert main(["--data-dir", str(folder), "adopt", "agreement", str(path),
                  "--kind", "7=other"]) == 0
@@ -261,3 +266,63 @@ def test_the_cli_shows_the_outline_and_takes_a_kind_for_a_section(
     ("Introduction", "context"), ("Thanks", "other")])
 def test_a_heading_is_offered_as_the_part_it_names(title: str, kind: str) -> None:
     assert guess_kind(title) == kind
+
+
+def _with_images(path: Path, *images: tuple[bytes, str]) -> Path:
+    import io
+
+    document = docx.Document()
+    document.add_heading("Context", 1)
+    for data, alt in images:
+        document.add_paragraph().add_run().add_picture(io.BytesIO(data))
+        if alt:
+            document.inline_shapes[-1]._inline.docPr.set("descr", alt)
+    document.save(str(path))
+    return path
+
+
+def test_images_become_attachments_once_each_and_go_with_the_undo(kent: Copy,
+                                                                  tmp_path: Path) -> None:
+    from tests.attachments.images import jpeg, png
+
+    before = _counts(kent)
+    path = _with_images(tmp_path / "pictures.docx", (png(), "Map of Dover"),
+                        (png(), "Map of Dover"), (jpeg(), ""))
+    plan = AgreementAdoption(kent).plan(path)
+    assert [i.alt_text for i in plan.images] == ["Map of Dover", "Map of Dover",
+                                                 "Image 3 from pictures.docx"]
+    assert any("image 3 has no alternative text in the file" in str(n)
+               for n in plan.not_brought)
+    AgreementAdoption(kent).adopt(plan)
+    attachments = {a["alt_text"]: a for a in kent.records.list_kind("attachment")}
+    assert set(attachments) == {"Map of Dover", "Image 3 from pictures.docx"}
+    assert attachments["Image 3 from pictures.docx"]["media_type"] == "image/jpeg"
+    body = str(_sections(kent)["Context"]["body"])
+    assert body.count(f"(attachment:{attachments['Map of Dover'].uid})") == 2
+    with sqlite3.connect(kent.store.path) as db:
+        assert db.execute("select count(*) from attachment_blobs").fetchone()[0] == 2
+    restore_points.undo_last_import(kent)
+    assert _counts(kent) == before and kent.records.list_kind("attachment") == []
+    with sqlite3.connect(kent.store.path) as db:
+        assert db.execute("select count(*) from attachment_blobs").fetchone()[0] == 0
+
+
+def test_an_image_that_cannot_be_read_is_listed_and_the_rest_comes_in(kent: Copy,
+                                                                      tmp_path: Path) -> None:
+    from tests.attachments.images import png
+
+    path = _with_images(tmp_path / "damaged.docx", (png(), "A good map"))
+    import zipfile
+
+    damaged = tmp_path / "damaged2.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("word/media/"):
+                data = data[:60]  # cut short: the PNG no longer decodes
+            target.writestr(item, data)
+    plan = AgreementAdoption(kent).plan(damaged)
+    assert plan.images == ()
+    assert any("is damaged" in str(n) or "not brought in" in str(n) for n in plan.not_brought)
+    AgreementAdoption(kent).adopt(plan)
+    assert "Context" in _sections(kent) and kent.records.list_kind("attachment") == []

@@ -75,8 +75,8 @@ def test_a_new_county_brings_its_agreement_in_from_word_and_undoes_it(
     assert seen["outline"] == ["Foreword", "1 Introduction", "2 Legislation",
                                "3 Governance and partnership structure", "4 Our priorities",
                                "5 Delivery framework", "Glossary"]
-    assert seen["intro"] == ["Sub-heading: 1.1 Our approach",
-                             "    Sub-heading: 1.1.1 How this document is organised",
+    assert seen["intro"] == ["Sub-heading: Our approach",
+                             "    Sub-heading: How this document is organised",
                              "Text: 2 paragraphs, 2 lists"]
     assert seen["states"] == {"New section"}
     assert any(n.startswith("in '1 Introduction': a text box") for n in seen["notes"])

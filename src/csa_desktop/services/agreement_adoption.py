@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from csa_desktop.domain.attachments import attachment_uid, check_image, markdown_reference
 from csa_desktop.domain.kinds import KINDS, SECTION_KINDS, FieldType, Value, check_value, new_uid
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import InputError, ScopeError, StoreError
@@ -26,6 +27,7 @@ from csa_desktop.services.word_outline import (
     Table,
     read_outline,
 )
+from csa_desktop.storage import attachments as attachment_store
 from csa_desktop.storage import records as record_store
 from csa_desktop.storage.database import Session
 
@@ -95,6 +97,23 @@ class ProposedFrameworkRow:
 
 
 @dataclass(frozen=True)
+class ProposedImage:
+    """An image of the file, checked, that becomes an attachment (one per distinct image)."""
+
+    number: int  # in the file
+    name: str
+    alt_text: str
+    sha256: str
+    media_type: str
+    size: int
+    data: bytes
+
+    @property
+    def uid(self) -> str:
+        return attachment_uid(self.sha256)
+
+
+@dataclass(frozen=True)
 class AgreementDocumentPlan:
     """What adopting the Word file would do; nothing is written to make it."""
 
@@ -106,6 +125,7 @@ class AgreementDocumentPlan:
     framework_rows: tuple[ProposedFrameworkRow, ...]
     problems: tuple[str, ...]  # what stops the adoption (a title or text too long)
     not_brought: tuple[NotBrought, ...]
+    images: tuple[ProposedImage, ...] = ()  # the file's images that become attachments
 
     @property
     def new_key_issues(self) -> tuple[str, ...]:
@@ -142,6 +162,9 @@ class AgreementAdoptionResult:
             lines.append(f"delivery framework rows: {len(p.framework_rows)}"
                          + (f" (new key issues: {', '.join(p.new_key_issues)})"
                             if p.new_key_issues else ""))
+        if p.images:
+            lines.append(f"images: {len(p.images)} (as attachments, with their alternative "
+                         "text)")
         if p.outline.bold_headings:
             lines.append("the file has no Heading 1 paragraphs: short bold paragraphs were "
                          "taken as section titles")
@@ -194,12 +217,24 @@ class AgreementAdoption:
             problems.extend(f"delivery framework row '{row.key_issue}': {p}"
                             for p in _row_problems(row))
         notes = list(outline.not_brought)
-        notes.extend(NotBrought(image.where, f"image {image.number} "
-                                f"('{image.alt_text or image.name}'): images are not brought "
-                                "in yet; add it to the section after the import")
-                     for image in outline.images)
+        images: list[ProposedImage] = []
+        for image in outline.images:
+            try:
+                facts = check_image(image.data, f"image {image.number} ({image.name})")
+            except InputError as exc:
+                notes.append(NotBrought(image.where, f"{exc}: not brought in"))
+                continue
+            alt = image.alt_text
+            if not alt:
+                alt = f"Image {image.number} from {outline.file.name}"
+                notes.append(NotBrought(image.where, f"image {image.number} has no alternative "
+                                        f"text in the file: brought in as '{alt}'; describe "
+                                        "it for readers who cannot see it"))
+            images.append(ProposedImage(image.number, image.name, alt[:1000], facts.sha256,
+                                        facts.media_type, facts.size, image.data))
         return AgreementDocumentPlan(outline, agreement.uid, agreement.title, tuple(sections),
-                                     table, tuple(rows), tuple(problems), tuple(notes))
+                                     table, tuple(rows), tuple(problems), tuple(notes),
+                                     tuple(images))
 
     def adopt(self, plan: AgreementDocumentPlan, *, dry_run: bool = False,
               progress: Progress | None = None) -> AgreementAdoptionResult:
@@ -327,8 +362,8 @@ class _Writer:
         self.updated: list[tuple[str, str]] = []
         self.fields: dict[str, tuple[str, ...]] = {}
 
-    def _create(self, kind: str, values: Mapping[str, Value]) -> str:
-        uid = new_uid()
+    def _create(self, kind: str, values: Mapping[str, Value], *, uid: str | None = None) -> str:
+        uid = uid or new_uid()
         record_store.insert(self.session, kind, uid, _full(kind, values), who=self.who,
                             bundle_id=self.adoption_id)
         self.created.append((kind, uid))
@@ -342,6 +377,30 @@ class _Writer:
             self.updated.append((kind, uid))
             self.fields[uid] = changed
 
+    def _attachments(self) -> dict[int, str]:
+        """Each image as an attachment (the same image twice, or attached before, is one), and
+        the Markdown that shows it, by its number in the file."""
+        shown: dict[int, str] = {}
+        blobs: dict[str, bytes] = {}
+        for image in self.plan.images:
+            uid = image.uid
+            shown[image.number] = markdown_reference(uid, image.alt_text)
+            if uid in self.fields:
+                continue
+            earlier = record_store.get(self.session, "attachment", uid)
+            if earlier is None:
+                self._create("attachment", {
+                    "name": image.name, "media_type": image.media_type, "sha256": image.sha256,
+                    "size": image.size, "alt_text": image.alt_text}, uid=uid)
+                blobs[image.sha256] = image.data
+            elif earlier.deleted:
+                record_store.set_deleted(self.session, "attachment", uid, False, who=self.who,
+                                         bundle_id=self.adoption_id)
+                self.updated.append(("attachment", uid))
+                self.fields[uid] = ("deleted",)
+        attachment_store.put_blobs(self.session, blobs)
+        return shown
+
     def run(self) -> Changes:
         plan = self.plan
         parent = ("agreement_uid", plan.agreement_uid)
@@ -349,10 +408,11 @@ class _Writer:
         fresh = [s for s in plan.sections if s.existing_uid is None]
         keys = iter(keys_after(self.session, "section", parent, len(fresh)))
         total = len(plan.sections) + len(plan.framework_rows)
+        image_text = self._attachments()
         for done, section in enumerate(plan.sections):
             if self.progress:
                 self.progress(done, total, "writing sections")
-            body = section.source.markdown(leave_out=leave_out) or None
+            body = section.source.markdown(image_text, leave_out=leave_out) or None
             if section.existing_uid is None:
                 self._create("section", {"agreement_uid": plan.agreement_uid,
                                          "number": section.number or None,

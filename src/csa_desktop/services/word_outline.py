@@ -2,7 +2,8 @@
 
 Heading 1 starts a section (a number written in the heading, "2." or "2.1", or Word's own
 numbering of the heading style, is kept as the section's number); deeper headings become "##"
-and "###" in the section's text; paragraphs, bulleted and numbered lists (nested), bold and
+and "###" in the section's text (a number written in them, "2.1", is left to the print, which
+numbers sub-sections from their section); paragraphs, bulleted and numbered lists (nested), bold and
 italic, links and tables become Markdown (domain/rich_text.py). Images are collected with their
 alt text. What cannot be brought in (text boxes, comments, embedded objects, charts, footnotes,
 fields) is listed where it was, never dropped silently; tracked changes are read as accepted and
@@ -36,6 +37,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpeg"}
 
 _NUMBERED = re.compile(r"^\s*((?:\d+\.)*\d+)\.?\s+(\S.*)$")
+_SUB_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s+")  # 2.1, 2.1.1: sub-sections' numbers
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,7 @@ class _Reader:
             return
         shown = min(level, 3)
         section = self._current()
+        text = _SUB_NUMBER.sub("", text) or text  # "2.1 Our approach": the print numbers it
         section.subheadings.append((shown, text))
         section.pieces.append("#" * shown + " " + escape(text))
 
