@@ -67,8 +67,8 @@ def test_what_only_the_officer_can_write_is_marked_and_the_rest_is_written(
     assert any("financial implications" in p for p in marked)
     legal = paragraphs[paragraphs.index("Legal") + 1]
     assert not legal.startswith(OFFICER) and "Crime and Disorder Act 1998" in legal
-    assert "the Community Safety Partnership Board is asked to approve" in " ".join(
-        paragraphs).replace("The Community", "the Community")
+    assert paragraphs[0] == ("Report to Lancashire Community Safety Partnership Board (county "
+                             "Community Safety Strategy Group)")  # the board: the group's name
 
 
 def test_the_editorial_group_is_named_from_the_keys_the_lead_trusts(
@@ -85,7 +85,9 @@ def test_the_editorial_group_is_named_from_the_keys_the_lead_trusts(
 
 def test_an_unknown_body_and_a_missing_meeting_are_refused_and_nothing_is_written(
         demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with Copy.open(demo_dir) as copy, pytest.raises(InputError, match="'scrutiny' is not a"):
+    with Copy.open(demo_dir) as copy, pytest.raises(
+            InputError, match=r"'scrutiny' is not a step of this county's approval chain .*"
+                              r"\(steps: board, cabinet, council\)"):
         committee_report_docx(copy, "scrutiny", MEETING)
     out = tmp_path / "report.docx"
     assert main(["--data-dir", str(demo_dir), "print", "committee-report", "--body",
@@ -98,3 +100,32 @@ def test_an_unknown_body_and_a_missing_meeting_are_refused_and_nothing_is_writte
                  "cabinet", "--meeting", "2026-09-10", "--out", str(out)]) == 0
     assert docx.Document(str(out)).paragraphs[0].text == "Report to Cabinet"
 
+
+
+def _recommendation(copy: Copy, body: str, tmp_path: Path) -> str:
+    document = _read(committee_report_docx(copy, body, MEETING).data, tmp_path)
+    paragraphs = [p.text for p in document.paragraphs]
+    return paragraphs[paragraphs.index("Recommendation") + 1]
+
+
+def test_the_recommendation_follows_the_county_s_own_chain(demo_copy: Copy,
+                                                          tmp_path: Path) -> None:
+    from csa_desktop.domain.cycle import PRESETS, ChainStep
+    from csa_desktop.services.approvals import set_chain
+
+    assert "send it to Cabinet for its decision" in _recommendation(demo_copy, "board", tmp_path)
+    board, cabinet, pcc = PRESETS["unitary"]
+    set_chain(demo_copy, (board, cabinet, pcc))  # a unitary area: Cabinet decides
+    unitary = _recommendation(demo_copy, "cabinet", tmp_path)
+    assert unitary == ("Cabinet is asked to approve the Community Safety Agreement as part of "
+                       "the Council's Policy Framework, as set out at the appendix.")
+    panel = ChainStep("panel", "Reviewed by the Police and Crime Panel",
+                      "Police and Crime Panel", True)
+    set_chain(demo_copy, (board, panel, pcc))
+    assert "send it to Police and Crime Panel for its decision" in _recommendation(
+        demo_copy, "board", tmp_path)
+    assert _recommendation(demo_copy, "panel", tmp_path).startswith(
+        "Police and Crime Panel is asked to approve the Community Safety Agreement, as set")
+    document = _read(committee_report_docx(demo_copy, "panel", MEETING).data, tmp_path)
+    basis = next(p.text for p in document.paragraphs if p.text.startswith("Under the Crime"))
+    assert "regulation 9" not in basis  # not a two-tier chain

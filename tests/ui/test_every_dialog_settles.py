@@ -45,9 +45,10 @@ def _import_actions(copy: Copy) -> QDialog:
 
 
 def _committee_report(copy: Copy) -> QDialog:
+    from csa_desktop.services.committee_report import report_bodies
     from csa_desktop.ui.dialogs.committee_report import CommitteeReportDialog
 
-    return CommitteeReportDialog()
+    return CommitteeReportDialog(report_bodies(copy))
 
 
 def _import_agreement(copy: Copy) -> QDialog:

@@ -11,7 +11,7 @@ from typing import Any
 from csa_desktop.domain.kinds import parse_date
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
-from csa_desktop.services.committee_report import BODIES, export_committee_report
+from csa_desktop.services.committee_report import export_committee_report
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.documents import DOCUMENTS, document_html, print_document
 from csa_desktop.services.printing import write_pdf
@@ -31,8 +31,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                    help=f"one of: {', '.join(DOCUMENTS)}; committee-report: the covering "
                         "report that takes the agreement to a body (Word, with --body and "
                         "--meeting)")
-    p.add_argument("--body", choices=list(BODIES), help="committee-report: the body it goes "
-                   "to")
+    p.add_argument("--body", metavar="STEP", help="committee-report: the step of the "
+                   "county's approval chain it goes to (board, cabinet, council or its own)")
     p.add_argument("--meeting", metavar="YYYY-MM-DD",
                    help="committee-report: the date of the body's meeting")
     p.add_argument("--partnership", metavar="NAME-OR-UID",
@@ -93,7 +93,7 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
 def _committee_report(args: argparse.Namespace, folder: Path) -> int:
     if not args.body or not args.meeting:
         raise InputError("the committee report needs the body it goes to and the meeting: "
-                         "--body " + "|".join(BODIES) + " --meeting YYYY-MM-DD")
+                         "--body STEP --meeting YYYY-MM-DD (steps: 'csa approvals chain')")
     meeting = parse_date(args.meeting, "--meeting")
     with Copy.open(folder) as copy:
         path = export_committee_report(copy, args.body, meeting, args.out)

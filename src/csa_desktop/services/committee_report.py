@@ -19,16 +19,45 @@ from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.services.copy import Copy
 
-BODIES: dict[str, tuple[str, str]] = {
-    # short name: (the body as the report names it, what it is asked to do)
-    "board": ("the Community Safety Partnership Board",
-              "approve the Community Safety Agreement"),
-    "cabinet": ("Cabinet", "note the Community Safety Agreement and recommend that Full Council "
-                           "approve it as part of the Council's Policy Framework"),
-    "council": ("Full Council", "approve the Community Safety Agreement as part of the "
-                                "Council's Policy Framework"),
-}
+POLICY_FRAMEWORK = "as part of the Council's Policy Framework"
 OFFICER = "[For the report's author to complete: "  # marks what only the officer can write
+
+
+@dataclass(frozen=True)
+class ReportBody:
+    """A step of the county's approval chain that a report can go to."""
+
+    step: str  # the step's short name: board, cabinet, council or the county's own
+    name: str  # the body as the report names it: "Cabinet", "the Community Safety Board"
+    asked: str  # what it is asked to do
+
+
+def report_bodies(copy: Copy) -> list[ReportBody]:
+    """The bodies of the county's approval chain, in order (the PCC step, which only receives
+    the agreement, left out), each with what the report asks of it."""
+    from csa_desktop.services.approvals import agreement_chain
+
+    agreements = copy.records.list_kind("agreement")
+    group = _text(agreements[0]["strategy_group"]) if agreements else ""
+    deciding = [step for step in agreement_chain(copy) if not step.sends_to_pcc]
+    bodies = []
+    for index, step in enumerate(deciding):
+        name = step.body or (group if step.name == "board" and group else
+                             "the Community Safety Partnership Board" if step.name == "board"
+                             else step.label)
+        later = deciding[index + 1] if index + 1 < len(deciding) else None
+        council = step.name in ("cabinet", "council")
+        if later is not None and later.name == "council" and step.name == "cabinet":
+            asked = ("note the Community Safety Agreement and recommend that Full Council "
+                     f"approve it {POLICY_FRAMEWORK}")
+        elif later is not None:
+            asked = (f"approve the Community Safety Agreement and send it to "
+                     f"{later.body or later.label} for its decision")
+        else:
+            asked = "approve the Community Safety Agreement" + (
+                f" {POLICY_FRAMEWORK}" if council else "")
+        bodies.append(ReportBody(step.name, name, asked))
+    return bodies
 
 
 @dataclass(frozen=True)
@@ -49,10 +78,14 @@ def _text(value: object) -> str:
 
 
 def committee_report_docx(copy: Copy, body: str, meeting: dt.date) -> CommitteeReport:
-    """The report to `body` (a key of BODIES) for its meeting on `meeting`."""
-    if body not in BODIES:
-        raise InputError(f"'{body}' is not a body the report can go to (one of "
-                         f"{', '.join(BODIES)})")
+    """The report to `body` (a step of the county's approval chain, by its short name) for its
+    meeting on `meeting`."""
+    bodies = {b.step: b for b in report_bodies(copy)}
+    if body not in bodies:
+        raise InputError(f"'{body}' is not a step of this county's approval chain that decides "
+                         f"on the agreement (steps: {', '.join(bodies)})")
+    chosen = bodies[body]
+    two_tier = "council" in bodies
     from docx import Document
 
     from csa_desktop.services.approvals import current_approvals, workflow
@@ -68,7 +101,7 @@ def committee_report_docx(copy: Copy, body: str, meeting: dt.date) -> CommitteeR
     issues = copy.records.list_kind("key-issue", where={"agreement_uid": agreement.uid})
     rows = copy.records.list_kind("delivery-framework-row")
     appendix = version_appendix(copy)
-    name, asked = BODIES[body]
+    name, asked = chosen.name, chosen.asked
     title = _text(agreement.title)
     refresh = _text(agreement["refresh_label"])
     assessment = _text(agreement["strategic_assessment"]) or "the strategic assessment"
@@ -109,7 +142,11 @@ def committee_report_docx(copy: Copy, body: str, meeting: dt.date) -> CommitteeR
         "Under the Crime and Disorder Act 1998 and the Crime and Disorder (Formulation and "
         "Implementation of Strategy) Regulations 2007, the county strategy group prepares a "
         "community safety agreement for a two-tier area (regulation 9), reviews it every year, "
-        "and sends a copy to the Police and Crime Commissioner (regulation 9A).")
+        "and sends a copy to the Police and Crime Commissioner (regulation 9A)." if two_tier
+        else "Under the Crime and Disorder Act 1998 and the Crime and Disorder (Formulation "
+        "and Implementation of Strategy) Regulations 2007, the partnership prepares its "
+        "strategy for reducing crime and disorder, reviews it every year, and sends a copy to "
+        "the Police and Crime Commissioner.")
     doc.add_heading("The strategic assessment", level=2)
     doc.add_paragraph(f"The agreement rests on {assessment}, which brings together the "
                       "evidence on crime, disorder and substance misuse across the area.")
@@ -211,4 +248,5 @@ def export_committee_report(copy: Copy, body: str, meeting: dt.date, path: Path)
     return write_atomically(committee_report_docx(copy, body, meeting).data, path)
 
 
-__all__ = ["BODIES", "CommitteeReport", "committee_report_docx", "export_committee_report"]
+__all__ = ["CommitteeReport", "ReportBody", "committee_report_docx", "export_committee_report",
+           "report_bodies"]

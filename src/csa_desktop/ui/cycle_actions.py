@@ -172,11 +172,11 @@ def export_word(window: Any, path: Path | None = None) -> Path | None:
 
 def draft_committee_report(window: Any, path: Path | None = None) -> Path | None:
     """Ask for the body and the meeting, then where to save the Word draft."""
-    from csa_desktop.services.committee_report import export_committee_report
+    from csa_desktop.services.committee_report import export_committee_report, report_bodies
     from csa_desktop.ui.dialogs.committee_report import CommitteeReportDialog
 
     copy = window.copy
-    dialog = CommitteeReportDialog(window)
+    dialog = CommitteeReportDialog(report_bodies(copy), window)
     window.committee_report_dialog = dialog
     if not dialog.exec():
         return None

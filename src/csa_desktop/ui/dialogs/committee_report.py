@@ -17,19 +17,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csa_desktop.services.committee_report import BODIES
+from csa_desktop.services.committee_report import ReportBody
 
 
 class CommitteeReportDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, *, body: str = "cabinet",
-                 meeting: dt.date | None = None) -> None:
+    """`bodies`: the deciding steps of the county's approval chain (report_bodies)."""
+
+    def __init__(self, bodies: list[ReportBody], parent: QWidget | None = None, *,
+                 body: str = "cabinet", meeting: dt.date | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("committeeReportDialog")
         self.setWindowTitle("Draft the committee report")
         self.body_box = QComboBox()
         self.body_box.setAccessibleName("Report to")
-        for key, (name, _asked) in BODIES.items():
-            self.body_box.addItem(name[:1].upper() + name[1:], key)
+        for choice in bodies:
+            self.body_box.addItem(choice.name[:1].upper() + choice.name[1:], choice.step)
         self.body_box.setCurrentIndex(max(0, self.body_box.findData(body)))
         self.meeting_edit = QDateEdit()
         self.meeting_edit.setAccessibleName("Date of the meeting")
