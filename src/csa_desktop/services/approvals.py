@@ -125,17 +125,22 @@ class Workflow:
     @property
     def lines(self) -> tuple[str, ...]:
         """Each stage reached, as a line for an approvals box on a print."""
-        found = []
-        for s in self.stages[1:]:
-            if not s.reached:
-                continue
-            text = s.label
-            if s.decided_on:
-                text += f": {long_date(s.decided_on)}"
-            if s.minute_ref:
-                text += f", minute {s.minute_ref}"
-            found.append(text)
-        return tuple(found)
+        return stage_lines(self.stages[1:])
+
+
+def stage_lines(stages: Sequence[StageState]) -> tuple[str, ...]:
+    """Each stage reached, with its date and minute: the lines of an approvals box."""
+    found = []
+    for s in stages:
+        if not s.reached:
+            continue
+        text = s.label
+        if s.decided_on:
+            text += f": {long_date(s.decided_on)}"
+        if s.minute_ref:
+            text += f", minute {s.minute_ref}"
+        found.append(text)
+    return tuple(found)
 
 
 def long_date(day: dt.date) -> str:
@@ -615,17 +620,7 @@ class PlanWorkflow:
 
     @property
     def lines(self) -> tuple[str, ...]:
-        found = []
-        for s in self.stages:
-            if not s.reached:
-                continue
-            text = s.label
-            if s.decided_on:
-                text += f": {long_date(s.decided_on)}"
-            if s.minute_ref:
-                text += f", minute {s.minute_ref}"
-            found.append(text)
-        return tuple(found)
+        return stage_lines(self.stages)
 
     @property
     def print_status(self) -> str:
