@@ -1,4 +1,5 @@
-"""Writing user-chosen files safely: the file is either the old one or the whole new one."""
+"""User-chosen files: written safely (the file is either the old one or the whole new one), and
+read only when their size is within what the reader accepts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,19 @@ import tempfile
 from pathlib import Path
 
 from csa_desktop.errors import InputError, StoreError
+
+
+def check_size(path: Path, limit: int, what: str) -> int:
+    """The size of the file at `path`, refused (InputError naming the file) when it cannot be
+    read or is over `limit` bytes; `what` says what it was to be ("a Word file")."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    if size > limit:
+        raise InputError(f"{path.name} is too large for {what} ({size / 1_048_576:.0f} MB; at "
+                         f"most {limit // 1_048_576} MB)")
+    return size
 
 
 def write_atomically(data: bytes, path: Path) -> Path:

@@ -15,6 +15,7 @@ from typing import Any
 
 from csa_desktop.domain.sheet_values import guess_target
 from csa_desktop.errors import InputError
+from csa_desktop.files import check_size
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -56,13 +57,7 @@ def _empty(cell: object) -> bool:
 def read_table(path: Path, sheet: str | None = None) -> SheetTable:
     """The table on `sheet` (default: the first) of an .xlsx, or of a .csv file."""
     suffix = path.suffix.casefold()
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{path.name} is too large to import ({size // 1_048_576} MB; at "
-                         f"most {MAX_BYTES // 1_048_576} MB)")
+    check_size(path, MAX_BYTES, "an import")
     sheets: tuple[str, ...]
     across: frozenset[int] = frozenset()
     if suffix in CSV_SUFFIXES:

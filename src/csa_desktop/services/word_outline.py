@@ -23,6 +23,7 @@ from typing import Any
 
 from csa_desktop.domain.rich_text import Run, block_safe, escape, runs_markdown, table_markdown
 from csa_desktop.errors import InputError
+from csa_desktop.files import check_size
 from csa_desktop.services.word_parts import R as _R
 from csa_desktop.services.word_parts import WordParts
 from csa_desktop.services.word_parts import w as _w
@@ -125,13 +126,7 @@ class Outline:
 def read_outline(path: Path, data: bytes | None = None) -> Outline:
     """The outline of a .docx file (`data`: its bytes, when already read)."""
     if data is None:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise InputError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"{path.name}: {size / 1e6:.0f} MB is too large for a Word file "
-                             f"(at most {MAX_FILE_BYTES // 1024 // 1024} MB)")
+        check_size(path, MAX_FILE_BYTES, "a Word file")
         data = path.read_bytes()
     if not zipfile.is_zipfile(io.BytesIO(data)):
         hint = (" — an older .doc file: save it as .docx (Word document) in Word first"
