@@ -31,7 +31,7 @@ from csa_desktop.domain.periods import parse_period
 from csa_desktop.domain.roles import Identity, Owner, Role, may_change
 from csa_desktop.errors import BundleError, InputError
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.records import RecordService
+from csa_desktop.services.records import ParentRows, RecordService
 from csa_desktop.storage import bundles as store
 from csa_desktop.storage import records as record_store
 from csa_desktop.storage import sync as sync_store
@@ -292,7 +292,7 @@ class BundleGate:
                 parent_kind = spec.field(spec.parent_field).ref_kind
                 assert parent_kind is not None
                 parents.setdefault(parent_kind, set()).add(parent)
-        held = store.load_with_parents(session, parents)  # owner_of then needs no queries
+        loaded = ParentRows(store.load_with_parents(session, parents))  # owner_of: no queries
         references: dict[str, str] = {}  # uid -> the kind the field refers to
         owners: dict[tuple[str, object, object], Owner] = {}
         for change in bundle.changes:
@@ -326,7 +326,8 @@ class BundleGate:
                        values.get("area_uid") or values.get("partnership_uid"))
                 owner = owners.get(key)
                 if owner is None:
-                    owner = owners[key] = self._owner(service, session, spec, values, created)
+                    owner = owners[key] = self._owner(service, session, spec, values, created,
+                                                      loaded)
                 if not may_change(identity, spec, owner, areas):
                     title = str(values.get(spec.title_field) or "")[:60]
                     raise BundleError("scope", f"{name}: {signer.name} ({signer.role}) may not "
@@ -342,7 +343,7 @@ class BundleGate:
                 elif is_list and isinstance(value, list):
                     for target in value:
                         references.setdefault(target, target_kind)
-        del held
+        del loaded
         missing = set(references) - set(created) - set(store.existing_uids(
             session, references, expected={u: k for u, k in references.items() if k}))
         if missing:
@@ -387,7 +388,8 @@ class BundleGate:
 
     @staticmethod
     def _owner(service: RecordService, session: Session, spec: KindSpec,
-               values: Mapping[str, Value], created: Mapping[str, RecordChange]) -> Owner:
+               values: Mapping[str, Value], created: Mapping[str, RecordChange],
+               loaded: ParentRows) -> Owner:
         """owner_of, following parents that are new in the same bundle first."""
         for _ in range(6):
             parent = values.get(spec.parent_field) if spec.parent_field else None
@@ -396,7 +398,7 @@ class BundleGate:
             change = created[parent]
             spec = KINDS[change.kind]
             values = {n: c.new for n, c in change.fields.items() if n != DELETED}
-        return service.owner_of(session, spec, values)
+        return service.owner_of(session, spec, values, loaded=loaded)
 
     def _check_baseline(self, session: Session, bundle: Bundle, signer: TrustedKey) -> None:
         manifest = bundle.manifest

@@ -3,7 +3,7 @@ with the revision bumped and history recorded. The GUI and the CLI both call the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
 from csa_desktop.domain.attachments import attachment_uid, check_image
@@ -82,6 +82,41 @@ def _chain_stage(session: Session, code: str) -> Stage:
         return stage(code, specs)
     except InputError:
         return Stage(code, code.replace("-", " ").capitalize(), "", True, True, "", code)
+
+
+class ParentRows:
+    """Rows read ahead for owner_of (uid -> ORM row), and the owner of each uid once found."""
+
+    def __init__(self, rows: Sequence[object]) -> None:
+        self.rows = {str(getattr(row, "uid")): row for row in rows}  # noqa: B009 - rows: object
+        self.owners: dict[str, Owner] = {}
+
+    def fields(self, uid: str) -> Mapping[str, Value] | None:
+        """What owner_of reads of a row: its parent links and partnership (no full record)."""
+        row = self.rows.get(uid)
+        if row is None:
+            return None
+        return _OwnerFields(row)
+
+
+class _OwnerFields(Mapping[str, Value]):
+    """A row's fields read lazily, as owner_of asks for them."""
+
+    def __init__(self, row: object) -> None:
+        self.row = row
+
+    def __getitem__(self, name: str) -> Value:
+        try:
+            value: Value = getattr(self.row, name)
+        except AttributeError:
+            raise KeyError(name) from None
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 class RecordService:
@@ -310,28 +345,44 @@ class RecordService:
         positions = [p for r in siblings if isinstance(p := r.fields["position"], str)]
         return ordering.key_between(max(positions) if positions else None, None)
 
-    def owner_of(self, session: Session, spec: KindSpec, values: Mapping[str, Value]) -> Owner:
-        """The partnership or area a record belongs to, following parent links."""
+    def owner_of(self, session: Session, spec: KindSpec, values: Mapping[str, Value], *,
+                 loaded: ParentRows | None = None) -> Owner:
+        """The partnership or area a record belongs to, following parent links. `loaded`:
+        parent rows already read (storage.bundles.load_with_parents) and the owners found
+        through them, so a check of thousands of records reads each parent once."""
         if spec.name == "evidence-item":
             area = values.get("area_uid")
             return Owner(area_uid=area if isinstance(area, str) else None)
         current_kind, current = spec.name, values
+        visited: list[str] = []
+        owner = Owner()
         for _ in range(5):
             if current_kind in ("local-plan", "indicator"):  # a county indicator: no one's
                 partnership = current.get("partnership_uid")
-                return Owner(partnership_uid=partnership if isinstance(partnership, str) else None)
+                owner = Owner(partnership_uid=partnership if isinstance(partnership, str)
+                              else None)
+                break
             parent_field = KINDS[current_kind].parent_field
             if parent_field is None:
-                return Owner()
+                break
             parent_uid = current.get(parent_field)
             parent_kind = KINDS[current_kind].field(parent_field).ref_kind
             if not isinstance(parent_uid, str) or parent_kind is None:
-                return Owner()
-            parent = records.get(session, parent_kind, parent_uid)
-            if parent is None:
-                return Owner()
-            current_kind, current = parent_kind, parent.fields
-        return Owner()
+                break
+            if loaded is not None and parent_uid in loaded.owners:
+                owner = loaded.owners[parent_uid]
+                break
+            fields = loaded.fields(parent_uid) if loaded is not None else None
+            if fields is None:
+                parent = records.get(session, parent_kind, parent_uid)
+                if parent is None:
+                    break
+                fields = parent.fields
+            visited.append(parent_uid)
+            current_kind, current = parent_kind, fields
+        if loaded is not None:
+            loaded.owners.update(dict.fromkeys(visited, owner))
+        return owner
 
     def scope_area_uids(self, session: Session) -> frozenset[str]:
         areas: set[str] = set()
