@@ -204,3 +204,28 @@ def test_joining_from_the_command_line_draws_progress_on_a_terminal(tmp_path, pu
     assert csa(tmp_path / "pendle", "init", "--role", "district", "--partnership",
                "Pendle CSP", "--baseline", str(baseline), "--name", "Sam") == 0
     assert drawn[0].startswith("checking") and drawn[-1] == "done"
+
+
+def test_joining_after_reading_the_baseline_parses_it_once_and_a_changed_file_afresh(
+        tmp_path, published, monkeypatch):
+    import shutil
+
+    from csa_desktop.bundle import reader
+    from csa_desktop.services.new_copy import read_baseline
+
+    _lead, baseline = published
+    parses: list[str] = []
+    real = reader._parse_bundle
+    monkeypatch.setattr(reader, "_parse_bundle",
+                        lambda opened, limits: parses.append(opened.name) or real(opened, limits))
+    summary = read_baseline(baseline)
+    join_partnership(tmp_path / "one", baseline, partnership="Pendle CSP", name="Sam",
+                     summary=summary).close()
+    assert parses == [baseline.name]  # the summary's parse served the join's gate
+    other = tmp_path / baseline.name
+    shutil.copy(baseline, other)
+    read_baseline(baseline)  # kept: the original bytes
+    with other.open("ab") as handle:
+        handle.write(b"\0")  # another file of the same name: not the kept one
+    join_partnership(tmp_path / "two", other, partnership="Pendle CSP", name="Sam").close()
+    assert len(parses) == 3  # the read, the read again, and the other bytes parsed afresh

@@ -65,7 +65,7 @@ def read_baseline(path: Path) -> BaselineSummary:
     """Check a baseline file as far as the file alone allows (size, container, hashes,
     signature, schema, version, completeness) and say what it holds. Reads it in memory."""
     opened = open_bundle(read_file(path), path.name)
-    bundle = parse_bundle(opened)
+    bundle = parse_bundle(opened, keep=True)  # joining from it next takes this parse
     if bundle.manifest.kind != BASELINE:
         raise BundleError("role", f"{path.name}: is a contribution from "
                                   f"{bundle.manifest.author}, not a baseline; ask the county "

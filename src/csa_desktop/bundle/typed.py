@@ -1,0 +1,174 @@
+"""The payload of a bundle as typed content: the manifest, each change of a contribution and
+each record of a baseline, every value checked by its field's rules (domain.kinds) — after the
+JSON Schema (bundle.validation) has checked the shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from csa_desktop.bundle.format import (
+    DELETED,
+    FieldChange,
+    Manifest,
+    MemberEntry,
+    RecordChange,
+    RecordState,
+)
+from csa_desktop.domain.kinds import (
+    CONTROL_CHARACTERS,
+    KINDS,
+    FieldType,
+    Value,
+    from_json,
+    is_uid,
+)
+from csa_desktop.errors import InputError
+
+
+def manifest_from_json(data: dict[str, Any]) -> Manifest:
+    return Manifest(
+        format_version=data["format_version"], bundle_id=data["bundle_id"], kind=data["kind"],
+        replica_id=data["replica_id"], author=data["author"], role=data["role"],
+        scope=tuple(data["scope"]), baseline_id=data["baseline_id"], seq=data["seq"],
+        created_at=data["created_at"], app_version=data["app_version"],
+        signer_key=data["signer_key"],
+        files={n: MemberEntry(e["size"], e["sha256"]) for n, e in data["files"].items()},
+    )
+
+
+def _value(kind_name: str, field_name: str, raw: object, *, required: bool) -> Value:
+    spec = KINDS[kind_name].field(field_name)
+    if raw is None and not required:
+        return [] if spec.type is FieldType.REF_LIST else None
+    try:
+        return from_json(spec, raw)
+    except InputError as exc:
+        raise InputError(f"{kind_name} field '{field_name}': {exc}") from None
+
+
+Converter = Callable[[object], Value]
+
+
+@cache
+def _converter(kind_name: str, field_name: str, required: bool) -> Converter:
+    """`_value` for one field: the plain valid values most fields hold pass a few cheap tests
+    of exactly what from_json would check (and come out as it would return them); anything
+    else, errors included, goes through `_value` itself."""
+    spec = KINDS[kind_name].field(field_name)
+
+    def slow(raw: object) -> Value:
+        return _value(kind_name, field_name, raw, required=required)
+
+    limit = spec.max_length
+    match spec.type:
+        case FieldType.TEXT:
+            def text(raw: object) -> Value:
+                if type(raw) is str and raw and len(raw) <= limit and "\n" not in raw \
+                        and CONTROL_CHARACTERS.search(raw) is None:
+                    return raw
+                return slow(raw)
+            return text
+        case FieldType.LONG_TEXT:
+            def long_text(raw: object) -> Value:
+                if type(raw) is str and raw and len(raw) <= limit and \
+                        CONTROL_CHARACTERS.search(raw) is None:
+                    return raw
+                return slow(raw)
+            return long_text
+        case FieldType.CHOICE:
+            choices = frozenset(spec.choices) - {""}
+
+            def choice(raw: object) -> Value:
+                if type(raw) is str and raw in choices:
+                    return raw
+                return slow(raw)
+            return choice
+        case FieldType.REF:
+            def ref(raw: object) -> Value:
+                if type(raw) is str and is_uid(raw):
+                    return raw
+                return slow(raw)
+            return ref
+        case FieldType.DATE:
+            def date(raw: object) -> Value:
+                if type(raw) is str:
+                    try:
+                        return dt.date.fromisoformat(raw)
+                    except ValueError:
+                        pass
+                return slow(raw)
+            return date
+        case FieldType.INT:
+            return lambda raw: raw if type(raw) is int else slow(raw)
+        case FieldType.BOOL:
+            return lambda raw: raw if type(raw) is bool else slow(raw)
+    return slow
+
+
+def changes_from_json(items: list[dict[str, Any]], name: str) -> tuple[RecordChange, ...]:
+    seen: set[str] = set()
+    changes = []
+    for index, item in enumerate(items):
+        where = f"change {index + 1} ({item['kind']} {item['uid']})"
+        if item["uid"] in seen:
+            raise InputError(f"{where}: the uid appears twice")
+        seen.add(item["uid"])
+        fields: dict[str, FieldChange] = {}
+        op = item["op"]
+        for field_name, pair in item["fields"].items():
+            if field_name == DELETED:
+                fields[DELETED] = FieldChange(pair["base"], pair["new"])
+                continue
+            required = KINDS[item["kind"]].field(field_name).required
+            fields[field_name] = FieldChange(
+                _converter(item["kind"], field_name, False)(pair["base"]),
+                _converter(item["kind"], field_name, required)(pair["new"]),
+            )
+        _check_op(op, item["base_rev"], fields, item["kind"], where)
+        changes.append(RecordChange(item["kind"], item["uid"], op, item["base_rev"], fields))
+    return tuple(changes)
+
+
+def _check_op(op: str, base_rev: int | None, fields: dict[str, FieldChange], kind_name: str,
+              where: str) -> None:
+    deleted = fields.get(DELETED)
+    if op == "create":
+        missing = [f.name for f in KINDS[kind_name].fields if f.name not in fields]
+        if base_rev is not None or missing or any(
+            c.base not in (None, []) for n, c in fields.items() if n != DELETED
+        ):
+            raise InputError(f"{where}: a new record must have every field, with empty base "
+                             "values and no base revision")
+        return
+    if base_rev is None:
+        raise InputError(f"{where}: an {op} needs the base revision")
+    if op == "delete" and (deleted is None or deleted.new is not True):
+        raise InputError(f"{where}: a delete must set '{DELETED}' to true")
+    if op == "update" and deleted is not None and deleted.new is True:
+        raise InputError(f"{where}: an update cannot delete the record")
+    if deleted is not None and deleted.base is None:
+        raise InputError(f"{where}: '{DELETED}' needs its base value")
+
+
+def records_from_json(items: list[dict[str, Any]], name: str) -> tuple[RecordState, ...]:
+    seen: set[str] = set()
+    records = []
+    for index, item in enumerate(items):
+        if item["uid"] in seen:
+            raise InputError(f"record {index + 1} ({item['uid']}): the uid appears twice")
+        seen.add(item["uid"])
+        try:
+            updated_at = dt.datetime.fromisoformat(item["updated_at"])
+        except ValueError:
+            raise InputError(f"record {index + 1}: '{item['updated_at']}' is not a date and "
+                             "time") from None
+        kind = KINDS[item["kind"]]
+        values = {field_name: _converter(kind.name, field_name,
+                                         kind.field(field_name).required)(raw)
+                  for field_name, raw in item["fields"].items()}
+        records.append(RecordState(item["kind"], item["uid"], item["rev"], updated_at,
+                                   item["updated_by"], item[DELETED], values))
+    return tuple(records)
