@@ -14,14 +14,10 @@ from alembic.config import Config
 
 from csa_desktop.domain.cycle import PRESETS
 from csa_desktop.errors import ScopeError
-from csa_desktop.services.approvals import (
-    plan_advance,
-    plan_workflow,
-    set_chain,
-    workflow,
-)
+from csa_desktop.services.approvals import set_chain, workflow
 from csa_desktop.services.bundles import BundleService
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.plan_approvals import plan_advance, plan_workflow
 from csa_desktop.services.sync import SyncService
 from csa_desktop.storage.database import make_engine
 from tests.bundle.conftest import Exchange

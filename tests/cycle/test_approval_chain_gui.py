@@ -144,8 +144,8 @@ def test_a_bad_chain_in_the_editor_is_named_and_nothing_is_saved(qtbot, demo_cop
 def test_a_districts_plan_approvals_are_recorded_from_its_plan_page(qtbot, tmp_path,
                                                                     published):
     """The district's own copy: the plan page shows the chain; Approvals… records a step."""
-    from csa_desktop.services.approvals import plan_workflow
     from csa_desktop.services.new_copy import join_partnership
+    from csa_desktop.services.plan_approvals import plan_workflow
     from csa_desktop.ui.dialogs.plan_approvals import PlanApprovalsDialog
     from csa_desktop.ui.views.local_plan_page import LocalPlansPage
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from csa_desktop.cli import main
 from csa_desktop.domain.cycle import PRESETS
-from csa_desktop.services.approvals import plan_advance, set_chain
+from csa_desktop.services.approvals import set_chain
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.due import due_items
+from csa_desktop.services.plan_approvals import plan_advance
 from tests.helpers import dump
 
 DAY = dt.date(2024, 7, 1)

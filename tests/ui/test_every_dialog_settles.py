@@ -97,7 +97,7 @@ def _correct_step(copy: Copy) -> QDialog:
 
 
 def _plan_approvals(copy: Copy) -> QDialog:
-    from csa_desktop.services.approvals import plan_advance
+    from csa_desktop.services.plan_approvals import plan_advance
     from csa_desktop.ui.dialogs.plan_approvals import PlanApprovalsDialog
 
     west = next(p.uid for p in copy.records.list_kind("partnership")

@@ -218,7 +218,7 @@ def run_refresh_records(args: argparse.Namespace, folder: Path) -> int:
 
 def run_approve(args: argparse.Namespace, folder: Path) -> int:
     from csa_desktop.errors import InputError
-    from csa_desktop.services import approvals
+    from csa_desktop.services import approvals, plan_approvals
 
     on = parse_date(args.date, "--date") if args.date else None
     undo = args.stage.strip().lower() == "undo"
@@ -227,14 +227,14 @@ def run_approve(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         if args.plan:
             if undo:
-                changes = approvals.plan_step_back(copy, args.plan)
+                changes = plan_approvals.plan_step_back(copy, args.plan)
             elif args.correct:
-                changes = approvals.plan_correct(copy, args.plan, args.stage, on=on,
+                changes = plan_approvals.plan_correct(copy, args.plan, args.stage, on=on,
                                                  minute_ref=args.minute)
             else:
-                changes = approvals.plan_advance(copy, args.plan, args.stage, on=on,
+                changes = plan_approvals.plan_advance(copy, args.plan, args.stage, on=on,
                                                  minute_ref=args.minute)
-            flow = approvals.plan_workflow(copy, args.plan)
+            flow = plan_approvals.plan_workflow(copy, args.plan)
             _report(changes)
             if changes.empty:
                 print("nothing changed: the values were already so")
@@ -264,7 +264,8 @@ def _stage_rows(stages: Any) -> list[tuple[str, ...]]:
 
 
 def run_approvals(args: argparse.Namespace, folder: Path) -> int:
-    from csa_desktop.services.approvals import plan_workflow, workflow
+    from csa_desktop.services.approvals import workflow
+    from csa_desktop.services.plan_approvals import plan_workflow
 
     with Copy.open(folder) as copy:
         if args.plan:
@@ -302,7 +303,7 @@ def _chain_json(steps: Any) -> list[dict[str, object]]:
 
 def run_approvals_chain(args: argparse.Namespace, folder: Path) -> int:
     from csa_desktop.domain.cycle import parse_step
-    from csa_desktop.services import approvals
+    from csa_desktop.services import approvals, plan_approvals
 
     with Copy.open(folder) as copy:
         if args.preset or args.steps:
@@ -323,7 +324,7 @@ def run_approvals_chain(args: argparse.Namespace, folder: Path) -> int:
                     print(f"the agreement's status moved from '{result.status_moved[0]}' to "
                           f"'{result.status_moved[1]}': its step left the chain")
         if args.plan:
-            flow = approvals.plan_workflow(copy, args.plan)
+            flow = plan_approvals.plan_workflow(copy, args.plan)
             title, recorded = f"{flow.partnership_name}'s plan", flow.chain_recorded
             steps = flow.stages
         else:

@@ -323,13 +323,14 @@ def advance(copy: Copy, stage_name: str, *, on: dt.date | None = None,
         agreement = records.get(session, "agreement", now.agreement_uid)
         assert agreement is not None
         if target.sends_to_pcc:
-            changes = _update(session, "agreement", agreement.uid, {"sent_to_pcc_on": on}, who)
+            changes = update_record(session, "agreement", agreement.uid,
+                                    {"sent_to_pcc_on": on}, who)
         elif target.needs_date:
             stamp = {"decided_on": on, "minute_ref": minute or None, "stage": target.status,
                      "refresh_label": now.refresh_label or None}
             existing = now.stages[target_index].approval_uid
             if existing is not None:
-                changes = _update(session, "approval", existing, stamp, who)
+                changes = update_record(session, "approval", existing, stamp, who)
             else:
                 changes = _create_approval(session, agreement, {
                     "body": target.body or _board_body(agreement),
@@ -337,7 +338,8 @@ def advance(copy: Copy, stage_name: str, *, on: dt.date | None = None,
                 }, who)
         else:
             changes = Changes()
-        changes += _update(session, "agreement", agreement.uid, {"status": target.status}, who)
+        changes += update_record(session, "agreement", agreement.uid,
+                                 {"status": target.status}, who)
     return changes
 
 
@@ -402,7 +404,7 @@ def correct(copy: Copy, stage_name: str, *, on: dt.date | None = None,
     first = current_refresh(copy).based_on_uid is None
     with copy.store.transaction() as session:
         if target.sends_to_pcc:
-            return _update(session, "agreement", now.agreement_uid,
+            return update_record(session, "agreement", now.agreement_uid,
                            {"sent_to_pcc_on": on or state.decided_on}, who)
         fix: dict[str, Value] = {"decided_on": on or state.decided_on}
         if minute is not None:
@@ -413,7 +415,7 @@ def correct(copy: Copy, stage_name: str, *, on: dt.date | None = None,
             assert recorded is not None
             if all(recorded.fields.get(name) == value for name, value in fix.items()):
                 return Changes()  # already so: a record of the days before stages stays as is
-            return _update(session, "approval", state.approval_uid, stamp, who)
+            return update_record(session, "approval", state.approval_uid, stamp, who)
         # A stage reached in a copy that kept no decision record for it: record one now.
         if stamp["decided_on"] is None:
             raise InputError(f"'{target.label}' has no decision recorded yet; give its date "
@@ -426,13 +428,13 @@ def correct(copy: Copy, stage_name: str, *, on: dt.date | None = None,
         }, who)
 
 
-def _update(session: Session, kind: str, uid: str, values: Mapping[str, Value],
+def update_record(session: Session, kind: str, uid: str, values: Mapping[str, Value],
             who: str) -> Changes:
     changed = records.update(session, kind, uid, values, who=who)
     return Changes(updated=((kind, uid),), fields={uid: changed}) if changed else Changes()
 
 
-def _create(session: Session, kind: str, parent_field: str, parent_uid: str | None,
+def create_record(session: Session, kind: str, parent_field: str, parent_uid: str | None,
             values: Mapping[str, Value], who: str) -> Changes:
     siblings = records.list_rows(session, kind, where={parent_field: parent_uid},
                                  include_deleted=True)
@@ -448,7 +450,7 @@ def _create(session: Session, kind: str, parent_field: str, parent_uid: str | No
 
 def _create_approval(session: Session, agreement: Record, values: Mapping[str, Value],
                      who: str) -> Changes:
-    return _create(session, "approval", "agreement_uid", agreement.uid, values, who)
+    return create_record(session, "approval", "agreement_uid", agreement.uid, values, who)
 
 
 def step_back(copy: Copy) -> Changes:
@@ -464,12 +466,12 @@ def step_back(copy: Copy) -> Changes:
     with copy.store.transaction() as session:
         changes = Changes()
         if last.sends_to_pcc:
-            changes += _update(session, "agreement", now.agreement_uid,
+            changes += update_record(session, "agreement", now.agreement_uid,
                                {"sent_to_pcc_on": None}, who)
         elif last.approval_uid is not None:
             records.set_deleted(session, "approval", last.approval_uid, True, who=who)
             changes += Changes(deleted=(("approval", last.approval_uid),))
-        changes += _update(session, "agreement", now.agreement_uid,
+        changes += update_record(session, "agreement", now.agreement_uid,
                            {"status": now.specs[index - 1].status}, who)
     return changes
 
@@ -503,6 +505,8 @@ def set_chain(copy: Copy, chain: Sequence[ChainStep], *,
     goes back to the last step of the new chain with a decision recorded."""
     steps = check_chain(chain)
     if plan is not None:
+        from csa_desktop.services.plan_approvals import plan_of, plan_workflow  # plans use us
+
         found = plan_of(copy, plan)
         plan_uid: str | None = found.uid
         if not copy.records.can_create("approval-step", {"plan_uid": plan_uid}):
@@ -554,7 +558,7 @@ def set_chain(copy: Copy, chain: Sequence[ChainStep], *,
                     (st.approval_uid is not None or st.decided_on is not None)
                     for st in before.stages)]
                 target = done[-1].status if done else "editorial-review"
-                changes += _update(session, "agreement", before.agreement_uid,
+                changes += update_record(session, "agreement", before.agreement_uid,
                                    {"status": target}, who)
                 moved = (before.current_stage.label,
                          next((s.label for s in steps if s.status == target),
@@ -586,203 +590,8 @@ def _write_steps(session: Session, steps: Sequence[ChainStep], plan_uid: str | N
             records.set_deleted(session, "approval-step", record.uid, False, who=who)
             changes += Changes(updated=(("approval-step", record.uid),),
                                fields={record.uid: ("deleted",)})
-        changes += _update(session, "approval-step", record.uid, values, who)
+        changes += update_record(session, "approval-step", record.uid, values, who)
     return changes
-
-
-# --- local plans ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanWorkflow:
-    """A local plan's approvals along its own chain (default: its partnership's board, then
-    sent to the PCC). A step is reached when its decision is recorded, in order."""
-
-    plan_uid: str
-    plan_title: str
-    partnership_uid: str
-    partnership_name: str
-    stages: tuple[StageState, ...]
-    specs: tuple[Stage, ...]
-    chain_recorded: bool
-
-    @property
-    def reached(self) -> int:
-        return sum(1 for s in self.stages if s.reached)
-
-    @property
-    def current_stage(self) -> StageState | None:
-        return self.stages[self.reached - 1] if self.reached else None
-
-    @property
-    def next_stage(self) -> StageState | None:
-        return self.stages[self.reached] if self.reached < len(self.stages) else None
-
-    @property
-    def lines(self) -> tuple[str, ...]:
-        return stage_lines(self.stages)
-
-    @property
-    def print_status(self) -> str:
-        if not self.reached:
-            return "Not yet approved (" + " → ".join(s.label for s in self.stages) + ")"
-        return "; ".join(self.lines)
-
-
-def plan_of(copy: Copy, partnership: str) -> Record:
-    """The local plan of the partnership `partnership` names (its name or uid)."""
-    partnerships = copy.records.list_kind("partnership")
-    wanted = partnership.strip()
-    chosen = next((p for p in partnerships if wanted in (p.uid, p.title)
-                   or p.title.casefold() == wanted.casefold()), None)
-    if chosen is None:
-        with_plans = {p["partnership_uid"] for p in copy.records.list_kind("local-plan")}
-        names = ", ".join(p.title for p in partnerships if p.uid in with_plans) or "none"
-        raise InputError(f"no partnership is called '{wanted}' (with a local plan: {names})")
-    plans = copy.records.list_kind("local-plan", where={"partnership_uid": chosen.uid})
-    if not plans:
-        raise InputError(f"{chosen.title} has no local plan yet")
-    return plans[0]
-
-
-def plan_workflow_of(plan: Record, partnership_name: str, steps: Sequence[Record],
-                     decisions: Sequence[Record]) -> PlanWorkflow:
-    chain = chain_of(steps, PLAN_CHAIN)
-    specs = tuple(step.as_stage() for step in chain)
-    by_step: dict[str, Record] = {}
-    for decision in decisions:
-        if not decision.deleted:
-            by_step[str(decision.fields["step"])] = decision
-    states = []
-    reaching = True
-    for s in specs:
-        record = by_step.get(s.name)
-        reaching = reaching and record is not None
-        decided_on = record.fields.get("decided_on") if record else None
-        states.append(StageState(
-            s.status, s.label, reaching, False,
-            decided_on if isinstance(decided_on, dt.date) else None,
-            str(record.fields.get("minute_ref") or "") if record else "",
-            str(record.fields.get("body") or "") if record else (s.body or partnership_name),
-            record.uid if record else None,
-            s.name, True, s.takes_minute, s.minute_required, s.sends_to_pcc))
-    reached = sum(1 for st in states if st.reached)
-    if reached:
-        last = states[reached - 1]
-        states[reached - 1] = StageState(**{**last.__dict__, "current": True})
-    return PlanWorkflow(plan.uid, plan.title, str(plan.fields["partnership_uid"]),
-                        partnership_name, tuple(states), specs,
-                        any(not r.deleted for r in steps))
-
-
-def plan_workflow(copy: Copy, partnership: str) -> PlanWorkflow:
-    plan = plan_of(copy, partnership)
-    name = copy.records.titles("partnership", [str(plan.fields["partnership_uid"])])
-    return plan_workflow_of(
-        plan, next(iter(name.values()), ""),
-        copy.records.list_kind("approval-step", where={"plan_uid": plan.uid}),
-        copy.records.list_kind("plan-approval", where={"plan_uid": plan.uid}))
-
-
-def _require_plan_scope(copy: Copy, flow: PlanWorkflow) -> None:
-    if not copy.records.can_create("plan-approval", {"plan_uid": flow.plan_uid}):
-        raise ScopeError(f"this {copy.identity.role.value} copy cannot record the approvals "
-                         f"of {flow.partnership_name}'s plan: it is outside its scope")
-
-
-def _plan_dates(flow: PlanWorkflow, index: int, on: dt.date, today: dt.date) -> None:
-    label = flow.stages[index].label
-    if on > today:
-        raise InputError(f"{on.isoformat()} is in the future; record '{label}' once it has "
-                         "happened")
-    earlier = [s for s in flow.stages[:index] if s.decided_on is not None]
-    if earlier and on < earlier[-1].decided_on:  # type: ignore[operator]
-        raise InputError(f"{on.isoformat()} is before '{earlier[-1].label}' "
-                         f"({earlier[-1].decided_on}); decisions follow the order of the steps")
-    later = [s for s in flow.stages[index + 1:] if s.decided_on is not None]
-    if later and on > later[0].decided_on:  # type: ignore[operator]
-        raise InputError(f"{on.isoformat()} is after '{later[0].label}' "
-                         f"({later[0].decided_on}); decisions follow the order of the steps")
-
-
-def plan_advance(copy: Copy, partnership: str, step_name: str, *, on: dt.date | None,
-                 minute_ref: str | None = None, today: dt.date | None = None) -> Changes:
-    """Record the decision of the next step of a local plan's chain (`csa approve STEP
-    --plan PARTNERSHIP`): a date, not in the future nor before the previous decision, and
-    a minute reference where the step takes (or requires) one."""
-    flow = plan_workflow(copy, partnership)
-    _require_plan_scope(copy, flow)
-    target = parse_stage(step_name, flow.specs)
-    index = flow.specs.index(target)
-    minute = (minute_ref or "").strip()
-    what = f"{flow.partnership_name}'s plan"
-    if index < flow.reached:
-        raise InputError(f"{what} is already past '{target.label}'; correct it with --correct "
-                         "or step back with 'csa approve undo --plan'")
-    if index > flow.reached:
-        following = flow.stages[flow.reached]
-        raise InputError(f"the next step of {what} is '{following.label}' (csa approve "
-                         f"{following.name} --plan …), not '{target.label}'")
-    if on is None:
-        raise InputError(f"'{target.label}' needs the date of the decision (--date YYYY-MM-DD)")
-    if minute and not target.takes_minute:
-        raise InputError(f"'{target.label}' has no minute reference")
-    if target.minute_required and not minute:
-        raise InputError(f"'{target.label}' needs the minute reference of the decision "
-                         "(--minute REF): this chain requires one for the step")
-    if minute:
-        check_value(KINDS["plan-approval"].field("minute_ref"), minute)
-    _plan_dates(flow, index, on, today or dt.date.today())
-    decision = ("Sent the local plan to the Police and Crime Commissioner."
-                if target.sends_to_pcc else f"{target.verb} the local plan.")
-    with copy.store.transaction() as session:
-        return _create(session, "plan-approval", "plan_uid", flow.plan_uid, {
-            "step": target.name, "body": target.body or flow.partnership_name,
-            "decision": decision, "decided_on": on, "minute_ref": minute or None,
-        }, copy.identity.name)
-
-
-def plan_correct(copy: Copy, partnership: str, step_name: str, *, on: dt.date | None = None,
-                 minute_ref: str | None = None, today: dt.date | None = None) -> Changes:
-    flow = plan_workflow(copy, partnership)
-    _require_plan_scope(copy, flow)
-    target = parse_stage(step_name, flow.specs)
-    index = flow.specs.index(target)
-    state = flow.stages[index]
-    if state.approval_uid is None or not state.reached:
-        raise InputError(f"'{target.label}' of {flow.partnership_name}'s plan is not recorded "
-                         "yet: record it without --correct")
-    if on is None and minute_ref is None:
-        raise InputError(f"say what to correct in '{target.label}': --date YYYY-MM-DD, "
-                         "--minute REF, or both")
-    fix: dict[str, Value] = {}
-    if on is not None:
-        _plan_dates(flow, index, on, today or dt.date.today())
-        fix["decided_on"] = on
-    if minute_ref is not None:
-        minute = minute_ref.strip()
-        if minute and not target.takes_minute:
-            raise InputError(f"'{target.label}' has no minute reference")
-        if not minute and target.minute_required:
-            raise InputError(f"'{target.label}' keeps its minute reference: this chain "
-                             "requires one for the step")
-        fix["minute_ref"] = check_value(KINDS["plan-approval"].field("minute_ref"),
-                                        minute or None)
-    with copy.store.transaction() as session:
-        return _update(session, "plan-approval", state.approval_uid, fix, copy.identity.name)
-
-
-def plan_step_back(copy: Copy, partnership: str) -> Changes:
-    """Withdraw the last decision recorded on a local plan (kept in the history)."""
-    flow = plan_workflow(copy, partnership)
-    _require_plan_scope(copy, flow)
-    last = flow.current_stage
-    if last is None or last.approval_uid is None:
-        raise InputError(f"{flow.partnership_name}'s plan has no approval recorded to undo")
-    with copy.store.transaction() as session:
-        records.set_deleted(session, "plan-approval", last.approval_uid, True,
-                            who=copy.identity.name)
-    return Changes(deleted=(("plan-approval", last.approval_uid),))
 
 
 def stage_name_of(flow: Workflow, status: str) -> str:

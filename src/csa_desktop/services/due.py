@@ -12,15 +12,10 @@ from dataclasses import dataclass
 
 from csa_desktop.domain.reporting import quarter_span
 from csa_desktop.domain.roles import Role
-from csa_desktop.services.approvals import (
-    StageState,
-    Workflow,
-    long_date,
-    plan_workflow_of,
-    workflow,
-)
+from csa_desktop.services.approvals import StageState, Workflow, long_date, workflow
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.dashboard import reporting_lists, shown_actions
+from csa_desktop.services.plan_approvals import plan_workflow_of
 from csa_desktop.services.printing import partnership_named
 
 KINDS_OF_DUE = ("overdue-action", "missing-update", "approval", "not-sent-to-pcc")

@@ -353,7 +353,7 @@ def local_plan_data(copy: Copy, partnership: str | None = None, *,
         status_detail="Local partnership plan / action tracker",
         sample=_is_sample(trail), invariant=invariant,
     )
-    from csa_desktop.services.approvals import plan_workflow_of
+    from csa_desktop.services.plan_approvals import plan_workflow_of
 
     plan_flow = plan_workflow_of(plan, partner.title,
                                  _children(copy, "approval-step", "plan_uid", plan.uid),

@@ -23,14 +23,9 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.domain.cycle import PLAN_CHAIN, PRESETS, ChainStep
 from csa_desktop.errors import CsaError
-from csa_desktop.services.approvals import (
-    ChainChange,
-    plan_workflow,
-    preset_of,
-    set_chain,
-    workflow,
-)
+from csa_desktop.services.approvals import ChainChange, preset_of, set_chain, workflow
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.plan_approvals import plan_workflow
 from csa_desktop.ui.widgets import ErrorLabel
 
 PRESET_LABELS = {

@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
-from csa_desktop.services.approvals import (
+from csa_desktop.services.approvals import long_date
+from csa_desktop.services.copy import Copy
+from csa_desktop.services.plan_approvals import (
     PlanWorkflow,
-    long_date,
     plan_advance,
     plan_step_back,
     plan_workflow,
 )
-from csa_desktop.services.copy import Copy
 
 
 def plan_steps_text(flow: PlanWorkflow) -> str:

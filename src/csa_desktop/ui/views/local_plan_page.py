@@ -174,7 +174,7 @@ class LocalPlansPage(EditorPage):
             self.actions_panel._update_buttons()
 
     def _show_approvals(self) -> None:
-        from csa_desktop.services.approvals import plan_workflow
+        from csa_desktop.services.plan_approvals import plan_workflow
 
         if self.plan is None or self.partnership is None:
             self.approvals_label.setText("")
