@@ -309,7 +309,8 @@ def run_approvals_chain(args: argparse.Namespace, folder: Path) -> int:
         if args.preset or args.steps:
             chain = (approvals.preset_named(args.preset) if args.preset
                      else tuple(parse_step(text) for text in args.steps))
-            result = approvals.set_chain(copy, chain, plan=args.plan)
+            result = (plan_approvals.set_plan_chain(copy, args.plan, chain) if args.plan
+                      else approvals.set_chain(copy, chain))
             if result.empty:
                 print("nothing changed: the chain was already so")
             else:

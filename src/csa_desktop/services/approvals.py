@@ -496,23 +496,26 @@ class ChainChange:
         return self.changes.empty
 
 
+@dataclass(frozen=True)
+class PlanTarget:
+    """A local plan whose chain is set (services/plan_approvals.set_plan_chain finds it)."""
+
+    uid: str
+    lines: tuple[str, ...]  # its approvals so far, for the change's report
+
+
 def set_chain(copy: Copy, chain: Sequence[ChainStep], *,
-              plan: str | None = None) -> ChainChange:
-    """Make `chain` the agreement's approval chain (with `plan`, a partnership's name or uid:
-    its local plan's), as `approval-step` records: a step keeps its record (and its history)
-    by its short name; a step left out is deleted, kept in the history. Decisions already
-    recorded stay as they are; when the agreement's current step leaves the chain, its status
-    goes back to the last step of the new chain with a decision recorded."""
+              plan: PlanTarget | None = None) -> ChainChange:
+    """Make `chain` the agreement's approval chain (with `plan`: that local plan's, as
+    plan_approvals.set_plan_chain gives it), as `approval-step` records: a step keeps its
+    record (and its history) by its short name; a step left out is deleted, kept in the
+    history. Decisions already recorded stay as they are; when the agreement's current step
+    leaves the chain, its status goes back to the last step of the new chain with a decision
+    recorded."""
     steps = check_chain(chain)
     if plan is not None:
-        from csa_desktop.services.plan_approvals import plan_of, plan_workflow  # plans use us
-
-        found = plan_of(copy, plan)
-        plan_uid: str | None = found.uid
-        if not copy.records.can_create("approval-step", {"plan_uid": plan_uid}):
-            raise ScopeError(f"this {copy.identity.role.value} copy cannot change the approval "
-                             f"chain of {found.title}: it is outside its scope")
-        before_lines = plan_workflow(copy, plan).lines
+        plan_uid: str | None = plan.uid
+        before_lines = plan.lines
         before = None
     else:
         _require_lead(copy)

@@ -9,14 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from csa_desktop.domain.cycle import PLAN_CHAIN, Stage, parse_stage
+from csa_desktop.domain.cycle import PLAN_CHAIN, ChainStep, Stage, parse_stage
 from csa_desktop.domain.kinds import KINDS, Value, check_value
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import InputError, ScopeError
 from csa_desktop.services.approvals import (
+    ChainChange,
+    PlanTarget,
     StageState,
     chain_of,
     create_record,
+    set_chain,
     stage_lines,
     update_record,
 )
@@ -217,3 +220,13 @@ def plan_step_back(copy: Copy, partnership: str) -> Changes:
         records.set_deleted(session, "plan-approval", last.approval_uid, True,
                             who=copy.identity.name)
     return Changes(deleted=(("plan-approval", last.approval_uid),))
+
+
+def set_plan_chain(copy: Copy, partnership: str, chain: Sequence[ChainStep]) -> ChainChange:
+    """Make `chain` the approval chain of the partnership's local plan (approvals.set_chain)."""
+    found = plan_of(copy, partnership)
+    if not copy.records.can_create("approval-step", {"plan_uid": found.uid}):
+        raise ScopeError(f"this {copy.identity.role.value} copy cannot change the approval "
+                         f"chain of {found.title}: it is outside its scope")
+    target = PlanTarget(found.uid, plan_workflow(copy, partnership).lines)
+    return set_chain(copy, chain, plan=target)

@@ -25,7 +25,7 @@ from csa_desktop.domain.cycle import PLAN_CHAIN, PRESETS, ChainStep
 from csa_desktop.errors import CsaError
 from csa_desktop.services.approvals import ChainChange, preset_of, set_chain, workflow
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.plan_approvals import plan_workflow
+from csa_desktop.services.plan_approvals import plan_workflow, set_plan_chain
 from csa_desktop.ui.widgets import ErrorLabel
 
 PRESET_LABELS = {
@@ -216,7 +216,8 @@ class ApprovalChainDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.result_change = set_chain(self.copy, self.steps(), plan=self.plan)
+            self.result_change = (set_plan_chain(self.copy, self.plan, self.steps())
+                                  if self.plan else set_chain(self.copy, self.steps()))
         except CsaError as exc:
             self.error.show_message(str(exc))
             return
