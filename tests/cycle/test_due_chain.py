@@ -13,7 +13,7 @@ from csa_desktop.domain.cycle import PRESETS
 from csa_desktop.services.approvals import set_chain
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.due import due_items
-from csa_desktop.services.plan_approvals import plan_advance
+from csa_desktop.services.plan_approvals import plan_advance, set_plan_chain
 from tests.helpers import dump
 
 DAY = dt.date(2024, 7, 1)
@@ -60,8 +60,8 @@ def test_a_board_only_agreement_is_due_to_the_pcc_right_after_the_board(demo_dir
 def test_local_plans_waiting_are_listed_by_partnership(demo_dir, capsys):
     with Copy.open(demo_dir) as copy:
         plan_advance(copy, "West Lancashire CSP", "board", on=dt.date(2024, 6, 3), today=DAY)
-        set_chain(copy, (PRESETS["two-tier"][0], PRESETS["two-tier"][1],
-                         PRESETS["two-tier"][3]), plan="Pendle CSP")
+        set_plan_chain(copy, "Pendle CSP", (PRESETS["two-tier"][0], PRESETS["two-tier"][1],
+                                            PRESETS["two-tier"][3]))
         plan_advance(copy, "Pendle CSP", "board", on=dt.date(2024, 6, 10), today=DAY)
     items = due(demo_dir, capsys)
     plans = [(i["kind"], i["partnership"], i["title"].split(": ", 1)[1]) for i in items
