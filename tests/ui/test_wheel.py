@@ -146,3 +146,45 @@ def test_the_wheel_over_the_import_dialogs_column_choices_scrolls_and_changes_no
     qtbot.wait(20)
     assert area.verticalScrollBar().value() != start  # the list scrolled
     assert dialog.mapping() == before  # and no column changed what it becomes
+
+
+def test_the_wheel_over_the_word_outline_kinds_scrolls_the_tree_and_changes_no_kind(
+        qtbot, demo_copy, tmp_path):
+    from csa_desktop.ui.dialogs.import_agreement import ImportAgreementDialog
+    from csa_desktop.ui.wheel import guard_wheel
+    from tests.adoption.word_builders import kent_agreement
+
+    guard_wheel()
+    dialog = ImportAgreementDialog(demo_copy, kent_agreement(tmp_path / "kent.docx"))
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 420)  # short enough for the outline to scroll
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.import_button.setFocus()
+    before = dialog.chosen_kinds()
+    bar = dialog.tree.verticalScrollBar()
+    assert bar.maximum() > 0
+    combo = dialog.kinds[2]
+    roll(dialog, combo, DOWN, times=2)
+    qtbot.wait(20)
+    assert bar.value() > 0  # the outline scrolled
+    assert dialog.chosen_kinds() == before  # and no section changed what it becomes
+
+
+def test_the_wheel_over_the_committee_reports_unfocused_boxes_changes_nothing(qtbot, demo_copy):
+    from csa_desktop.services.committee_report import report_bodies
+    from csa_desktop.ui.dialogs.committee_report import CommitteeReportDialog
+    from csa_desktop.ui.wheel import guard_wheel
+
+    guard_wheel()
+    dialog = CommitteeReportDialog(report_bodies(demo_copy))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.findChildren(QWidget)[0].setFocus()
+    body, meeting = dialog.body, dialog.meeting
+    for box in (dialog.body_box, dialog.meeting_edit):
+        box.clearFocus()
+        roll(dialog, box, DOWN, times=3)
+    qtbot.wait(20)
+    assert (dialog.body, dialog.meeting) == (body, meeting)
