@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from csa_desktop.domain.attachments import attachment_uid, check_image, markdown_reference
-from csa_desktop.domain.kinds import KINDS, SECTION_KINDS, FieldType, Value, check_value, new_uid
+from csa_desktop.domain.attachments import (
+    ImageFacts,
+    attachment_uid,
+    check_image,
+    markdown_reference,
+)
+from csa_desktop.domain.kinds import KINDS, SECTION_KINDS, Value, check_value, new_uid
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import InputError, ScopeError, StoreError
 from csa_desktop.services.adoption import keys_after, write_adoption
@@ -21,6 +27,7 @@ from csa_desktop.services.copy import Copy
 from csa_desktop.services.import_plan import Progress
 from csa_desktop.services.refresh import the_agreement
 from csa_desktop.services.word_outline import (
+    Image,
     NotBrought,
     Outline,
     OutlineSection,
@@ -28,6 +35,7 @@ from csa_desktop.services.word_outline import (
     read_outline,
 )
 from csa_desktop.storage import attachments as attachment_store
+from csa_desktop.storage import bulk
 from csa_desktop.storage import records as record_store
 from csa_desktop.storage.database import Session
 
@@ -219,10 +227,9 @@ class AgreementAdoption:
         notes = list(outline.not_brought)
         images: list[ProposedImage] = []
         for image in outline.images:
-            try:
-                facts = check_image(image.data, f"image {image.number} ({image.name})")
-            except InputError as exc:
-                notes.append(NotBrought(image.where, f"{exc}: not brought in"))
+            facts = _checked(image)
+            if isinstance(facts, str):
+                notes.append(NotBrought(image.where, f"{facts}: not brought in"))
                 continue
             alt = image.alt_text
             if not alt:
@@ -258,6 +265,16 @@ class AgreementAdoption:
 
         changes, point = write_adoption(self.copy, plan.outline.file, AGREEMENT_DOCUMENT, write)
         return AgreementAdoptionResult(plan, point, changes)
+
+
+@lru_cache(maxsize=64)
+def _checked(image: Image) -> ImageFacts | str:
+    """An image's facts, or why it cannot come in: decoded once per image, however often the
+    outline is planned again (each change of a kind in the dialog plans it again)."""
+    try:
+        return check_image(image.data, f"image {image.number} ({image.name})")
+    except InputError as exc:
+        return str(exc)
 
 
 def _agreement(session: Session) -> Record:
@@ -347,12 +364,6 @@ def _row_problems(row: ProposedFrameworkRow) -> list[str]:
     return problems
 
 
-def _full(kind: str, values: Mapping[str, Value]) -> dict[str, Value]:
-    """Every field of the kind (missing ones empty), as a new record holds them."""
-    return {f.name: values.get(f.name, [] if f.type is FieldType.REF_LIST else None)
-            for f in KINDS[kind].fields}
-
-
 class _Writer:
     def __init__(self, session: Session, plan: AgreementDocumentPlan, adoption_id: str,
                  who: str, progress: Progress | None) -> None:
@@ -364,7 +375,7 @@ class _Writer:
 
     def _create(self, kind: str, values: Mapping[str, Value], *, uid: str | None = None) -> str:
         uid = uid or new_uid()
-        record_store.insert(self.session, kind, uid, _full(kind, values), who=self.who,
+        record_store.insert(self.session, kind, uid, bulk.full_values(kind, values), who=self.who,
                             bundle_id=self.adoption_id)
         self.created.append((kind, uid))
         self.fields[uid] = tuple(values)

@@ -3,7 +3,7 @@ with the revision bumped and history recorded. The GUI and the CLI both call the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
 from csa_desktop.domain.attachments import attachment_uid, check_image
@@ -84,6 +84,11 @@ def _chain_stage(session: Session, code: str) -> Stage:
         return Stage(code, code.replace("-", " ").capitalize(), "", True, True, "", code)
 
 
+_OWNER_FIELDS = tuple(dict.fromkeys(
+    ["partnership_uid", *(spec.parent_field for spec in KINDS.values() if spec.parent_field)]))
+"""What owner_of reads of a parent: its parent link and its partnership."""
+
+
 class ParentRows:
     """Rows read ahead for owner_of (uid -> ORM row), and the owner of each uid once found."""
 
@@ -92,31 +97,11 @@ class ParentRows:
         self.owners: dict[str, Owner] = {}
 
     def fields(self, uid: str) -> Mapping[str, Value] | None:
-        """What owner_of reads of a row: its parent links and partnership (no full record)."""
+        """The parent links and partnership of a row read ahead (None: not read ahead)."""
         row = self.rows.get(uid)
         if row is None:
             return None
-        return _OwnerFields(row)
-
-
-class _OwnerFields(Mapping[str, Value]):
-    """A row's fields read lazily, as owner_of asks for them."""
-
-    def __init__(self, row: object) -> None:
-        self.row = row
-
-    def __getitem__(self, name: str) -> Value:
-        try:
-            value: Value = getattr(self.row, name)
-        except AttributeError:
-            raise KeyError(name) from None
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
+        return {name: getattr(row, name) for name in _OWNER_FIELDS if hasattr(row, name)}
 
 
 class RecordService:

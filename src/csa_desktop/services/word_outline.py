@@ -166,11 +166,10 @@ class _Reader:
         self.preamble = OutlineSection("", "")
         self.title = ""
         self.images = 0
-        self.auto_numbers: list[int] = []  # Word's own numbering of numbered headings
+        self.auto_numbered = 0  # headings numbered by Word itself, so far
         self.lists: list[_ListLevel] = []
         self.list_lines: list[str] = []
         self.bold_headings = False
-        self.image_names: dict[str, int] = {}
 
     # --- the document's parts ---------------------------------------------------------------
 
@@ -278,8 +277,8 @@ class _Reader:
                 number, title = match.group(1), match.group(2).strip()
             elif (numbering := self.parts.numbering_of(p)) is not None and (
                     self.parts.number_format(numbering) not in ("bullet", "none")):
-                self.auto_numbers.append(0)
-                number = str(len(self.auto_numbers))
+                self.auto_numbered += 1
+                number = str(self.auto_numbered)
             self.sections.append(OutlineSection(number, title))
             return
         shown = min(level, 3)

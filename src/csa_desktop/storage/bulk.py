@@ -42,10 +42,14 @@ def record_row(kind: str, uid: str, values: Mapping[str, Value], *, who: str, at
     """One row for `insert_records`: every field of the kind (missing ones empty)."""
     row: dict[str, Any] = {"uid": uid, "rev": rev, "updated_at": at, "updated_by": who,
                            "deleted": deleted}
-    for f in KINDS[kind].fields:
-        default: Value = [] if f.type is FieldType.REF_LIST else None
-        row[f.name] = values.get(f.name, default)
+    row.update(full_values(kind, values))
     return row
+
+
+def full_values(kind: str, values: Mapping[str, Value]) -> dict[str, Value]:
+    """Every field of the kind, as a new record holds them (missing ones empty)."""
+    return {f.name: values.get(f.name, [] if f.type is FieldType.REF_LIST else None)
+            for f in KINDS[kind].fields}
 
 
 def insert_records(session: Session, kind: str, rows: Iterable[Mapping[str, Any]]) -> int:

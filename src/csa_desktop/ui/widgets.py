@@ -70,6 +70,14 @@ def heading(text: str, level: int = 1) -> QLabel:
     return label
 
 
+def plain_label(text: str = "", *, wrap: bool = False) -> QLabel:
+    """A label for text from a user's file or copy: shown as it is, never read as markup."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
 class ErrorLabel(QLabel):
     """An inline validation message next to the field it is about; hidden when empty."""
 

@@ -46,7 +46,7 @@ from csa_desktop.services.adoption import (
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sheets import SheetTable, column_letter, read_table
 from csa_desktop.ui.busy import run_busy, run_with_progress
-from csa_desktop.ui.widgets import ErrorLabel
+from csa_desktop.ui.widgets import ErrorLabel, plain_label
 
 PREVIEW_ROWS = 20
 PREVIEW_COLUMNS = ("Row", "Priority", "What we will do", "Lead", "Due", "Status", "RAG",
@@ -58,12 +58,6 @@ def partnerships_to_adopt_into(copy: Copy) -> list[tuple[str, str]]:
     """(uid, name) of the partnerships whose local plans this copy may add actions to."""
     return [(p.uid, p.title) for p in copy.records.list_kind("partnership")
             if copy.records.can_create("local-plan", {"partnership_uid": p.uid})]
-
-
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # headings and cells are the file's text
-    return label
 
 
 def _example(table: SheetTable, index: int) -> str:
@@ -100,7 +94,7 @@ class ImportActionsDialog(QDialog):
             self.partnership.addItem(name, uid)
         if partnership_uid is not None and self.partnership.findData(partnership_uid) >= 0:
             self.partnership.setCurrentIndex(self.partnership.findData(partnership_uid))
-        self.heading_note = _plain()
+        self.heading_note = plain_label()
         top = QFormLayout()
         top.addRow("Sheet:", self.sheet)
         top.addRow("Into the local plan of:", self.partnership)
@@ -130,10 +124,10 @@ class ImportActionsDialog(QDialog):
         header = self.preview.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.summary = _plain()
+        self.summary = plain_label()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("What the import would do")
-        self.bad_heading = _plain()
+        self.bad_heading = plain_label()
         self.bad = QListWidget()
         self.bad.setAccessibleName("Rows that cannot be read")
         self.bad.setWordWrap(True)
@@ -205,8 +199,8 @@ class ImportActionsDialog(QDialog):
             self.mapping_grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
         for index, heading in enumerate(self.table.headings):
             name = f"{column_letter(index)}  {heading or '(no heading)'}"
-            label = _plain(name)
-            example = _plain(_example(self.table, index))
+            label = plain_label(name)
+            example = plain_label(_example(self.table, index))
             example.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             combo = QComboBox()
             combo.setAccessibleName(f"Column {column_letter(index)}: {heading}")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QListWidget,
     QPushButton,
     QSplitter,
@@ -39,17 +38,10 @@ from csa_desktop.services.agreement_adoption import (
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.word_outline import ImageRef, Outline, OutlineSection, read_outline
 from csa_desktop.ui.busy import run_with_progress
-from csa_desktop.ui.widgets import ErrorLabel
+from csa_desktop.ui.widgets import ErrorLabel, plain_label
 
 COLUMNS = ("Section", "Becomes", "In the copy")
 _LIST_START = re.compile(r"^(- |\d+\.\s)")  # a paragraph's own "-" or "1." is escaped
-
-
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # the file's text is never markup
-    label.setWordWrap(True)
-    return label
 
 
 class ImportAgreementDialog(QDialog):
@@ -65,7 +57,7 @@ class ImportAgreementDialog(QDialog):
         self.result_: AgreementAdoptionResult | None = None
         self.kinds: dict[int, QComboBox] = {}
 
-        self.summary = _plain()
+        self.summary = plain_label(wrap=True)
         self.summary.setAccessibleName("What the import would do")
         self.tree = QTreeWidget()
         self.tree.setObjectName("importAgreementOutline")
@@ -84,7 +76,7 @@ class ImportAgreementDialog(QDialog):
         self.framework.setChecked(True)
         self.framework.setToolTip("Each row names a key issue, its lead and how it delivers; "
                                   "left unticked, the table stays in the section's text")
-        self.notes_heading = _plain()
+        self.notes_heading = plain_label(wrap=True)
         self.notes = QListWidget()
         self.notes.setObjectName("importAgreementNotBrought")
         self.notes.setAccessibleName("What the file holds that is not brought in")
