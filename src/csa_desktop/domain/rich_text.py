@@ -286,11 +286,6 @@ def escape(text: str) -> str:
     return _ESCAPED.sub(r"\\\1", text)
 
 
-def escape_line(text: str) -> str:
-    """A paragraph's text, escaped, with what would start a block at its start escaped too."""
-    return block_safe(escape(text))
-
-
 def runs_markdown(runs: Sequence[Run], links: Mapping[int, str] | None = None) -> str:
     """Runs as Markdown that `parse` reads back as the same text and styles: consecutive runs
     of one style joined, emphasis markers kept tight against the text (CommonMark ignores

@@ -28,7 +28,6 @@ from csa_desktop.domain.cycle import (
     check_chain,
     decision_stage,
     parse_stage,
-    stage_label,
     stages_of,
 )
 from csa_desktop.domain.kinds import KINDS, Value, check_value, new_uid
@@ -595,8 +594,3 @@ def _write_steps(session: Session, steps: Sequence[ChainStep], plan_uid: str | N
                                fields={record.uid: ("deleted",)})
         changes += update_record(session, "approval-step", record.uid, values, who)
     return changes
-
-
-def stage_name_of(flow: Workflow, status: str) -> str:
-    """The label of a stage code in `flow`'s chain, also for a step no longer in it."""
-    return stage_label(status, flow.specs)

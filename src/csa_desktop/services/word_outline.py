@@ -68,7 +68,6 @@ class Table:
     header: tuple[str, ...]  # plain text of each heading cell
     rows: tuple[tuple[str, ...], ...]
     markdown: str
-    where: str
 
 
 @dataclass(frozen=True)
@@ -344,7 +343,7 @@ class _Reader:
             self.notes.append(NotBrought(where, "a table inside a table: its text is kept in "
                                                 "the outer table's cell"))
         table = Table(tuple(t for _, t in header), tuple(tuple(t for _, t in r) for r in body),
-                      markdown, where)
+                      markdown)
         section = self._current()
         section.tables.append(table)
         section.pieces.append(markdown)
