@@ -42,6 +42,19 @@ from csa_desktop.ui.widgets import ErrorLabel
 Index = QModelIndex | QPersistentModelIndex
 
 
+
+def decision_fields(today: dt.date) -> tuple[QDateEdit, QLineEdit]:
+    """The date (no later than today) and minute reference of a decision being recorded."""
+    date_edit = QDateEdit(QDate(today))
+    date_edit.setCalendarPopup(True)
+    date_edit.setDisplayFormat("d MMM yyyy")
+    date_edit.setMaximumDate(QDate(today))
+    date_edit.setAccessibleName("Date of the decision")
+    minute_edit = QLineEdit()
+    minute_edit.setMaxLength(100)
+    minute_edit.setAccessibleName("Minute reference")
+    return date_edit, minute_edit
+
 class StagesModel(QAbstractTableModel):
     """The six stages of a refresh: reached or not, date, minute, who decided."""
 
@@ -192,14 +205,7 @@ class ApprovalsDialog(QDialog):
         self.next_box = QGroupBox("Record the next step")
         self.next_label = QLabel()
         self.next_label.setWordWrap(True)
-        self.date_edit = QDateEdit(QDate(self.today))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("d MMM yyyy")
-        self.date_edit.setMaximumDate(QDate(self.today))
-        self.date_edit.setAccessibleName("Date of the decision")
-        self.minute_edit = QLineEdit()
-        self.minute_edit.setMaxLength(100)
-        self.minute_edit.setAccessibleName("Minute reference")
+        self.date_edit, self.minute_edit = decision_fields(self.today)
         self.minute_edit.setPlaceholderText("e.g. CSPB 24/07 (optional)")
         self.record_button = QPushButton("&Record step")
         self.record_button.setAccessibleName("Record step")

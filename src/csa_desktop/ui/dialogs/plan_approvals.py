@@ -6,15 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -31,6 +28,7 @@ from csa_desktop.services.plan_approvals import (
     plan_step_back,
     plan_workflow,
 )
+from csa_desktop.ui.dialogs.approvals import decision_fields
 
 
 def plan_steps_text(flow: PlanWorkflow) -> str:
@@ -70,14 +68,7 @@ class PlanApprovalsDialog(QDialog):
         self.next_box = QGroupBox("Record the next step")
         self.next_label = QLabel()
         self.next_label.setWordWrap(True)
-        self.date_edit = QDateEdit(QDate(self.today))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("d MMM yyyy")
-        self.date_edit.setMaximumDate(QDate(self.today))
-        self.date_edit.setAccessibleName("Date of the decision")
-        self.minute_edit = QLineEdit()
-        self.minute_edit.setMaxLength(100)
-        self.minute_edit.setAccessibleName("Minute reference")
+        self.date_edit, self.minute_edit = decision_fields(self.today)
         self.record_button = QPushButton("&Record step")
         self.record_button.clicked.connect(self.record)
         date_label = QLabel("&Date:")
