@@ -119,6 +119,7 @@ RAGS = ("red", "amber", "green", "not-rated")
 POLARITIES = ("higher-is-better", "lower-is-better", "no-target")
 INDICATOR_FREQUENCIES = ("monthly", "quarterly", "annual")  # domain.periods.FREQUENCIES
 ATTACHMENT_MEDIA_TYPES = ("image/png", "image/jpeg")  # domain.attachments.MEDIA_TYPES
+CONSULTEE_KINDS = ("person", "body", "group")
 
 F = FieldType
 
@@ -218,6 +219,20 @@ KINDS: dict[str, KindSpec] = {
             _f("period", F.TEXT, "Period", max_length=100),
             _f("source", F.TEXT, "Source", max_length=300),
         ), title_field="topic"),
+        # Who was consulted on the agreement, how and when, what they said and what changed.
+        KindSpec("consultation", "Consultation", "Consultations", Scope.AGREEMENT_TEXT, (
+            _f("agreement_uid", F.REF, "Agreement", required=True, ref_kind="agreement"),
+            _f("consultee", F.TEXT, "Consultee", required=True, max_length=300),
+            _f("consultee_kind", F.CHOICE, "Consultee is a", required=True,
+               choices=CONSULTEE_KINDS),
+            _f("method", F.TEXT, "Method", max_length=300),
+            _f("opened", F.DATE, "Opened"),
+            _f("closed", F.DATE, "Closed"),
+            _f("summary", F.LONG_TEXT, "What they said", max_length=10_000),
+            _f("outcome", F.LONG_TEXT, "What changed as a result", max_length=10_000),
+            _f("section_uids", F.REF_LIST, "Sections it touched", ref_kind="section"),
+            _f("key_issue_uids", F.REF_LIST, "Key issues it touched", ref_kind="key-issue"),
+        ), title_field="consultee", parent_field="agreement_uid"),
         # A county indicator belongs to a key issue, a local one to a partnership (its owner:
         # services.records.owner_of); either may be linked from priorities and actions.
         KindSpec("indicator", "Indicator", "Indicators", Scope.LOCAL, (
@@ -334,6 +349,7 @@ DEFAULTS: Mapping[str, Mapping[str, Value]] = {
     "key-issue": {"serious_violence_duty": False},
     "indicator": {"frequency": "quarterly", "tolerance_percent": "10"},
     "approval-step": {"minute_required": False, "sends_to_pcc": False},
+    "consultation": {"consultee_kind": "body"},
 }
 
 

@@ -12,6 +12,7 @@ from html import escape
 from csa_desktop.domain import rich_text
 from csa_desktop.printing.html_text import HeadingLevels, blocks_html, table_html
 from csa_desktop.printing.model import (
+    CONSULTATION_INTRO,
     AgreementDocument,
     AgreementSection,
     DeliveryRow,
@@ -82,6 +83,8 @@ def render_agreement_html(document: AgreementDocument) -> str:
         parts.append(_section(section, f"section-{index + 1}"))
     if document.approvals:
         parts.append(_approvals(document))
+    if document.consultations:
+        parts.append(_consultation(document))
     if document.version_lines or document.version_note:
         parts.append(_version_control(document))
     parts += [
@@ -119,6 +122,8 @@ def _contents(document: AgreementDocument) -> str:
              for i, s in enumerate(document.sections)]
     if document.approvals:
         items.append('<li><a href="#approvals">Approvals</a></li>')
+    if document.consultations:
+        items.append('<li><a href="#consultation">Appendix: consultation</a></li>')
     if document.version_lines or document.version_note:
         items.append('<li><a href="#version-control">Appendix: version control</a></li>')
     return ('<nav aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2>'
@@ -185,6 +190,27 @@ def _approvals(document: AgreementDocument) -> str:
     return ('<section aria-labelledby="approvals"><h2 id="approvals">Approvals</h2>'
             + table_html(f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>",
                          "Table: the approvals")
+            + "</section>")
+
+
+def _consultation(document: AgreementDocument) -> str:
+    head = "".join(f'<th scope="col">{h}</th>' for h in (
+        "Consultee", "How and when", "What changed as a result"))
+    rows = []
+    for c in document.consultations:
+        how = _text(c.method) or "—"
+        if c.when:
+            how += f'<br><span class="muted">{_text(c.when)}</span>'
+        changed = blocks_html(rich_text.parse(c.outcome)) or "—"
+        if c.touched:
+            changed += f'<p class="muted">Touched: {_text(c.touched)}</p>'
+        rows.append(f'<tr><th scope="row">{_text(c.consultee)}</th><td>{how}</td>'
+                    f"<td>{changed}</td></tr>")
+    return ('<section aria-labelledby="consultation">'
+            '<h2 id="consultation">Appendix: consultation</h2>'
+            f"<p>{_text(CONSULTATION_INTRO)}</p>"
+            + table_html(f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>",
+                         "Table: the consultations")
             + "</section>")
 
 

@@ -131,6 +131,16 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     for part in data.sections:
         _docx_section(doc, part, data.images)
 
+    if data.consultations:
+        from csa_desktop.printing.model import CONSULTATION_INTRO
+
+        doc.add_heading("Appendix: consultation", level=1)
+        doc.add_paragraph(CONSULTATION_INTRO)
+        docx_table(doc, ("Consultee", "How and when", "What changed as a result"), [
+            (c.consultee, "\n\n".join(p for p in (c.method, c.when) if p),
+             c.outcome + (f"\n\nTouched: {c.touched}" if c.touched else ""))
+            for c in data.consultations], widths=(4.5, 4.5, 8.0))
+
     doc.add_heading("Appendix: version control", level=1)
     doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
                       "annual refresh, derived from the history of the agreement.")

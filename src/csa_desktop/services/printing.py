@@ -278,8 +278,11 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     appendix = version_appendix(copy)
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
+    from csa_desktop.services.consultations import consultation_lines
+
     return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
-                             approvals, lines, appendix.note, images=_images(copy, sections))
+                             approvals, lines, appendix.note, images=_images(copy, sections),
+                             consultations=consultation_lines(copy))
 
 
 def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, PrintImage]:

@@ -3,6 +3,7 @@ with the revision bumped and history recorded. The GUI and the CLI both call the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
@@ -552,5 +553,10 @@ def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
         problems = reporting.action_problems(merged.get("start_on"), merged.get("due_on"))
     elif kind_name == "agreement" and (new or {"period_end", "rolling"} & values.keys()):
         problems = reporting.period_problems(merged.get("period_end"), merged.get("rolling"))
+    elif kind_name == "consultation" and ({"opened", "closed"} & values.keys()):
+        opened, closed = merged.get("opened"), merged.get("closed")
+        if isinstance(opened, dt.date) and isinstance(closed, dt.date) and closed < opened:
+            problems = [f"Closed ({closed.isoformat()}) is before Opened "
+                        f"({opened.isoformat()})"]
     if problems:
         raise InputError("; ".join(problems))

@@ -143,6 +143,20 @@ class EvidenceItemRow(RecordRow):
     source: Mapped[str | None] = mapped_column(String(300))
 
 
+class ConsultationRow(RecordRow):
+    __tablename__ = "consultations"
+    agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
+    consultee: Mapped[str] = mapped_column(String(300))
+    consultee_kind: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str | None] = mapped_column(String(300))
+    opened: Mapped[dt.date | None] = mapped_column(Date)
+    closed: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    section_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    key_issue_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
 class IndicatorRow(RecordRow):
     __tablename__ = "indicators"
     name: Mapped[str] = mapped_column(String(200))
@@ -268,6 +282,7 @@ ROW_CLASSES: dict[str, type[RecordRow]] = {
     "plan-item": PlanItemRow,
     "delivery-framework-row": DeliveryFrameworkRowRow,
     "evidence-item": EvidenceItemRow,
+    "consultation": ConsultationRow,
     "indicator": IndicatorRow,
     "indicator-value": IndicatorValueRow,
     "local-plan": LocalPlanRow,
