@@ -243,9 +243,9 @@ def _section(section: AgreementSection, st: Styles, width: float,
         story.append(Paragraph("The key issues", st.subheading))
         for number, issue in enumerate(section.key_issues, start=1):
             name = f"{number}.\u2002{inline(issue.name)}"
-            if issue.serious_violence_duty:
+            if issue.themes:
                 name += f'\u2002<font name="{FONT}" size="8" color="#1F3A5F">' \
-                        "[Serious Violence Duty]</font>"
+                        f"[{inline(' · '.join(issue.themes))}]</font>"
             block: list[Flowable] = [Paragraph(name, ParagraphStyle(
                 "issue", parent=st.body, fontName=FONT_BOLD, spaceAfter=2, keepWithNext=1))]
             if issue.statement:
@@ -275,8 +275,9 @@ def _header_style(st: Styles) -> TableStyle:
 
 
 def _delivery_table(rows: tuple[DeliveryRow, ...], st: Styles, width: float) -> Table:
-    head = ["Key issue", "Lead partnership or board", "Delivery mechanism",
-            "Reports to (how often)"]
+    themed = any(row.themes for row in rows)  # a county with no themes prints no empty column
+    head = ["Key issue", *(["Themes"] if themed else []), "Lead partnership or board",
+            "Delivery mechanism", "Reports to (how often)"]
     bullet = ParagraphStyle("cell-bullet", parent=st.cell, leftIndent=10, bulletIndent=1,
                             spaceAfter=2, bulletFontName=FONT)
     body = ParagraphStyle("cell-para", parent=st.cell, spaceAfter=3)
@@ -291,11 +292,13 @@ def _delivery_table(rows: tuple[DeliveryRow, ...], st: Styles, width: float) -> 
             reports += f"<br/><font color=\"#555555\">{inline(row.frequency)}</font>"
         data.append([
             Paragraph(inline(row.key_issue), st.cell_bold),
+            *([Paragraph(inline(row.themes) or "—", st.cell)] if themed else []),
             Paragraph(lead, st.cell),
             long_text(row.mechanism, st, body=body, bullet=bullet) or Paragraph("—", st.cell),
             Paragraph(reports, st.cell),
         ])
-    table = Table(data, colWidths=[width * f for f in (0.21, 0.23, 0.35, 0.21)], repeatRows=1)
+    shares = (0.18, 0.13, 0.19, 0.33, 0.17) if themed else (0.21, 0.23, 0.35, 0.21)
+    table = Table(data, colWidths=[width * f for f in shares], repeatRows=1)
     table.setStyle(_header_style(st))
     return table
 

@@ -139,8 +139,8 @@ def _section(section: AgreementSection, anchor: str) -> str:
         parts.append(f"<h{levels.level(2)}>The key issues</h{levels.last}>")
         items = []
         for issue in section.key_issues:
-            duty = (' <span class="muted">(Serious Violence Duty)</span>'
-                    if issue.serious_violence_duty else "")
+            duty = (f' <span class="muted">({_text(" · ".join(issue.themes))})</span>'
+                    if issue.themes else "")
             statement = blocks_html(rich_text.parse(issue.statement), levels=levels)
             items.append(f"<li><strong>{_text(issue.name)}</strong>{duty}{statement}</li>")
         parts.append(f"<ol>{''.join(items)}</ol>")
@@ -153,9 +153,10 @@ def _section(section: AgreementSection, anchor: str) -> str:
 
 
 def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels) -> str:
+    themed = any(row.themes for row in rows)
     head = "".join(f'<th scope="col">{h}</th>' for h in (
-        "Key issue", "Lead partnership or board", "Delivery mechanism",
-        "Reports to (how often)"))
+        "Key issue", *(["Themes"] if themed else []), "Lead partnership or board",
+        "Delivery mechanism", "Reports to (how often)"))
     body = []
     for row in rows:
         lead = _text(row.lead) or "—"
@@ -165,7 +166,8 @@ def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels) -> str
         if row.frequency:
             reports += f'<br><span class="muted">{_text(row.frequency)}</span>'
         mechanism = blocks_html(rich_text.parse(row.mechanism), levels=levels) or "—"
-        body.append(f'<tr><th scope="row">{_text(row.key_issue)}</th><td>{lead}</td>'
+        themes = f"<td>{_text(row.themes) or '—'}</td>" if themed else ""
+        body.append(f'<tr><th scope="row">{_text(row.key_issue)}</th>{themes}<td>{lead}</td>'
                     f"<td>{mechanism}</td><td>{reports}</td></tr>")
     return table_html("<caption>The delivery framework</caption>"
                       f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>",

@@ -83,13 +83,14 @@ class DeliveryRow:
     mechanism: str  # long text: paragraphs and "- " bullets
     reports_to: str
     frequency: str
+    themes: str = ""  # the key issue's cross-cutting themes, "; " between
 
 
 @dataclass(frozen=True)
 class KeyIssueText:
     name: str
     statement: str
-    serious_violence_duty: bool = False
+    themes: tuple[str, ...] = ()  # cross-cutting themes it is tagged with, in the list's order
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ class AreaRow(RecordRow):
     __tablename__ = "areas"
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(40))
-    in_lancashire_12: Mapped[bool | None] = mapped_column(Boolean)
+    in_footprint: Mapped[bool | None] = mapped_column(Boolean)
     place_group: Mapped[str | None] = mapped_column(String(120))
     position: Mapped[str | None] = mapped_column(String(64))
 
@@ -102,6 +102,13 @@ class SectionRow(RecordRow):
     position: Mapped[str | None] = mapped_column(String(64))
 
 
+class ThemeRow(RecordRow):
+    __tablename__ = "themes"
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
 class KeyIssueRow(RecordRow):
     __tablename__ = "key_issues"
     agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
@@ -109,7 +116,7 @@ class KeyIssueRow(RecordRow):
     statement: Mapped[str | None] = mapped_column(Text)
     rationale: Mapped[str | None] = mapped_column(Text)
     evidence_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
-    serious_violence_duty: Mapped[bool | None] = mapped_column(Boolean)
+    theme_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -222,6 +229,7 @@ class LocalPriorityRow(RecordRow):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     indicator_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    theme_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -235,6 +243,7 @@ class ActionRow(RecordRow):
     partners: Mapped[str | None] = mapped_column(String(500))
     measure: Mapped[str | None] = mapped_column(String(500))
     indicator_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    theme_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     start_on: Mapped[dt.date | None] = mapped_column(Date)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(40))
@@ -278,6 +287,7 @@ ROW_CLASSES: dict[str, type[RecordRow]] = {
     "agreement": AgreementRow,
     "approval": ApprovalRow,
     "section": SectionRow,
+    "theme": ThemeRow,
     "key-issue": KeyIssueRow,
     "plan-item": PlanItemRow,
     "delivery-framework-row": DeliveryFrameworkRowRow,

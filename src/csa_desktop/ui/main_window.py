@@ -51,6 +51,7 @@ from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
 from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
 from csa_desktop.ui.views.sections_page import SectionsPage
+from csa_desktop.ui.views.themes_page import ThemesPage
 from csa_desktop.ui.wheel import guard_wheel
 from csa_desktop.ui.widgets import with_sample_banner
 
@@ -84,6 +85,7 @@ PLACES = {
     "key-issues": nav.KEY_ISSUES,
     "evidence": nav.EVIDENCE,
     "consultation": nav.CONSULTATION,
+    "themes": nav.THEMES,
     "local-plans": nav.LOCAL_PLANS,
     "indicators": nav.INDICATORS,
 }
@@ -159,12 +161,13 @@ class MainWindow(QMainWindow):
         self.key_issues_page = KeyIssuesPage(self.context)
         self.evidence_page = EvidencePage(self.context)
         self.consultation_page = ConsultationPage(self.context)
+        self.themes_page = ThemesPage(self.context)
         self.local_plans_page = LocalPlansPage(self.context)
         self.indicators_page = IndicatorsPage(self.context)
         self.pages: list[EditorPage] = [
             self.dashboard_page, self.agreement_page, self.plan_on_a_page_page, self.sections_page,
             self.key_issues_page, self.evidence_page, self.local_plans_page,
-            self.indicators_page, self.consultation_page,
+            self.indicators_page, self.consultation_page, self.themes_page,
         ]
         for page in self.pages:
             self.stack.addWidget(page)
@@ -176,6 +179,7 @@ class MainWindow(QMainWindow):
             nav.KEY_ISSUES: self.key_issues_page, nav.KEY_ISSUE: self.key_issues_page,
             nav.EVIDENCE: self.evidence_page,
             nav.CONSULTATION: self.consultation_page,
+            nav.THEMES: self.themes_page,
             nav.LOCAL_PLANS: self.local_plans_page, nav.PARTNERSHIP: self.local_plans_page,
             nav.PRIORITY: self.local_plans_page, nav.UNPRIORITISED: self.local_plans_page,
             nav.ACTION: self.local_plans_page,

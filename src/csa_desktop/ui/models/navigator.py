@@ -28,6 +28,7 @@ KEY_ISSUES = "key-issues"
 KEY_ISSUE = "key-issue"
 EVIDENCE = "evidence"
 CONSULTATION = "consultation"
+THEMES = "themes"
 LOCAL_PLANS = "local-plans"
 PARTNERSHIP = "partnership"
 PRIORITY = "priority"
@@ -39,7 +40,8 @@ _ICONS = {
     DASHBOARD: "dashboard",
     AGREEMENT: "agreement", DETAILS: "details", PLAN_ON_A_PAGE: "plan-on-a-page",
     SECTIONS: "sections", SECTION: "section", KEY_ISSUES: "key-issues", KEY_ISSUE: "key-issue",
-    EVIDENCE: "evidence", CONSULTATION: "consultation", LOCAL_PLANS: "local-plans",
+    EVIDENCE: "evidence", CONSULTATION: "consultation", THEMES: "themes",
+    LOCAL_PLANS: "local-plans",
     PARTNERSHIP: "partnership",
     PRIORITY: "priority", UNPRIORITISED: "priority", ACTION: "action",
     INDICATORS: "indicators",
@@ -211,6 +213,7 @@ def build_outline(copy: Copy) -> Node:
     for key_issue in records.list_kind("key-issue"):
         key_issues.add(Node(KEY_ISSUE, key_issue.title, key_issue.uid))
     agreement.add(Node(EVIDENCE, "Evidence"))
+    agreement.add(Node(THEMES, "Themes"))
     agreement.add(Node(CONSULTATION, "Consultation"))
     agreement.add(Node(INDICATORS, "Indicators"))
 
