@@ -24,7 +24,8 @@ newer one refused."""
 
 ADDED_FIELDS: dict[int, dict[str, dict[str, Value]]] = {
     2: {"action": {"indicator_uids": []}, "local-priority": {"indicator_uids": []}},
-    3: {"agreement": {"rolling": False}, "key-issue": {"theme_uids": []},
+    3: {"agreement": {"rolling": False, "update_due_days": None},
+        "key-issue": {"theme_uids": []},
         "local-priority": {"theme_uids": []}, "action": {"theme_uids": []}},
 }
 """The fields each format version added to a kind, with the value a record of an older bundle

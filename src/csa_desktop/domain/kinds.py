@@ -164,6 +164,9 @@ KINDS: dict[str, KindSpec] = {
             # editorial-review, or a step's code (cycle.ChainStep.status)
             _f("status", F.TEXT, "Status", required=True, max_length=40),
             _f("sent_to_pcc_on", F.DATE, "Sent to the PCC on"),
+            # the reporting calendar (services.due): empty, a quarter's updates are due by its
+            # last day; N, they are due N days after it ends
+            _f("update_due_days", F.INT, "Progress updates due (days after a quarter ends)"),
         ), title_field="title"),
         KindSpec("approval", "Approval", "Approvals", Scope.REFERENCE, (
             _f("agreement_uid", F.REF, "Agreement", required=True, ref_kind="agreement"),
@@ -299,6 +302,14 @@ KINDS: dict[str, KindSpec] = {
             _f("minute_ref", F.TEXT, "Minute reference", max_length=100),
             _f("position", F.POSITION, "Order"),
         ), title_field="body", parent_field="plan_uid"),
+        # A meeting of a board: a partnership's (its district may record it) or, with no
+        # partnership, the county's (the lead's). `csa due` lists the next of each.
+        KindSpec("meeting", "Meeting", "Meetings", Scope.LOCAL, (
+            _f("body", F.TEXT, "Body", required=True, max_length=200),
+            _f("held_on", F.DATE, "Date", required=True),
+            _f("partnership_uid", F.REF, "Partnership (empty: the county's)",
+               ref_kind="partnership"),
+        ), title_field="body"),
         KindSpec("local-priority", "Priority", "Priorities", Scope.LOCAL, (
             _f("plan_uid", F.REF, "Local plan", required=True, ref_kind="local-plan"),
             _f("key_issue_uid", F.REF, "County key issue adopted", ref_kind="key-issue"),

@@ -318,7 +318,7 @@ class RecordService:
             return Owner(area_uid=area if isinstance(area, str) else None)
         current_kind, current = spec.name, values
         for _ in range(5):
-            if current_kind in ("local-plan", "indicator"):  # a county indicator: no one's
+            if current_kind in ("local-plan", "indicator", "meeting"):  # a county one: no one's
                 partnership = current.get("partnership_uid")
                 return Owner(partnership_uid=partnership if isinstance(partnership, str) else None)
             parent_field = KINDS[current_kind].parent_field
@@ -558,5 +558,9 @@ def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
         if isinstance(opened, dt.date) and isinstance(closed, dt.date) and closed < opened:
             problems = [f"Closed ({closed.isoformat()}) is before Opened "
                         f"({opened.isoformat()})"]
+    days = values.get("update_due_days") if kind_name == "agreement" else None
+    if isinstance(days, int) and not 0 <= days <= 90:
+        problems.append(f"Progress updates due: {days} days is not between 0 and 90 days "
+                        "after a quarter ends")
     if problems:
         raise InputError("; ".join(problems))

@@ -78,6 +78,7 @@ class AgreementRow(RecordRow):
     strategic_assessment: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(40))
     sent_to_pcc_on: Mapped[dt.date | None] = mapped_column(Date)
+    update_due_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApprovalRow(RecordRow):
@@ -222,6 +223,13 @@ class PlanApprovalRow(RecordRow):
     position: Mapped[str | None] = mapped_column(String(64))
 
 
+class MeetingRow(RecordRow):
+    __tablename__ = "meetings"
+    body: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    partnership_uid: Mapped[str | None] = mapped_column(_ref("partnerships"), index=True)
+
+
 class LocalPriorityRow(RecordRow):
     __tablename__ = "local_priorities"
     plan_uid: Mapped[str] = mapped_column(_ref("local_plans"), index=True)
@@ -298,6 +306,7 @@ ROW_CLASSES: dict[str, type[RecordRow]] = {
     "local-plan": LocalPlanRow,
     "approval-step": ApprovalStepRow,
     "plan-approval": PlanApprovalRow,
+    "meeting": MeetingRow,
     "local-priority": LocalPriorityRow,
     "action": ActionRow,
     "progress-update": ProgressUpdateRow,
