@@ -155,7 +155,7 @@ BAD_INPUTS = [
     pytest.param(["set", "{action}", "plan_uid=not-a-uid"], "not a valid", id="bad-ref"),
     pytest.param(["set", "{action}", "plan_uid=00000000-0000-4000-8000-000000000000"],
                  "no local plan has the uid", id="missing-ref"),
-    pytest.param(["set", "{area}", "in_lancashire_12=perhaps"], "not yes or no", id="bad-bool"),
+    pytest.param(["set", "{area}", "in_footprint=perhaps"], "not yes or no", id="bad-bool"),
     pytest.param(["set", "00000000-0000-4000-8000-000000000000", "title=x"], "no record",
                  id="unknown-uid"),
     pytest.param(["set", "not-a-uid", "title=x"], "not a valid uid", id="malformed-uid"),

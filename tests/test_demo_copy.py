@@ -8,7 +8,7 @@ from csa_desktop.services.copy import Copy
 def test_demo_has_the_fourteen_areas_twelve_in_the_agreement_footprint(demo_copy: Copy):
     areas = demo_copy.records.list_kind("area")
     assert len(areas) == 14
-    assert sum(1 for a in areas if a["in_lancashire_12"]) == 12
+    assert sum(1 for a in areas if a["in_footprint"]) == 12
     assert {a.title for a in areas if a["kind"] == "unitary"} == {"Blackburn with Darwen",
                                                                   "Blackpool"}
 

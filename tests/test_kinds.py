@@ -55,7 +55,7 @@ def test_text_values_are_parsed_by_field_type():
     assert parse_value(action.field("due_on"), "2024-03-31") == dt.date(2024, 3, 31)
     assert parse_value(action.field("title"), "  Patrols  ") == "Patrols"
     assert parse_value(action.field("due_on"), "") is None
-    assert parse_value(KINDS["area"].field("in_lancashire_12"), "Yes") is True
+    assert parse_value(KINDS["area"].field("in_footprint"), "Yes") is True
     assert parse_value(KINDS["partnership"].field("area_uids"), "a, b") == ["a", "b"]
 
 

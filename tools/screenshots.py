@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.merge.show_dialogs builds the bundles and conflicts
@@ -80,7 +81,10 @@ def take(out: Path) -> list[Path]:
     init_copy(district, role=Role.DISTRICT, partnerships=[WEST],
               name="West Lancs CSP officer").close()
     _way_in(lead, work, save)
+    with Copy.open(lead) as copy:
+        _consultations(copy)
     window_at(lead, {"dashboard": "dashboard", "editor-agreement": "agreement",
+                     "consultation": "consultation",
                      "editor-plan-on-a-page": "plan-on-a-page",
                      "editor-local-plan": f"local-plan:{WEST}",
                      "editor-all-actions": "local-plans"})
@@ -271,6 +275,29 @@ def _import_agreement(work: Path, save: Callable[..., None]) -> None:
         dialog.resize(1000, 760)
         save(dialog, "adopt-agreement-outline")
         dialog.close()
+
+
+def _consultations(copy: Any) -> None:
+    """Three consultations on the demo agreement, for the Consultation page."""
+    agreement = copy.records.list_kind("agreement")[0].uid
+    issues = {k.title.split(" (")[0]: k.uid for k in copy.records.list_kind("key-issue")}
+    for values in (
+            {"consultee": "Lancashire Youth Council [illustrative]", "consultee_kind": "group",
+             "method": "Two workshops", "opened": dt.date(2025, 3, 3),
+             "closed": dt.date(2025, 3, 28),
+             "summary": "Young people asked for more on online harm.",
+             "outcome": "Online harm added to the serious violence key issue.",
+             "key_issue_uids": [issues["Serious violence"]]},
+            {"consultee": "Police and Crime Panel", "consultee_kind": "body",
+             "method": "Panel meeting", "opened": dt.date(2025, 2, 11),
+             "closed": dt.date(2025, 2, 11),
+             "outcome": "Reporting to the panel added to the delivery framework."},
+            {"consultee": "Residents' survey respondent", "consultee_kind": "person",
+             "method": "Online survey", "opened": dt.date(2025, 1, 13),
+             "outcome": "Clearer wording on how to report hate crime."}):
+        copy.records.create("consultation", {"agreement_uid": agreement, **values})
+
+
 def _approval_chain(copy: object, save: Callable[..., None]) -> None:
     """Agreement ▸ Approvals… ▸ Chain…: a unitary chain with the county's own step."""
     from csa_desktop.domain.cycle import PRESETS, ChainStep

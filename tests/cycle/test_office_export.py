@@ -58,11 +58,11 @@ def test_the_delivery_framework_is_a_table_with_a_row_per_framework_row(demo_cop
     document = docx.Document(str(export_agreement_docx(demo_copy, tmp_path / "a.docx")))
     table = table_with(document, "Key issue")
     headings = [c.text for c in table.rows[0].cells]
-    assert headings == ["Key issue", "Lead partnership or board", "Responsibility",
+    assert headings == ["Key issue", "Themes", "Lead partnership or board", "Responsibility",
                         "Delivery mechanism", "Reports to", "How often"]
     rows = demo_copy.records.list_kind("delivery-framework-row")
     assert len(table.rows) == len(rows) + 1
-    leads = {r.cells[1].text for r in table.rows[1:]}
+    leads = {r.cells[2].text for r in table.rows[1:]}
     assert "Lancashire Violence Reduction Network" in " ".join(leads)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QLineEdit,
@@ -101,12 +100,14 @@ def test_a_key_issue_moves_down_and_its_framework_row_is_edited(qtbot, window):
     reports_to.selectAll()
     qtbot.keyClicks(reports_to, "Community Safety Partnership Board")
     qtbot.keyClick(reports_to, Qt.Key.Key_Return)
-    duty = control(window, QCheckBox, "Serious Violence Duty")
-    duty.setFocus()
-    qtbot.keyClick(duty, Qt.Key.Key_Space)
+    themes = control(window, QListView, "Themes").model()
+    duty = next(r for r in range(themes.rowCount())
+                if themes.index(r, 0).data() == "Serious Violence Duty")
+    themes.setData(themes.index(duty, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     (row,) = reread(window, "delivery-framework-row", key_issue_uid=issues[0].uid)
     assert row["reports_to"] == "Community Safety Partnership Board"
-    assert get(window, issues[0].uid)["serious_violence_duty"] is True
+    svd = next(t.uid for t in reread(window, "theme") if t.title == "Serious Violence Duty")
+    assert svd in get(window, issues[0].uid)["theme_uids"]
 
 
 def test_linking_evidence_to_a_key_issue(qtbot, window):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
 
 from csa_desktop.domain.kinds import Value
+from csa_desktop.domain.themes import theme_uids_for_flag
 
 FORMAT_NAME = "csa-bundle"
 FORMAT_VERSION = 3
@@ -22,7 +24,9 @@ newer one refused."""
 
 ADDED_FIELDS: dict[int, dict[str, dict[str, Value]]] = {
     2: {"action": {"indicator_uids": []}, "local-priority": {"indicator_uids": []}},
-    3: {"agreement": {"rolling": False}},
+    3: {"agreement": {"rolling": False, "update_due_days": None},
+        "key-issue": {"theme_uids": []},
+        "local-priority": {"theme_uids": []}, "action": {"theme_uids": []}},
 }
 """The fields each format version added to a kind, with the value a record of an older bundle
 stands for (version 2: the indicator kinds, and the indicators an action or priority links
@@ -30,7 +34,17 @@ to — none, in a bundle made before there were any; version 3: the attachment k
 members, `attachments/<sha256>`; the kinds `approval-step` and `plan-approval` (a bundle
 without steps stands for the two-tier chain every copy followed), an agreement's status and
 a decision's stage as text (a step of the county's chain), and an agreement's `rolling` —
-no, in a bundle made before agreements could be)."""
+no, in a bundle made before agreements could be); the theme kind and the themes a key
+issue, priority or action is tagged with — none, unless REPLACED_FIELDS says otherwise)."""
+
+REPLACED_FIELDS: dict[int, dict[str, dict[str, tuple[str, Callable[[object], object]]]]] = {
+    3: {"area": {"in_lancashire_12": ("in_footprint", lambda value: value)},
+        "key-issue": {"serious_violence_duty": ("theme_uids", theme_uids_for_flag)}},
+}
+"""The fields a format version took out, each with the field that replaced it and how an old
+value becomes the new one (version 3: an area's `in_lancashire_12` is named `in_footprint`;
+a key issue's Serious Violence Duty flag is its tag with that theme, domain.themes). A bundle
+whose key issue carries the flag brings the theme with it when it is a baseline."""
 
 EXTENSION = ".csabundle"
 MANIFEST = "manifest.json"

@@ -5,11 +5,13 @@ member, the place and the rule."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
-from csa_desktop.bundle.format import ADDED_FIELDS, FORMAT_VERSION
+from csa_desktop.bundle.format import ADDED_FIELDS, DELETED, FORMAT_VERSION, REPLACED_FIELDS
 from csa_desktop.bundle.schema import CHARACTER_RULES, SchemaProblem, first_problem
 from csa_desktop.domain.kinds import KINDS, Value, control_character
+from csa_desktop.domain.themes import SERIOUS_VIOLENCE_DUTY_UID, serious_violence_duty_fields
 from csa_desktop.errors import BundleError
 
 
@@ -121,7 +123,10 @@ def upgrade(payload: Any, version: int) -> None:
         for kind_name, new_fields in ADDED_FIELDS.get(later, {}).items():
             added.setdefault(kind_name, {}).update(new_fields)
     items = payload.get("records", payload.get("changes")) if isinstance(payload, dict) else None
-    if not added or not isinstance(items, list):
+    if not isinstance(items, list):
+        return
+    _replace_fields(payload, items, version)
+    if not added:
         return
     for item in items:
         fields: Any = item.get("fields") if isinstance(item, dict) else None
@@ -133,3 +138,36 @@ def upgrade(payload: Any, version: int) -> None:
                 fields.setdefault(field_name, {"base": None, "new": copy.deepcopy(value)})
             elif "records" in payload:
                 fields.setdefault(field_name, copy.deepcopy(value))
+
+
+def _replace_fields(payload: dict[str, Any], items: list[Any], version: int) -> None:
+    """Fields a later format took out, renamed and their values converted (REPLACED_FIELDS):
+    in a record of a baseline its value, in a change its base and new values. A baseline
+    whose key issues carried the Serious Violence Duty flag also gets that theme."""
+    replaced: dict[str, dict[str, tuple[str, Callable[[object], object]]]] = {}
+    for later in range(version + 1, FORMAT_VERSION + 1):
+        for kind_name, taken_out in REPLACED_FIELDS.get(later, {}).items():
+            replaced.setdefault(kind_name, {}).update(taken_out)
+    themed = False
+    for item in items:
+        fields: Any = item.get("fields") if isinstance(item, dict) else None
+        kind: Any = item.get("kind") if isinstance(fields, dict) else None
+        if not isinstance(kind, str) or kind not in replaced:
+            continue
+        for old, (new, convert) in replaced[kind].items():
+            if old not in fields or new in fields:
+                continue
+            taken: Any = fields.pop(old)
+            if "changes" in payload and isinstance(taken, dict):
+                fields[new] = {side: convert(v) for side, v in taken.items()}
+            else:
+                fields[new] = convert(taken)
+            themed = themed or (new == "theme_uids" and "records" in payload
+                                and bool(fields[new]))
+    if themed and not any(isinstance(i, dict) and i.get("uid") == SERIOUS_VIOLENCE_DUTY_UID
+                          for i in items):
+        at = next((i.get("updated_at") for i in items if isinstance(i, dict)
+                   and isinstance(i.get("updated_at"), str)), "2000-01-01T00:00:00")
+        items.append({"kind": "theme", "uid": SERIOUS_VIOLENCE_DUTY_UID, "rev": 1,
+                      "updated_at": at, "updated_by": "CSA Desktop (upgrade to themes)",
+                      DELETED: False, "fields": serious_violence_duty_fields()})

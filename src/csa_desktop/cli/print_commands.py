@@ -25,7 +25,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                     "the detailed agreement; local-plan: a partnership's plan and action "
                     "tracker; performance-report: the quarterly performance report to the "
                     "board (exceptions first), for every partnership or with --partnership "
-                    "one. Exit code 3: the plan on a page does not fit on one page.",
+                    "one; due-list: what is due, for a partnership meeting (as on --date, "
+                    "for --partnership or every partnership the copy sees). Exit code 3: the "
+                    "plan on a page does not fit on one page.",
     )
     p.add_argument("document", choices=[*DOCUMENTS, "committee-report"], metavar="DOCUMENT",
                    help=f"one of: {', '.join(DOCUMENTS)}; committee-report: the covering "

@@ -119,6 +119,7 @@ RAGS = ("red", "amber", "green", "not-rated")
 POLARITIES = ("higher-is-better", "lower-is-better", "no-target")
 INDICATOR_FREQUENCIES = ("monthly", "quarterly", "annual")  # domain.periods.FREQUENCIES
 ATTACHMENT_MEDIA_TYPES = ("image/png", "image/jpeg")  # domain.attachments.MEDIA_TYPES
+CONSULTEE_KINDS = ("person", "body", "group")
 
 F = FieldType
 
@@ -133,7 +134,7 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("area", "Area", "Areas", Scope.REFERENCE, (
             _f("name", F.TEXT, "Name", required=True, max_length=120),
             _f("kind", F.CHOICE, "Kind", required=True, choices=AREA_KINDS),
-            _f("in_lancashire_12", F.BOOL, "In the agreement footprint"),
+            _f("in_footprint", F.BOOL, "In the agreement's footprint"),
             _f("place_group", F.TEXT, "Place group", max_length=120),
             _f("position", F.POSITION, "Order"),
         ), title_field="name"),
@@ -163,6 +164,9 @@ KINDS: dict[str, KindSpec] = {
             # editorial-review, or a step's code (cycle.ChainStep.status)
             _f("status", F.TEXT, "Status", required=True, max_length=40),
             _f("sent_to_pcc_on", F.DATE, "Sent to the PCC on"),
+            # the reporting calendar (services.due): empty, a quarter's updates are due by its
+            # last day; N, they are due N days after it ends
+            _f("update_due_days", F.INT, "Progress updates due (days after a quarter ends)"),
         ), title_field="title"),
         KindSpec("approval", "Approval", "Approvals", Scope.REFERENCE, (
             _f("agreement_uid", F.REF, "Agreement", required=True, ref_kind="agreement"),
@@ -182,13 +186,20 @@ KINDS: dict[str, KindSpec] = {
             _f("body", F.LONG_TEXT, "Text", max_length=100_000),
             _f("position", F.POSITION, "Order"),
         ), title_field="title", parent_field="agreement_uid"),
+        # A cross-cutting theme of the county's own (Serious Violence Duty, vulnerability,
+        # early intervention…), tagged on key issues, priorities and actions.
+        KindSpec("theme", "Theme", "Themes", Scope.AGREEMENT_TEXT, (
+            _f("name", F.TEXT, "Name", required=True, max_length=120),
+            _f("description", F.LONG_TEXT, "Description", max_length=4000),
+            _f("position", F.POSITION, "Order"),
+        ), title_field="name"),
         KindSpec("key-issue", "Key issue", "Key issues", Scope.AGREEMENT_TEXT, (
             _f("agreement_uid", F.REF, "Agreement", required=True, ref_kind="agreement"),
             _f("name", F.TEXT, "Name", required=True, max_length=200),
             _f("statement", F.LONG_TEXT, "Public statement", max_length=2000),
             _f("rationale", F.LONG_TEXT, "Rationale", max_length=10_000),
             _f("evidence_uids", F.REF_LIST, "Linked evidence", ref_kind="evidence-item"),
-            _f("serious_violence_duty", F.BOOL, "Serious Violence Duty"),
+            _f("theme_uids", F.REF_LIST, "Themes", ref_kind="theme"),
             _f("position", F.POSITION, "Order"),
         ), title_field="name", parent_field="agreement_uid"),
         KindSpec("plan-item", "Plan on a page item", "Plan on a page items",
@@ -218,6 +229,20 @@ KINDS: dict[str, KindSpec] = {
             _f("period", F.TEXT, "Period", max_length=100),
             _f("source", F.TEXT, "Source", max_length=300),
         ), title_field="topic"),
+        # Who was consulted on the agreement, how and when, what they said and what changed.
+        KindSpec("consultation", "Consultation", "Consultations", Scope.AGREEMENT_TEXT, (
+            _f("agreement_uid", F.REF, "Agreement", required=True, ref_kind="agreement"),
+            _f("consultee", F.TEXT, "Consultee", required=True, max_length=300),
+            _f("consultee_kind", F.CHOICE, "Consultee is a", required=True,
+               choices=CONSULTEE_KINDS),
+            _f("method", F.TEXT, "Method", max_length=300),
+            _f("opened", F.DATE, "Opened"),
+            _f("closed", F.DATE, "Closed"),
+            _f("summary", F.LONG_TEXT, "What they said", max_length=10_000),
+            _f("outcome", F.LONG_TEXT, "What changed as a result", max_length=10_000),
+            _f("section_uids", F.REF_LIST, "Sections it touched", ref_kind="section"),
+            _f("key_issue_uids", F.REF_LIST, "Key issues it touched", ref_kind="key-issue"),
+        ), title_field="consultee", parent_field="agreement_uid"),
         # A county indicator belongs to a key issue, a local one to a partnership (its owner:
         # services.records.owner_of); either may be linked from priorities and actions.
         KindSpec("indicator", "Indicator", "Indicators", Scope.LOCAL, (
@@ -277,12 +302,21 @@ KINDS: dict[str, KindSpec] = {
             _f("minute_ref", F.TEXT, "Minute reference", max_length=100),
             _f("position", F.POSITION, "Order"),
         ), title_field="body", parent_field="plan_uid"),
+        # A meeting of a board: a partnership's (its district may record it) or, with no
+        # partnership, the county's (the lead's). `csa due` lists the next of each.
+        KindSpec("meeting", "Meeting", "Meetings", Scope.LOCAL, (
+            _f("body", F.TEXT, "Body", required=True, max_length=200),
+            _f("held_on", F.DATE, "Date", required=True),
+            _f("partnership_uid", F.REF, "Partnership (empty: the county's)",
+               ref_kind="partnership"),
+        ), title_field="body"),
         KindSpec("local-priority", "Priority", "Priorities", Scope.LOCAL, (
             _f("plan_uid", F.REF, "Local plan", required=True, ref_kind="local-plan"),
             _f("key_issue_uid", F.REF, "County key issue adopted", ref_kind="key-issue"),
             _f("title", F.TEXT, "Title", required=True, max_length=300),
             _f("description", F.LONG_TEXT, "Description", max_length=4000),
             _f("indicator_uids", F.REF_LIST, "Indicators", ref_kind="indicator"),
+            _f("theme_uids", F.REF_LIST, "Themes", ref_kind="theme"),
             _f("position", F.POSITION, "Order"),
         ), title_field="title", parent_field="plan_uid"),
         KindSpec("action", "Action", "Actions", Scope.LOCAL, (
@@ -299,6 +333,7 @@ KINDS: dict[str, KindSpec] = {
             _f("due_on", F.DATE, "Due"),
             _f("status", F.CHOICE, "Status", required=True, choices=ACTION_STATUSES),
             _f("rag", F.CHOICE, "RAG", required=True, choices=RAGS),
+            _f("theme_uids", F.REF_LIST, "Themes", ref_kind="theme"),
             _f("archived_in", F.TEXT, "Archived in refresh", max_length=40),
             _f("position", F.POSITION, "Order"),
         ), title_field="title", parent_field="plan_uid"),
@@ -329,11 +364,11 @@ DEFAULTS: Mapping[str, Mapping[str, Value]] = {
     "agreement": {"status": "draft", "rolling": False},
     "action": {"status": "not-started", "rag": "not-rated"},
     "local-plan": {"status": "draft"},
-    "area": {"in_lancashire_12": False},
+    "area": {"in_footprint": False},
     "organisation": {"responsible_authority": False},
-    "key-issue": {"serious_violence_duty": False},
     "indicator": {"frequency": "quarterly", "tolerance_percent": "10"},
     "approval-step": {"minute_required": False, "sends_to_pcc": False},
+    "consultation": {"consultee_kind": "body"},
 }
 
 

@@ -19,6 +19,23 @@ def quarter_of(day: dt.date) -> str:
     return f"{start}/{(start + 1) % 100:02d} Q{quarter}"
 
 
+def due_period(today: dt.date, due_days: int | None) -> tuple[str, dt.date]:
+    """The quarter whose progress updates are owed on `today`, and the day they are due. With
+    no reporting calendar (`due_days` None) it is the quarter of `today`, due by its last day;
+    with updates due `due_days` after a quarter ends, the latest quarter whose updates are
+    due by `today` (on 5 July with 14 days: the January–March quarter, due 14 April; from
+    14 July, April–June)."""
+    period = quarter_of(today)
+    if due_days is None:
+        return period, quarter_span(period)[1]
+    while True:
+        start, end = quarter_span(period)
+        due = end + dt.timedelta(days=due_days)
+        if due <= today:
+            return period, due
+        period = quarter_of(start - dt.timedelta(days=1))
+
+
 def quarter_span(label: str) -> tuple[dt.date, dt.date]:
     """First and last day of a quarter; InputError when `label` is not one."""
     match = _QUARTER.match(label.strip())

@@ -51,6 +51,7 @@ from csa_desktop.printing.common import (
     styles,
 )
 from csa_desktop.printing.model import (
+    CONSULTATION_INTRO,
     AgreementDocument,
     AgreementSection,
     DeliveryRow,
@@ -112,6 +113,8 @@ def render_agreement(document: AgreementDocument) -> bytes:
         story += _section(section, st, width - 2 * MARGIN, f"s{index}", context)
     if document.approvals:
         story += _approvals(document, st, width - 2 * MARGIN)
+    if document.consultations:
+        story += _consultation(document, st, width - 2 * MARGIN)
     if document.version_lines or document.version_note:
         story += _version_control(document, st, width - 2 * MARGIN)
     try:
@@ -240,9 +243,9 @@ def _section(section: AgreementSection, st: Styles, width: float,
         story.append(Paragraph("The key issues", st.subheading))
         for number, issue in enumerate(section.key_issues, start=1):
             name = f"{number}.\u2002{inline(issue.name)}"
-            if issue.serious_violence_duty:
+            if issue.themes:
                 name += f'\u2002<font name="{FONT}" size="8" color="#1F3A5F">' \
-                        "[Serious Violence Duty]</font>"
+                        f"[{inline(' · '.join(issue.themes))}]</font>"
             block: list[Flowable] = [Paragraph(name, ParagraphStyle(
                 "issue", parent=st.body, fontName=FONT_BOLD, spaceAfter=2, keepWithNext=1))]
             if issue.statement:
@@ -272,8 +275,9 @@ def _header_style(st: Styles) -> TableStyle:
 
 
 def _delivery_table(rows: tuple[DeliveryRow, ...], st: Styles, width: float) -> Table:
-    head = ["Key issue", "Lead partnership or board", "Delivery mechanism",
-            "Reports to (how often)"]
+    themed = any(row.themes for row in rows)  # a county with no themes prints no empty column
+    head = ["Key issue", *(["Themes"] if themed else []), "Lead partnership or board",
+            "Delivery mechanism", "Reports to (how often)"]
     bullet = ParagraphStyle("cell-bullet", parent=st.cell, leftIndent=10, bulletIndent=1,
                             spaceAfter=2, bulletFontName=FONT)
     body = ParagraphStyle("cell-para", parent=st.cell, spaceAfter=3)
@@ -288,11 +292,13 @@ def _delivery_table(rows: tuple[DeliveryRow, ...], st: Styles, width: float) -> 
             reports += f"<br/><font color=\"#555555\">{inline(row.frequency)}</font>"
         data.append([
             Paragraph(inline(row.key_issue), st.cell_bold),
+            *([Paragraph(inline(row.themes) or "—", st.cell)] if themed else []),
             Paragraph(lead, st.cell),
             long_text(row.mechanism, st, body=body, bullet=bullet) or Paragraph("—", st.cell),
             Paragraph(reports, st.cell),
         ])
-    table = Table(data, colWidths=[width * f for f in (0.21, 0.23, 0.35, 0.21)], repeatRows=1)
+    shares = (0.18, 0.13, 0.19, 0.33, 0.17) if themed else (0.21, 0.23, 0.35, 0.21)
+    table = Table(data, colWidths=[width * f for f in shares], repeatRows=1)
     table.setStyle(_header_style(st))
     return table
 
@@ -327,6 +333,38 @@ def _approvals(document: AgreementDocument, st: Styles, width: float) -> list[Fl
                      Paragraph(long_date(approval.decided_on) or "—", st.cell),
                      Paragraph(inline(approval.minute_ref) or "—", st.cell)])
     table = Table(data, colWidths=[width * f for f in (0.3, 0.4, 0.15, 0.15)], repeatRows=1)
+    table.setStyle(_header_style(st))
+    story.append(table)
+    return story
+
+
+def _consultation(document: AgreementDocument, st: Styles, width: float) -> list[Flowable]:
+    """The appendix of consultations: consultee groups and what changed."""
+    markup = "Appendix: consultation"
+    story: list[Flowable] = [
+        PageBreak(),
+        _Heading(markup, ParagraphStyle("consultation-heading", parent=st.heading),
+                 outline=markup, level=0, key="consultation"),
+        Paragraph(CONSULTATION_INTRO, st.body),
+        spacer(4),
+    ]
+    body = ParagraphStyle("consultation-cell", parent=st.cell, spaceAfter=3)
+    bullet = ParagraphStyle("consultation-bullet", parent=st.cell, leftIndent=10,
+                            bulletIndent=1, spaceAfter=2, bulletFontName=FONT)
+    data: list[list[Any]] = [[Paragraph(h, st.cell_head) for h in (
+        "Consultee", "How and when", "What changed as a result")]]
+    for line in document.consultations:
+        how = inline(line.method) or "—"
+        if line.when:
+            how += f"<br/><font color=\"#555555\">{inline(line.when)}</font>"
+        changed: list[Flowable] = (long_text(line.outcome, st, body=body, bullet=bullet)
+                                   or [Paragraph("—", st.cell)])
+        if line.touched:
+            changed.append(Paragraph(f"<font color=\"#555555\">Touched: "
+                                     f"{inline(line.touched)}</font>", st.cell))
+        data.append([Paragraph(inline(line.consultee), st.cell_bold),
+                     Paragraph(how, st.cell), changed])
+    table = Table(data, colWidths=[width * f for f in (0.28, 0.27, 0.45)], repeatRows=1)
     table.setStyle(_header_style(st))
     story.append(table)
     return story

@@ -13,6 +13,7 @@ from csa_desktop.domain import rich_text
 from csa_desktop.domain.rich_text import HeadingNumbers
 from csa_desktop.printing.html_text import HeadingLevels, blocks_html, table_html
 from csa_desktop.printing.model import (
+    CONSULTATION_INTRO,
     AgreementDocument,
     AgreementSection,
     DeliveryRow,
@@ -85,6 +86,8 @@ def render_agreement_html(document: AgreementDocument) -> str:
         parts.append(_section(section, f"section-{index + 1}", document))
     if document.approvals:
         parts.append(_approvals(document))
+    if document.consultations:
+        parts.append(_consultation(document))
     if document.version_lines or document.version_note:
         parts.append(_version_control(document))
     parts += [
@@ -122,6 +125,8 @@ def _contents(document: AgreementDocument) -> str:
              for i, s in enumerate(document.sections)]
     if document.approvals:
         items.append('<li><a href="#approvals">Approvals</a></li>')
+    if document.consultations:
+        items.append('<li><a href="#consultation">Appendix: consultation</a></li>')
     if document.version_lines or document.version_note:
         items.append('<li><a href="#version-control">Appendix: version control</a></li>')
     return ('<nav aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2>'
@@ -138,8 +143,8 @@ def _section(section: AgreementSection, anchor: str, document: AgreementDocument
         parts.append(f"<h{levels.level(2)}>The key issues</h{levels.last}>")
         items = []
         for issue in section.key_issues:
-            duty = (' <span class="muted">(Serious Violence Duty)</span>'
-                    if issue.serious_violence_duty else "")
+            duty = (f' <span class="muted">({_text(" · ".join(issue.themes))})</span>'
+                    if issue.themes else "")
             statement = blocks_html(rich_text.parse(issue.statement), levels=levels,
                                     images=document.images)
             items.append(f"<li><strong>{_text(issue.name)}</strong>{duty}{statement}</li>")
@@ -154,9 +159,10 @@ def _section(section: AgreementSection, anchor: str, document: AgreementDocument
 
 def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels,
                     document: AgreementDocument) -> str:
+    themed = any(row.themes for row in rows)
     head = "".join(f'<th scope="col">{h}</th>' for h in (
-        "Key issue", "Lead partnership or board", "Delivery mechanism",
-        "Reports to (how often)"))
+        "Key issue", *(["Themes"] if themed else []), "Lead partnership or board",
+        "Delivery mechanism", "Reports to (how often)"))
     body = []
     for row in rows:
         lead = _text(row.lead) or "—"
@@ -167,7 +173,8 @@ def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels,
             reports += f'<br><span class="muted">{_text(row.frequency)}</span>'
         mechanism = blocks_html(rich_text.parse(row.mechanism), levels=levels,
                                 images=document.images) or "—"
-        body.append(f'<tr><th scope="row">{_text(row.key_issue)}</th><td>{lead}</td>'
+        themes = f"<td>{_text(row.themes) or '—'}</td>" if themed else ""
+        body.append(f'<tr><th scope="row">{_text(row.key_issue)}</th>{themes}<td>{lead}</td>'
                     f"<td>{mechanism}</td><td>{reports}</td></tr>")
     return table_html("<caption>The delivery framework</caption>"
                       f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>",
@@ -192,6 +199,27 @@ def _approvals(document: AgreementDocument) -> str:
     return ('<section aria-labelledby="approvals"><h2 id="approvals">Approvals</h2>'
             + table_html(f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>",
                          "Table: the approvals")
+            + "</section>")
+
+
+def _consultation(document: AgreementDocument) -> str:
+    head = "".join(f'<th scope="col">{h}</th>' for h in (
+        "Consultee", "How and when", "What changed as a result"))
+    rows = []
+    for c in document.consultations:
+        how = _text(c.method) or "—"
+        if c.when:
+            how += f'<br><span class="muted">{_text(c.when)}</span>'
+        changed = blocks_html(rich_text.parse(c.outcome)) or "—"
+        if c.touched:
+            changed += f'<p class="muted">Touched: {_text(c.touched)}</p>'
+        rows.append(f'<tr><th scope="row">{_text(c.consultee)}</th><td>{how}</td>'
+                    f"<td>{changed}</td></tr>")
+    return ('<section aria-labelledby="consultation">'
+            '<h2 id="consultation">Appendix: consultation</h2>'
+            f"<p>{_text(CONSULTATION_INTRO)}</p>"
+            + table_html(f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>",
+                         "Table: the consultations")
             + "</section>")
 
 

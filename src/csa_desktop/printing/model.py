@@ -83,13 +83,14 @@ class DeliveryRow:
     mechanism: str  # long text: paragraphs and "- " bullets
     reports_to: str
     frequency: str
+    themes: str = ""  # the key issue's cross-cutting themes, "; " between
 
 
 @dataclass(frozen=True)
 class KeyIssueText:
     name: str
     statement: str
-    serious_violence_duty: bool = False
+    themes: tuple[str, ...] = ()  # cross-cutting themes it is tagged with, in the list's order
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,22 @@ class VersionLine:
     summary: str
 
 
+CONSULTATION_INTRO = ("Who was consulted on this agreement, how and when, and what changed as a "
+                      "result. Individual respondents are not named.")
+
+
+@dataclass(frozen=True)
+class ConsultationLine:
+    """One consultation in the agreement's appendix: who (a person is printed as an
+    individual, never by name), how and when, what changed, and what it touched."""
+
+    consultee: str
+    method: str
+    when: str
+    outcome: str
+    touched: str
+
+
 @dataclass(frozen=True)
 class PrintImage:
     """An attachment a long text shows: its bytes (checked when attached) and alt text."""
@@ -141,6 +158,7 @@ class AgreementDocument:
     approvals: tuple[ApprovalLine, ...]
     version_lines: tuple[VersionLine, ...] = ()  # the version-control appendix
     version_note: str = ""  # printed in the appendix when there are no lines
+    consultations: tuple[ConsultationLine, ...] = ()  # the consultation appendix
     images: Mapping[str, PrintImage] = field(default_factory=dict)  # by attachment uid
 
 

@@ -17,6 +17,11 @@ from csa_desktop.domain.records import Record
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
+from csa_desktop.services.consultations import (
+    ConsultationSummary,
+    consultation_rows,
+    printed_consultee,
+)
 from csa_desktop.services.copy import Copy
 
 POLICY_FRAMEWORK = "as part of the Council's Policy Framework"
@@ -172,8 +177,15 @@ def committee_report_docx(copy: Copy, body: str, meeting: dt.date) -> CommitteeR
     doc.add_heading("Consultation and co-production", level=1)
     for line in _consulted(copy):
         doc.add_paragraph(line, style="List Bullet")
-    doc.add_paragraph(f"{OFFICER}the wider consultation: who was asked, how and when, what "
-                      "they said and what changed as a result.]")
+    consultations = consultation_rows(copy)
+    if consultations:
+        doc.add_paragraph(f"The wider consultation ({_count(len(consultations))}; the "
+                          "agreement's consultation appendix lists them):")
+        for row in consultations:
+            doc.add_paragraph(_consultation_line(row), style="List Bullet")
+    else:
+        doc.add_paragraph(f"{OFFICER}the wider consultation: who was asked, how and when, what "
+                          "they said and what changed as a result.]")
 
     doc.add_heading("Decisions so far", level=1)
     if decisions:
@@ -233,6 +245,27 @@ def _consulted(copy: Copy) -> list[str]:
         lines.append(f"{OFFICER}the editorial group and the district partnerships that "
                      "contributed.]")
     return lines
+
+
+def _count(n: int) -> str:
+    return f"{n} consultation{'' if n == 1 else 's'}"
+
+
+def _consultation_line(row: ConsultationSummary) -> str:
+    """'Lancashire Youth Council (group) — Workshops, 3 March 2025 to 28 March 2025: they
+    said: …; as a result: …'"""
+    head = printed_consultee(row)
+    how = ", ".join(p for p in (row.method, row.when) if p)
+    text = head + (f" — {how}" if how else "")
+    said = _one_line(row.summary)
+    changed = _one_line(row.outcome)
+    parts = [f"they said: {said}" if said else "", f"as a result: {changed}" if changed else ""]
+    rest = "; ".join(p for p in parts if p)
+    return f"{text}{': ' + rest if rest else ''}."
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()).rstrip(".")
 
 
 def _earlier_refreshes(copy: Copy, agreement: Record) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS
-from csa_desktop.domain.reporting import needs_update, quarter_of
+from csa_desktop.domain.reporting import due_period, needs_update
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.indicators import indicator_views
 from csa_desktop.services.tables import (
@@ -44,9 +44,10 @@ class Tally:
 class Lists:
     """The reporting period and the lists the numbers of a dashboard count."""
 
-    period: str  # the reporting period whose updates are due: the quarter of `today`
+    period: str  # the reporting period whose updates are due (reporting.due_period)
     today: dt.date
     missing: frozenset[str]  # the uids of the actions missing an update for the period
+    due_on: dt.date | None = None  # when the period's updates are (or were) due
 
     def link(self, partnership_uid: str | None = None, *, rag: str | None = None,
              status: str | None = None, overdue: bool = False,
@@ -90,13 +91,16 @@ def shown_actions(copy: Copy) -> list[ActionSummary]:
 
 
 def reporting_lists(copy: Copy, rows: Sequence[ActionSummary], today: dt.date) -> Lists:
-    """The reporting period of `today` and the actions of `rows` that owe it an update."""
-    period = quarter_of(today)
+    """The reporting period whose updates are owed on `today` (the county's reporting
+    calendar: reporting.due_period) and the actions of `rows` that owe it an update."""
+    agreements = copy.records.list_kind("agreement")
+    days = agreements[0].fields.get("update_due_days") if agreements else None
+    period, due_on = due_period(today, days if isinstance(days, int) else None)
     with copy.store.reader() as session:
         reported = queries.actions_reported_in(session, period)
     return Lists(period, today, frozenset(
         row.uid for row in rows
-        if needs_update(row.status, row.start_on, period, row.uid in reported)))
+        if needs_update(row.status, row.start_on, period, row.uid in reported)), due_on)
 
 
 def build_dashboard(copy: Copy, today: dt.date | None = None) -> Dashboard:

@@ -27,10 +27,11 @@ def build_demo(session: Session, *, who: str) -> dict[str, str]:
     """Insert every demo record; returns the data file's ids mapped to the new uids.
 
     In the data, a value "@some-id" refers to the record with that id; ordered kinds get
-    positions in the order they appear under the same parent.
+    positions in the order they appear under the same parent. A record may name its uid (the
+    Serious Violence Duty theme has the same uid in every copy: domain.themes).
     """
     data = load_demo_data()
-    uids = {item["id"]: new_uid() for item in data["records"]}
+    uids = {item["id"]: item.get("uid") or new_uid() for item in data["records"]}
     for item in data["records"]:  # one value per indicator and period: its uid derives
         if item["kind"] == "indicator-value":
             fields = item["fields"]

@@ -16,6 +16,7 @@ DOCUMENTS: dict[str, str] = {
     "agreement": "The agreement",
     "local-plan": "Local partnership plan / action tracker",
     "performance-report": "Quarterly performance report",
+    "due-list": "What is due (for a partnership meeting)",
 }
 """Printable documents by the name the CLI uses; plan-on-a-page with a partnership is the
 partnership's local plan on a page."""
@@ -61,6 +62,11 @@ def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
     if document == "performance-report":
         return performance_report_pdf(copy, period, partnership=partnership,
                                       printed_on=printed_on, invariant=invariant)
+    if document == "due-list":  # as on the day it is printed
+        from csa_desktop.services.due import due_list_pdf
+
+        return due_list_pdf(copy, partnership=partnership, today=printed_on,
+                            invariant=invariant)
     raise InputError(f"unknown document '{document}' (documents: {', '.join(DOCUMENTS)})")
 
 

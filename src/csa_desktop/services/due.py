@@ -1,8 +1,10 @@
 """What is due: the actions past their date and still open, the progress updates owed for the
-current quarter (due by its last day), the approvals waiting on the next step of their chain
-(the agreement's refresh, and each local plan once its sign-off has begun), and the agreement
-or a local plan not yet sent to the PCC after its last approval. A district copy sees its own
-partnerships; the lead every partnership."""
+reporting period (the county's calendar: due a number of days after a quarter ends, listed
+once due; with none, the current quarter, due by its last day), the approvals waiting on the
+next step of their chain (the agreement's refresh, and each local plan once its sign-off has
+begun), the agreement or a local plan not yet sent to the PCC after its last approval, and
+the next meeting of each board. A district copy sees its own partnerships (and the county's
+meetings); the lead every partnership. The due list prints the same for a meeting."""
 
 from __future__ import annotations
 
@@ -12,13 +14,21 @@ from dataclasses import dataclass
 
 from csa_desktop.domain.reporting import quarter_span
 from csa_desktop.domain.roles import Role
+from csa_desktop.printing.due_model import DueGroup, DueLine, DueListDocument
+from csa_desktop.printing.model import PrintMeta
 from csa_desktop.services.approvals import StageState, Workflow, long_date, workflow
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.dashboard import reporting_lists, shown_actions
 from csa_desktop.services.plan_approvals import plan_workflow_of
 from csa_desktop.services.printing import partnership_named
 
-KINDS_OF_DUE = ("overdue-action", "missing-update", "approval", "not-sent-to-pcc")
+KINDS_OF_DUE = ("overdue-action", "missing-update", "approval", "not-sent-to-pcc",
+                "next-meeting")
+HEADINGS = {"overdue-action": "Actions past their due date",
+            "missing-update": "Progress updates owed",
+            "approval": "Approvals waiting on the next step",
+            "not-sent-to-pcc": "Not yet sent to the PCC after the last approval",
+            "next-meeting": "Next meetings"}
 
 
 @dataclass(frozen=True)
@@ -47,18 +57,87 @@ def due_items(copy: Copy, *, partnership: str | None = None,
     lists = reporting_lists(copy, rows, day)
     overdue = lists.link(chosen, overdue=True).select(rows, day)
     missing = lists.link(chosen, missing=True).select(rows, day)
-    quarter_end = quarter_span(lists.period)[1]
+    update_due = lists.due_on or quarter_span(lists.period)[1]
     items = [DueItem("overdue-action", row.partnership_name, row.title, row.due_on,
                      f"{(day - row.due_on).days} days overdue, {row.status.replace('-', ' ')}"
                      if row.due_on else "overdue", row.uid)
              for row in sorted(overdue, key=lambda r: (r.due_on or day, r.partnership_name))]
-    items += [DueItem("missing-update", row.partnership_name, row.title, quarter_end,
+    items += [DueItem("missing-update", row.partnership_name, row.title, update_due,
                       f"no progress update for {lists.period} yet", row.uid)
               for row in sorted(missing, key=lambda r: (r.partnership_name, r.title))]
     if chosen is None and copy.records.list_kind("agreement"):
         items += _agreement_items(workflow(copy), day)
     items += _plan_items(copy, chosen, day)
+    items += _meeting_items(copy, chosen, day)
     return items
+
+
+def _wanted(copy: Copy, chosen: str | None) -> set[str] | None:
+    """The partnerships whose items are listed: `chosen`, or the copy's scope (None: all)."""
+    if chosen is not None:
+        return {chosen}
+    if copy.identity.role is Role.LEAD:
+        return None
+    return set(copy.identity.partnership_uids)
+
+
+def _meeting_items(copy: Copy, chosen: str | None, day: dt.date) -> list[DueItem]:
+    """The next meeting (on or after `day`) of each body: the county's, and those of the
+    partnerships listed."""
+    wanted = _wanted(copy, chosen)
+    names = {p.uid: p.title for p in copy.records.list_kind("partnership")}
+    following: dict[tuple[str, str], tuple[dt.date, str]] = {}
+    for meeting in copy.records.list_kind("meeting"):
+        held = meeting.fields.get("held_on")
+        owner = meeting.fields.get("partnership_uid")
+        partnership = owner if isinstance(owner, str) else ""
+        if not isinstance(held, dt.date) or held < day:
+            continue
+        if partnership and wanted is not None and partnership not in wanted:
+            continue
+        key = (partnership, meeting.title.casefold())
+        if key not in following or held < following[key][0]:
+            following[key] = (held, meeting.uid)
+    found = []
+    for (partnership, _body), (held, uid) in following.items():
+        record = copy.records.get(uid)
+        days = (held - day).days
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        found.append(DueItem("next-meeting", names.get(partnership, ""), record.title, held,
+                             f"{long_date(held)}, {when}", uid))
+    return sorted(found, key=lambda i: (i.due_on or day, i.partnership, i.title))
+
+
+def due_list_data(copy: Copy, *, partnership: str | None = None,
+                  today: dt.date | None = None, invariant: bool = False) -> DueListDocument:
+    """The due list for a meeting: `due_items` under their headings, as on `today`."""
+    day = today or dt.date.today()
+    items = due_items(copy, partnership=partnership, today=day)
+    scope = partnership_named(copy, partnership).title if partnership else (
+        "Every partnership" if copy.identity.role is Role.LEAD else ", ".join(
+            copy.records.titles("partnership", copy.identity.partnership_uids).values())
+        or copy.identity.name)
+    groups = tuple(
+        DueGroup(heading, tuple(DueLine(i.partnership, i.title, i.due_on, i.detail)
+                                for i in items if i.kind == kind))
+        for kind, heading in HEADINGS.items() if any(i.kind == kind for i in items))
+    agreements = copy.records.list_kind("agreement")
+    refresh = agreements[0].fields.get("refresh_label") if agreements else None
+    meta = PrintMeta(
+        title="What is due", subject=f"What is due: {scope}, as on {long_date(day)}",
+        author=copy.identity.name,
+        version=f"{refresh} refresh" if isinstance(refresh, str) and refresh else "",
+        printed_on=day, status=f"{len(items)} due", sample=copy.is_sample(),
+        invariant=invariant)
+    return DueListDocument(meta, scope, day, groups)
+
+
+def due_list_pdf(copy: Copy, *, partnership: str | None = None, today: dt.date | None = None,
+                 invariant: bool = False) -> bytes:
+    from csa_desktop.printing.due_list import render_due_list
+
+    return render_due_list(due_list_data(copy, partnership=partnership, today=today,
+                                         invariant=invariant))
 
 
 def _waited(since: dt.date, day: dt.date) -> str:
@@ -93,12 +172,7 @@ def _agreement_items(flow: Workflow, day: dt.date) -> list[DueItem]:
 def _plan_items(copy: Copy, chosen: str | None, day: dt.date) -> list[DueItem]:
     """Each local plan (of `chosen`, else of the copy's scope) whose sign-off has begun and
     waits on its next step, or on being sent to the PCC."""
-    if chosen is not None:
-        wanted: set[str] | None = {chosen}
-    elif copy.identity.role is Role.LEAD:
-        wanted = None
-    else:
-        wanted = set(copy.identity.partnership_uids)
+    wanted = _wanted(copy, chosen)
     names = {p.uid: p.title for p in copy.records.list_kind("partnership")}
     steps = copy.records.list_kind("approval-step")
     decisions = copy.records.list_kind("plan-approval")

@@ -131,6 +131,16 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     for part in data.sections:
         _docx_section(doc, part, data.images)
 
+    if data.consultations:
+        from csa_desktop.printing.model import CONSULTATION_INTRO
+
+        doc.add_heading("Appendix: consultation", level=1)
+        doc.add_paragraph(CONSULTATION_INTRO)
+        docx_table(doc, ("Consultee", "How and when", "What changed as a result"), [
+            (c.consultee, "\n\n".join(p for p in (c.method, c.when) if p),
+             c.outcome + (f"\n\nTouched: {c.touched}" if c.touched else ""))
+            for c in data.consultations], widths=(4.5, 4.5, 8.0))
+
     doc.add_heading("Appendix: version control", level=1)
     doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
                       "annual refresh, derived from the history of the agreement.")
@@ -155,18 +165,22 @@ def _docx_section(doc: Any, part: AgreementSection,
     for issue in part.key_issues:
         doc.add_heading(clean(issue.name), level=2)
         _docx_text(doc, issue.statement, heading_level=3, images=images)
-        if issue.serious_violence_duty:
-            doc.add_paragraph("Serious Violence Duty applies.").runs[0].italic = True
+        if issue.themes:
+            doc.add_paragraph(clean("Themes: " + "; ".join(issue.themes))).runs[0].italic = True
     if part.delivery_rows:
-        table = docx_table(doc, ("Key issue", "Lead partnership or board", "Responsibility",
-                                  "Delivery mechanism", "Reports to", "How often"), [])
+        themed = any(row.themes for row in part.delivery_rows)
+        table = docx_table(doc, ("Key issue", *(["Themes"] if themed else []),
+                                 "Lead partnership or board", "Responsibility",
+                                 "Delivery mechanism", "Reports to", "How often"), [])
         for row in part.delivery_rows:
             cells = table.add_row().cells
-            for cell, value in zip(cells, (row.key_issue, row.lead, row.responsibility, "",
-                                           row.reports_to, row.frequency), strict=True):
+            values = (row.key_issue, *([row.themes] if themed else []), row.lead,
+                      row.responsibility, "", row.reports_to, row.frequency)
+            for cell, value in zip(cells, values, strict=True):
                 cell.text = clean(value)
-            _cell_text(cells[3], row.mechanism)
-        _set_widths(table, (2.5, 2.6, 2.6, 4.7, 2.4, 2.2))
+            _cell_text(cells[4 if themed else 3], row.mechanism)
+        _set_widths(table, (2.2, 2.0, 2.3, 2.1, 4.3, 2.1, 2.0) if themed
+                    else (2.5, 2.6, 2.6, 4.7, 2.4, 2.2))
         for row in table.rows:
             for cell in row.cells:
                 for paragraph in cell.paragraphs:

@@ -217,9 +217,11 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
                    invariant: bool = False) -> AgreementDocument:
     agreement = _agreement(copy)
     key_issues = _children(copy, "key-issue", "agreement_uid", agreement.uid)
+    themes = theme_names(copy)
     issue_texts = tuple(KeyIssueText(k.title, _text(k["statement"]),
-                                     bool(k["serious_violence_duty"])) for k in key_issues)
-    rows = _delivery_rows(copy, key_issues)
+                                     tagged(themes, k.fields.get("theme_uids")))
+                        for k in key_issues)
+    rows = _delivery_rows(copy, key_issues, themes)
     items = _children(copy, "plan-item", "agreement_uid", agreement.uid)
     plan_columns = tuple(
         PlanColumn(PLAN_COLUMN_LABELS[name],
@@ -278,8 +280,11 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     appendix = version_appendix(copy)
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
+    from csa_desktop.services.consultations import consultation_lines
+
     return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
-                             approvals, lines, appendix.note, images=_images(copy, sections))
+                             approvals, lines, appendix.note, images=_images(copy, sections),
+                             consultations=consultation_lines(copy))
 
 
 def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, PrintImage]:
@@ -474,7 +479,20 @@ def _agreement_is_sample(copy: Copy, agreement: Record,
                           if r["key_issue_uid"] in issues)
 
 
-def _delivery_rows(copy: Copy, key_issues: Sequence[Record]) -> tuple[DeliveryRow, ...]:
+def theme_names(copy: Copy) -> dict[str, str]:
+    """The county's themes, uid → name, in the list's order."""
+    return {t.uid: t.title for t in copy.records.list_kind("theme")}
+
+
+def tagged(themes: Mapping[str, str], uids: object) -> tuple[str, ...]:
+    """The names of the themes a record is tagged with, in the list's order (a theme since
+    deleted is left out)."""
+    chosen = set(uids) if isinstance(uids, list) else set()
+    return tuple(name for uid, name in themes.items() if uid in chosen)
+
+
+def _delivery_rows(copy: Copy, key_issues: Sequence[Record],
+                   themes: Mapping[str, str]) -> tuple[DeliveryRow, ...]:
     by_issue: dict[str, list[Record]] = {}
     for row in copy.records.list_kind("delivery-framework-row"):
         by_issue.setdefault(_text(row["key_issue_uid"]), []).append(row)
@@ -489,7 +507,8 @@ def _delivery_rows(copy: Copy, key_issues: Sequence[Record]) -> tuple[DeliveryRo
             out.append(DeliveryRow(issue.title, lead,
                                    _text(row["responsibility"]).capitalize(),
                                    _text(row["delivery_mechanism"]), _text(row["reports_to"]),
-                                   _text(row["frequency"])))
+                                   _text(row["frequency"]),
+                                   "; ".join(tagged(themes, issue.fields.get("theme_uids")))))
     return tuple(out)
 
 

@@ -3,6 +3,7 @@ with the revision bumped and history recorded. The GUI and the CLI both call the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from csa_desktop.domain import ordering, reporting
@@ -342,7 +343,7 @@ class RecordService:
         visited: list[str] = []
         owner = Owner()
         for _ in range(5):
-            if current_kind in ("local-plan", "indicator"):  # a county indicator: no one's
+            if current_kind in ("local-plan", "indicator", "meeting"):  # a county one: no one's
                 partnership = current.get("partnership_uid")
                 owner = Owner(partnership_uid=partnership if isinstance(partnership, str)
                               else None)
@@ -588,5 +589,14 @@ def _refuse_bad_values(kind_name: str, values: Mapping[str, Value],
         problems = reporting.action_problems(merged.get("start_on"), merged.get("due_on"))
     elif kind_name == "agreement" and (new or {"period_end", "rolling"} & values.keys()):
         problems = reporting.period_problems(merged.get("period_end"), merged.get("rolling"))
+    elif kind_name == "consultation" and ({"opened", "closed"} & values.keys()):
+        opened, closed = merged.get("opened"), merged.get("closed")
+        if isinstance(opened, dt.date) and isinstance(closed, dt.date) and closed < opened:
+            problems = [f"Closed ({closed.isoformat()}) is before Opened "
+                        f"({opened.isoformat()})"]
+    days = values.get("update_due_days") if kind_name == "agreement" else None
+    if isinstance(days, int) and not 0 <= days <= 90:
+        problems.append(f"Progress updates due: {days} days is not between 0 and 90 days "
+                        "after a quarter ends")
     if problems:
         raise InputError("; ".join(problems))

@@ -306,7 +306,7 @@ _FIELD_PHRASES = {
     ("key-issue", "statement"): "public statement revised",
     ("key-issue", "rationale"): "rationale revised",
     ("key-issue", "evidence_uids"): "linked evidence changed",
-    ("key-issue", "serious_violence_duty"): "Serious Violence Duty flag changed",
+    ("key-issue", "theme_uids"): "themes changed",
     ("key-issue", "position"): "moved",
     ("delivery-framework-row", "key_issue_uid"): "moved to another key issue",
     ("delivery-framework-row", "lead_partnership_uid"): "lead partnership changed",

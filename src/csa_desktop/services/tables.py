@@ -38,6 +38,7 @@ class ActionSummary:
     status: str
     rag: str
     archived_in: str | None  # the refresh it closed in (an annual refresh archived it)
+    themes: str  # the theme uids of the action, its priority and its key issue (as text)
     editable: bool  # whether this copy's scope covers the action's partnership
     search: str = field(init=False, compare=False, repr=False)  # search_text(self)
 
@@ -124,6 +125,7 @@ class ActionFilter:
     priority_uid: str | None = None
     status: str | None = None
     rag: str | None = None
+    theme_uid: str | None = None  # tagged on the action, its priority or its key issue
     overdue_only: bool = False
     show_archived: bool = False
     among: frozenset[str] | None = None  # only these actions (a list the dashboard opened)
@@ -133,7 +135,8 @@ class ActionFilter:
     def empty(self) -> bool:
         """No criterion chosen (whether archived actions show is not a criterion)."""
         return not (self.text.strip() or self.partnership_uid or self.priority_uid
-                    or self.status or self.rag or self.overdue_only or self.among is not None)
+                    or self.status or self.rag or self.theme_uid or self.overdue_only
+                    or self.among is not None)
 
     def matches(self, row: ActionSummary, today: dt.date) -> bool:
         """Whether `row` passes."""
@@ -161,6 +164,8 @@ class ActionFilter:
             chosen = [n for n in chosen if rows[n].status == self.status]
         if self.rag:
             chosen = [n for n in chosen if rows[n].rag == self.rag]
+        if self.theme_uid:
+            chosen = [n for n in chosen if self.theme_uid in rows[n].themes]
         if self.overdue_only:
             chosen = [n for n in chosen if rows[n].overdue(today)]
         for word in self.text.casefold().split():

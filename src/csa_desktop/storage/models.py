@@ -45,7 +45,7 @@ class AreaRow(RecordRow):
     __tablename__ = "areas"
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(40))
-    in_lancashire_12: Mapped[bool | None] = mapped_column(Boolean)
+    in_footprint: Mapped[bool | None] = mapped_column(Boolean)
     place_group: Mapped[str | None] = mapped_column(String(120))
     position: Mapped[str | None] = mapped_column(String(64))
 
@@ -78,6 +78,7 @@ class AgreementRow(RecordRow):
     strategic_assessment: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(40))
     sent_to_pcc_on: Mapped[dt.date | None] = mapped_column(Date)
+    update_due_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApprovalRow(RecordRow):
@@ -102,6 +103,13 @@ class SectionRow(RecordRow):
     position: Mapped[str | None] = mapped_column(String(64))
 
 
+class ThemeRow(RecordRow):
+    __tablename__ = "themes"
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(String(64))
+
+
 class KeyIssueRow(RecordRow):
     __tablename__ = "key_issues"
     agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
@@ -109,7 +117,7 @@ class KeyIssueRow(RecordRow):
     statement: Mapped[str | None] = mapped_column(Text)
     rationale: Mapped[str | None] = mapped_column(Text)
     evidence_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
-    serious_violence_duty: Mapped[bool | None] = mapped_column(Boolean)
+    theme_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -141,6 +149,20 @@ class EvidenceItemRow(RecordRow):
     figure: Mapped[str | None] = mapped_column(String(100))
     period: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(300))
+
+
+class ConsultationRow(RecordRow):
+    __tablename__ = "consultations"
+    agreement_uid: Mapped[str] = mapped_column(_ref("agreements"), index=True)
+    consultee: Mapped[str] = mapped_column(String(300))
+    consultee_kind: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str | None] = mapped_column(String(300))
+    opened: Mapped[dt.date | None] = mapped_column(Date)
+    closed: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    section_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    key_issue_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class IndicatorRow(RecordRow):
@@ -201,6 +223,13 @@ class PlanApprovalRow(RecordRow):
     position: Mapped[str | None] = mapped_column(String(64))
 
 
+class MeetingRow(RecordRow):
+    __tablename__ = "meetings"
+    body: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    partnership_uid: Mapped[str | None] = mapped_column(_ref("partnerships"), index=True)
+
+
 class LocalPriorityRow(RecordRow):
     __tablename__ = "local_priorities"
     plan_uid: Mapped[str] = mapped_column(_ref("local_plans"), index=True)
@@ -208,6 +237,7 @@ class LocalPriorityRow(RecordRow):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     indicator_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    theme_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -221,6 +251,7 @@ class ActionRow(RecordRow):
     partners: Mapped[str | None] = mapped_column(String(500))
     measure: Mapped[str | None] = mapped_column(String(500))
     indicator_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    theme_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     start_on: Mapped[dt.date | None] = mapped_column(Date)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(40))
@@ -264,15 +295,18 @@ ROW_CLASSES: dict[str, type[RecordRow]] = {
     "agreement": AgreementRow,
     "approval": ApprovalRow,
     "section": SectionRow,
+    "theme": ThemeRow,
     "key-issue": KeyIssueRow,
     "plan-item": PlanItemRow,
     "delivery-framework-row": DeliveryFrameworkRowRow,
     "evidence-item": EvidenceItemRow,
+    "consultation": ConsultationRow,
     "indicator": IndicatorRow,
     "indicator-value": IndicatorValueRow,
     "local-plan": LocalPlanRow,
     "approval-step": ApprovalStepRow,
     "plan-approval": PlanApprovalRow,
+    "meeting": MeetingRow,
     "local-priority": LocalPriorityRow,
     "action": ActionRow,
     "progress-update": ProgressUpdateRow,

@@ -12,6 +12,7 @@ from csa_desktop.storage.models import (
     ActionRow,
     AreaRow,
     EvidenceItemRow,
+    KeyIssueRow,
     LocalPlanRow,
     LocalPriorityRow,
     OrganisationRow,
@@ -22,7 +23,7 @@ from csa_desktop.storage.models import (
 ACTION_COLUMNS = (
     "uid", "plan_uid", "partnership_uid", "partnership_name", "priority_uid", "priority_title",
     "title", "lead_organisation_uid", "lead_organisation_name", "lead_role", "partners",
-    "measure", "start_on", "due_on", "status", "rag", "archived_in",
+    "measure", "start_on", "due_on", "status", "rag", "archived_in", "themes",
 )
 EVIDENCE_COLUMNS = (
     "uid", "assessment", "area_uid", "area_name", "topic", "statement", "figure", "period",
@@ -30,8 +31,10 @@ EVIDENCE_COLUMNS = (
 )
 _Text = str | None
 ActionTuple = tuple[str, str, str, str, _Text, _Text, str, _Text, _Text, _Text, _Text, _Text,
-                    _Text, _Text, str, str, _Text]
-"""Dates come as ISO text (YYYY-MM-DD): date.fromisoformat is many times faster than the
+                    _Text, _Text, str, str, _Text, str]
+"""`themes`: the uids of the themes the action, its priority and the priority's key issue are
+tagged with, as their JSON lists' text joined (a uid is found in it as a substring). Dates
+come as ISO text (YYYY-MM-DD): date.fromisoformat is many times faster than the
 generic SQLite date processing on tens of thousands of rows."""
 EvidenceTuple = tuple[str, _Text, _Text, _Text, str, str, _Text, _Text, _Text]
 
@@ -62,12 +65,15 @@ def action_rows(
     partnership = _table(PartnershipRow)
     priority = _table(LocalPriorityRow)
     organisation = _table(OrganisationRow)
+    issue = _table(KeyIssueRow)
     joined = (
         a.join(plan, plan.c.uid == a.c.plan_uid)
         .join(partnership, partnership.c.uid == plan.c.partnership_uid)
         .outerjoin(priority, and_(priority.c.uid == a.c.priority_uid,
                                   priority.c.deleted.is_(False)))
         .outerjoin(organisation, organisation.c.uid == a.c.lead_organisation_uid)
+        .outerjoin(issue, and_(issue.c.uid == priority.c.key_issue_uid,
+                               issue.c.deleted.is_(False)))
     )
     query = (
         select(
@@ -76,6 +82,9 @@ def action_rows(
             organisation.c.name, a.c.lead_role, a.c.partners, a.c.measure,
             type_coerce(a.c.start_on, String), type_coerce(a.c.due_on, String), a.c.status,
             a.c.rag, a.c.archived_in,
+            (func.coalesce(type_coerce(a.c.theme_uids, String), "")
+             + func.coalesce(type_coerce(priority.c.theme_uids, String), "")
+             + func.coalesce(type_coerce(issue.c.theme_uids, String), "")),
         )
         .select_from(joined)
         .where(a.c.deleted.is_(False), plan.c.deleted.is_(False))

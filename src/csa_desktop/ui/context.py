@@ -27,7 +27,8 @@ class EditorContext:
         identity = self.copy.identity
         if kind_name in ("agreement", "approval", "partnership", "area", "organisation"):
             return "outside your scope: only the county lead's master copy changes this."
-        if kind_name in ("section", "key-issue", "plan-item", "delivery-framework-row"):
+        if kind_name in ("section", "key-issue", "plan-item", "delivery-framework-row",
+                         "consultation", "theme"):
             return ("outside your scope: the county agreement's text is changed by the "
                     "editorial group and the county lead.")
         titles = self.records.titles("partnership", identity.partnership_uids)

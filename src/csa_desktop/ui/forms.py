@@ -125,6 +125,20 @@ class LineFieldEditor(FieldEditor):
                                 if read_only else "")
 
 
+class IntFieldEditor(LineFieldEditor):
+    """A whole number typed as text; anything else is handed on as typed, for the record
+    service to refuse by name ("… must be a whole number")."""
+
+    def value(self) -> Value:
+        text = self.line.text().strip()
+        if not text:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            return text
+
+
 class TextFieldEditor(FieldEditor):
     """Formatted text, written as Markdown (a formatting toolbar, a preview); saved on a pause
     in typing and when focus leaves (one undo step per visit). Opening a field and leaving it
@@ -300,6 +314,8 @@ def make_editor(spec: FieldSpec, text_lines: int = 4) -> FieldEditor:
             return RefListFieldEditor(spec)
         case FieldType.DECIMAL:
             return DecimalFieldEditor(spec)
+        case FieldType.INT:
+            return IntFieldEditor(spec)
         case _:
             return LineFieldEditor(spec)
 

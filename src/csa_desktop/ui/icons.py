@@ -37,6 +37,8 @@ _ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "key-issues": ("folder", SP.SP_DirIcon),
     "key-issue": ("emblem-important", SP.SP_FileLinkIcon),
     "evidence": ("x-office-spreadsheet", SP.SP_FileDialogDetailedView),
+    "consultation": ("x-office-address-book", SP.SP_FileDialogContentsView),
+    "themes": ("tag", SP.SP_FileDialogListView),
     "indicators": ("office-chart-line", SP.SP_FileDialogDetailedView),
     "local-plans": ("folder", SP.SP_DirIcon),
     "partnership": ("system-users", SP.SP_DirHomeIcon),

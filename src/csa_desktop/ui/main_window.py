@@ -43,6 +43,7 @@ from csa_desktop.ui.models import navigator as nav
 from csa_desktop.ui.settings import WindowSettings
 from csa_desktop.ui.views.agreement_page import AgreementPage
 from csa_desktop.ui.views.common import EditorPage
+from csa_desktop.ui.views.consultation_page import ConsultationPage
 from csa_desktop.ui.views.dashboard_page import DashboardPage
 from csa_desktop.ui.views.evidence_page import EvidencePage
 from csa_desktop.ui.views.indicators_page import IndicatorsPage
@@ -50,6 +51,7 @@ from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
 from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
 from csa_desktop.ui.views.sections_page import SectionsPage
+from csa_desktop.ui.views.themes_page import ThemesPage
 from csa_desktop.ui.wheel import guard_wheel
 from csa_desktop.ui.widgets import with_sample_banner
 
@@ -82,6 +84,8 @@ PLACES = {
     "sections": nav.SECTIONS,
     "key-issues": nav.KEY_ISSUES,
     "evidence": nav.EVIDENCE,
+    "consultation": nav.CONSULTATION,
+    "themes": nav.THEMES,
     "local-plans": nav.LOCAL_PLANS,
     "indicators": nav.INDICATORS,
 }
@@ -156,12 +160,14 @@ class MainWindow(QMainWindow):
         self.sections_page = SectionsPage(self.context)
         self.key_issues_page = KeyIssuesPage(self.context)
         self.evidence_page = EvidencePage(self.context)
+        self.consultation_page = ConsultationPage(self.context)
+        self.themes_page = ThemesPage(self.context)
         self.local_plans_page = LocalPlansPage(self.context)
         self.indicators_page = IndicatorsPage(self.context)
         self.pages: list[EditorPage] = [
             self.dashboard_page, self.agreement_page, self.plan_on_a_page_page, self.sections_page,
             self.key_issues_page, self.evidence_page, self.local_plans_page,
-            self.indicators_page,
+            self.indicators_page, self.consultation_page, self.themes_page,
         ]
         for page in self.pages:
             self.stack.addWidget(page)
@@ -172,6 +178,8 @@ class MainWindow(QMainWindow):
             nav.SECTIONS: self.sections_page, nav.SECTION: self.sections_page,
             nav.KEY_ISSUES: self.key_issues_page, nav.KEY_ISSUE: self.key_issues_page,
             nav.EVIDENCE: self.evidence_page,
+            nav.CONSULTATION: self.consultation_page,
+            nav.THEMES: self.themes_page,
             nav.LOCAL_PLANS: self.local_plans_page, nav.PARTNERSHIP: self.local_plans_page,
             nav.PRIORITY: self.local_plans_page, nav.UNPRIORITISED: self.local_plans_page,
             nav.ACTION: self.local_plans_page,
@@ -231,6 +239,7 @@ class MainWindow(QMainWindow):
             ("&Key issues and delivery framework", nav.KEY_ISSUES),
             ("&Evidence", nav.EVIDENCE),
             ("&Local plans and actions", nav.LOCAL_PLANS),
+            ("C&onsultation", nav.CONSULTATION),
         ), start=1):
             action = self._action(label, partial(self.show_place, kind),
                                   shortcut=f"Ctrl+{number}")
@@ -247,6 +256,10 @@ class MainWindow(QMainWindow):
         self.new_evidence_action = self._action(
             "New &evidence item…", lambda: self._on_page(self.evidence_page, nav.EVIDENCE,
                                                          self.evidence_page.add_item))
+        self.new_consultation_action = self._action(
+            "New c&onsultation…", lambda: self._on_page(self.consultation_page,
+                                                        nav.CONSULTATION,
+                                                        self.consultation_page.add_item))
         self.about_action = self._action(f"&About {APP_NAME}", self.about, icon="about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt_action = self._action("About &Qt", QApplication.aboutQt)
@@ -274,6 +287,7 @@ class MainWindow(QMainWindow):
         self.agreement_menu.addAction(self.new_section_action)
         self.agreement_menu.addAction(self.new_key_issue_action)
         self.agreement_menu.addAction(self.new_evidence_action)
+        self.agreement_menu.addAction(self.new_consultation_action)
         self.help_menu: QMenu = bar.addMenu("&Help")
         self.help_menu.addAction(self.about_action)
         self.help_menu.addAction(self.about_qt_action)

@@ -144,7 +144,7 @@ class PrintPreviewDialog(QDialog):
             self.partnership_box.addItem("The county (the agreement)", COUNTY)
         if self.document == "performance-report":
             self.partnership_box.addItem("Every partnership", COUNTY)
-        if self.document in ("plan-on-a-page", "local-plan", "performance-report"):
+        if self.document in ("plan-on-a-page", "local-plan", "performance-report", "due-list"):
             for choice in printing.partnership_choices(self.copy):
                 if choice.has_plan:
                     self.partnership_box.addItem(choice.name, choice.uid)

@@ -27,6 +27,8 @@ SECTION = "section"
 KEY_ISSUES = "key-issues"
 KEY_ISSUE = "key-issue"
 EVIDENCE = "evidence"
+CONSULTATION = "consultation"
+THEMES = "themes"
 LOCAL_PLANS = "local-plans"
 PARTNERSHIP = "partnership"
 PRIORITY = "priority"
@@ -38,7 +40,9 @@ _ICONS = {
     DASHBOARD: "dashboard",
     AGREEMENT: "agreement", DETAILS: "details", PLAN_ON_A_PAGE: "plan-on-a-page",
     SECTIONS: "sections", SECTION: "section", KEY_ISSUES: "key-issues", KEY_ISSUE: "key-issue",
-    EVIDENCE: "evidence", LOCAL_PLANS: "local-plans", PARTNERSHIP: "partnership",
+    EVIDENCE: "evidence", CONSULTATION: "consultation", THEMES: "themes",
+    LOCAL_PLANS: "local-plans",
+    PARTNERSHIP: "partnership",
     PRIORITY: "priority", UNPRIORITISED: "priority", ACTION: "action",
     INDICATORS: "indicators",
 }
@@ -209,6 +213,8 @@ def build_outline(copy: Copy) -> Node:
     for key_issue in records.list_kind("key-issue"):
         key_issues.add(Node(KEY_ISSUE, key_issue.title, key_issue.uid))
     agreement.add(Node(EVIDENCE, "Evidence"))
+    agreement.add(Node(THEMES, "Themes"))
+    agreement.add(Node(CONSULTATION, "Consultation"))
     agreement.add(Node(INDICATORS, "Indicators"))
 
     local_plans = root.add(Node(LOCAL_PLANS, "Local plans"))

@@ -31,7 +31,7 @@ from csa_desktop.ui.views.common import RecordsPanel, WrappedRows, table_view
 from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled
 
 ACTION_FIELDS = ("title", "priority_uid", "lead_organisation_uid", "lead_role", "partners",
-                 "measure", "start_on", "due_on", "status", "rag")
+                 "measure", "start_on", "due_on", "status", "rag", "theme_uids")
 UPDATE_FIELDS = ("period", "reported_on", "rag", "narrative", "author")
 
 
@@ -103,6 +103,9 @@ class ActionDetailPane(QWidget):
 
     def set_organisations(self, options: Sequence[Option]) -> None:
         self.form.set_options("lead_organisation_uid", options)
+
+    def set_themes(self, options: Sequence[Option]) -> None:
+        self.form.set_options("theme_uids", options)
 
     def show_action(self, record: Record | None, editable: bool,
                     priorities: Sequence[Option] = ()) -> None:

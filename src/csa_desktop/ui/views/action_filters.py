@@ -1,5 +1,5 @@
-"""The filter bar above the actions table: text, partnership, priority, RAG, status, lead,
-due dates; it says what it filters and the table follows it without reloading."""
+"""The filter bar above the actions table: text, partnership, priority, RAG, status, theme,
+lead, due dates; it says what it filters and the table follows it without reloading."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ class FilterBar(QWidget):
         self.priority = self._combo("Priority filter")
         self.status = self._combo("Status filter")
         self.rag = self._combo("RAG filter")
+        self.theme = self._combo("Theme filter")
+        self.theme.setToolTip("Actions tagged with the theme, or under a priority or key issue "
+                              "that is")
+        self.theme.addItem("Any theme", None)
         self.status.addItem("Any status", None)
         self.status.addItem("Open (not completed or cancelled)", OPEN)
         for status in ACTION_STATUSES:
@@ -82,7 +86,8 @@ class FilterBar(QWidget):
         top.addWidget(self.count)
         bottom = QHBoxLayout()
         for label, combo in (("Pa&rtnership:", self.partnership), ("Pr&iority:", self.priority),
-                             ("S&tatus:", self.status), ("RA&G:", self.rag)):
+                             ("S&tatus:", self.status), ("RA&G:", self.rag),
+                             ("The&me:", self.theme)):
             caption = QLabel(label)
             caption.setBuddy(combo)
             bottom.addWidget(caption)
@@ -95,7 +100,7 @@ class FilterBar(QWidget):
         layout.addWidget(self.among_box)
         self.text.textChanged.connect(lambda _t: self.changed.emit())
         self.partnership.currentIndexChanged.connect(self._partnership_changed)
-        for combo in (self.priority, self.status, self.rag):
+        for combo in (self.priority, self.status, self.rag, self.theme):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.overdue.toggled.connect(lambda _on: self.changed.emit())
         self.archived.toggled.connect(lambda _on: self.changed.emit())
@@ -109,9 +114,19 @@ class FilterBar(QWidget):
         return combo
 
     def set_choices(self, partnerships: Sequence[Option],
-                    priorities: Sequence[tuple[str, str, str]]) -> None:
-        """Partnerships (title, uid) and priorities (title, uid, partnership uid)."""
+                    priorities: Sequence[tuple[str, str, str]],
+                    themes: Sequence[Option] = ()) -> None:
+        """Partnerships (title, uid), priorities (title, uid, partnership uid) and the
+        county's themes (name, uid)."""
         self._priorities = list(priorities)
+        chosen = self.theme.currentData()
+        blocked = self.theme.blockSignals(True)
+        self.theme.clear()
+        self.theme.addItem("Any theme", None)
+        for name, uid in themes:
+            self.theme.addItem(name, uid)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(chosen)))
+        self.theme.blockSignals(blocked)
         current = self.partnership.currentData()
         blocked = self.partnership.blockSignals(True)
         self.partnership.clear()
@@ -145,8 +160,10 @@ class FilterBar(QWidget):
     def value(self) -> ActionFilter:
         return ActionFilter(self.text.text(), self.partnership.currentData(),
                             self.priority.currentData(), self.status.currentData(),
-                            self.rag.currentData(), self.overdue.isChecked(),
-                            self.archived.isChecked(), self._among, self._among_label)
+                            self.rag.currentData(), theme_uid=self.theme.currentData(),
+                            overdue_only=self.overdue.isChecked(),
+                            show_archived=self.archived.isChecked(), among=self._among,
+                            among_label=self._among_label)
 
     def apply(self, wanted: ActionFilter) -> None:
         """Show `wanted` (a list the dashboard opened): its criteria, the rest cleared."""
@@ -158,6 +175,7 @@ class FilterBar(QWidget):
         self.priority.setCurrentIndex(max(0, self.priority.findData(wanted.priority_uid)))
         self.status.setCurrentIndex(max(0, self.status.findData(wanted.status)))
         self.rag.setCurrentIndex(max(0, self.rag.findData(wanted.rag)))
+        self.theme.setCurrentIndex(max(0, self.theme.findData(wanted.theme_uid)))
         self.overdue.setChecked(wanted.overdue_only)
         self.archived.setChecked(wanted.show_archived)
         self._set_among(wanted.among, wanted.among_label)
@@ -186,7 +204,7 @@ class FilterBar(QWidget):
         self.text.clear()
         self.partnership.setCurrentIndex(0)
         self._fill_priorities()
-        for combo in (self.priority, self.status, self.rag):
+        for combo in (self.priority, self.status, self.rag, self.theme):
             combo.setCurrentIndex(0)
         self.overdue.setChecked(False)
         self._set_among(None, "")

@@ -202,7 +202,9 @@ class ActionsPanel(QWidget):
             self._priorities.setdefault(plan, []).append((priority.title, priority.uid))
             if plan in plans:
                 choices.append((priority.title, priority.uid, plans[plan]))
-        self.filter_bar.set_choices(partnerships, choices)
+        self.filter_bar.set_choices(partnerships, choices,
+                                    [(t.title, t.uid) for t in records.list_kind("theme")])
+        self.detail.set_themes([(t.title, t.uid) for t in records.list_kind("theme")])
         self.detail.set_organisations([(o.title, o.uid)
                                        for o in records.list_kind("organisation")])
 
@@ -211,7 +213,7 @@ class ActionsPanel(QWidget):
             return
         self.finish_loading()  # rows not read yet might be among the changed ones
         if changes is None or changes.kinds & {"local-priority", "local-plan", "partnership",
-                                               "organisation"}:
+                                               "organisation", "theme", "key-issue"}:
             self.load()
             self._show_current()
             return

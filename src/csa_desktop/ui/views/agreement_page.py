@@ -30,7 +30,7 @@ from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled, make_butto
 # `status` and `sent_to_pcc_on` are not here: the approvals workflow sets them (see the stage
 # row); nor `refresh_label`: starting an annual refresh names it (see the refresh row).
 AGREEMENT_FIELDS = ("title", "period_start", "period_end", "rolling", "footprint",
-                    "strategy_group", "strategic_assessment")
+                    "strategy_group", "strategic_assessment", "update_due_days")
 APPROVAL_FIELDS = ("body", "decision", "decided_on", "minute_ref")
 REFRESH_REASON = ("Named when an annual refresh starts (Agreement ▸ Start annual refresh…); "
                   "earlier refreshes stay readable (Agreement ▸ Compare refreshes…).")

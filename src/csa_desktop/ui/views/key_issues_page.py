@@ -23,19 +23,18 @@ from csa_desktop.ui.views.common import (
 )
 from csa_desktop.ui.widgets import ErrorLabel, ReadOnlyBanner, heading, make_button
 
-KEY_ISSUE_FIELDS = ("name", "statement", "rationale", "serious_violence_duty", "evidence_uids")
+KEY_ISSUE_FIELDS = ("name", "statement", "rationale", "theme_uids", "evidence_uids")
 FRAMEWORK_FIELDS = ("lead_partnership_uid", "lead_name", "responsibility", "delivery_mechanism",
                     "reports_to", "frequency")
 
 
 def _key_issue_title(record: Record) -> str:
-    flag = " (Serious Violence Duty)" if record.fields.get("serious_violence_duty") else ""
-    return record.title + flag
+    return record.title
 
 
 class KeyIssuesPage(EditorPage):
     kinds = frozenset({"key-issue", "delivery-framework-row", "evidence-item", "partnership",
-                       "agreement"})
+                       "agreement", "theme"})
 
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -97,6 +96,8 @@ class KeyIssuesPage(EditorPage):
         evidence = [(f"{row.topic} — {row.area_name or 'county-wide'}", row.uid)
                     for row in tables.evidence_rows(self.context.copy)]
         self.form.set_options("evidence_uids", evidence)
+        self.form.set_options("theme_uids",
+                              [(t.title, t.uid) for t in records.list_kind("theme")])
         self.framework.set_options("lead_partnership_uid",
                                    [(p.title, p.uid) for p in records.list_kind("partnership")])
         current = self.panel.current_uid()

@@ -26,7 +26,7 @@ from csa_desktop.ui.views.common import EditorPage, RecordsPanel, list_view, pos
 from csa_desktop.ui.widgets import ReadOnlyBanner, heading, labelled, make_button
 
 PLAN_FIELDS = ("title", "period_start", "period_end", "status")
-PRIORITY_FIELDS = ("title", "key_issue_uid", "description")
+PRIORITY_FIELDS = ("title", "key_issue_uid", "description", "theme_uids")
 
 
 class LocalPlansPage(EditorPage):
@@ -223,6 +223,9 @@ class LocalPlansPage(EditorPage):
                      submit, values={"partnership_uid": choices[0][1], "status": "draft"},
                      options={"partnership_uid": choices}, ok_text="&Create").open()
 
+    def _theme_options(self) -> list[tuple[str, str]]:
+        return [(t.title, t.uid) for t in self.context.records.list_kind("theme")]
+
     def _key_issue_options(self) -> list[tuple[str, str]]:
         return [(k.title, k.uid) for k in self.context.records.list_kind("key-issue")]
 
@@ -238,7 +241,8 @@ class LocalPlansPage(EditorPage):
             self.priorities_panel.select(uid)
 
         RecordDialog(self, "Add priority", "local-priority", PRIORITY_FIELDS, submit,
-                     options={"key_issue_uid": self._key_issue_options()},
+                     options={"key_issue_uid": self._key_issue_options(),
+                              "theme_uids": self._theme_options()},
                      text_lines={"description": 3}, ok_text="&Add").open()
 
     def edit_priority(self, uid: str) -> None:
@@ -246,5 +250,6 @@ class LocalPlansPage(EditorPage):
         RecordDialog(self, "Edit priority", "local-priority", PRIORITY_FIELDS,
                      lambda values: self.context.edits.edit(uid, values),
                      values=record.fields,
-                     options={"key_issue_uid": self._key_issue_options()},
+                     options={"key_issue_uid": self._key_issue_options(),
+                              "theme_uids": self._theme_options()},
                      text_lines={"description": 3}, ok_text="&Save").open()
