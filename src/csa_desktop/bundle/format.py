@@ -22,15 +22,17 @@ newer one refused."""
 
 ADDED_FIELDS: dict[int, dict[str, dict[str, Value]]] = {
     2: {"action": {"indicator_uids": []}, "local-priority": {"indicator_uids": []}},
-    3: {"agreement": {"rolling": False}},
+    3: {"agreement": {"rolling": False}, "section": {"restricted": False},
+        "evidence-item": {"restricted": False}, "attachment": {"restricted": False}},
 }
 """The fields each format version added to a kind, with the value a record of an older bundle
 stands for (version 2: the indicator kinds, and the indicators an action or priority links
 to — none, in a bundle made before there were any; version 3: the attachment kind and its
 members, `attachments/<sha256>`; the kinds `approval-step` and `plan-approval` (a bundle
 without steps stands for the two-tier chain every copy followed), an agreement's status and
-a decision's stage as text (a step of the county's chain), and an agreement's `rolling` —
-no, in a bundle made before agreements could be)."""
+a decision's stage as text (a step of the county's chain), an agreement's `rolling` —
+no, in a bundle made before agreements could be — and the `restricted` flag of sections,
+evidence items and attachments: no, as nothing was restricted before)."""
 
 EXTENSION = ".csabundle"
 MANIFEST = "manifest.json"

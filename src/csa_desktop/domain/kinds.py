@@ -119,6 +119,10 @@ RAGS = ("red", "amber", "green", "not-rated")
 POLARITIES = ("higher-is-better", "lower-is-better", "no-target")
 INDICATOR_FREQUENCIES = ("monthly", "quarterly", "annual")  # domain.periods.FREQUENCIES
 ATTACHMENT_MEDIA_TYPES = ("image/png", "image/jpeg")  # domain.attachments.MEDIA_TYPES
+# Sections, evidence items and attachments may be restricted: the public edition of the
+# agreement leaves them out, the full edition marks its pages OFFICIAL-SENSITIVE.
+RESTRICTED_LABEL = "Restricted (OFFICIAL-SENSITIVE: not in the public edition)"
+RESTRICTED_KINDS = ("section", "evidence-item", "attachment")
 
 F = FieldType
 
@@ -180,6 +184,7 @@ KINDS: dict[str, KindSpec] = {
             _f("title", F.TEXT, "Title", required=True, max_length=200),
             _f("kind", F.CHOICE, "Kind", required=True, choices=SECTION_KINDS),
             _f("body", F.LONG_TEXT, "Text", max_length=100_000),
+            _f("restricted", F.BOOL, RESTRICTED_LABEL),
             _f("position", F.POSITION, "Order"),
         ), title_field="title", parent_field="agreement_uid"),
         KindSpec("key-issue", "Key issue", "Key issues", Scope.AGREEMENT_TEXT, (
@@ -217,6 +222,7 @@ KINDS: dict[str, KindSpec] = {
             _f("figure", F.TEXT, "Figure", max_length=100),
             _f("period", F.TEXT, "Period", max_length=100),
             _f("source", F.TEXT, "Source", max_length=300),
+            _f("restricted", F.BOOL, RESTRICTED_LABEL),
         ), title_field="topic"),
         # A county indicator belongs to a key issue, a local one to a partnership (its owner:
         # services.records.owner_of); either may be linked from priorities and actions.
@@ -321,6 +327,7 @@ KINDS: dict[str, KindSpec] = {
             _f("sha256", F.TEXT, "SHA-256", required=True, max_length=64),
             _f("size", F.INT, "Size (bytes)", required=True),
             _f("alt_text", F.TEXT, "Alternative text", required=True, max_length=1000),
+            _f("restricted", F.BOOL, RESTRICTED_LABEL),
         ), title_field="name"),
     )
 }
@@ -334,6 +341,7 @@ DEFAULTS: Mapping[str, Mapping[str, Value]] = {
     "key-issue": {"serious_violence_duty": False},
     "indicator": {"frequency": "quarterly", "tolerance_percent": "10"},
     "approval-step": {"minute_required": False, "sends_to_pcc": False},
+    **{name: {"restricted": False} for name in RESTRICTED_KINDS},
 }
 
 

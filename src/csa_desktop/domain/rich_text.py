@@ -14,7 +14,7 @@ before Markdown is valid Markdown that reads as it did: paragraphs and "- " bull
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -222,6 +222,22 @@ def image_uids(blocks: list[Block]) -> list[str]:
             for item in block.items:
                 found += image_uids(list(item))
     return found
+
+
+def without_images(blocks: list[Block], uids: Collection[str]) -> list[Block]:
+    """`blocks` without the images of the attachments `uids` (in nested lists too): what an
+    edition leaves out of a text leaves no trace, neither the image nor its alt text."""
+    if not uids:
+        return blocks
+    kept: list[Block] = []
+    for block in blocks:
+        if isinstance(block, ImageBlock) and block.uid in uids:
+            continue
+        if isinstance(block, ListBlock):
+            block = ListBlock(block.ordered, block.start, tuple(
+                tuple(without_images(list(item), uids)) for item in block.items))
+        kept.append(block)
+    return kept
 
 
 def _runs(token: Any) -> Inline:

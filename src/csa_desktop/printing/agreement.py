@@ -61,6 +61,7 @@ from csa_desktop.printing.rich_text import HeadingMaker, TextContext, long_text
 
 PAGE = A4
 MARGIN = 56.0  # 2 cm
+MARKING = colors.HexColor("#8A1C1C")  # the protective marking's red (7:1 on white)
 
 
 class _Heading(Paragraph):  # type: ignore[misc]
@@ -96,18 +97,23 @@ def render_agreement(document: AgreementDocument) -> bytes:
     width, height = PAGE
     meta = document.meta
 
+    marking = document.edition.marking
+
     def furniture(canvas: Canvas, _page: int, _pages: int) -> None:
         if meta.sample:
             draw_sample_marker(canvas, width - MARGIN, height - 18)
+        if marking:  # the full edition: its protective marking at the top and the bottom
+            draw_marking(canvas, marking, width, height)
 
     doc = _AgreementTemplate(buffer, **document_options(meta, PAGE, MARGIN))
     frame = body_frame(PAGE, MARGIN)
     doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
     story = _cover(document, st, width - 2 * MARGIN)
     story += [NextPageTemplate("body"), PageBreak()]
-    story += _contents(st)
+    story += _contents(st, document.edition.note(), marked=document.edition.full)
     story.append(PageBreak())
-    context = TextContext(images=document.images)
+    context = TextContext(images=document.images,
+                          withheld=document.edition.withheld_images)
     for index, section in enumerate(document.sections):
         story += _section(section, st, width - 2 * MARGIN, f"s{index}", context)
     if document.approvals:
@@ -180,7 +186,17 @@ def _cover(document: AgreementDocument, st: Styles, width: float) -> list[Flowab
     return story
 
 
-def _contents(st: Styles) -> list[Flowable]:
+def draw_marking(canvas: Canvas, marking: str, width: float, height: float) -> None:
+    """The protective marking, bold and centred, in the header and below the footer."""
+    canvas.saveState()
+    canvas.setFillColor(MARKING)
+    canvas.setFont(FONT_BOLD, 10)
+    canvas.drawCentredString(width / 2, height - 28, marking)
+    canvas.drawCentredString(width / 2, 12, marking)
+    canvas.restoreState()
+
+
+def _contents(st: Styles, note: str = "", *, marked: bool = False) -> list[Flowable]:
     toc = TableOfContents(dotsMinLevel=0)
     toc.tableStyle = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -196,7 +212,12 @@ def _contents(st: Styles) -> list[Flowable]:
         ParagraphStyle("toc2", fontName=FONT, fontSize=9, leading=12, leftIndent=36,
                        firstLineIndent=0, textColor=MUTED),
     ]
-    return [Paragraph("Contents", st.heading), spacer(6), toc]
+    story: list[Flowable] = [Paragraph("Contents", st.heading)]
+    if note:  # what this edition leaves out, or that it holds restricted content
+        story += [Paragraph(inline(note), ParagraphStyle(
+            "edition-note", parent=st.body, fontName=FONT_BOLD,
+            textColor=MARKING if marked else INK))]
+    return [*story, spacer(6), toc]
 
 
 def _heading_text(section: AgreementSection) -> tuple[str, str]:
@@ -248,7 +269,8 @@ def _section(section: AgreementSection, st: Styles, width: float,
             if issue.statement:
                 block += long_text(issue.statement, st, body=ParagraphStyle(
                     "issue-text", parent=st.body, leftIndent=14),
-                    context=TextContext(images=text_context.images))
+                    context=TextContext(images=text_context.images,
+                                        withheld=text_context.withheld))
             story.append(KeepTogether(block))
     if section.delivery_rows:
         story.append(spacer(4))

@@ -50,6 +50,7 @@ thead th { background: #1f3a5f; color: #ffffff; }
 tbody th { font-weight: bold; }
 tbody tr:nth-child(even) { background: #f2f5f8; }
 .muted { color: #555555; }
+p.edition { border-left: 0.3rem solid #8a1c1c; padding: 0.25rem 0.75rem; }
 footer { margin-top: 3rem; border-top: 1px solid #b8c2cc; color: #555555; font-size: 0.9rem; }
 @media (max-width: 30rem) { dl.cover-lines { grid-template-columns: 1fr; } }
 @media print { .skip { display: none; } }
@@ -78,8 +79,9 @@ def render_agreement_html(document: AgreementDocument) -> str:
         _contents(document),
         '<main id="main" tabindex="-1">',
     ]
+    withheld = document.edition.withheld_images
     for index, section in enumerate(document.sections):
-        parts.append(_section(section, f"section-{index + 1}"))
+        parts.append(_section(section, f"section-{index + 1}", withheld))
     if document.approvals:
         parts.append(_approvals(document))
     if document.version_lines or document.version_note:
@@ -121,33 +123,42 @@ def _contents(document: AgreementDocument) -> str:
         items.append('<li><a href="#approvals">Approvals</a></li>')
     if document.version_lines or document.version_note:
         items.append('<li><a href="#version-control">Appendix: version control</a></li>')
+    note = document.edition.note()  # what this public edition leaves out
+    note_html = f'<p class="edition"><strong>{_text(note)}</strong></p>' if note else ""
     return ('<nav aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2>'
-            f'<ul>{"".join(items)}</ul></nav>')
+            f'{note_html}<ul>{"".join(items)}</ul></nav>')
 
 
-def _section(section: AgreementSection, anchor: str) -> str:
+def _blocks(text: str, withheld: frozenset[str]) -> list[rich_text.Block]:
+    """The blocks of a text without the images this edition leaves out."""
+    return rich_text.without_images(rich_text.parse(text), withheld)
+
+
+def _section(section: AgreementSection, anchor: str,
+             withheld: frozenset[str] = frozenset()) -> str:
     levels = HeadingLevels(3)
     parts = [f'<section aria-labelledby="{anchor}">',
              f'<h2 id="{anchor}">{_text(_heading(section))}</h2>',
-             blocks_html(rich_text.parse(section.body), levels=levels)]
+             blocks_html(_blocks(section.body, withheld), levels=levels)]
     if section.key_issues:
         parts.append(f"<h{levels.level(2)}>The key issues</h{levels.last}>")
         items = []
         for issue in section.key_issues:
             duty = (' <span class="muted">(Serious Violence Duty)</span>'
                     if issue.serious_violence_duty else "")
-            statement = blocks_html(rich_text.parse(issue.statement), levels=levels)
+            statement = blocks_html(_blocks(issue.statement, withheld), levels=levels)
             items.append(f"<li><strong>{_text(issue.name)}</strong>{duty}{statement}</li>")
         parts.append(f"<ol>{''.join(items)}</ol>")
     if section.delivery_rows:
-        parts.append(_delivery_table(section.delivery_rows, levels))
+        parts.append(_delivery_table(section.delivery_rows, levels, withheld))
     if section.plan_columns:
         parts.append(_plan_table(section.plan_columns))
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
 
 
-def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels) -> str:
+def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels,
+                    withheld: frozenset[str] = frozenset()) -> str:
     head = "".join(f'<th scope="col">{h}</th>' for h in (
         "Key issue", "Lead partnership or board", "Delivery mechanism",
         "Reports to (how often)"))
@@ -159,7 +170,7 @@ def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels) -> str
         reports = _text(row.reports_to) or "—"
         if row.frequency:
             reports += f'<br><span class="muted">{_text(row.frequency)}</span>'
-        mechanism = blocks_html(rich_text.parse(row.mechanism), levels=levels) or "—"
+        mechanism = blocks_html(_blocks(row.mechanism, withheld), levels=levels) or "—"
         body.append(f'<tr><th scope="row">{_text(row.key_issue)}</th><td>{lead}</td>'
                     f"<td>{mechanism}</td><td>{reports}</td></tr>")
     return table_html("<caption>The delivery framework</caption>"

@@ -132,6 +132,59 @@ class PrintImage:
     data: bytes
 
 
+PUBLIC_EDITION = "public"
+FULL_EDITION = "full"
+EDITIONS = (PUBLIC_EDITION, FULL_EDITION)
+"""The editions of the agreement: public (for publishing, the default) leaves restricted
+sections, evidence and images out; full has them and is marked RESTRICTED_MARKING."""
+RESTRICTED_MARKING = "OFFICIAL-SENSITIVE"
+
+
+def _count_of(n: int, noun: str, plural: str) -> str:
+    return f"{n} {noun if n == 1 else plural}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which edition a print is and, for the public one, what it leaves out."""
+
+    name: str = PUBLIC_EDITION
+    sections: int = 0  # restricted sections left out
+    evidence: int = 0  # restricted evidence items left out of the evidence appendix
+    images: int = 0  # restricted images left out of the texts printed
+    withheld_images: frozenset[str] = frozenset()  # their attachment uids
+
+    @property
+    def full(self) -> bool:
+        return self.name == FULL_EDITION
+
+    @property
+    def marking(self) -> str:
+        """The protective marking in every page's header and footer ("" for public)."""
+        return RESTRICTED_MARKING if self.full else ""
+
+    @property
+    def left_out(self) -> int:
+        return self.sections + self.evidence + self.images
+
+    def note(self) -> str:
+        """What the contents says about the edition ("" for a public edition that leaves
+        nothing out)."""
+        if self.full:
+            return (f"This full edition includes restricted content and is marked "
+                    f"{RESTRICTED_MARKING} on every page: it is not for publication. The "
+                    "public edition leaves the restricted content out.")
+        parts = [_count_of(n, f"restricted {noun}", f"restricted {plural}")
+                 for n, noun, plural in ((self.sections, "section", "sections"),
+                                         (self.evidence, "evidence item", "evidence items"),
+                                         (self.images, "image", "images")) if n]
+        if not parts:
+            return ""
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return (f"This public edition leaves out {listed}; the full edition "
+                f"({RESTRICTED_MARKING}) includes them.")
+
+
 @dataclass(frozen=True)
 class AgreementDocument:
     meta: PrintMeta
@@ -141,6 +194,7 @@ class AgreementDocument:
     version_lines: tuple[VersionLine, ...] = ()  # the version-control appendix
     version_note: str = ""  # printed in the appendix when there are no lines
     images: Mapping[str, PrintImage] = field(default_factory=dict)  # by attachment uid
+    edition: Edition = field(default_factory=Edition)
 
 
 @dataclass(frozen=True)

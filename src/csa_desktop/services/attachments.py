@@ -45,6 +45,7 @@ class AttachmentImage:
     media_type: str
     alt_text: str
     data: bytes
+    restricted: bool = False  # left out of the agreement's public edition
 
 
 def read_image_file(path: Path) -> bytes:
@@ -101,5 +102,6 @@ def attachment_images(copy: Copy, uids: Iterable[str] | None = None
         chosen = [r for r in rows if wanted is None or r.uid in wanted]
         data = store.blobs(session, (str(r.fields["sha256"]) for r in chosen))
     return {r.uid: AttachmentImage(r.uid, str(r.fields["name"]), str(r.fields["media_type"]),
-                                   str(r.fields["alt_text"]), data[str(r.fields["sha256"])])
+                                   str(r.fields["alt_text"]), data[str(r.fields["sha256"])],
+                                   r.fields.get("restricted") is True)
             for r in chosen if str(r.fields["sha256"]) in data}

@@ -53,10 +53,12 @@ def _require_suffix(path: Path, suffix: str) -> None:
 # --- Word -------------------------------------------------------------------------------------
 
 
-def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
+def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None,
+                   edition: str = "public") -> bytes:
     """The agreement as a Word document: cover details, approvals, every section with its
     bullets, the key issues, the delivery framework as a table, and the version-control
-    table as an appendix."""
+    table as an appendix; the public edition (the default) without restricted content, the
+    full one with OFFICIAL-SENSITIVE in every page's header and footer."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Cm, Pt, RGBColor
@@ -65,7 +67,7 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     from csa_desktop.services.printing import agreement_data
     from csa_desktop.services.refresh import version_appendix
 
-    data = agreement_data(copy, printed_on=printed_on)
+    data = agreement_data(copy, printed_on=printed_on, edition=edition)
     flow = workflow(copy)
     appendix = version_appendix(copy)
     meta = data.meta
@@ -86,7 +88,10 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     section.left_margin = section.right_margin = Cm(2.0)
     section.top_margin = section.bottom_margin = Cm(2.0)
     header = section.header.paragraphs[0]
-    header.text = clean(f"{meta.title} · {meta.version}")
+    marking = data.edition.marking
+    if marking:  # the full edition: the protective marking first in the header and footer
+        _marking_run(header, marking)
+    header.add_run(clean(f"{meta.title} · {meta.version}"))
     if flow.draft:
         run = header.add_run("   DRAFT")
         run.bold = True
@@ -94,8 +99,10 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     if meta.sample:
         header.add_run("   Sample data").italic = True
     footer = section.footer.paragraphs[0]
-    footer.text = clean(f"{meta.version} · {flow.print_status} · printed "
-                        f"{long_day(meta.printed_on)} · page ")
+    if marking:
+        _marking_run(footer, marking)
+    footer.add_run(clean(f"{meta.version} · {flow.print_status} · printed "
+                         f"{long_day(meta.printed_on)} · page "))
     _add_page_field(footer)
 
     doc.add_heading(clean(meta.title), level=0)
@@ -118,6 +125,13 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
         for run in cells[0].paragraphs[0].runs:
             run.bold = True
 
+    note = data.edition.note()
+    if note:  # what this edition leaves out, or that it holds restricted content
+        note_run = doc.add_paragraph().add_run(clean(note))
+        note_run.bold = True
+        if marking:
+            note_run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+
     doc.add_heading("Approvals", level=1)
     for line in flow.lines or ("Not yet approved: this refresh is a draft.",):
         doc.add_paragraph(clean(line), style="List Bullet")
@@ -129,7 +143,7 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
     for part in data.sections:
-        _docx_section(doc, part, data.images)
+        _docx_section(doc, part, data.images, data.edition.withheld_images)
 
     doc.add_heading("Appendix: version control", level=1)
     doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
@@ -145,16 +159,26 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     return out.getvalue()
 
 
+def _marking_run(paragraph: Any, marking: str) -> None:
+    from docx.shared import RGBColor
+
+    run = paragraph.add_run(f"{marking}   ")
+    run.bold = True
+    run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+
+
 def _docx_section(doc: Any, part: AgreementSection,
-                  images: Mapping[str, PrintImage] | None = None) -> None:
+                  images: Mapping[str, PrintImage] | None = None,
+                  withheld: frozenset[str] = frozenset()) -> None:
     from docx.shared import Pt
 
     title = f"{part.number} {part.title}".strip() if part.number else part.title
     doc.add_heading(clean(title), level=1)
-    _docx_text(doc, part.body, images=images, numbers=HeadingNumbers(part.number))
+    _docx_text(doc, part.body, images=images, numbers=HeadingNumbers(part.number),
+               withheld=withheld)
     for issue in part.key_issues:
         doc.add_heading(clean(issue.name), level=2)
-        _docx_text(doc, issue.statement, heading_level=3, images=images)
+        _docx_text(doc, issue.statement, heading_level=3, images=images, withheld=withheld)
         if issue.serious_violence_duty:
             doc.add_paragraph("Serious Violence Duty applies.").runs[0].italic = True
     if part.delivery_rows:
@@ -165,7 +189,7 @@ def _docx_section(doc: Any, part: AgreementSection,
             for cell, value in zip(cells, (row.key_issue, row.lead, row.responsibility, "",
                                            row.reports_to, row.frequency), strict=True):
                 cell.text = clean(value)
-            _cell_text(cells[3], row.mechanism)
+            _cell_text(cells[3], row.mechanism, withheld)
         _set_widths(table, (2.5, 2.6, 2.6, 4.7, 2.4, 2.2))
         for row in table.rows:
             for cell in row.cells:
@@ -189,13 +213,14 @@ class _TextPlace:
 
 def _docx_text(doc: Any, text: str, heading_level: int = 2, *,
                images: Mapping[str, PrintImage] | None = None,
-               numbers: HeadingNumbers | None = None) -> None:
+               numbers: HeadingNumbers | None = None,
+               withheld: frozenset[str] = frozenset()) -> None:
     """Long text into the document: "##" headings as Word headings below `heading_level`
     (numbered 2.1, 2.1.1 from the section's number: the navigation pane shows them), lists in
     Word's list styles, tables as Word tables, images of attachments with their alt text as
     description and caption, bold and italic as run styles."""
     place = _TextPlace(images, numbers)
-    for block in rich_text.parse(text):
+    for block in rich_text.without_images(rich_text.parse(text), withheld):
         _docx_block(doc, block, heading_level, 0, place)
 
 
@@ -262,9 +287,9 @@ def _add_runs(paragraph: Any, runs: rich_text.Inline) -> None:
         added.italic = run.italic or None
 
 
-def _cell_text(cell: Any, text: str) -> None:
+def _cell_text(cell: Any, text: str, withheld: frozenset[str] = frozenset()) -> None:
     first = True
-    for block in rich_text.parse(text):
+    for block in rich_text.without_images(rich_text.parse(text), withheld):
         items: list[tuple[rich_text.Inline, str | None]]
         if isinstance(block, rich_text.ListBlock):
             items = [(part.runs, "List Bullet") for item in block.items for part in item
@@ -341,10 +366,11 @@ def long_day(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
-def export_agreement_docx(copy: Copy, path: Path, *,
-                          printed_on: dt.date | None = None) -> Path:
+def export_agreement_docx(copy: Copy, path: Path, *, printed_on: dt.date | None = None,
+                          edition: str = "public") -> Path:
     _require_suffix(path, ".docx")
-    return write_atomically(agreement_docx(copy, printed_on=printed_on), path)
+    return write_atomically(agreement_docx(copy, printed_on=printed_on, edition=edition),
+                            path)
 
 
 # --- Excel ------------------------------------------------------------------------------------

@@ -23,11 +23,16 @@ from csa_desktop.domain.records import Record
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.printing.model import (
+    EDITIONS,
+    FULL_EDITION,
+    PUBLIC_EDITION,
+    RESTRICTED_MARKING,
     ActionLine,
     AgreementDocument,
     AgreementSection,
     ApprovalLine,
     DeliveryRow,
+    Edition,
     KeyIssueText,
     LocalPlanDocument,
     PlanColumn,
@@ -91,12 +96,23 @@ def plan_fill(copy: Copy) -> dict[str, float]:
     return dict(zip(PLAN_COLUMNS, column_fill(plan), strict=False))
 
 
+def check_edition(edition: str) -> str:
+    """The edition asked for, or why there is no such edition."""
+    if edition not in EDITIONS:
+        raise InputError(f"there is no '{edition}' edition of the agreement (editions: "
+                         f"{', '.join(EDITIONS)}; public, the default, leaves restricted "
+                         f"content out, full marks every page {RESTRICTED_MARKING})")
+    return edition
+
+
 def agreement_pdf(copy: Copy, *, printed_on: dt.date | None = None,
-                  invariant: bool = False) -> bytes:
-    """The detailed agreement: cover, contents, sections in order, approvals."""
+                  invariant: bool = False, edition: str = PUBLIC_EDITION) -> bytes:
+    """The detailed agreement: cover, contents, sections in order, approvals; the public
+    edition without restricted content, the full one marked on every page."""
     from csa_desktop.printing.agreement import render_agreement
 
-    return render_agreement(agreement_data(copy, printed_on=printed_on, invariant=invariant))
+    return render_agreement(agreement_data(copy, printed_on=printed_on, invariant=invariant,
+                                           edition=edition))
 
 
 def local_plan_pdf(copy: Copy, partnership: str | None = None, *,
@@ -214,7 +230,10 @@ OTHER_ACTIONS = "Other actions"
 
 
 def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
-                   invariant: bool = False) -> AgreementDocument:
+                   invariant: bool = False, edition: str = PUBLIC_EDITION) -> AgreementDocument:
+    """The agreement as printed: the public edition (the default) leaves restricted sections,
+    evidence items and images out, and counts them for its contents; the full one has them."""
+    full = check_edition(edition) == FULL_EDITION
     agreement = _agreement(copy)
     key_issues = _children(copy, "key-issue", "agreement_uid", agreement.uid)
     issue_texts = tuple(KeyIssueText(k.title, _text(k["statement"]),
@@ -228,7 +247,11 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     )
     sections: list[AgreementSection] = []
     placed = {"issues": False, "rows": False, "plan": False}
+    restricted_sections = 0
     for s in _children(copy, "section", "agreement_uid", agreement.uid):
+        if s.fields.get("restricted") is True and not full:
+            restricted_sections += 1
+            continue
         kind = _text(s["kind"])
         extra: dict[str, object] = {}
         if kind == "priorities" and not placed["issues"]:
@@ -278,12 +301,17 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     appendix = version_appendix(copy)
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
+    images, withheld = _images(copy, sections, full=full)
+    shown = Edition(edition, sections=restricted_sections, images=len(withheld),
+                    withheld_images=frozenset(withheld))
     return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
-                             approvals, lines, appendix.note, images=_images(copy, sections))
+                             approvals, lines, appendix.note, images=images, edition=shown)
 
 
-def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, PrintImage]:
-    """The attachments the agreement's texts show, by uid (those the copy holds)."""
+def _images(copy: Copy, sections: Sequence[AgreementSection], *, full: bool = True
+            ) -> tuple[dict[str, PrintImage], set[str]]:
+    """The attachments the agreement's texts show, by uid (those the copy holds), and the
+    restricted ones a public edition (`full` False) leaves out instead."""
     from csa_desktop.domain.rich_text import image_uids, parse
     from csa_desktop.services.attachments import attachment_images
 
@@ -291,9 +319,11 @@ def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, Print
                                            *(r.mechanism for r in s.delivery_rows))]
     uids = {uid for text in texts if "attachment:" in text for uid in image_uids(parse(text))}
     if not uids:
-        return {}
+        return {}, set()
+    found = attachment_images(copy, uids)
+    withheld = {uid for uid, i in found.items() if i.restricted and not full}
     return {uid: PrintImage(i.uid, i.name, i.alt_text, i.data)
-            for uid, i in attachment_images(copy, uids).items()}
+            for uid, i in found.items() if uid not in withheld}, withheld
 
 
 def local_plan_data(copy: Copy, partnership: str | None = None, *,
