@@ -51,10 +51,12 @@ from csa_desktop.printing.common import (
     styles,
 )
 from csa_desktop.printing.model import (
+    EVIDENCE_APPENDIX,
     AgreementDocument,
     AgreementSection,
     DeliveryRow,
     PlanColumn,
+    evidence_intro,
     long_date,
 )
 from csa_desktop.printing.rich_text import HeadingMaker, TextContext, long_text
@@ -118,6 +120,8 @@ def render_agreement(document: AgreementDocument) -> bytes:
         story += _section(section, st, width - 2 * MARGIN, f"s{index}", context)
     if document.approvals:
         story += _approvals(document, st, width - 2 * MARGIN)
+    if document.evidence:
+        story += _evidence_appendix(document, st, width - 2 * MARGIN, context)
     if document.version_lines or document.version_note:
         story += _version_control(document, st, width - 2 * MARGIN)
     try:
@@ -351,6 +355,55 @@ def _approvals(document: AgreementDocument, st: Styles, width: float) -> list[Fl
     table = Table(data, colWidths=[width * f for f in (0.3, 0.4, 0.15, 0.15)], repeatRows=1)
     table.setStyle(_header_style(st))
     story.append(table)
+    return story
+
+
+def _evidence_appendix(document: AgreementDocument, st: Styles, width: float,
+                       context: TextContext) -> list[Flowable]:
+    story: list[Flowable] = [
+        PageBreak(),
+        _Heading(inline(EVIDENCE_APPENDIX), ParagraphStyle("evidence-heading",
+                                                           parent=st.heading),
+                 outline=EVIDENCE_APPENDIX, level=0, key="evidence"),
+        Paragraph(inline(evidence_intro(document)), st.body),
+        spacer(4),
+    ]
+    statement = ParagraphStyle("evidence-statement", parent=st.cell, spaceAfter=2)
+    for number, group in enumerate(document.evidence, start=1):
+        title = f"{number}.\u2002{group.key_issue}"
+        story.append(CondPageBreak(80))
+        story.append(_Heading(inline(title), ParagraphStyle(
+            "evidence-issue", parent=st.subheading, keepWithNext=1),
+            outline=title.replace("\u2002", " "), level=1, key=f"evidence-{number}"))
+        if not group.lines:
+            story.append(Paragraph(inline(
+                "The evidence for this key issue is restricted: this public edition leaves "
+                "it out." if group.left_out else "No evidence is linked to this key issue."),
+                st.body))
+            continue
+        data: list[list[Any]] = [[Paragraph(h, st.cell_head)
+                                  for h in ("Evidence", "Figure (period)", "Area", "Source")]]
+        for line in group.lines:
+            figure = inline(line.figure) or "—"
+            if line.period:
+                figure += f'<br/><font color="#555555">{inline(line.period)}</font>'
+            source = inline(line.source) or "—"
+            if line.assessment and line.assessment not in document.assessment:
+                source += f'<br/><font color="#555555">{inline(line.assessment)}</font>'
+            data.append([
+                [Paragraph(inline(line.topic), st.cell_bold),
+                 *long_text(line.statement, st, body=statement, bullet=statement,
+                            context=TextContext(withheld=context.withheld))],
+                Paragraph(figure, st.cell), Paragraph(inline(line.area), st.cell),
+                Paragraph(source, st.cell)])
+        table = Table(data, colWidths=[width * f for f in (0.44, 0.18, 0.15, 0.23)],
+                      repeatRows=1)
+        table.setStyle(_header_style(st))
+        story.append(table)
+        if group.left_out:
+            story.append(Paragraph(inline(
+                f"{group.left_out} restricted evidence item{'s' if group.left_out != 1 else ''}"
+                " left out of this public edition."), st.small))
     return story
 
 

@@ -12,10 +12,12 @@ from html import escape
 from csa_desktop.domain import rich_text
 from csa_desktop.printing.html_text import HeadingLevels, blocks_html, table_html
 from csa_desktop.printing.model import (
+    EVIDENCE_APPENDIX,
     AgreementDocument,
     AgreementSection,
     DeliveryRow,
     PlanColumn,
+    evidence_intro,
     long_date,
 )
 
@@ -84,6 +86,8 @@ def render_agreement_html(document: AgreementDocument) -> str:
         parts.append(_section(section, f"section-{index + 1}", withheld))
     if document.approvals:
         parts.append(_approvals(document))
+    if document.evidence:
+        parts.append(_evidence_appendix(document))
     if document.version_lines or document.version_note:
         parts.append(_version_control(document))
     parts += [
@@ -121,6 +125,8 @@ def _contents(document: AgreementDocument) -> str:
              for i, s in enumerate(document.sections)]
     if document.approvals:
         items.append('<li><a href="#approvals">Approvals</a></li>')
+    if document.evidence:
+        items.append(f'<li><a href="#evidence">{_text(EVIDENCE_APPENDIX)}</a></li>')
     if document.version_lines or document.version_note:
         items.append('<li><a href="#version-control">Appendix: version control</a></li>')
     note = document.edition.note()  # what this public edition leaves out
@@ -197,6 +203,44 @@ def _approvals(document: AgreementDocument) -> str:
             + table_html(f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>",
                          "Table: the approvals")
             + "</section>")
+
+
+def _evidence_appendix(document: AgreementDocument) -> str:
+    withheld = document.edition.withheld_images
+    parts = ['<section aria-labelledby="evidence">',
+             f'<h2 id="evidence">{_text(EVIDENCE_APPENDIX)}</h2>',
+             f"<p>{_text(evidence_intro(document))}</p>"]
+    head = "".join(f'<th scope="col">{h}</th>'
+                   for h in ("Evidence", "Statement", "Figure (period)", "Area", "Source"))
+    for number, group in enumerate(document.evidence, start=1):
+        parts.append(f"<h3>{number}. {_text(group.key_issue)}</h3>")
+        if not group.lines:
+            parts.append("<p>" + ("The evidence for this key issue is restricted: this public "
+                                  "edition leaves it out." if group.left_out else
+                                  "No evidence is linked to this key issue.") + "</p>")
+            continue
+        rows = []
+        for line in group.lines:
+            figure = _text(line.figure) or "—"
+            if line.period:
+                figure += f'<br><span class="muted">{_text(line.period)}</span>'
+            source = _text(line.source) or "—"
+            if line.assessment and line.assessment not in document.assessment:
+                source += f'<br><span class="muted">{_text(line.assessment)}</span>'
+            statement = blocks_html(_blocks(line.statement, withheld),
+                                    levels=HeadingLevels(4))
+            rows.append(f'<tr><th scope="row">{_text(line.topic)}</th><td>{statement}</td>'
+                        f"<td>{figure}</td><td>{_text(line.area)}</td><td>{source}</td></tr>")
+        parts.append(table_html(
+            f"<caption>The evidence behind {_text(group.key_issue)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>",
+            f"Table: the evidence behind {group.key_issue}"))
+        if group.left_out:
+            parts.append(f'<p class="muted">{group.left_out} restricted evidence item'
+                         f"{'s' if group.left_out != 1 else ''} left out of this public "
+                         "edition.</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
 
 
 def _version_control(document: AgreementDocument) -> str:

@@ -132,6 +132,28 @@ class PrintImage:
     data: bytes
 
 
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One evidence item behind a key issue, as the evidence appendix prints it."""
+
+    topic: str
+    statement: str  # long text
+    figure: str
+    period: str
+    source: str
+    area: str  # the area's name, or "County-wide"
+    assessment: str = ""  # the strategic assessment it comes from
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """A key issue and the evidence it rests on (its linked evidence items, in order)."""
+
+    key_issue: str
+    lines: tuple[EvidenceLine, ...]
+    left_out: int = 0  # restricted items this edition leaves out
+
+
 PUBLIC_EDITION = "public"
 FULL_EDITION = "full"
 EDITIONS = (PUBLIC_EDITION, FULL_EDITION)
@@ -195,6 +217,21 @@ class AgreementDocument:
     version_note: str = ""  # printed in the appendix when there are no lines
     images: Mapping[str, PrintImage] = field(default_factory=dict)  # by attachment uid
     edition: Edition = field(default_factory=Edition)
+    evidence: tuple[EvidenceGroup, ...] = ()  # the evidence appendix, by key issue
+    assessment: str = ""  # the strategic assessment the agreement rests on
+
+
+EVIDENCE_APPENDIX = "Appendix: the evidence behind the key issues"
+
+
+def evidence_intro(document: AgreementDocument) -> str:
+    """The appendix's first paragraph: what it shows and what it rests on."""
+    based = (f" It rests on the strategic assessment: {document.assessment}."
+             if document.assessment else "")
+    left_out = (" Restricted evidence is left out of this public edition."
+                if document.edition.evidence else "")
+    return ("The evidence linked to each key issue: what it says, its figure and period, the "
+            f"area it describes and its source.{based}{left_out}")
 
 
 @dataclass(frozen=True)

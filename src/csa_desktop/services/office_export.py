@@ -23,10 +23,11 @@ from csa_desktop.domain.records import Record
 from csa_desktop.domain.rich_text import HeadingNumbers
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
+from csa_desktop.printing.model import EVIDENCE_APPENDIX, evidence_intro
 from csa_desktop.storage import trackers
 
 if TYPE_CHECKING:
-    from csa_desktop.printing.model import AgreementSection, PrintImage
+    from csa_desktop.printing.model import AgreementDocument, AgreementSection, PrintImage
     from csa_desktop.services.copy import Copy
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -145,6 +146,9 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None,
     for part in data.sections:
         _docx_section(doc, part, data.images, data.edition.withheld_images)
 
+    if data.evidence:
+        _docx_evidence(doc, data)
+
     doc.add_heading("Appendix: version control", level=1)
     doc.add_paragraph("What changed in the sections, key issues and delivery framework at each "
                       "annual refresh, derived from the history of the agreement.")
@@ -157,6 +161,36 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None,
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _docx_evidence(doc: Any, data: AgreementDocument) -> None:
+    """The evidence appendix: a Heading 2 and a table for each key issue."""
+    doc.add_heading(EVIDENCE_APPENDIX, level=1)
+    doc.add_paragraph(clean(evidence_intro(data)))
+    for number, group in enumerate(data.evidence, start=1):
+        doc.add_heading(clean(f"{number}. {group.key_issue}"), level=2)
+        if not group.lines:
+            doc.add_paragraph(
+                "The evidence for this key issue is restricted: this public edition leaves it "
+                "out." if group.left_out else "No evidence is linked to this key issue.")
+            continue
+        table = docx_table(doc, ("Evidence", "Statement", "Figure (period)", "Area",
+                                 "Source"), [])
+        for line in group.lines:
+            cells = table.add_row().cells
+            figure = f"{line.figure or '—'}" + (f" ({line.period})" if line.period else "")
+            source = line.source or "—"
+            if line.assessment and line.assessment not in data.assessment:
+                source += f" ({line.assessment})"
+            for cell, value in zip(cells, (line.topic, "", figure, line.area, source),
+                                   strict=True):
+                cell.text = clean(value)
+            _cell_text(cells[1], line.statement, data.edition.withheld_images)
+        _set_widths(table, (3.4, 6.0, 2.6, 2.2, 2.8))
+        if group.left_out:
+            doc.add_paragraph(clean(
+                f"{group.left_out} restricted evidence item"
+                f"{'s' if group.left_out != 1 else ''} left out of this public edition."))
 
 
 def _marking_run(paragraph: Any, marking: str) -> None:

@@ -33,6 +33,8 @@ from csa_desktop.printing.model import (
     ApprovalLine,
     DeliveryRow,
     Edition,
+    EvidenceGroup,
+    EvidenceLine,
     KeyIssueText,
     LocalPlanDocument,
     PlanColumn,
@@ -302,10 +304,37 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
     images, withheld = _images(copy, sections, full=full)
-    shown = Edition(edition, sections=restricted_sections, images=len(withheld),
+    evidence = evidence_appendix(copy, key_issues, full=full)
+    shown = Edition(edition, sections=restricted_sections,
+                    evidence=sum(g.left_out for g in evidence), images=len(withheld),
                     withheld_images=frozenset(withheld))
     return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
-                             approvals, lines, appendix.note, images=images, edition=shown)
+                             approvals, lines, appendix.note, images=images, edition=shown,
+                             evidence=evidence,
+                             assessment=_text(agreement["strategic_assessment"]))
+
+
+def evidence_appendix(copy: Copy, key_issues: Sequence[Record], *, full: bool = True
+                      ) -> tuple[EvidenceGroup, ...]:
+    """Each key issue with the evidence items it links to, in its order (restricted ones left
+    out unless `full`, and counted); none when no key issue links to any evidence."""
+    if not any(k["evidence_uids"] for k in key_issues):
+        return ()
+    with copy.store.reader() as session:
+        items = {r.uid: r for r in record_store.list_rows(session, "evidence-item")}
+        areas = {r.uid: r.title for r in record_store.list_rows(session, "area")}
+    groups: list[EvidenceGroup] = []
+    for issue in key_issues:
+        uids = issue["evidence_uids"]
+        linked = [items[u] for u in (uids if isinstance(uids, list) else []) if u in items]
+        kept = [e for e in linked if full or e.fields.get("restricted") is not True]
+        groups.append(EvidenceGroup(issue.title, tuple(
+            EvidenceLine(e.title, _text(e["statement"]), _text(e["figure"]),
+                         _text(e["period"]), _text(e["source"]),
+                         areas.get(str(e["area_uid"]), "") if e["area_uid"] else "County-wide",
+                         _text(e["assessment"]))
+            for e in kept), left_out=len(linked) - len(kept)))
+    return tuple(groups)
 
 
 def _images(copy: Copy, sections: Sequence[AgreementSection], *, full: bool = True
