@@ -106,6 +106,7 @@ APPROVAL_STAGES = ("approved-by-board", "noted-by-cabinet", "approved-by-council
 SECTION_KINDS = (
     "context", "legislation", "governance", "priorities", "partnership-delivery",
     "delivery-framework", "appendix", "other",
+    "foreword", "glossary",  # signatories and terms: domain.rich_text.split_signatories/_glossary
 )
 PLAN_COLUMNS = ("evidence", "key-issues", "approach", "activity")
 PLAN_COLUMN_LABELS = {

@@ -260,6 +260,10 @@ def _section(section: AgreementSection, st: Styles, width: float,
     text_context = replace(context or TextContext(),
                            heading=sub_heading_maker(section.number.strip(), key))
     story += long_text(section.body, st, context=text_context)
+    if section.signatories:
+        story += _signatories(section, st, width)
+    if section.glossary:
+        story.append(_glossary_table(section, st, width))
     if section.key_issues:
         story.append(CondPageBreak(110))
         story.append(Paragraph("The key issues", st.subheading))
@@ -283,6 +287,34 @@ def _section(section: AgreementSection, st: Styles, width: float,
         story.append(spacer(4))
         story.append(_plan_table(section.plan_columns, st, width))
     return story
+
+
+def _signatories(section: AgreementSection, st: Styles, width: float) -> list[Flowable]:
+    """The foreword's signatories, two to a row: a line to sign on, the name, the role."""
+    name = ParagraphStyle("signatory", parent=st.body, fontName=FONT_BOLD, spaceAfter=0)
+    role = ParagraphStyle("signatory-role", parent=st.small, textColor=MUTED)
+    cells: list[Any] = [[Paragraph(inline(s.name), name), Paragraph(inline(s.role), role)]
+                        for s in section.signatories]
+    if len(cells) % 2:
+        cells.append("")
+    table = Table([cells[i:i + 2] for i in range(0, len(cells), 2)],
+                  colWidths=[width / 2] * 2)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 18),
+        ("TOPPADDING", (0, 0), (-1, -1), 30), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return [KeepTogether([Paragraph("Signed by", st.subheading), table])]
+
+
+def _glossary_table(section: AgreementSection, st: Styles, width: float) -> Table:
+    data: list[list[Any]] = [[Paragraph("Term", st.cell_head),
+                              Paragraph("Definition", st.cell_head)]]
+    data += [[Paragraph(inline(e.term), st.cell_bold), Paragraph(inline(e.definition), st.cell)]
+             for e in section.glossary]
+    table = Table(data, colWidths=[width * 0.28, width * 0.72], repeatRows=1)
+    table.setStyle(_header_style(st))
+    return table
 
 
 def _header_style(st: Styles) -> TableStyle:

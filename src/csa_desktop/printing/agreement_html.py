@@ -52,6 +52,11 @@ thead th { background: #1f3a5f; color: #ffffff; }
 tbody th { font-weight: bold; }
 tbody tr:nth-child(even) { background: #f2f5f8; }
 .muted { color: #555555; }
+ul.signatories { list-style: none; padding: 0; display: flex; flex-wrap: wrap;
+  gap: 1rem 2rem; }
+ul.signatories li { flex: 1 1 14rem; border-top: 1px solid #555555; padding-top: 0.25rem; }
+dl.glossary dt { font-weight: bold; margin-top: 0.5rem; }
+dl.glossary dd { margin: 0 0 0 1.5rem; }
 p.edition { border-left: 0.3rem solid #8a1c1c; padding: 0.25rem 0.75rem; }
 footer { margin-top: 3rem; border-top: 1px solid #b8c2cc; color: #555555; font-size: 0.9rem; }
 @media (max-width: 30rem) { dl.cover-lines { grid-template-columns: 1fr; } }
@@ -146,6 +151,16 @@ def _section(section: AgreementSection, anchor: str,
     parts = [f'<section aria-labelledby="{anchor}">',
              f'<h2 id="{anchor}">{_text(_heading(section))}</h2>',
              blocks_html(_blocks(section.body, withheld), levels=levels)]
+    if section.signatories:
+        people = "".join(f"<li><strong>{_text(p.name)}</strong>"
+                         + (f'<br><span class="muted">{_text(p.role)}</span>' if p.role else "")
+                         + "</li>" for p in section.signatories)
+        parts.append(f"<h{levels.level(2)}>Signed by</h{levels.last}>"
+                     f'<ul class="signatories">{people}</ul>')
+    if section.glossary:
+        terms = "".join(f"<dt>{_text(e.term)}</dt><dd>{_text(e.definition)}</dd>"
+                        for e in section.glossary)
+        parts.append(f'<dl class="glossary">{terms}</dl>')
     if section.key_issues:
         parts.append(f"<h{levels.level(2)}>The key issues</h{levels.last}>")
         items = []

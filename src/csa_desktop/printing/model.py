@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from csa_desktop.domain.rich_text import GlossaryEntry, Signatory
+
 _SAMPLE_MARK = re.compile(r"\[(?:illustrative|sample)\b[^\]]*\]", re.IGNORECASE)
 
 
@@ -109,6 +111,8 @@ class AgreementSection:
     key_issues: tuple[KeyIssueText, ...] = ()  # printed under the priorities section
     delivery_rows: tuple[DeliveryRow, ...] = ()  # printed under the delivery framework section
     plan_columns: tuple[PlanColumn, ...] = ()  # printed under the plan on a page appendix
+    signatories: tuple[Signatory, ...] = ()  # a foreword's, printed after its text
+    glossary: tuple[GlossaryEntry, ...] = ()  # a glossary's terms, printed after its text
 
 
 @dataclass(frozen=True)

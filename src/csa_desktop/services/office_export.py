@@ -210,6 +210,16 @@ def _docx_section(doc: Any, part: AgreementSection,
     doc.add_heading(clean(title), level=1)
     _docx_text(doc, part.body, images=images, numbers=HeadingNumbers(part.number),
                withheld=withheld)
+    if part.signatories:
+        doc.add_heading("Signed by", level=2)
+        for person in part.signatories:
+            line = doc.add_paragraph()
+            line.add_run(clean(person.name)).bold = True
+            if person.role:
+                line.add_run("\n" + clean(person.role))
+    if part.glossary:
+        docx_table(doc, ("Term", "Definition"),
+                   [(e.term, e.definition) for e in part.glossary], widths=(4.5, 12.5))
     for issue in part.key_issues:
         doc.add_heading(clean(issue.name), level=2)
         _docx_text(doc, issue.statement, heading_level=3, images=images, withheld=withheld)

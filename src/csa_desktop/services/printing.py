@@ -20,6 +20,7 @@ from pathlib import Path
 
 from csa_desktop.domain.kinds import PLAN_COLUMN_LABELS, PLAN_COLUMNS, RAGS
 from csa_desktop.domain.records import Record
+from csa_desktop.domain.rich_text import split_glossary, split_signatories
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.printing.model import (
@@ -262,7 +263,12 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
             extra["delivery_rows"], placed["rows"] = rows, True
         if "plan on a page" in s.title.casefold() and not placed["plan"]:
             extra["plan_columns"], placed["plan"] = plan_columns, True
-        sections.append(AgreementSection(_text(s["number"]), s.title, _text(s["body"]), kind,
+        body = _text(s["body"])
+        if kind == "foreword":
+            body, extra["signatories"] = split_signatories(body)
+        elif kind == "glossary":
+            body, extra["glossary"] = split_glossary(body)
+        sections.append(AgreementSection(_text(s["number"]), s.title, body, kind,
                                          **extra))  # type: ignore[arg-type]
     # Nothing is left out because a section is missing: add the parts at the end.
     if issue_texts and not placed["issues"]:
