@@ -297,12 +297,20 @@ def _signatories(section: AgreementSection, st: Styles, width: float) -> list[Fl
                         for s in section.signatories]
     if len(cells) % 2:
         cells.append("")
-    table = Table([cells[i:i + 2] for i in range(0, len(cells), 2)],
-                  colWidths=[width / 2] * 2)
+    rows: list[list[Any]] = []
+    lines: list[tuple[Any, ...]] = []
+    for at in range(0, len(cells), 2):
+        # room to sign, then the line and the name; a gap between the two signatures
+        rows += [["", "", ""], [cells[at], "", cells[at + 1]]]
+        lines += [("LINEABOVE", (col, len(rows) - 1), (col, len(rows) - 1), 0.6, MUTED)
+                  for col, cell in ((0, cells[at]), (2, cells[at + 1])) if cell != ""]
+    table = Table(rows, colWidths=[width * 0.44, width * 0.12, width * 0.44],
+                  rowHeights=[34 if n % 2 == 0 else None for n in range(len(rows))])
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 18),
-        ("TOPPADDING", (0, 0), (-1, -1), 30), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        *lines,
     ]))
     return [KeepTogether([Paragraph("Signed by", st.subheading), table])]
 
