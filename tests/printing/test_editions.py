@@ -179,3 +179,21 @@ def test_an_unknown_edition_is_a_usage_error(demo_dir: Path, tmp_path: Path,
     assert "invalid choice: 'secret'" in capsys.readouterr().err
     with Copy.open(demo_dir) as copy, pytest.raises(InputError, match="no 'secret' edition"):
         print_document(copy, "agreement", edition="secret")
+
+
+def test_csa_attach_restricted_keeps_the_image_out_of_the_public_edition(
+        demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    image = tmp_path / "hotspots.png"
+    image.write_bytes(png(320, 200))
+    assert csa(demo_dir, "attach", str(image), "--alt", SECRET_ALT, "--restricted") == 0
+    uid, markdown = capsys.readouterr().out.splitlines()[:2]
+    assert csa(demo_dir, "attach", str(image), "--alt", SECRET_ALT, "--restricted") == 0
+    assert "the same attachment is used)" in capsys.readouterr().out  # already restricted
+    with Copy.open(demo_dir) as copy:
+        assert copy.records.get(uid)["restricted"] is True
+        section = copy.records.list_kind("section")[0]
+        copy.records.update(section.uid, {"body": f"Before.\n\n{markdown}\n\nAfter."})
+        public = print_document(copy, "agreement").data
+        full = print_document(copy, "agreement", edition="full").data
+    assert images_drawn(public) == 0 and images_drawn(full) == 1
+    assert "1 restricted image" in page_texts(public)[1]

@@ -93,3 +93,15 @@ def test_an_agreement_whose_key_issues_link_no_evidence_has_no_appendix(demo_cop
     for issue in demo_copy.records.list_kind("key-issue"):
         demo_copy.records.update(issue.uid, {"evidence_uids": []})
     assert APPENDIX not in " ".join(page_texts(print_document(demo_copy, "agreement").data))
+
+
+def test_sample_evidence_in_the_appendix_marks_the_print_as_sample_data(tmp_path):
+    from tests.journeys.test_kent_agreement import build_kent
+
+    build_kent(tmp_path / "kent")
+    with Copy.open(tmp_path / "kent") as copy:
+        assert "SAMPLE DATA" not in " ".join(page_texts(
+            print_document(copy, "agreement").data))
+        item = copy.records.list_kind("evidence-item")[0]
+        copy.records.update(item.uid, {"figure": "[illustrative] 120 incidents"})
+        assert "SAMPLE DATA" in page_texts(print_document(copy, "agreement").data)[2]

@@ -284,6 +284,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
         if a.fields.get("refresh_label") in (None, agreement["refresh_label"])  # this refresh's
     )
     headline, detail = agreement_status(copy)
+    evidence = evidence_appendix(copy, key_issues, full=full)
     cover = (
         ("Period", agreement_period(agreement)),
         ("Refresh", _text(agreement["refresh_label"])),
@@ -301,7 +302,8 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
                 "agreement",
         author=copy.identity.name, version=_version(agreement),
         printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
-        sample=_agreement_is_sample(copy, agreement, {"plan-item": items}),
+        sample=_agreement_is_sample(copy, agreement, {"plan-item": items})
+        or _evidence_is_sample(evidence),  # the evidence appendix prints their text too
         invariant=invariant,
     )
     from csa_desktop.services.refresh import version_appendix
@@ -310,7 +312,6 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
     images, withheld = _images(copy, sections, full=full)
-    evidence = evidence_appendix(copy, key_issues, full=full)
     shown = Edition(edition, sections=restricted_sections,
                     evidence=sum(g.left_out for g in evidence), images=len(withheld),
                     withheld_images=frozenset(withheld))
@@ -318,6 +319,11 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
                              approvals, lines, appendix.note, images=images, edition=shown,
                              evidence=evidence,
                              assessment=_text(agreement["strategic_assessment"]))
+
+
+def _evidence_is_sample(groups: Sequence[EvidenceGroup]) -> bool:
+    return any(has_sample_marker(text) for group in groups for line in group.lines
+               for text in (line.topic, line.statement, line.figure, line.period, line.source))
 
 
 def evidence_appendix(copy: Copy, key_issues: Sequence[Record], *, full: bool = True
