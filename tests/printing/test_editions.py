@@ -197,3 +197,22 @@ def test_csa_attach_restricted_keeps_the_image_out_of_the_public_edition(
         full = print_document(copy, "agreement", edition="full").data
     assert images_drawn(public) == 0 and images_drawn(full) == 1
     assert "1 restricted image" in page_texts(public)[1]
+
+
+def test_the_public_version_control_appendix_leaves_restricted_sections_out(demo_copy: Copy):
+    from csa_desktop.services.refresh import start_refresh
+
+    start_refresh(demo_copy, "2023/24")
+    agreement = demo_copy.records.list_kind("agreement")[0]
+    demo_copy.records.create("section", {
+        "agreement_uid": agreement.uid, "number": "9", "title": SECRET_SECTION,
+        "kind": "other", "body": SECRET_TEXT, "restricted": True})
+    public = page_texts(print_document(demo_copy, "agreement").data)
+    assert SECRET_SECTION not in " ".join(public)
+    assert "Only restricted sections changed since 2022/23: the full edition lists the " \
+        "changes." in public[-1]
+    full = page_texts(print_document(demo_copy, "agreement", edition="full").data)
+    assert f"9 {SECRET_SECTION}" in full[-1] or SECRET_SECTION in full[-1]
+    word = Document(io.BytesIO(agreement_docx(demo_copy)))
+    assert not any(SECRET_SECTION in c.text for t in word.tables for r in t.rows
+                   for c in r.cells)

@@ -70,7 +70,7 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None,
 
     data = agreement_data(copy, printed_on=printed_on, edition=edition)
     flow = workflow(copy)
-    appendix = version_appendix(copy)
+    appendix = version_appendix(copy, public=edition != "full")
     meta = data.meta
     doc = Document()
     props = doc.core_properties

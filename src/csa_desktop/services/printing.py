@@ -308,7 +308,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     )
     from csa_desktop.services.refresh import version_appendix
 
-    appendix = version_appendix(copy)
+    appendix = version_appendix(copy, public=not full)
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
     images, withheld = _images(copy, sections, full=full)
