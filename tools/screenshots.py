@@ -377,8 +377,8 @@ def kent_full_edition_page(work: Path, out: Path) -> Path:
     from csa_desktop.services import documents
     from csa_desktop.services.copy import Copy
 
-    build_kent(work / "kent")
-    with Copy.open(work / "kent") as copy:
+    build_kent(work / "kent-editions")  # "kent" is the Word import's
+    with Copy.open(work / "kent-editions") as copy:
         data = documents.document_pdf(copy, "agreement", edition="full",
                                       printed_on=dt.date(2026, 12, 7))
     page = next(n for n, text in enumerate(page_texts(data)) if "Signed by" in text)
