@@ -112,6 +112,7 @@ def take(out: Path) -> list[Path]:
             written.append(path)
             pdf.close()
         written.append(agreement_page(work, out))
+        written.append(kent_full_edition_page(work, out))
         from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
 
         preview = PrintPreviewDialog(copy)  # the plan on a page, whole, at the default size
@@ -386,6 +387,34 @@ def agreement_page(work: Path, out: Path) -> Path:
     image: QImage = pdf.render(page, QSize(round(size.width() * 1.25),
                                            round(size.height() * 1.25)))
     path = out / "print-agreement-table-image.png"
+    image.save(str(path))
+    pdf.close()
+    return path
+
+
+def kent_full_edition_page(work: Path, out: Path) -> Path:
+    """The foreword with its signatories and two tables, in the full edition, marked
+    OFFICIAL-SENSITIVE (README, "Editions"): the Kent-shaped agreement of issue 19's test."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage
+    from PySide6.QtPdf import QPdfDocument
+    from tests.journeys.test_kent_agreement import build_kent
+    from tests.printing.pdfcheck import page_texts
+
+    from csa_desktop.services import documents
+    from csa_desktop.services.copy import Copy
+
+    build_kent(work / "kent-editions")  # "kent" is the Word import's
+    with Copy.open(work / "kent-editions") as copy:
+        data = documents.document_pdf(copy, "agreement", edition="full",
+                                      printed_on=dt.date(2026, 12, 7))
+    page = next(n for n, text in enumerate(page_texts(data)) if "Signed by" in text)
+    pdf = QPdfDocument(None)
+    pdf.load(str(_write(work / "kent-full.pdf", data)))
+    size = pdf.pagePointSize(page)
+    image: QImage = pdf.render(page, QSize(round(size.width() * 1.25),
+                                           round(size.height() * 1.25)))
+    path = out / "print-agreement-full-edition.png"
     image.save(str(path))
     pdf.close()
     return path

@@ -26,7 +26,8 @@ def test_attaching_a_png_keeps_its_bytes_and_gives_markdown_to_paste(demo_copy: 
     assert attached.markdown == f"![The county council's logo](attachment:{attached.uid})"
     record = demo_copy.records.get(attached.uid)
     assert record.fields == {"name": "logo.png", "media_type": "image/png", "sha256": sha,
-                             "size": len(data), "alt_text": "The county council's logo"}
+                             "size": len(data), "alt_text": "The county council's logo",
+                             "restricted": False}
     assert attachment_images(demo_copy)[attached.uid].data == data
 
 

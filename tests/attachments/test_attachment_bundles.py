@@ -56,7 +56,7 @@ def _record(data: bytes, *, name: str = "logo.png", media_type: str = "image/png
             "updated_by": "County lead", "deleted": False,
             "fields": {"name": name, "media_type": media_type, "sha256": sha,
                        "size": len(data) if size is None else size,
-                       "alt_text": "An image"}}
+                       "alt_text": "An image", "restricted": False}}
 
 
 def baseline_with(ex: Exchange, records: list[dict[str, object]],

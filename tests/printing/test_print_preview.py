@@ -206,3 +206,26 @@ def test_the_performance_report_previews_for_the_quarter_chosen_off_the_gui_thre
     assert threads and not any(threads)  # every rendering ran in a worker thread
     assert dialog.suggested_file_name().startswith("performance-report-")
     assert "/" not in dialog.suggested_file_name()
+
+
+def test_the_agreement_previews_in_either_edition_and_the_web_page_only_public(
+        qtbot, demo_copy):
+    from tests.printing.test_editions import SECRET_SECTION, restricted_content
+
+    restricted_content(demo_copy)
+    dialog = PrintPreviewDialog(demo_copy)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert not dialog.edition_box.isVisible()  # the plan on a page has one edition
+    dialog.document_box.setCurrentIndex(dialog.document_box.findData("agreement"))
+    assert dialog.edition_box.isVisible() and dialog.edition_box.currentData() == "public"
+    public = " ".join(page_texts(dialog.pdf_bytes))
+    assert SECRET_SECTION not in public and "leaves out 1 restricted section" in public
+    assert dialog.web_button.isEnabled()
+    dialog.edition_box.setCurrentIndex(dialog.edition_box.findData("full"))
+    qtbot.waitUntil(lambda: SECRET_SECTION in " ".join(page_texts(dialog.pdf_bytes)))
+    assert all("OFFICIAL-SENSITIVE" in p for p in page_texts(dialog.pdf_bytes))
+    assert not dialog.web_button.isEnabled()
+    assert "always the public one" in dialog.web_button.toolTip()
+    assert dialog.suggested_file_name() == "agreement-full-official-sensitive.pdf"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QLineEdit,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from csa_desktop.domain.kinds import RESTRICTED_LABEL
 from csa_desktop.services.copy import Copy
 from tests.ui.conftest import control, open_dialog
 
@@ -142,8 +144,11 @@ def test_evidence_is_added_edited_and_deleted(qtbot, window):
     dialog = open_dialog(qtbot)
     figure = control(dialog, QLineEdit, "Figure")
     qtbot.keyClicks(figure, "+12% [illustrative]")
+    restricted = control(dialog, QCheckBox, RESTRICTED_LABEL)  # kept out of the public print
+    restricted.setChecked(True)
     click_ok(qtbot, dialog)
     assert get(window, added.uid)["figure"] == "+12% [illustrative]"
+    assert get(window, added.uid)["restricted"] is True
 
     click(qtbot, control(window, QPushButton, "Delete evidence item"))
     assert get(window, added.uid).deleted

@@ -140,3 +140,16 @@ def test_dragging_a_section_to_a_new_place_stores_the_new_order(qtbot, window):
     window.undo_action.trigger()
     with Copy.open(window.copy.data_dir) as copy:
         assert [s.uid for s in copy.records.list_kind("section")] == [s.uid for s in sections]
+
+
+def test_ticking_restricted_on_a_section_stores_it(qtbot, window):
+    from PySide6.QtWidgets import QCheckBox
+
+    from csa_desktop.domain.kinds import RESTRICTED_LABEL
+
+    section = first_section(window)
+    window.show_place(f"section:{section.uid}")
+    box = control(window, QCheckBox, RESTRICTED_LABEL)
+    assert not box.isChecked()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stored(window, section.uid)["restricted"] is True, timeout=3000)

@@ -26,7 +26,9 @@ ADDED_FIELDS: dict[int, dict[str, dict[str, Value]]] = {
     2: {"action": {"indicator_uids": []}, "local-priority": {"indicator_uids": []}},
     3: {"agreement": {"rolling": False, "update_due_days": None},
         "key-issue": {"theme_uids": []},
-        "local-priority": {"theme_uids": []}, "action": {"theme_uids": []}},
+        "local-priority": {"theme_uids": []}, "action": {"theme_uids": []},
+        "section": {"restricted": False}, "evidence-item": {"restricted": False},
+        "attachment": {"restricted": False}},
 }
 """The fields each format version added to a kind, with the value a record of an older bundle
 stands for (version 2: the indicator kinds, and the indicators an action or priority links
@@ -35,7 +37,9 @@ members, `attachments/<sha256>`; the kinds `approval-step` and `plan-approval` (
 without steps stands for the two-tier chain every copy followed), an agreement's status and
 a decision's stage as text (a step of the county's chain), and an agreement's `rolling` —
 no, in a bundle made before agreements could be); the theme kind and the themes a key
-issue, priority or action is tagged with — none, unless REPLACED_FIELDS says otherwise)."""
+issue, priority or action is tagged with — none, unless REPLACED_FIELDS says otherwise;
+and the `restricted` flag of sections, evidence items and attachments: no, as nothing was
+restricted before)."""
 
 REPLACED_FIELDS: dict[int, dict[str, dict[str, tuple[str, Callable[[object], object]]]]] = {
     3: {"area": {"in_lancashire_12": ("in_footprint", lambda value: value)},

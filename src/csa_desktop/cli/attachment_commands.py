@@ -22,14 +22,19 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--alt", required=True, metavar="TEXT",
                    help="the alternative text: what the image shows, in a sentence")
     p.add_argument("--name", metavar="NAME", help="the name to keep (default: the file's)")
+    p.add_argument("--restricted", action="store_true",
+                   help="restricted (OFFICIAL-SENSITIVE): left out of the agreement's public "
+                        "edition, printed only in the full one")
     p.set_defaults(run=run_attach)
 
 
 def run_attach(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
-        attached = add_attachment(copy, args.file, args.name, args.alt)
+        attached = add_attachment(copy, args.file, args.name, args.alt,
+                                  restricted=args.restricted)
     print(attached.uid)
     print(attached.markdown)
     if not attached.created:
-        print("(this image was attached before; the same attachment is used)")
+        print("(this image was attached before; the same attachment is used"
+              + (", now restricted)" if attached.changes.updated else ")"))
     return 0

@@ -395,6 +395,7 @@ def run_office_export(args: argparse.Namespace, folder: Path,
                       printed_on: dt.date | None) -> int:
     """`csa print DOCUMENT --out FILE.docx|FILE.xlsx`: the format follows the file name."""
     from csa_desktop.errors import InputError
+    from csa_desktop.services.documents import check_edition
     from csa_desktop.services.office_export import export_agreement_docx, export_local_plans_xlsx
 
     suffix = args.out.suffix.lower()
@@ -410,7 +411,9 @@ def run_office_export(args: argparse.Namespace, folder: Path,
             if args.partnership:
                 raise InputError("the agreement is the county's document; --partnership is "
                                  "for plan-on-a-page and local-plan")
-            path = export_agreement_docx(copy, args.out, printed_on=printed_on)
+            edition = check_edition(args.document, getattr(args, "edition", None))
+            path = export_agreement_docx(copy, args.out, printed_on=printed_on,
+                                         edition=edition)
         else:
             path = export_local_plans_xlsx(copy, args.out, partnership=args.partnership)
     print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB)")

@@ -11,9 +11,15 @@ from typing import Any
 from csa_desktop.domain.kinds import parse_date
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
+from csa_desktop.printing.model import EDITIONS, RESTRICTED_MARKING
 from csa_desktop.services.committee_report import export_committee_report
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.documents import DOCUMENTS, document_html, print_document
+from csa_desktop.services.documents import (
+    DOCUMENTS,
+    check_edition,
+    document_html,
+    print_document,
+)
 from csa_desktop.services.printing import write_pdf
 
 
@@ -48,6 +54,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
                         "agreement in Word, FILE.xlsx for the action trackers in Excel; "
                         "the performance report as .pdf, .docx or .xlsx; FILE.html for the "
                         "agreement's accessible web edition")
+    p.add_argument("--edition", choices=list(EDITIONS),
+                   help="the agreement's edition: public (the default, for publishing) "
+                        "leaves restricted sections, evidence and images out and says so in "
+                        f"the contents; full includes them and marks every page "
+                        f"{RESTRICTED_MARKING} (PDF and Word; the web edition is public)")
     p.add_argument("--date", metavar="YYYY-MM-DD",
                    help="the print date shown on the pages (default: today)")
     p.add_argument("--reproducible", action="store_true",
@@ -58,7 +69,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 def run_print(args: argparse.Namespace, folder: Path) -> int:
     printed_on = parse_date(args.date, "--date") if args.date else None
     if args.document == "committee-report":
+        if args.edition:
+            raise InputError("the committee report has no editions; --edition is for the "
+                             "agreement")
         return _committee_report(args, folder)
+    check_edition(args.document, args.edition)  # before anything is read or written
     if args.document == "performance-report" and args.out.suffix.lower() in (".docx", ".xlsx"):
         from csa_desktop.services.performance_office import export_report
         from csa_desktop.services.performance_report import performance_report_data
@@ -73,7 +88,8 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
     if args.out.suffix.lower() in (".html", ".htm"):
         with Copy.open(folder) as copy:
             page = document_html(copy, args.document, partnership=args.partnership,
-                                 printed_on=printed_on, invariant=args.reproducible)
+                                 printed_on=printed_on, invariant=args.reproducible,
+                                 edition=args.edition)
         path = write_atomically(page.encode("utf-8"), args.out)
         print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB)")
         return 0
@@ -84,7 +100,7 @@ def run_print(args: argparse.Namespace, folder: Path) -> int:
     with Copy.open(folder) as copy:
         printed = print_document(copy, args.document, partnership=args.partnership,
                                  printed_on=printed_on, invariant=args.reproducible,
-                                 period=args.period)
+                                 period=args.period, edition=args.edition)
     path = write_pdf(printed.data, args.out)
     print(f"wrote {path} ({len(printed.data) // 1024 + 1} KB)")
     if printed.message:

@@ -106,6 +106,7 @@ APPROVAL_STAGES = ("approved-by-board", "noted-by-cabinet", "approved-by-council
 SECTION_KINDS = (
     "context", "legislation", "governance", "priorities", "partnership-delivery",
     "delivery-framework", "appendix", "other",
+    "foreword", "glossary",  # signatories and terms: domain.rich_text.split_signatories/_glossary
 )
 PLAN_COLUMNS = ("evidence", "key-issues", "approach", "activity")
 PLAN_COLUMN_LABELS = {
@@ -120,6 +121,10 @@ POLARITIES = ("higher-is-better", "lower-is-better", "no-target")
 INDICATOR_FREQUENCIES = ("monthly", "quarterly", "annual")  # domain.periods.FREQUENCIES
 ATTACHMENT_MEDIA_TYPES = ("image/png", "image/jpeg")  # domain.attachments.MEDIA_TYPES
 CONSULTEE_KINDS = ("person", "body", "group")
+# Sections, evidence items and attachments may be restricted: the public edition of the
+# agreement leaves them out, the full edition marks its pages OFFICIAL-SENSITIVE.
+RESTRICTED_LABEL = "Restricted (OFFICIAL-SENSITIVE: not in the public edition)"
+RESTRICTED_KINDS = ("section", "evidence-item", "attachment")
 
 F = FieldType
 
@@ -184,6 +189,7 @@ KINDS: dict[str, KindSpec] = {
             _f("title", F.TEXT, "Title", required=True, max_length=200),
             _f("kind", F.CHOICE, "Kind", required=True, choices=SECTION_KINDS),
             _f("body", F.LONG_TEXT, "Text", max_length=100_000),
+            _f("restricted", F.BOOL, RESTRICTED_LABEL),
             _f("position", F.POSITION, "Order"),
         ), title_field="title", parent_field="agreement_uid"),
         # A cross-cutting theme of the county's own (Serious Violence Duty, vulnerability,
@@ -228,6 +234,7 @@ KINDS: dict[str, KindSpec] = {
             _f("figure", F.TEXT, "Figure", max_length=100),
             _f("period", F.TEXT, "Period", max_length=100),
             _f("source", F.TEXT, "Source", max_length=300),
+            _f("restricted", F.BOOL, RESTRICTED_LABEL),
         ), title_field="topic"),
         # Who was consulted on the agreement, how and when, what they said and what changed.
         KindSpec("consultation", "Consultation", "Consultations", Scope.AGREEMENT_TEXT, (
@@ -356,6 +363,7 @@ KINDS: dict[str, KindSpec] = {
             _f("sha256", F.TEXT, "SHA-256", required=True, max_length=64),
             _f("size", F.INT, "Size (bytes)", required=True),
             _f("alt_text", F.TEXT, "Alternative text", required=True, max_length=1000),
+            _f("restricted", F.BOOL, RESTRICTED_LABEL),
         ), title_field="name"),
     )
 }
@@ -369,6 +377,7 @@ DEFAULTS: Mapping[str, Mapping[str, Value]] = {
     "indicator": {"frequency": "quarterly", "tolerance_percent": "10"},
     "approval-step": {"minute_required": False, "sends_to_pcc": False},
     "consultation": {"consultee_kind": "body"},
+    **{name: {"restricted": False} for name in RESTRICTED_KINDS},
 }
 
 

@@ -14,7 +14,7 @@ before Markdown is valid Markdown that reads as it did: paragraphs and "- " bull
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -224,6 +224,22 @@ def image_uids(blocks: list[Block]) -> list[str]:
     return found
 
 
+def without_images(blocks: list[Block], uids: Collection[str]) -> list[Block]:
+    """`blocks` without the images of the attachments `uids` (in nested lists too): what an
+    edition leaves out of a text leaves no trace, neither the image nor its alt text."""
+    if not uids:
+        return blocks
+    kept: list[Block] = []
+    for block in blocks:
+        if isinstance(block, ImageBlock) and block.uid in uids:
+            continue
+        if isinstance(block, ListBlock):
+            block = ListBlock(block.ordered, block.start, tuple(
+                tuple(without_images(list(item), uids)) for item in block.items))
+        kept.append(block)
+    return kept
+
+
 def _runs(token: Any) -> Inline:
     return _runs_of(list(token.children or ()))
 
@@ -335,3 +351,119 @@ def table_markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
     return "\n".join(lines)
+
+
+# --- the foreword's signatories and the glossary's terms ------------------------------------
+#
+# A foreword's text may end with a heading "Signatories" (or "Signed by"); every line after
+# it, as list items or lines of a paragraph, is one signatory: "Name, Role" (the first comma
+# ends the name). A glossary's lists of "Term: definition" items ("**Term** definition" and
+# "Term — definition" too) and its two-column tables are its terms; anything else in its text
+# prints as written, before them.
+
+SIGNATORY_HEADINGS = ("signatories", "signed by", "signed")
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    definition: str
+
+
+def _source(text: str) -> str:
+    return _WORD_BULLET.sub(r"\1-\2", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _lines(blocks: Sequence[Block]) -> list[Inline]:
+    """Each line of the paragraphs and list items of `blocks`, as runs."""
+    found: list[Inline] = []
+    for block in blocks:
+        if isinstance(block, Para):
+            line: list[Run] = []
+            for run in block.runs:
+                pieces = run.text.split("\n")
+                for number, piece in enumerate(pieces):
+                    if number:
+                        found.append(tuple(line))
+                        line = []
+                    line.append(Run(piece, run.bold, run.italic))
+            found.append(tuple(line))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                found += _lines(item)
+    return [line for line in found if plain(line).strip()]
+
+
+def split_signatories(text: str) -> tuple[str, tuple[Signatory, ...]]:
+    """A foreword's text before its signatories heading, and the signatories after it (the
+    text unchanged and none when it has no such heading)."""
+    source = _source(text)
+    tokens = _parser().parse(source)
+    lines = source.split("\n")
+    for at, token in enumerate(tokens):
+        if token.type != "heading_open" or token.level != 0 or token.map is None:
+            continue
+        if tokens[at + 1].content.strip().rstrip(":").casefold() not in SIGNATORY_HEADINGS:
+            continue
+        people = []
+        for line in _lines(parse("\n".join(lines[token.map[1]:]))):
+            name, _comma, role = plain(line).partition(",")
+            people.append(Signatory(name.strip(), role.strip()))
+        if people:
+            return "\n".join(lines[:token.map[0]]).rstrip(), tuple(people)
+    return text, ()
+
+
+_TERM_SPLIT = re.compile(r"\s*(?::|\s[—–-])\s+")
+
+
+def _entry(line: Inline) -> GlossaryEntry | None:
+    """A "Term: definition" line (or "**Term** definition", "Term — definition")."""
+    if line and line[0].bold and len(line) > 1:
+        term = line[0].text.strip().rstrip(":").strip()
+        definition = plain(line[1:]).strip().lstrip(":—–-").strip()
+    else:
+        parts = _TERM_SPLIT.split(plain(line).strip(), maxsplit=1)
+        if len(parts) != 2:
+            return None
+        term, definition = parts[0].strip(), parts[1].strip()
+    return GlossaryEntry(term, definition) if term and definition else None
+
+
+def split_glossary(text: str) -> tuple[str, tuple[GlossaryEntry, ...]]:
+    """A glossary's text without its terms, and its terms in the order written: the items of
+    each list whose every item is a term, and the rows of each table of two or more columns
+    (the first is the term, the second its definition)."""
+    source = _source(text)
+    tokens = _parser().parse(source)
+    lines = source.split("\n")
+    used: set[int] = set()
+    entries: list[GlossaryEntry] = []
+    for token in tokens:
+        if token.level != 0 or token.map is None or token.type not in (
+                "bullet_list_open", "ordered_list_open", "table_open"):
+            continue
+        start, end = token.map
+        blocks = parse("\n".join(lines[start:end]))
+        found: list[GlossaryEntry] = []
+        for block in blocks:
+            if isinstance(block, TableBlock) and len(block.header) >= 2:
+                found += [GlossaryEntry(plain(r[0]).strip(), plain(r[1]).strip())
+                          for r in block.rows if plain(r[0]).strip()]
+            elif isinstance(block, ListBlock):
+                made = [_entry(line) for line in _lines([block])]
+                if made and all(m is not None for m in made):
+                    found += [m for m in made if m is not None]
+        if found:
+            entries += found
+            used.update(range(start, end))
+    if not entries:
+        return text, ()
+    kept = "\n".join(line for number, line in enumerate(lines) if number not in used)
+    return kept.strip(), tuple(entries)

@@ -52,16 +52,19 @@ from csa_desktop.printing.common import (
 )
 from csa_desktop.printing.model import (
     CONSULTATION_INTRO,
+    EVIDENCE_APPENDIX,
     AgreementDocument,
     AgreementSection,
     DeliveryRow,
     PlanColumn,
+    evidence_intro,
     long_date,
 )
 from csa_desktop.printing.rich_text import HeadingMaker, TextContext, long_text
 
 PAGE = A4
 MARGIN = 56.0  # 2 cm
+MARKING = colors.HexColor("#8A1C1C")  # the protective marking's red (7:1 on white)
 
 
 class _Heading(Paragraph):  # type: ignore[misc]
@@ -97,22 +100,29 @@ def render_agreement(document: AgreementDocument) -> bytes:
     width, height = PAGE
     meta = document.meta
 
+    marking = document.edition.marking
+
     def furniture(canvas: Canvas, _page: int, _pages: int) -> None:
         if meta.sample:
             draw_sample_marker(canvas, width - MARGIN, height - 18)
+        if marking:  # the full edition: its protective marking at the top and the bottom
+            draw_marking(canvas, marking, width, height)
 
     doc = _AgreementTemplate(buffer, **document_options(meta, PAGE, MARGIN))
     frame = body_frame(PAGE, MARGIN)
     doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
     story = _cover(document, st, width - 2 * MARGIN)
     story += [NextPageTemplate("body"), PageBreak()]
-    story += _contents(st)
+    story += _contents(st, document.edition.note(), marked=document.edition.full)
     story.append(PageBreak())
-    context = TextContext(images=document.images)
+    context = TextContext(images=document.images,
+                          withheld=document.edition.withheld_images)
     for index, section in enumerate(document.sections):
         story += _section(section, st, width - 2 * MARGIN, f"s{index}", context)
     if document.approvals:
         story += _approvals(document, st, width - 2 * MARGIN)
+    if document.evidence:
+        story += _evidence_appendix(document, st, width - 2 * MARGIN, context)
     if document.consultations:
         story += _consultation(document, st, width - 2 * MARGIN)
     if document.version_lines or document.version_note:
@@ -183,7 +193,17 @@ def _cover(document: AgreementDocument, st: Styles, width: float) -> list[Flowab
     return story
 
 
-def _contents(st: Styles) -> list[Flowable]:
+def draw_marking(canvas: Canvas, marking: str, width: float, height: float) -> None:
+    """The protective marking, bold and centred, in the header and below the footer."""
+    canvas.saveState()
+    canvas.setFillColor(MARKING)
+    canvas.setFont(FONT_BOLD, 10)
+    canvas.drawCentredString(width / 2, height - 28, marking)
+    canvas.drawCentredString(width / 2, 12, marking)
+    canvas.restoreState()
+
+
+def _contents(st: Styles, note: str = "", *, marked: bool = False) -> list[Flowable]:
     toc = TableOfContents(dotsMinLevel=0)
     toc.tableStyle = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -199,7 +219,12 @@ def _contents(st: Styles) -> list[Flowable]:
         ParagraphStyle("toc2", fontName=FONT, fontSize=9, leading=12, leftIndent=36,
                        firstLineIndent=0, textColor=MUTED),
     ]
-    return [Paragraph("Contents", st.heading), spacer(6), toc]
+    story: list[Flowable] = [Paragraph("Contents", st.heading)]
+    if note:  # what this edition leaves out, or that it holds restricted content
+        story += [Paragraph(inline(note), ParagraphStyle(
+            "edition-note", parent=st.body, fontName=FONT_BOLD,
+            textColor=MARKING if marked else INK))]
+    return [*story, spacer(6), toc]
 
 
 def _heading_text(section: AgreementSection) -> tuple[str, str]:
@@ -238,6 +263,10 @@ def _section(section: AgreementSection, st: Styles, width: float,
     text_context = replace(context or TextContext(),
                            heading=sub_heading_maker(section.number.strip(), key))
     story += long_text(section.body, st, context=text_context)
+    if section.signatories:
+        story += _signatories(section, st, width)
+    if section.glossary:
+        story.append(_glossary_table(section, st, width))
     if section.key_issues:
         story.append(CondPageBreak(110))
         story.append(Paragraph("The key issues", st.subheading))
@@ -251,7 +280,8 @@ def _section(section: AgreementSection, st: Styles, width: float,
             if issue.statement:
                 block += long_text(issue.statement, st, body=ParagraphStyle(
                     "issue-text", parent=st.body, leftIndent=14),
-                    context=TextContext(images=text_context.images))
+                    context=TextContext(images=text_context.images,
+                                        withheld=text_context.withheld))
             story.append(KeepTogether(block))
     if section.delivery_rows:
         story.append(spacer(4))
@@ -260,6 +290,42 @@ def _section(section: AgreementSection, st: Styles, width: float,
         story.append(spacer(4))
         story.append(_plan_table(section.plan_columns, st, width))
     return story
+
+
+def _signatories(section: AgreementSection, st: Styles, width: float) -> list[Flowable]:
+    """The foreword's signatories, two to a row: a line to sign on, the name, the role."""
+    name = ParagraphStyle("signatory", parent=st.body, fontName=FONT_BOLD, spaceAfter=0)
+    role = ParagraphStyle("signatory-role", parent=st.small, textColor=MUTED)
+    cells: list[Any] = [[Paragraph(inline(s.name), name), Paragraph(inline(s.role), role)]
+                        for s in section.signatories]
+    if len(cells) % 2:
+        cells.append("")
+    rows: list[list[Any]] = []
+    lines: list[tuple[Any, ...]] = []
+    for at in range(0, len(cells), 2):
+        # room to sign, then the line and the name; a gap between the two signatures
+        rows += [["", "", ""], [cells[at], "", cells[at + 1]]]
+        lines += [("LINEABOVE", (col, len(rows) - 1), (col, len(rows) - 1), 0.6, MUTED)
+                  for col, cell in ((0, cells[at]), (2, cells[at + 1])) if cell != ""]
+    table = Table(rows, colWidths=[width * 0.44, width * 0.12, width * 0.44],
+                  rowHeights=[34 if n % 2 == 0 else None for n in range(len(rows))])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        *lines,
+    ]))
+    return [KeepTogether([Paragraph("Signed by", st.subheading), table])]
+
+
+def _glossary_table(section: AgreementSection, st: Styles, width: float) -> Table:
+    data: list[list[Any]] = [[Paragraph("Term", st.cell_head),
+                              Paragraph("Definition", st.cell_head)]]
+    data += [[Paragraph(inline(e.term), st.cell_bold), Paragraph(inline(e.definition), st.cell)]
+             for e in section.glossary]
+    table = Table(data, colWidths=[width * 0.28, width * 0.72], repeatRows=1)
+    table.setStyle(_header_style(st))
+    return table
 
 
 def _header_style(st: Styles) -> TableStyle:
@@ -335,6 +401,55 @@ def _approvals(document: AgreementDocument, st: Styles, width: float) -> list[Fl
     table = Table(data, colWidths=[width * f for f in (0.3, 0.4, 0.15, 0.15)], repeatRows=1)
     table.setStyle(_header_style(st))
     story.append(table)
+    return story
+
+
+def _evidence_appendix(document: AgreementDocument, st: Styles, width: float,
+                       context: TextContext) -> list[Flowable]:
+    story: list[Flowable] = [
+        PageBreak(),
+        _Heading(inline(EVIDENCE_APPENDIX), ParagraphStyle("evidence-heading",
+                                                           parent=st.heading),
+                 outline=EVIDENCE_APPENDIX, level=0, key="evidence"),
+        Paragraph(inline(evidence_intro(document)), st.body),
+        spacer(4),
+    ]
+    statement = ParagraphStyle("evidence-statement", parent=st.cell, spaceAfter=2)
+    for number, group in enumerate(document.evidence, start=1):
+        title = f"{number}.\u2002{group.key_issue}"
+        story.append(CondPageBreak(80))
+        story.append(_Heading(inline(title), ParagraphStyle(
+            "evidence-issue", parent=st.subheading, keepWithNext=1),
+            outline=title.replace("\u2002", " "), level=1, key=f"evidence-{number}"))
+        if not group.lines:
+            story.append(Paragraph(inline(
+                "The evidence for this key issue is restricted: this public edition leaves "
+                "it out." if group.left_out else "No evidence is linked to this key issue."),
+                st.body))
+            continue
+        data: list[list[Any]] = [[Paragraph(h, st.cell_head)
+                                  for h in ("Evidence", "Figure (period)", "Area", "Source")]]
+        for line in group.lines:
+            figure = inline(line.figure) or "—"
+            if line.period:
+                figure += f'<br/><font color="#555555">{inline(line.period)}</font>'
+            source = inline(line.source) or "—"
+            if line.assessment and line.assessment not in document.assessment:
+                source += f'<br/><font color="#555555">{inline(line.assessment)}</font>'
+            data.append([
+                [Paragraph(inline(line.topic), st.cell_bold),
+                 *long_text(line.statement, st, body=statement, bullet=statement,
+                            context=TextContext(withheld=context.withheld))],
+                Paragraph(figure, st.cell), Paragraph(inline(line.area), st.cell),
+                Paragraph(source, st.cell)])
+        table = Table(data, colWidths=[width * f for f in (0.44, 0.18, 0.15, 0.23)],
+                      repeatRows=1)
+        table.setStyle(_header_style(st))
+        story.append(table)
+        if group.left_out:
+            story.append(Paragraph(inline(
+                f"{group.left_out} restricted evidence item{'s' if group.left_out != 1 else ''}"
+                " left out of this public edition."), st.small))
     return story
 
 

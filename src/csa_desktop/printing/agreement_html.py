@@ -14,10 +14,12 @@ from csa_desktop.domain.rich_text import HeadingNumbers
 from csa_desktop.printing.html_text import HeadingLevels, blocks_html, table_html
 from csa_desktop.printing.model import (
     CONSULTATION_INTRO,
+    EVIDENCE_APPENDIX,
     AgreementDocument,
     AgreementSection,
     DeliveryRow,
     PlanColumn,
+    evidence_intro,
     long_date,
 )
 
@@ -54,6 +56,12 @@ thead th { background: #1f3a5f; color: #ffffff; }
 tbody th { font-weight: bold; }
 tbody tr:nth-child(even) { background: #f2f5f8; }
 .muted { color: #555555; }
+ul.signatories { list-style: none; padding: 0; display: flex; flex-wrap: wrap;
+  gap: 1rem 2rem; }
+ul.signatories li { flex: 1 1 14rem; border-top: 1px solid #555555; padding-top: 0.25rem; }
+dl.glossary dt { font-weight: bold; margin-top: 0.5rem; }
+dl.glossary dd { margin: 0 0 0 1.5rem; }
+p.edition { border-left: 0.3rem solid #8a1c1c; padding: 0.25rem 0.75rem; }
 footer { margin-top: 3rem; border-top: 1px solid #b8c2cc; color: #555555; font-size: 0.9rem; }
 @media (max-width: 30rem) { dl.cover-lines { grid-template-columns: 1fr; } }
 @media print { .skip { display: none; } }
@@ -86,6 +94,8 @@ def render_agreement_html(document: AgreementDocument) -> str:
         parts.append(_section(section, f"section-{index + 1}", document))
     if document.approvals:
         parts.append(_approvals(document))
+    if document.evidence:
+        parts.append(_evidence_appendix(document))
     if document.consultations:
         parts.append(_consultation(document))
     if document.version_lines or document.version_note:
@@ -125,27 +135,47 @@ def _contents(document: AgreementDocument) -> str:
              for i, s in enumerate(document.sections)]
     if document.approvals:
         items.append('<li><a href="#approvals">Approvals</a></li>')
+    if document.evidence:
+        items.append(f'<li><a href="#evidence">{_text(EVIDENCE_APPENDIX)}</a></li>')
     if document.consultations:
         items.append('<li><a href="#consultation">Appendix: consultation</a></li>')
     if document.version_lines or document.version_note:
         items.append('<li><a href="#version-control">Appendix: version control</a></li>')
+    note = document.edition.note()  # what this public edition leaves out
+    note_html = f'<p class="edition"><strong>{_text(note)}</strong></p>' if note else ""
     return ('<nav aria-labelledby="contents-heading"><h2 id="contents-heading">Contents</h2>'
-            f'<ul>{"".join(items)}</ul></nav>')
+            f'{note_html}<ul>{"".join(items)}</ul></nav>')
+
+
+def _blocks(text: str, withheld: frozenset[str]) -> list[rich_text.Block]:
+    """The blocks of a text without the images this edition leaves out."""
+    return rich_text.without_images(rich_text.parse(text), withheld)
 
 
 def _section(section: AgreementSection, anchor: str, document: AgreementDocument) -> str:
     levels = HeadingLevels(3)
+    withheld = document.edition.withheld_images
     parts = [f'<section aria-labelledby="{anchor}">',
              f'<h2 id="{anchor}">{_text(_heading(section))}</h2>',
-             blocks_html(rich_text.parse(section.body), levels=levels, images=document.images,
+             blocks_html(_blocks(section.body, withheld), levels=levels, images=document.images,
                          numbers=HeadingNumbers(section.number))]
+    if section.signatories:
+        people = "".join(f"<li><strong>{_text(p.name)}</strong>"
+                         + (f'<br><span class="muted">{_text(p.role)}</span>' if p.role else "")
+                         + "</li>" for p in section.signatories)
+        parts.append(f"<h{levels.level(2)}>Signed by</h{levels.last}>"
+                     f'<ul class="signatories">{people}</ul>')
+    if section.glossary:
+        terms = "".join(f"<dt>{_text(e.term)}</dt><dd>{_text(e.definition)}</dd>"
+                        for e in section.glossary)
+        parts.append(f'<dl class="glossary">{terms}</dl>')
     if section.key_issues:
         parts.append(f"<h{levels.level(2)}>The key issues</h{levels.last}>")
         items = []
         for issue in section.key_issues:
             duty = (f' <span class="muted">({_text(" · ".join(issue.themes))})</span>'
                     if issue.themes else "")
-            statement = blocks_html(rich_text.parse(issue.statement), levels=levels,
+            statement = blocks_html(_blocks(issue.statement, withheld), levels=levels,
                                     images=document.images)
             items.append(f"<li><strong>{_text(issue.name)}</strong>{duty}{statement}</li>")
         parts.append(f"<ol>{''.join(items)}</ol>")
@@ -171,8 +201,8 @@ def _delivery_table(rows: tuple[DeliveryRow, ...], levels: HeadingLevels,
         reports = _text(row.reports_to) or "—"
         if row.frequency:
             reports += f'<br><span class="muted">{_text(row.frequency)}</span>'
-        mechanism = blocks_html(rich_text.parse(row.mechanism), levels=levels,
-                                images=document.images) or "—"
+        mechanism = blocks_html(_blocks(row.mechanism, document.edition.withheld_images),
+                                levels=levels, images=document.images) or "—"
         themes = f"<td>{_text(row.themes) or '—'}</td>" if themed else ""
         body.append(f'<tr><th scope="row">{_text(row.key_issue)}</th>{themes}<td>{lead}</td>'
                     f"<td>{mechanism}</td><td>{reports}</td></tr>")
@@ -200,6 +230,44 @@ def _approvals(document: AgreementDocument) -> str:
             + table_html(f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>",
                          "Table: the approvals")
             + "</section>")
+
+
+def _evidence_appendix(document: AgreementDocument) -> str:
+    withheld = document.edition.withheld_images
+    parts = ['<section aria-labelledby="evidence">',
+             f'<h2 id="evidence">{_text(EVIDENCE_APPENDIX)}</h2>',
+             f"<p>{_text(evidence_intro(document))}</p>"]
+    head = "".join(f'<th scope="col">{h}</th>'
+                   for h in ("Evidence", "Statement", "Figure (period)", "Area", "Source"))
+    for number, group in enumerate(document.evidence, start=1):
+        parts.append(f"<h3>{number}. {_text(group.key_issue)}</h3>")
+        if not group.lines:
+            parts.append("<p>" + ("The evidence for this key issue is restricted: this public "
+                                  "edition leaves it out." if group.left_out else
+                                  "No evidence is linked to this key issue.") + "</p>")
+            continue
+        rows = []
+        for line in group.lines:
+            figure = _text(line.figure) or "—"
+            if line.period:
+                figure += f'<br><span class="muted">{_text(line.period)}</span>'
+            source = _text(line.source) or "—"
+            if line.assessment and line.assessment not in document.assessment:
+                source += f'<br><span class="muted">{_text(line.assessment)}</span>'
+            statement = blocks_html(_blocks(line.statement, withheld),
+                                    levels=HeadingLevels(4))
+            rows.append(f'<tr><th scope="row">{_text(line.topic)}</th><td>{statement}</td>'
+                        f"<td>{figure}</td><td>{_text(line.area)}</td><td>{source}</td></tr>")
+        parts.append(table_html(
+            f"<caption>The evidence behind {_text(group.key_issue)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>",
+            f"Table: the evidence behind {group.key_issue}"))
+        if group.left_out:
+            parts.append(f'<p class="muted">{group.left_out} restricted evidence item'
+                         f"{'s' if group.left_out != 1 else ''} left out of this public "
+                         "edition.</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
 
 
 def _consultation(document: AgreementDocument) -> str:

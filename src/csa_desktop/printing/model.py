@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from csa_desktop.domain.rich_text import GlossaryEntry, Signatory
+
 _SAMPLE_MARK = re.compile(r"\[(?:illustrative|sample)\b[^\]]*\]", re.IGNORECASE)
 
 
@@ -110,6 +112,8 @@ class AgreementSection:
     key_issues: tuple[KeyIssueText, ...] = ()  # printed under the priorities section
     delivery_rows: tuple[DeliveryRow, ...] = ()  # printed under the delivery framework section
     plan_columns: tuple[PlanColumn, ...] = ()  # printed under the plan on a page appendix
+    signatories: tuple[Signatory, ...] = ()  # a foreword's, printed after its text
+    glossary: tuple[GlossaryEntry, ...] = ()  # a glossary's terms, printed after its text
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,81 @@ class PrintImage:
 
 
 @dataclass(frozen=True)
+class EvidenceLine:
+    """One evidence item behind a key issue, as the evidence appendix prints it."""
+
+    topic: str
+    statement: str  # long text
+    figure: str
+    period: str
+    source: str
+    area: str  # the area's name, or "County-wide"
+    assessment: str = ""  # the strategic assessment it comes from
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """A key issue and the evidence it rests on (its linked evidence items, in order)."""
+
+    key_issue: str
+    lines: tuple[EvidenceLine, ...]
+    left_out: int = 0  # restricted items this edition leaves out
+
+
+PUBLIC_EDITION = "public"
+FULL_EDITION = "full"
+EDITIONS = (PUBLIC_EDITION, FULL_EDITION)
+"""The editions of the agreement: public (for publishing, the default) leaves restricted
+sections, evidence and images out; full has them and is marked RESTRICTED_MARKING."""
+RESTRICTED_MARKING = "OFFICIAL-SENSITIVE"
+
+
+def _count_of(n: int, noun: str, plural: str) -> str:
+    return f"{n} {noun if n == 1 else plural}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which edition a print is and, for the public one, what it leaves out."""
+
+    name: str = PUBLIC_EDITION
+    sections: int = 0  # restricted sections left out
+    evidence: int = 0  # restricted evidence items left out of the evidence appendix
+    images: int = 0  # restricted images left out of the texts printed
+    withheld_images: frozenset[str] = frozenset()  # their attachment uids
+
+    @property
+    def full(self) -> bool:
+        return self.name == FULL_EDITION
+
+    @property
+    def marking(self) -> str:
+        """The protective marking in every page's header and footer ("" for public)."""
+        return RESTRICTED_MARKING if self.full else ""
+
+    @property
+    def left_out(self) -> int:
+        return self.sections + self.evidence + self.images
+
+    def note(self) -> str:
+        """What the contents says about the edition ("" for a public edition that leaves
+        nothing out)."""
+        if self.full:
+            return (f"This full edition includes restricted content and is marked "
+                    f"{RESTRICTED_MARKING} on every page: it is not for publication. The "
+                    "public edition leaves the restricted content out.")
+        parts = [_count_of(n, f"restricted {noun}", f"restricted {plural}")
+                 for n, noun, plural in ((self.sections, "section", "sections"),
+                                         (self.evidence, "evidence item", "evidence items"),
+                                         (self.images, "image", "images")) if n]
+        if not parts:
+            return ""
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return (f"This public edition leaves out {listed}; the full edition "
+                f"({RESTRICTED_MARKING}) includes them.")
+
+
+@dataclass(frozen=True)
 class AgreementDocument:
     meta: PrintMeta
     cover_lines: tuple[tuple[str, str], ...]  # (label, value) under the title on the cover
@@ -160,6 +239,22 @@ class AgreementDocument:
     version_note: str = ""  # printed in the appendix when there are no lines
     consultations: tuple[ConsultationLine, ...] = ()  # the consultation appendix
     images: Mapping[str, PrintImage] = field(default_factory=dict)  # by attachment uid
+    edition: Edition = field(default_factory=Edition)
+    evidence: tuple[EvidenceGroup, ...] = ()  # the evidence appendix, by key issue
+    assessment: str = ""  # the strategic assessment the agreement rests on
+
+
+EVIDENCE_APPENDIX = "Appendix: the evidence behind the key issues"
+
+
+def evidence_intro(document: AgreementDocument) -> str:
+    """The appendix's first paragraph: what it shows and what it rests on."""
+    based = (f" It rests on the strategic assessment: {document.assessment}."
+             if document.assessment else "")
+    left_out = (" Restricted evidence is left out of this public edition."
+                if document.edition.evidence else "")
+    return ("The evidence linked to each key issue: what it says, its figure and period, the "
+            f"area it describes and its source.{based}{left_out}")
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class TextContext:
     images: Mapping[str, PrintImage] | None = None
     heading: HeadingMaker | None = None
     missing: list[str] = field(default_factory=list)  # attachments shown as placeholders
+    withheld: frozenset[str] = frozenset()  # attachments this edition leaves out, unseen
 
 
 def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
@@ -64,7 +65,7 @@ def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
     bullet = bullet or st.bullet
     context = context or TextContext()
     out: list[Flowable] = []
-    for block in rich_text.parse(text):
+    for block in rich_text.without_images(rich_text.parse(text), context.withheld):
         out += _block(block, st, body, bullet, 0, context)
     return out
 

@@ -56,6 +56,7 @@ KIND_LABELS = {
     "context": "Context", "legislation": "Legislation", "governance": "Governance",
     "priorities": "Priorities and key issues", "partnership-delivery": "Partnership delivery",
     "delivery-framework": "Delivery framework", "appendix": "Appendix", "other": "Other",
+    "foreword": "Foreword", "glossary": "Glossary",
 }
 
 # A delivery framework table, by its headings: column → the words that name it.

@@ -45,6 +45,7 @@ class AttachmentImage:
     media_type: str
     alt_text: str
     data: bytes
+    restricted: bool = False  # left out of the agreement's public edition
 
 
 def read_image_file(path: Path) -> bytes:
@@ -64,11 +65,12 @@ def read_image_file(path: Path) -> bytes:
 
 
 def add_attachment(copy: Copy, path_or_bytes: Path | bytes, name: str | None,
-                   alt_text: str) -> Attached:
+                   alt_text: str, *, restricted: bool = False) -> Attached:
     """Attach a PNG or JPEG (at most 5 MB) with its alternative text; `name` defaults to the
-    file's name. The same image attached again is the same attachment: its uid derives from
-    the bytes' SHA-256, and nothing changes (a deleted one comes back). Bad input is named
-    and nothing is written."""
+    file's name; `restricted` keeps it out of the agreement's public edition. The same image
+    attached again is the same attachment: its uid derives from the bytes' SHA-256, and
+    nothing changes but restricting it when asked (a deleted one comes back). Bad input is
+    named and nothing is written."""
     if isinstance(path_or_bytes, Path):
         data = read_image_file(path_or_bytes)
         name = name or path_or_bytes.name
@@ -84,11 +86,14 @@ def add_attachment(copy: Copy, path_or_bytes: Path | bytes, name: str | None,
     with copy.store.reader() as session:
         earlier = record_store.get(session, "attachment", uid)
     if earlier is not None and not earlier.deleted:
+        changes = Changes()
+        if restricted and earlier.fields.get("restricted") is not True:
+            changes = copy.records.update(uid, {"restricted": True})
         return Attached(uid, markdown_reference(uid, str(earlier.fields["alt_text"])), False,
-                        Changes())
+                        changes)
     changes = copy.records.create("attachment", {
         "name": name, "media_type": facts.media_type, "sha256": facts.sha256,
-        "size": facts.size, "alt_text": alt}, uid=uid, data=data)
+        "size": facts.size, "alt_text": alt, "restricted": restricted}, uid=uid, data=data)
     return Attached(uid, markdown_reference(uid, alt), True, changes)
 
 
@@ -101,5 +106,6 @@ def attachment_images(copy: Copy, uids: Iterable[str] | None = None
         chosen = [r for r in rows if wanted is None or r.uid in wanted]
         data = store.blobs(session, (str(r.fields["sha256"]) for r in chosen))
     return {r.uid: AttachmentImage(r.uid, str(r.fields["name"]), str(r.fields["media_type"]),
-                                   str(r.fields["alt_text"]), data[str(r.fields["sha256"])])
+                                   str(r.fields["alt_text"]), data[str(r.fields["sha256"])],
+                                   r.fields.get("restricted") is True)
             for r in chosen if str(r.fields["sha256"]) in data}

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from csa_desktop.errors import InputError
+from csa_desktop.printing.model import PUBLIC_EDITION, RESTRICTED_MARKING
 from csa_desktop.services import printing
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.performance_report import performance_report_pdf
@@ -33,21 +34,39 @@ class PrintedDocument:
 
 def print_document(copy: Copy, document: str, *, partnership: str | None = None,
                    printed_on: dt.date | None = None, invariant: bool = False,
-                   period: str | None = None) -> PrintedDocument:
+                   period: str | None = None, edition: str | None = None) -> PrintedDocument:
     """document_pdf, with the message naming anything that could not be printed."""
     from csa_desktop.printing.fonts import noting_unprintable, unprintable_message
 
     with noting_unprintable() as notes:
         data = document_pdf(copy, document, partnership=partnership, printed_on=printed_on,
-                            invariant=invariant, period=period)
+                            invariant=invariant, period=period, edition=edition)
     return PrintedDocument(data, unprintable_message(notes))
+
+
+EDITION_DOCUMENTS = ("agreement",)
+"""Documents with a public and a full edition (printing.model.EDITIONS)."""
+
+
+def check_edition(document: str, edition: str | None) -> str:
+    """The edition to print (public unless asked), or why `document` has no such edition."""
+    if edition is None:
+        return PUBLIC_EDITION
+    printing.check_edition(edition)
+    if edition != PUBLIC_EDITION and document not in EDITION_DOCUMENTS:
+        raise InputError(f"only the agreement has a {edition} edition (it holds the "
+                         f"restricted sections and evidence); print {document} without "
+                         "--edition")
+    return edition
 
 
 def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
                  printed_on: dt.date | None = None, invariant: bool = False,
-                 period: str | None = None) -> bytes:
+                 period: str | None = None, edition: str | None = None) -> bytes:
     """Any document of DOCUMENTS by name (the CLI and the preview dialog use this); `period`
-    is the quarter of a performance report (default: the current one)."""
+    is the quarter of a performance report (default: the current one); `edition` the
+    agreement's (public, the default, or full)."""
+    edition = check_edition(document, edition)
     if document == "plan-on-a-page":
         return printing.plan_on_a_page_pdf(copy, partnership=partnership,
                                            printed_on=printed_on, invariant=invariant)
@@ -55,7 +74,8 @@ def document_pdf(copy: Copy, document: str, *, partnership: str | None = None,
         if partnership:
             raise InputError("the agreement is the county's document; --partnership is for "
                              "plan-on-a-page, local-plan and performance-report")
-        return printing.agreement_pdf(copy, printed_on=printed_on, invariant=invariant)
+        return printing.agreement_pdf(copy, printed_on=printed_on, invariant=invariant,
+                                      edition=edition)
     if document == "local-plan":
         return printing.local_plan_pdf(copy, partnership, printed_on=printed_on,
                                        invariant=invariant)
@@ -75,8 +95,15 @@ WEB_DOCUMENTS = ("agreement",)
 
 
 def document_html(copy: Copy, document: str, *, partnership: str | None = None,
-                  printed_on: dt.date | None = None, invariant: bool = False) -> str:
-    """The web edition of a document of WEB_DOCUMENTS: one self-contained HTML page."""
+                  printed_on: dt.date | None = None, invariant: bool = False,
+                  edition: str | None = None) -> str:
+    """The web edition of a document of WEB_DOCUMENTS: one self-contained HTML page, always
+    the public edition (a web page is for publishing)."""
+    if check_edition(document, edition) != PUBLIC_EDITION:
+        raise InputError(f"the web edition is for publishing on the council's website, so it "
+                         f"is always the public edition: restricted ({RESTRICTED_MARKING}) "
+                         "content never goes into a web page. Print the full edition as "
+                         "PDF or Word (--out FILE.pdf or FILE.docx)")
     if document not in WEB_DOCUMENTS:
         raise InputError(f"{DOCUMENTS.get(document, document)} has no web edition yet "
                          f"(web editions: {', '.join(WEB_DOCUMENTS)}); print it as a PDF")

@@ -23,10 +23,11 @@ from csa_desktop.domain.records import Record
 from csa_desktop.domain.rich_text import HeadingNumbers
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
+from csa_desktop.printing.model import EVIDENCE_APPENDIX, evidence_intro
 from csa_desktop.storage import trackers
 
 if TYPE_CHECKING:
-    from csa_desktop.printing.model import AgreementSection, PrintImage
+    from csa_desktop.printing.model import AgreementDocument, AgreementSection, PrintImage
     from csa_desktop.services.copy import Copy
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -53,10 +54,12 @@ def _require_suffix(path: Path, suffix: str) -> None:
 # --- Word -------------------------------------------------------------------------------------
 
 
-def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
+def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None,
+                   edition: str = "public") -> bytes:
     """The agreement as a Word document: cover details, approvals, every section with its
     bullets, the key issues, the delivery framework as a table, and the version-control
-    table as an appendix."""
+    table as an appendix; the public edition (the default) without restricted content, the
+    full one with OFFICIAL-SENSITIVE in every page's header and footer."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Cm, Pt, RGBColor
@@ -65,9 +68,9 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     from csa_desktop.services.printing import agreement_data
     from csa_desktop.services.refresh import version_appendix
 
-    data = agreement_data(copy, printed_on=printed_on)
+    data = agreement_data(copy, printed_on=printed_on, edition=edition)
     flow = workflow(copy)
-    appendix = version_appendix(copy)
+    appendix = version_appendix(copy, public=edition != "full")
     meta = data.meta
     doc = Document()
     props = doc.core_properties
@@ -86,7 +89,10 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     section.left_margin = section.right_margin = Cm(2.0)
     section.top_margin = section.bottom_margin = Cm(2.0)
     header = section.header.paragraphs[0]
-    header.text = clean(f"{meta.title} · {meta.version}")
+    marking = data.edition.marking
+    if marking:  # the full edition: the protective marking first in the header and footer
+        _marking_run(header, marking)
+    header.add_run(clean(f"{meta.title} · {meta.version}"))
     if flow.draft:
         run = header.add_run("   DRAFT")
         run.bold = True
@@ -94,8 +100,10 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     if meta.sample:
         header.add_run("   Sample data").italic = True
     footer = section.footer.paragraphs[0]
-    footer.text = clean(f"{meta.version} · {flow.print_status} · printed "
-                        f"{long_day(meta.printed_on)} · page ")
+    if marking:
+        _marking_run(footer, marking)
+    footer.add_run(clean(f"{meta.version} · {flow.print_status} · printed "
+                         f"{long_day(meta.printed_on)} · page "))
     _add_page_field(footer)
 
     doc.add_heading(clean(meta.title), level=0)
@@ -118,6 +126,13 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
         for run in cells[0].paragraphs[0].runs:
             run.bold = True
 
+    note = data.edition.note()
+    if note:  # what this edition leaves out, or that it holds restricted content
+        note_run = doc.add_paragraph().add_run(clean(note))
+        note_run.bold = True
+        if marking:
+            note_run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+
     doc.add_heading("Approvals", level=1)
     for line in flow.lines or ("Not yet approved: this refresh is a draft.",):
         doc.add_paragraph(clean(line), style="List Bullet")
@@ -129,7 +144,10 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
     for part in data.sections:
-        _docx_section(doc, part, data.images)
+        _docx_section(doc, part, data.images, data.edition.withheld_images)
+
+    if data.evidence:
+        _docx_evidence(doc, data)
 
     if data.consultations:
         from csa_desktop.printing.model import CONSULTATION_INTRO
@@ -155,16 +173,66 @@ def agreement_docx(copy: Copy, *, printed_on: dt.date | None = None) -> bytes:
     return out.getvalue()
 
 
+def _docx_evidence(doc: Any, data: AgreementDocument) -> None:
+    """The evidence appendix: a Heading 2 and a table for each key issue."""
+    doc.add_heading(EVIDENCE_APPENDIX, level=1)
+    doc.add_paragraph(clean(evidence_intro(data)))
+    for number, group in enumerate(data.evidence, start=1):
+        doc.add_heading(clean(f"{number}. {group.key_issue}"), level=2)
+        if not group.lines:
+            doc.add_paragraph(
+                "The evidence for this key issue is restricted: this public edition leaves it "
+                "out." if group.left_out else "No evidence is linked to this key issue.")
+            continue
+        table = docx_table(doc, ("Evidence", "Statement", "Figure (period)", "Area",
+                                 "Source"), [])
+        for line in group.lines:
+            cells = table.add_row().cells
+            figure = f"{line.figure or '—'}" + (f" ({line.period})" if line.period else "")
+            source = line.source or "—"
+            if line.assessment and line.assessment not in data.assessment:
+                source += f" ({line.assessment})"
+            for cell, value in zip(cells, (line.topic, "", figure, line.area, source),
+                                   strict=True):
+                cell.text = clean(value)
+            _cell_text(cells[1], line.statement, data.edition.withheld_images)
+        _set_widths(table, (3.4, 6.0, 2.6, 2.2, 2.8))
+        if group.left_out:
+            doc.add_paragraph(clean(
+                f"{group.left_out} restricted evidence item"
+                f"{'s' if group.left_out != 1 else ''} left out of this public edition."))
+
+
+def _marking_run(paragraph: Any, marking: str) -> None:
+    from docx.shared import RGBColor
+
+    run = paragraph.add_run(f"{marking}   ")
+    run.bold = True
+    run.font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+
+
 def _docx_section(doc: Any, part: AgreementSection,
-                  images: Mapping[str, PrintImage] | None = None) -> None:
+                  images: Mapping[str, PrintImage] | None = None,
+                  withheld: frozenset[str] = frozenset()) -> None:
     from docx.shared import Pt
 
     title = f"{part.number} {part.title}".strip() if part.number else part.title
     doc.add_heading(clean(title), level=1)
-    _docx_text(doc, part.body, images=images, numbers=HeadingNumbers(part.number))
+    _docx_text(doc, part.body, images=images, numbers=HeadingNumbers(part.number),
+               withheld=withheld)
+    if part.signatories:
+        doc.add_heading("Signed by", level=2)
+        for person in part.signatories:
+            line = doc.add_paragraph()
+            line.add_run(clean(person.name)).bold = True
+            if person.role:
+                line.add_run("\n" + clean(person.role))
+    if part.glossary:
+        docx_table(doc, ("Term", "Definition"),
+                   [(e.term, e.definition) for e in part.glossary], widths=(4.5, 12.5))
     for issue in part.key_issues:
         doc.add_heading(clean(issue.name), level=2)
-        _docx_text(doc, issue.statement, heading_level=3, images=images)
+        _docx_text(doc, issue.statement, heading_level=3, images=images, withheld=withheld)
         if issue.themes:
             doc.add_paragraph(clean("Themes: " + "; ".join(issue.themes))).runs[0].italic = True
     if part.delivery_rows:
@@ -178,7 +246,7 @@ def _docx_section(doc: Any, part: AgreementSection,
                       row.responsibility, "", row.reports_to, row.frequency)
             for cell, value in zip(cells, values, strict=True):
                 cell.text = clean(value)
-            _cell_text(cells[4 if themed else 3], row.mechanism)
+            _cell_text(cells[4 if themed else 3], row.mechanism, withheld)
         _set_widths(table, (2.2, 2.0, 2.3, 2.1, 4.3, 2.1, 2.0) if themed
                     else (2.5, 2.6, 2.6, 4.7, 2.4, 2.2))
         for row in table.rows:
@@ -203,13 +271,14 @@ class _TextPlace:
 
 def _docx_text(doc: Any, text: str, heading_level: int = 2, *,
                images: Mapping[str, PrintImage] | None = None,
-               numbers: HeadingNumbers | None = None) -> None:
+               numbers: HeadingNumbers | None = None,
+               withheld: frozenset[str] = frozenset()) -> None:
     """Long text into the document: "##" headings as Word headings below `heading_level`
     (numbered 2.1, 2.1.1 from the section's number: the navigation pane shows them), lists in
     Word's list styles, tables as Word tables, images of attachments with their alt text as
     description and caption, bold and italic as run styles."""
     place = _TextPlace(images, numbers)
-    for block in rich_text.parse(text):
+    for block in rich_text.without_images(rich_text.parse(text), withheld):
         _docx_block(doc, block, heading_level, 0, place)
 
 
@@ -276,9 +345,9 @@ def _add_runs(paragraph: Any, runs: rich_text.Inline) -> None:
         added.italic = run.italic or None
 
 
-def _cell_text(cell: Any, text: str) -> None:
+def _cell_text(cell: Any, text: str, withheld: frozenset[str] = frozenset()) -> None:
     first = True
-    for block in rich_text.parse(text):
+    for block in rich_text.without_images(rich_text.parse(text), withheld):
         items: list[tuple[rich_text.Inline, str | None]]
         if isinstance(block, rich_text.ListBlock):
             items = [(part.runs, "List Bullet") for item in block.items for part in item
@@ -355,10 +424,11 @@ def long_day(day: dt.date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else ""
 
 
-def export_agreement_docx(copy: Copy, path: Path, *,
-                          printed_on: dt.date | None = None) -> Path:
+def export_agreement_docx(copy: Copy, path: Path, *, printed_on: dt.date | None = None,
+                          edition: str = "public") -> Path:
     _require_suffix(path, ".docx")
-    return write_atomically(agreement_docx(copy, printed_on=printed_on), path)
+    return write_atomically(agreement_docx(copy, printed_on=printed_on, edition=edition),
+                            path)
 
 
 # --- Excel ------------------------------------------------------------------------------------

@@ -20,14 +20,22 @@ from pathlib import Path
 
 from csa_desktop.domain.kinds import PLAN_COLUMN_LABELS, PLAN_COLUMNS, RAGS
 from csa_desktop.domain.records import Record
+from csa_desktop.domain.rich_text import split_glossary, split_signatories
 from csa_desktop.errors import InputError
 from csa_desktop.files import write_atomically
 from csa_desktop.printing.model import (
+    EDITIONS,
+    FULL_EDITION,
+    PUBLIC_EDITION,
+    RESTRICTED_MARKING,
     ActionLine,
     AgreementDocument,
     AgreementSection,
     ApprovalLine,
     DeliveryRow,
+    Edition,
+    EvidenceGroup,
+    EvidenceLine,
     KeyIssueText,
     LocalPlanDocument,
     PlanColumn,
@@ -91,12 +99,23 @@ def plan_fill(copy: Copy) -> dict[str, float]:
     return dict(zip(PLAN_COLUMNS, column_fill(plan), strict=False))
 
 
+def check_edition(edition: str) -> str:
+    """The edition asked for, or why there is no such edition."""
+    if edition not in EDITIONS:
+        raise InputError(f"there is no '{edition}' edition of the agreement (editions: "
+                         f"{', '.join(EDITIONS)}; public, the default, leaves restricted "
+                         f"content out, full marks every page {RESTRICTED_MARKING})")
+    return edition
+
+
 def agreement_pdf(copy: Copy, *, printed_on: dt.date | None = None,
-                  invariant: bool = False) -> bytes:
-    """The detailed agreement: cover, contents, sections in order, approvals."""
+                  invariant: bool = False, edition: str = PUBLIC_EDITION) -> bytes:
+    """The detailed agreement: cover, contents, sections in order, approvals; the public
+    edition without restricted content, the full one marked on every page."""
     from csa_desktop.printing.agreement import render_agreement
 
-    return render_agreement(agreement_data(copy, printed_on=printed_on, invariant=invariant))
+    return render_agreement(agreement_data(copy, printed_on=printed_on, invariant=invariant,
+                                           edition=edition))
 
 
 def local_plan_pdf(copy: Copy, partnership: str | None = None, *,
@@ -214,7 +233,10 @@ OTHER_ACTIONS = "Other actions"
 
 
 def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
-                   invariant: bool = False) -> AgreementDocument:
+                   invariant: bool = False, edition: str = PUBLIC_EDITION) -> AgreementDocument:
+    """The agreement as printed: the public edition (the default) leaves restricted sections,
+    evidence items and images out, and counts them for its contents; the full one has them."""
+    full = check_edition(edition) == FULL_EDITION
     agreement = _agreement(copy)
     key_issues = _children(copy, "key-issue", "agreement_uid", agreement.uid)
     themes = theme_names(copy)
@@ -230,7 +252,11 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
     )
     sections: list[AgreementSection] = []
     placed = {"issues": False, "rows": False, "plan": False}
+    restricted_sections = 0
     for s in _children(copy, "section", "agreement_uid", agreement.uid):
+        if s.fields.get("restricted") is True and not full:
+            restricted_sections += 1
+            continue
         kind = _text(s["kind"])
         extra: dict[str, object] = {}
         if kind == "priorities" and not placed["issues"]:
@@ -239,7 +265,12 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
             extra["delivery_rows"], placed["rows"] = rows, True
         if "plan on a page" in s.title.casefold() and not placed["plan"]:
             extra["plan_columns"], placed["plan"] = plan_columns, True
-        sections.append(AgreementSection(_text(s["number"]), s.title, _text(s["body"]), kind,
+        body = _text(s["body"])
+        if kind == "foreword":
+            body, extra["signatories"] = split_signatories(body)
+        elif kind == "glossary":
+            body, extra["glossary"] = split_glossary(body)
+        sections.append(AgreementSection(_text(s["number"]), s.title, body, kind,
                                          **extra))  # type: ignore[arg-type]
     # Nothing is left out because a section is missing: add the parts at the end.
     if issue_texts and not placed["issues"]:
@@ -255,6 +286,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
         if a.fields.get("refresh_label") in (None, agreement["refresh_label"])  # this refresh's
     )
     headline, detail = agreement_status(copy)
+    evidence = evidence_appendix(copy, key_issues, full=full)
     cover = (
         ("Period", agreement_period(agreement)),
         ("Refresh", _text(agreement["refresh_label"])),
@@ -272,23 +304,60 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
                 "agreement",
         author=copy.identity.name, version=_version(agreement),
         printed_on=printed_on or dt.date.today(), status=headline, status_detail=detail,
-        sample=_agreement_is_sample(copy, agreement, {"plan-item": items}),
+        sample=_agreement_is_sample(copy, agreement, {"plan-item": items})
+        or _evidence_is_sample(evidence),  # the evidence appendix prints their text too
         invariant=invariant,
     )
     from csa_desktop.services.refresh import version_appendix
 
-    appendix = version_appendix(copy)
+    appendix = version_appendix(copy, public=not full)
     lines = tuple(VersionLine(r.refresh, r.area, r.item, r.change, r.summary)
                   for r in appendix.rows)
     from csa_desktop.services.consultations import consultation_lines
 
+    images, withheld = _images(copy, sections, full=full)
+    shown = Edition(edition, sections=restricted_sections,
+                    evidence=sum(g.left_out for g in evidence), images=len(withheld),
+                    withheld_images=frozenset(withheld))
     return AgreementDocument(meta, tuple((k, v) for k, v in cover if v), tuple(sections),
-                             approvals, lines, appendix.note, images=_images(copy, sections),
+                             approvals, lines, appendix.note, images=images, edition=shown,
+                             evidence=evidence,
+                             assessment=_text(agreement["strategic_assessment"]),
                              consultations=consultation_lines(copy))
 
 
-def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, PrintImage]:
-    """The attachments the agreement's texts show, by uid (those the copy holds)."""
+def _evidence_is_sample(groups: Sequence[EvidenceGroup]) -> bool:
+    return any(has_sample_marker(text) for group in groups for line in group.lines
+               for text in (line.topic, line.statement, line.figure, line.period, line.source))
+
+
+def evidence_appendix(copy: Copy, key_issues: Sequence[Record], *, full: bool = True
+                      ) -> tuple[EvidenceGroup, ...]:
+    """Each key issue with the evidence items it links to, in its order (restricted ones left
+    out unless `full`, and counted); none when no key issue links to any evidence."""
+    if not any(k["evidence_uids"] for k in key_issues):
+        return ()
+    with copy.store.reader() as session:
+        items = {r.uid: r for r in record_store.list_rows(session, "evidence-item")}
+        areas = {r.uid: r.title for r in record_store.list_rows(session, "area")}
+    groups: list[EvidenceGroup] = []
+    for issue in key_issues:
+        uids = issue["evidence_uids"]
+        linked = [items[u] for u in (uids if isinstance(uids, list) else []) if u in items]
+        kept = [e for e in linked if full or e.fields.get("restricted") is not True]
+        groups.append(EvidenceGroup(issue.title, tuple(
+            EvidenceLine(e.title, _text(e["statement"]), _text(e["figure"]),
+                         _text(e["period"]), _text(e["source"]),
+                         areas.get(str(e["area_uid"]), "") if e["area_uid"] else "County-wide",
+                         _text(e["assessment"]))
+            for e in kept), left_out=len(linked) - len(kept)))
+    return tuple(groups)
+
+
+def _images(copy: Copy, sections: Sequence[AgreementSection], *, full: bool = True
+            ) -> tuple[dict[str, PrintImage], set[str]]:
+    """The attachments the agreement's texts show, by uid (those the copy holds), and the
+    restricted ones a public edition (`full` False) leaves out instead."""
     from csa_desktop.domain.rich_text import image_uids, parse
     from csa_desktop.services.attachments import attachment_images
 
@@ -296,9 +365,11 @@ def _images(copy: Copy, sections: Sequence[AgreementSection]) -> dict[str, Print
                                            *(r.mechanism for r in s.delivery_rows))]
     uids = {uid for text in texts if "attachment:" in text for uid in image_uids(parse(text))}
     if not uids:
-        return {}
+        return {}, set()
+    found = attachment_images(copy, uids)
+    withheld = {uid for uid, i in found.items() if i.restricted and not full}
     return {uid: PrintImage(i.uid, i.name, i.alt_text, i.data, i.media_type)
-            for uid, i in attachment_images(copy, uids).items()}
+            for uid, i in found.items() if uid not in withheld}, withheld
 
 
 def local_plan_data(copy: Copy, partnership: str | None = None, *,

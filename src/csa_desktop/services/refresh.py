@@ -24,7 +24,7 @@ How refreshes are kept (and why):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -300,6 +300,7 @@ _FIELD_PHRASES = {
     ("section", "title"): "retitled",
     ("section", "number"): "renumbered",
     ("section", "position"): "moved",
+    ("section", "restricted"): "restriction changed",
     ("section", "kind"): "section type changed",
     ("section", "agreement_uid"): "moved to another agreement",
     ("key-issue", "name"): "renamed",
@@ -472,25 +473,33 @@ class VersionAppendix:
     note: str
 
 
-def version_rows(history: Iterable[VersionTable]) -> list[VersionRow]:
+def version_rows(history: Iterable[VersionTable],
+                 hidden: Collection[str] = ()) -> list[VersionRow]:
+    """The rows of each refresh's table, without the changes to the records `hidden` (the
+    restricted sections a public edition leaves out)."""
     rows = []
     for table in history:
-        if not table.changes:
-            base = table.based_on.label if table.based_on else ""
-            rows.append(VersionRow(table.refresh.label, "", "", "",
-                                   "No change to the sections, key issues or delivery "
-                                   f"framework since {base}."))
+        shown = [c for c in table.changes if c.record_uid not in hidden]
+        base = table.based_on.label if table.based_on else ""
+        if not shown:
+            rows.append(VersionRow(table.refresh.label, "", "", "", (
+                "No change to the sections, key issues or delivery framework since "
+                f"{base}." if not table.changes else "Only restricted sections changed "
+                f"since {base}: the full edition lists the changes.")))
         rows.extend(VersionRow(table.refresh.label, c.area, c.item, c.change.capitalize(),
-                               c.summary) for c in table.changes)
+                               c.summary) for c in shown)
     return rows
 
 
-def version_appendix(copy: Copy) -> VersionAppendix:
-    """The version-control table of the agreement as plain rows, for every print of it."""
+def version_appendix(copy: Copy, *, public: bool = False) -> VersionAppendix:
+    """The version-control table of the agreement as plain rows, for every print of it; the
+    `public` edition's without the changes to restricted sections."""
     with copy.store.reader() as session:
         known = _refreshes(session)
         history = [_table(session, r, known) for r in known if r.based_on_uid is not None]
-    rows = tuple(version_rows(history))
+        hidden = {r.uid for r in records.list_rows(session, "section", include_deleted=True)
+                  if r.fields.get("restricted") is True} if public else set()
+    rows = tuple(version_rows(history, hidden))
     note = "" if rows else (f"No refresh of the agreement before {known[-1].label} is "
                             "recorded in this copy: there is nothing to compare it with.")
     return VersionAppendix(rows, note)

@@ -100,6 +100,7 @@ class SectionRow(RecordRow):
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
     body: Mapped[str | None] = mapped_column(Text)
+    restricted: Mapped[bool | None] = mapped_column(Boolean)
     position: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -149,6 +150,7 @@ class EvidenceItemRow(RecordRow):
     figure: Mapped[str | None] = mapped_column(String(100))
     period: Mapped[str | None] = mapped_column(String(100))
     source: Mapped[str | None] = mapped_column(String(300))
+    restricted: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class ConsultationRow(RecordRow):
@@ -277,6 +279,7 @@ class AttachmentRow(RecordRow):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     alt_text: Mapped[str] = mapped_column(String(1000))
+    restricted: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class AttachmentBlobRow(Base):

@@ -9,6 +9,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_local_changes", "0007_replica_keys", "0008_clean_control_characters",
     "0009_indicators", "0010_attachments", "0011_approval_chain",
     "0012_rolling_agreements", "0013_consultations", "0014_themes",
-    "0015_reporting_calendar",
+    "0015_reporting_calendar", "0016_restricted",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

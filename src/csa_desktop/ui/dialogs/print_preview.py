@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from csa_desktop.domain.reporting import recent_quarters
 from csa_desktop.errors import CsaError
 from csa_desktop.files import write_atomically
+from csa_desktop.printing.model import FULL_EDITION, PUBLIC_EDITION, RESTRICTED_MARKING
 from csa_desktop.services import documents, printing
 from csa_desktop.services.copy import Copy
 from csa_desktop.ui.busy import run_busy
@@ -61,6 +62,14 @@ class PrintPreviewDialog(QDialog):
             self.period_box.addItem(quarter, quarter)
         self.period_label = QLabel("Q&uarter:")
         self.period_label.setBuddy(self.period_box)
+        self.edition_box = QComboBox()  # the agreement's: public (for publishing) or full
+        self.edition_box.addItem("Public (for publishing)", PUBLIC_EDITION)
+        self.edition_box.addItem(f"Full ({RESTRICTED_MARKING})", FULL_EDITION)
+        self.edition_box.setToolTip("Public leaves restricted sections, evidence and images "
+                                    "out; full includes them and marks every page "
+                                    f"{RESTRICTED_MARKING}")
+        self.edition_label = QLabel("&Edition:")
+        self.edition_label.setBuddy(self.edition_box)
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("&Save as PDF…")
         self.web_button = QPushButton("Save as &web page…")
@@ -80,6 +89,8 @@ class PrintPreviewDialog(QDialog):
         bar.addWidget(self.partnership_box, 1)
         bar.addWidget(self.period_label)
         bar.addWidget(self.period_box)
+        bar.addWidget(self.edition_label)
+        bar.addWidget(self.edition_box)
         bar.addSpacing(12)
         bar.addWidget(self.print_button)
         bar.addWidget(self.save_button)
@@ -120,6 +131,7 @@ class PrintPreviewDialog(QDialog):
         self.document_box.currentIndexChanged.connect(self._document_changed)
         self.partnership_box.currentIndexChanged.connect(self.refresh)
         self.period_box.currentIndexChanged.connect(self.refresh)
+        self.edition_box.currentIndexChanged.connect(self.refresh)
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_as_pdf)
         self.web_button.clicked.connect(self._web_button_clicked)  # a bound slot: no cycle
@@ -161,6 +173,8 @@ class PrintPreviewDialog(QDialog):
         self.partnership_box.blockSignals(False)
         for widget in (self.period_box, self.period_label):
             widget.setVisible(self.document == "performance-report")
+        for widget in (self.edition_box, self.edition_label):
+            widget.setVisible(self.document in documents.EDITION_DOCUMENTS)
 
     def _document_changed(self) -> None:
         self._fill_partnerships()
@@ -174,11 +188,13 @@ class PrintPreviewDialog(QDialog):
         self.status.setText(f"Preparing {label.lower()}…")
         copy, document = self.copy, self.document
         partnership, period = self.partnership or None, self.period_box.currentData()
+        edition = self.edition
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:  # off the GUI thread: a long report keeps the windows painting
             printed = run_busy(self, f"Preparing {label.lower()}…",
                                lambda: documents.print_document(
-                                   copy, document, partnership=partnership, period=period))
+                                   copy, document, partnership=partnership, period=period,
+                                   edition=edition))
         except CsaError as exc:
             self._show_problem(str(exc))
             return
@@ -207,6 +223,11 @@ class PrintPreviewDialog(QDialog):
         self.print_button.setEnabled(pages > 0)
         self.save_button.setEnabled(pages > 0)
         self.web_button.setVisible(self.document in documents.WEB_DOCUMENTS)
+        public = self.edition in (None, PUBLIC_EDITION)
+        self.web_button.setEnabled(public)  # a web page is for publishing: public only
+        self.web_button.setToolTip(
+            "The agreement as one accessible HTML page, for the council's website" if public
+            else "The web edition is always the public one: choose the public edition")
 
     def _show_problem(self, text: str) -> None:
         self.pdf.close()
@@ -221,8 +242,17 @@ class PrintPreviewDialog(QDialog):
 
     # --- output --------------------------------------------------------------------------
 
+    @property
+    def edition(self) -> str | None:
+        """The edition chosen, for a document that has editions (else None)."""
+        if self.document not in documents.EDITION_DOCUMENTS:
+            return None
+        return str(self.edition_box.currentData())
+
     def suggested_file_name(self) -> str:
         name = self.document
+        if self.edition == FULL_EDITION:
+            name += "-full-official-sensitive"
         if self.document == "performance-report":
             name += "-" + str(self.period_box.currentData()).replace("/", "-").replace(" ", "-")
         if self.partnership:

@@ -14,7 +14,8 @@ from csa_desktop.ui.models.tables import Column, ColumnsTableModel
 from csa_desktop.ui.views.common import EditorPage, RecordsPanel, table_view
 from csa_desktop.ui.widgets import ReadOnlyBanner, heading
 
-EVIDENCE_FIELDS = ("topic", "statement", "area_uid", "assessment", "figure", "period", "source")
+EVIDENCE_FIELDS = ("topic", "statement", "area_uid", "assessment", "figure", "period", "source",
+                   "restricted")
 
 
 def evidence_columns() -> list[Column[EvidenceSummary]]:

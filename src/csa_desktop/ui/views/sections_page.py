@@ -21,7 +21,7 @@ from csa_desktop.ui.views.common import (
 )
 from csa_desktop.ui.widgets import ReadOnlyBanner, heading
 
-SECTION_FIELDS = ("number", "title", "kind", "body")
+SECTION_FIELDS = ("number", "title", "kind", "body", "restricted")
 BODY_HINT = "Paragraphs are separated by a blank line; a line starting “- ” is a bullet."
 
 
