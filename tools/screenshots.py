@@ -83,8 +83,9 @@ def take(out: Path) -> list[Path]:
     _way_in(lead, work, save)
     with Copy.open(lead) as copy:
         _consultations(copy)
+        _meetings(copy)
     window_at(lead, {"dashboard": "dashboard", "editor-agreement": "agreement",
-                     "consultation": "consultation",
+                     "consultation": "consultation", "meetings": "meetings",
                      "editor-plan-on-a-page": "plan-on-a-page",
                      "editor-local-plan": f"local-plan:{WEST}",
                      "editor-all-actions": "local-plans"})
@@ -276,6 +277,20 @@ def _import_agreement(work: Path, save: Callable[..., None]) -> None:
         dialog.resize(1000, 760)
         save(dialog, "adopt-agreement-outline")
         dialog.close()
+
+
+def _meetings(copy: Any) -> None:
+    """The county board's meetings through the year and West Lancashire's next, for the
+    Meetings page and the dashboard's "What is due" (dated from today)."""
+    today = dt.date.today()
+    west = next(p.uid for p in copy.records.list_kind("partnership") if p.title == WEST)
+    for days, body, owner in ((-75, "Community Safety Partnership Board", None),
+                              (11, "Community Safety Partnership Board", None),
+                              (95, "Community Safety Partnership Board", None),
+                              (24, "West Lancashire CSP Board", west)):
+        fields = {"body": body, "held_on": today + dt.timedelta(days=days)}
+        copy.records.create("meeting", {**fields, **({"partnership_uid": owner} if owner
+                                                     else {})})
 
 
 def _consultations(copy: Any) -> None:

@@ -113,7 +113,7 @@ def test_the_due_list_prints_what_is_due_under_its_headings(demo_dir: Path) -> N
         pdf = due_list_pdf(copy, partnership="Pendle CSP", today=dt.date(2023, 7, 5),
                            invariant=True)
     assert data.scope == "Pendle CSP"
-    assert [g.heading for g in data.groups][-1] == "Next meetings"
+    assert [g.heading for g in data.groups][-2:] == ["Next meetings", "The next refresh"]
     printed = squashed(text(pdf))
     assert squashed("What is due") in printed
     assert squashed("Pendle CSP · as on 5 July 2023") in printed

@@ -231,7 +231,7 @@ def test_the_web_edition_is_public_with_its_headings_in_order_and_headed_tables(
     levels = [level for level, _text in page.headings]
     assert levels[0] == 1 and all(b - a <= 1 for a, b in pairwise(levels))
     titles = [t for _level, t in page.headings]
-    assert "3 Our priorities" in titles and "Road safety" in titles
+    assert "3 Our priorities" in titles and "3.8 Road safety" in titles  # numbered as printed
     assert "Appendix: the evidence behind the key issues" in titles
     tables = [attrs for tag, attrs in page.elements if tag == "table"]
     assert len(tables) >= 2 + 8

@@ -143,22 +143,18 @@ def page_is_drawn(dialog: PrintPreviewDialog) -> bool:
 
 @pytest.mark.parametrize("document", ["plan-on-a-page", "agreement"])
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_preview_settles_and_draws_the_page_within_a_second_at_any_window_size(
+def test_preview_settles_and_draws_the_page_at_any_window_size(
         qtbot, demo_copy, document, size):
-    import time
-
     from tests.ui.showing import settle
 
-    # CPU time of this process (every thread, QPdfView renders in one): the work of opening,
-    # which the wall clock would mix with whatever else the machine runs meanwhile
-    started = time.process_time()
+    # no runaway of layout and scroll bars (the frozen preview was one); how fast it opens is
+    # measured by benchmarks, not asserted here
     dialog = PrintPreviewDialog(demo_copy, document=document)
     qtbot.addWidget(dialog)
     settling = settle(qtbot, dialog, size)
     assert not settling.runaway, settling
     assert settling.scroll_bar_toggles <= 4
-    qtbot.waitUntil(lambda: page_is_drawn(dialog), timeout=1000)
-    assert time.process_time() - started < 1.0
+    qtbot.waitUntil(lambda: page_is_drawn(dialog), timeout=5000)
     closed = []
     dialog.rejected.connect(lambda: closed.append(True))
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)

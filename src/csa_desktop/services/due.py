@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from csa_desktop.domain.cycle import next_label, year_span
+from csa_desktop.domain.records import Record
 from csa_desktop.domain.reporting import quarter_span
 from csa_desktop.domain.roles import Role
 from csa_desktop.printing.due_model import DueGroup, DueLine, DueListDocument
@@ -23,12 +25,13 @@ from csa_desktop.services.plan_approvals import plan_workflow_of
 from csa_desktop.services.printing import partnership_named
 
 KINDS_OF_DUE = ("overdue-action", "missing-update", "approval", "not-sent-to-pcc",
-                "next-meeting")
+                "next-meeting", "next-refresh")
 HEADINGS = {"overdue-action": "Actions past their due date",
             "missing-update": "Progress updates owed",
             "approval": "Approvals waiting on the next step",
             "not-sent-to-pcc": "Not yet sent to the PCC after the last approval",
-            "next-meeting": "Next meetings"}
+            "next-meeting": "Next meetings",
+            "next-refresh": "The next refresh"}
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,25 @@ class DueItem:
                 "detail": self.detail, "uid": self.uid}
 
 
-def due_items(copy: Copy, *, partnership: str | None = None,
-              today: dt.date | None = None) -> list[DueItem]:
+def due_items(copy: Copy, *, partnership: str | None = None, today: dt.date | None = None,
+              actions: bool = True) -> list[DueItem]:
     """Everything due on `today`, oldest first within each kind; `partnership` (a name or uid)
-    keeps that partnership's actions and leaves the agreement's approvals out."""
+    keeps that partnership's actions and leaves the agreement's approvals out. `actions`
+    False: not the actions past due and the updates owed (the dashboard counts those)."""
     day = today or dt.date.today()
     chosen = partnership_named(copy, partnership).uid if partnership else None
+    items = _action_items(copy, chosen, day) if actions else []
+    agreements = copy.records.list_kind("agreement")
+    if chosen is None and agreements:
+        items += _agreement_items(workflow(copy), day)
+    items += _plan_items(copy, chosen, day)
+    items += _meeting_items(copy, chosen, day)
+    if agreements:
+        items += _refresh_items(agreements[0], day)
+    return items
+
+
+def _action_items(copy: Copy, chosen: str | None, day: dt.date) -> list[DueItem]:
     rows = [row for row in shown_actions(copy)
             if chosen is None or row.partnership_uid == chosen]
     lists = reporting_lists(copy, rows, day)
@@ -65,11 +81,32 @@ def due_items(copy: Copy, *, partnership: str | None = None,
     items += [DueItem("missing-update", row.partnership_name, row.title, update_due,
                       f"no progress update for {lists.period} yet", row.uid)
               for row in sorted(missing, key=lambda r: (r.partnership_name, r.title))]
-    if chosen is None and copy.records.list_kind("agreement"):
-        items += _agreement_items(workflow(copy), day)
-    items += _plan_items(copy, chosen, day)
-    items += _meeting_items(copy, chosen, day)
     return items
+
+
+def _refresh_items(agreement: Record, day: dt.date) -> list[DueItem]:
+    """The next annual refresh (its financial year's first day), or a new agreement when the
+    agreement ends before that year begins (a rolling one never does)."""
+    label = agreement.fields.get("refresh_label")
+    following = next_label(label if isinstance(label, str) else None, day)
+    starts = year_span(int(following[:4]))[0]
+    end = agreement.fields.get("period_end")
+    if agreement.fields.get("rolling") is not True and isinstance(end, dt.date) and starts > end:
+        return [DueItem("next-refresh", "", "A new agreement", end,
+                        f"this agreement ends {long_date(end)} ({_from_today(end, day)}): the "
+                        "next one rests on a new strategic assessment", agreement.uid)]
+    return [DueItem("next-refresh", "", f"The {following} refresh", starts,
+                    f"its year begins {long_date(starts)} ({_from_today(starts, day)}): "
+                    f"csa refresh start --year {following}, or Agreement ▸ Start annual "
+                    "refresh…", agreement.uid)]
+
+
+def _from_today(when: dt.date, day: dt.date) -> str:
+    days = (when - day).days
+    if days == 0:
+        return "today"
+    plural = "s" if abs(days) != 1 else ""
+    return f"in {days} day{plural}" if days > 0 else f"{-days} day{plural} ago"
 
 
 def _wanted(copy: Copy, chosen: str | None) -> set[str] | None:
@@ -101,10 +138,8 @@ def _meeting_items(copy: Copy, chosen: str | None, day: dt.date) -> list[DueItem
     found = []
     for (partnership, _body), (held, uid) in following.items():
         record = copy.records.get(uid)
-        days = (held - day).days
-        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         found.append(DueItem("next-meeting", names.get(partnership, ""), record.title, held,
-                             f"{long_date(held)}, {when}", uid))
+                             f"{long_date(held)}, {_from_today(held, day)}", uid))
     return sorted(found, key=lambda i: (i.due_on or day, i.partnership, i.title))
 
 
@@ -140,11 +175,6 @@ def due_list_pdf(copy: Copy, *, partnership: str | None = None, today: dt.date |
                                          invariant=invariant))
 
 
-def _waited(since: dt.date, day: dt.date) -> str:
-    days = (day - since).days
-    return f"{days} day{'s' if days != 1 else ''} ago" if days else "today"
-
-
 def _last_decision(stages: Sequence[StageState]) -> StageState | None:
     decided = [s for s in stages if s.reached and s.decided_on is not None]
     return decided[-1] if decided else None
@@ -159,10 +189,10 @@ def _agreement_items(flow: Workflow, day: dt.date) -> list[DueItem]:
         return [DueItem(
             "not-sent-to-pcc", "", step.label, last.decided_on,
             f"the {flow.refresh_label} refresh was last approved {long_date(last.decided_on)} "
-            f"({last.label}, {_waited(last.decided_on, day)}) and is not yet sent to the Police "
-            f"and Crime Commissioner: csa approve {step.name} --date YYYY-MM-DD",
+            f"({last.label}, {_from_today(last.decided_on, day)}) and is not yet sent to the "
+            f"Police and Crime Commissioner: csa approve {step.name} --date YYYY-MM-DD",
             flow.agreement_uid)]
-    since = (f"; waiting since {long_date(last.decided_on)} ({_waited(last.decided_on, day)})"
+    since = (f"; waiting since {long_date(last.decided_on)} ({_from_today(last.decided_on, day)})"
              if last is not None and last.decided_on is not None else "")
     return [DueItem("approval", "", step.label, None,
                     f"the {flow.refresh_label} refresh awaits this step "
@@ -194,12 +224,12 @@ def _plan_items(copy: Copy, chosen: str | None, day: dt.date) -> list[DueItem]:
                 "not-sent-to-pcc", flow.partnership_name, f"{plan.title}: {step.label}",
                 last.decided_on,
                 f"approved {long_date(last.decided_on)} ({last.label}, "
-                f"{_waited(last.decided_on, day)}), not yet shared with the Police and Crime "
+                f"{_from_today(last.decided_on, day)}), not yet shared with the Police and Crime "
                 f"Commissioner: csa approve {step.name} --plan \"{flow.partnership_name}\" "
                 "--date YYYY-MM-DD", plan.uid))
         else:
             found.append(DueItem(
                 "approval", flow.partnership_name, f"{plan.title}: {step.label}", None,
                 f"waiting since {long_date(last.decided_on)} ({last.label}, "
-                f"{_waited(last.decided_on, day)})", plan.uid))
+                f"{_from_today(last.decided_on, day)})", plan.uid))
     return sorted(found, key=lambda i: (i.kind, i.partnership))

@@ -29,6 +29,7 @@ _ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "read-only": ("changes-prevent", SP.SP_MessageBoxInformation),
     "warning": ("dialog-warning", SP.SP_MessageBoxWarning),
     "dashboard": ("view-statistics", SP.SP_ComputerIcon),
+    "meetings": ("x-office-calendar", SP.SP_FileDialogDetailedView),
     "agreement": ("x-office-document", SP.SP_FileDialogContentsView),
     "details": ("document-properties", SP.SP_FileDialogInfoView),
     "plan-on-a-page": ("view-list-details", SP.SP_FileDialogListView),

@@ -7,6 +7,7 @@ import importlib
 from collections.abc import Callable
 from functools import partial
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -49,11 +50,15 @@ from csa_desktop.ui.views.evidence_page import EvidencePage
 from csa_desktop.ui.views.indicators_page import IndicatorsPage
 from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
 from csa_desktop.ui.views.local_plan_page import LocalPlansPage
+from csa_desktop.ui.views.meetings_page import MeetingsPage
 from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
 from csa_desktop.ui.views.sections_page import SectionsPage
 from csa_desktop.ui.views.themes_page import ThemesPage
 from csa_desktop.ui.wheel import guard_wheel
 from csa_desktop.ui.widgets import with_sample_banner
+
+if TYPE_CHECKING:
+    from csa_desktop.services.due import DueItem
 
 # Feature modules (ui/<feature>_actions.py), each with `install(window: MainWindow) -> None`
 # adding its menu items and toolbar buttons. Add yours here.
@@ -79,6 +84,7 @@ TREE_FIELDS: dict[str, frozenset[str]] = {
 # --show PLACE: the places the window can open at (besides local-plan:NAME).
 PLACES = {
     "dashboard": nav.DASHBOARD,
+    "meetings": nav.MEETINGS,
     "agreement": nav.DETAILS,
     "plan-on-a-page": nav.PLAN_ON_A_PAGE,
     "sections": nav.SECTIONS,
@@ -155,6 +161,9 @@ class MainWindow(QMainWindow):
         self.dashboard_page = DashboardPage(self.context)
         self.dashboard_page.open_actions.connect(self.open_action_list)
         self.dashboard_page.open_indicators.connect(self.open_indicators_off_target)
+        self.dashboard_page.open_due.connect(self.open_due_item)
+        self.dashboard_page.print_due.connect(self.print_due_list)
+        self.meetings_page = MeetingsPage(self.context)
         self.agreement_page = AgreementPage(self.context)
         self.plan_on_a_page_page = PlanOnAPagePage(self.context)
         self.sections_page = SectionsPage(self.context)
@@ -167,12 +176,13 @@ class MainWindow(QMainWindow):
         self.pages: list[EditorPage] = [
             self.dashboard_page, self.agreement_page, self.plan_on_a_page_page, self.sections_page,
             self.key_issues_page, self.evidence_page, self.local_plans_page,
-            self.indicators_page, self.consultation_page, self.themes_page,
+            self.indicators_page, self.consultation_page, self.themes_page, self.meetings_page,
         ]
         for page in self.pages:
             self.stack.addWidget(page)
         self.page_for_kind: dict[str, EditorPage] = {
             nav.DASHBOARD: self.dashboard_page,
+            nav.MEETINGS: self.meetings_page,
             nav.AGREEMENT: self.agreement_page, nav.DETAILS: self.agreement_page,
             nav.PLAN_ON_A_PAGE: self.plan_on_a_page_page,
             nav.SECTIONS: self.sections_page, nav.SECTION: self.sections_page,
@@ -447,6 +457,24 @@ class MainWindow(QMainWindow):
         panel.finish_loading()
         panel.filter_bar.apply(wanted)
         panel.view.setFocus()
+
+    def open_due_item(self, item: DueItem) -> None:
+        """Show where a line of the dashboard's "What is due" is settled: a meeting on the
+        Meetings page, a local plan's sign-off on its plan, the agreement's on its details."""
+        if item.kind == "next-meeting":
+            self.show_place(nav.MEETINGS)
+            self.meetings_page.panel.select(item.uid)
+        elif item.partnership and self.show_place(f"local-plan:{item.partnership}"):
+            return
+        else:
+            self.show_place(nav.DETAILS)
+
+    def print_due_list(self) -> None:
+        """The due list in the print preview: my partnership's on a district copy."""
+        from csa_desktop.ui.print_actions import open_preview
+
+        mine = self.copy.identity.partnership_uids
+        open_preview(self, "due-list", mine[0] if len(mine) == 1 else "")
 
     def open_indicators_off_target(self, partnership_uid: str | None) -> None:
         """Show the county's (None) or a partnership's indicators that are off target."""

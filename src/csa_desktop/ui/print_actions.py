@@ -18,6 +18,8 @@ def document_for(node: nav.Node | None) -> tuple[str, str]:
         return "plan-on-a-page", ""
     if node.kind == nav.PLAN_ON_A_PAGE:
         return "plan-on-a-page", ""
+    if node.kind == nav.MEETINGS:
+        return "due-list", ""
     if node.kind == nav.LOCAL_PLANS:
         return "local-plan", ""
     if node.kind in _LOCAL_PLAN_NODES:
@@ -35,6 +37,19 @@ def _file_menu(window: QMainWindow) -> QMenu:
     return window.menuBar().addMenu("&File")
 
 
+def open_preview(window: QMainWindow, document: str, partnership: str = "") -> None:
+    """The print preview of `document` (and partnership) on the window's copy, until closed."""
+    from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
+    from csa_desktop.ui.settings import WindowSettings
+
+    settings = getattr(window, "settings", None)
+    dialog = PrintPreviewDialog(window.copy, window,  # type: ignore[attr-defined]
+                                document=document, partnership=partnership,
+                                settings=settings if isinstance(settings, WindowSettings)
+                                else None)
+    dialog.exec()
+
+
 def install(window: QMainWindow) -> QAction:
     """Add File ▸ Print preview… to `window` (which has a `copy`); returns the action."""
     action = QAction("Print pre&view…", window)
@@ -43,21 +58,11 @@ def install(window: QMainWindow) -> QAction:
                         "local plan")
     action.setObjectName("print_preview_action")
 
-    def open_preview() -> None:
-        from csa_desktop.ui.dialogs.print_preview import PrintPreviewDialog
-
+    def preview_current() -> None:
         current = getattr(window, "current_node", None)
-        document, partnership = document_for(current() if callable(current) else None)
-        from csa_desktop.ui.settings import WindowSettings
+        open_preview(window, *document_for(current() if callable(current) else None))
 
-        settings = getattr(window, "settings", None)
-        dialog = PrintPreviewDialog(window.copy, window,  # type: ignore[attr-defined]
-                                    document=document, partnership=partnership,
-                                    settings=settings if isinstance(settings, WindowSettings)
-                                    else None)
-        dialog.exec()
-
-    action.triggered.connect(open_preview)
+    action.triggered.connect(preview_current)
     menu = _file_menu(window)
     first = menu.actions()[0] if menu.actions() else None
     quit_like = next((a for a in menu.actions()

@@ -19,6 +19,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 # Node kinds: each shows one editor page (see MainWindow.show_node).
 DASHBOARD = "dashboard"
+MEETINGS = "meetings"
 AGREEMENT = "agreement"
 DETAILS = "details"
 PLAN_ON_A_PAGE = "plan-on-a-page"
@@ -37,7 +38,7 @@ ACTION = "action"
 INDICATORS = "indicators"  # the county's (no partnership) or a partnership's
 
 _ICONS = {
-    DASHBOARD: "dashboard",
+    DASHBOARD: "dashboard", MEETINGS: "meetings",
     AGREEMENT: "agreement", DETAILS: "details", PLAN_ON_A_PAGE: "plan-on-a-page",
     SECTIONS: "sections", SECTION: "section", KEY_ISSUES: "key-issues", KEY_ISSUE: "key-issue",
     EVIDENCE: "evidence", CONSULTATION: "consultation", THEMES: "themes",
@@ -202,6 +203,7 @@ def build_outline(copy: Copy) -> Node:
     records = copy.records
     root = Node("root", "")
     root.add(Node(DASHBOARD, "Dashboard"))
+    root.add(Node(MEETINGS, "Meetings"))
     agreements = records.list_kind("agreement")
     agreement = root.add(Node(AGREEMENT, agreements[0].title if agreements else "Agreement"))
     agreement.add(Node(DETAILS, "Details and approvals"))

@@ -5,6 +5,7 @@ the actions it counts in Local plans."""
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -25,18 +26,31 @@ from PySide6.QtWidgets import (
 from csa_desktop.domain.kinds import ACTION_STATUSES, RAGS, choice_label
 from csa_desktop.domain.reporting import quarter_span
 from csa_desktop.errors import CsaError
+from csa_desktop.services.copy import Copy
 from csa_desktop.services.dashboard import Dashboard, Lists, Tally, build_dashboard
 from csa_desktop.services.tables import OPEN, ActionFilter
 from csa_desktop.ui.busy import read_in_background
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.icons import rag_icon
 from csa_desktop.ui.views.common import EditorPage
+from csa_desktop.ui.views.due_panel import DuePanel
 from csa_desktop.ui.widgets import heading
+
+if TYPE_CHECKING:
+    from csa_desktop.services.due import DueItem
 
 TABLE_COLUMNS = ("Partnership", "Actions", "Open", "Red", "Amber", "Green", "Overdue",
                  "Updates missing", "Indicators off target")
 INDICATORS_COLUMN = len(TABLE_COLUMNS) - 1
 """The columns of the table by partnership; every column after the first is a number."""
+
+
+def _due(copy: Copy) -> list[DueItem]:
+    """What the panel lists: all but the actions, which the numbers above count (read after
+    the first paint: services.due is imported then)."""
+    from csa_desktop.services.due import due_items
+
+    return due_items(copy, actions=False)
 
 
 class NumberButton(QPushButton):
@@ -62,17 +76,25 @@ class NumberButton(QPushButton):
 
 class DashboardPage(EditorPage):
     kinds = frozenset({"action", "progress-update", "local-plan", "partnership", "agreement",
-                       "indicator", "indicator-value", "approval", "approval-step"})
+                       "indicator", "indicator-value", "approval", "approval-step",
+                       "plan-approval", "meeting"})
 
     open_actions = Signal(object)  # an ActionFilter: the actions behind a number
     open_indicators = Signal(object)  # a partnership uid, or None for the county's: off target
+    open_due = Signal(object)  # a DueItem: show where it is settled
+    print_due = Signal()  # the due list in the print preview
     _counted = Signal(int, object)  # (reading number, Dashboard or the exception)
+    _due_read = Signal(int, object)  # (reading number, list of DueItem or the exception)
 
     def __init__(self, context: EditorContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.board: Dashboard | None = None  # the numbers shown (None: being counted)
         self._reading = 0  # a later reading makes an earlier one stale
         self._counted.connect(self._arrived)
+        self._due_read.connect(self._due_arrived)
+        self.due = DuePanel()
+        self.due.chosen.connect(self.open_due)
+        self.due.print_requested.connect(self.print_due)
         self.scope = heading("", level=2)
         self.scope.setWordWrap(True)
         self.period = QLabel()
@@ -134,6 +156,7 @@ class DashboardPage(EditorPage):
         layout.addLayout(headline)
         layout.addWidget(rag_box)
         layout.addWidget(status_box)
+        layout.addWidget(self.due)
         layout.addWidget(self.table_box, 1)
         layout.addStretch(0)  # takes the room when there is no table (one partnership)
         self._layout = layout
@@ -146,6 +169,15 @@ class DashboardPage(EditorPage):
         self.period.setText("Counting the actions…")
         copy = self.context.copy  # a failure: the GUI thread counts again itself
         read_in_background(lambda: build_dashboard(copy), self._counted, self._reading)
+        self.due.show_counting()
+        read_in_background(lambda: _due(copy), self._due_read, self._reading)
+
+    def _due_arrived(self, number: int, items: object) -> None:
+        if number != self._reading:
+            return
+        if not isinstance(items, list):  # the worker failed: read here (errors as ever)
+            items = _due(self.context.copy)
+        self.due.show_items(items)
 
     def show_approvals(self) -> None:
         """The county's own approval chain, the steps done ticked (a few small reads)."""
