@@ -129,3 +129,19 @@ def test_the_recommendation_follows_the_county_s_own_chain(demo_copy: Copy,
     document = _read(committee_report_docx(demo_copy, "panel", MEETING).data, tmp_path)
     basis = next(p.text for p in document.paragraphs if p.text.startswith("Under the Crime"))
     assert "regulation 9" not in basis  # not a two-tier chain
+
+
+def test_the_report_is_a_public_paper_and_leaves_restricted_sections_changes_out(
+        demo_copy: Copy, tmp_path: Path) -> None:
+    from csa_desktop.services.refresh import start_refresh
+
+    start_refresh(demo_copy, "2023/24")
+    agreement = demo_copy.records.list_kind("agreement")[0]
+    demo_copy.records.create("section", {
+        "agreement_uid": agreement.uid, "number": "9", "title": "Tactical tasking [restricted]",
+        "kind": "other", "body": "Operational detail.", "restricted": True})
+    document = _read(committee_report_docx(demo_copy, "cabinet", MEETING).data, tmp_path)
+    words = " ".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    assert "Tactical tasking" not in words
+    assert "Only restricted sections changed since 2022/23" in words

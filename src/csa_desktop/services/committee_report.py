@@ -105,7 +105,7 @@ def committee_report_docx(copy: Copy, body: str, meeting: dt.date) -> CommitteeR
     decisions = current_approvals(copy)
     issues = copy.records.list_kind("key-issue", where={"agreement_uid": agreement.uid})
     rows = copy.records.list_kind("delivery-framework-row")
-    appendix = version_appendix(copy)
+    appendix = version_appendix(copy, public=True)  # a committee's papers are public
     name, asked = chosen.name, chosen.asked
     title = _text(agreement.title)
     refresh = _text(agreement["refresh_label"])
