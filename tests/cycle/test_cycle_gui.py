@@ -10,7 +10,7 @@ import docx
 import openpyxl
 import pytest
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QMessageBox
 
 from csa_desktop.domain.roles import Role
 from csa_desktop.services.approvals import workflow
@@ -233,3 +233,38 @@ def test_the_agreement_page_lists_only_this_refreshs_approvals(qtbot, window):
     start_refresh(window.copy, "2023/24")
     window.refresh(None)
     assert page.approvals.rowCount() == 0
+
+
+def _answer_edition(qtbot, window, choice: str | None) -> None:
+    """Once the edition question is open: choose `choice` and accept (None: cancel)."""
+    def answer() -> None:
+        dialog = window.edition_dialog
+        assert dialog is not None and dialog.isVisible()
+        if choice is None:
+            dialog.reject()
+            return
+        combo = dialog.findChild(QComboBox)
+        combo.setCurrentIndex(combo.findText(choice))
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)  # runs in the question's own event loop
+
+
+def test_a_copy_with_restricted_content_asks_which_edition_to_export_to_word(
+        qtbot, window, tmp_path):
+    section = window.copy.records.list_kind("section")[0]
+    window.copy.records.update(section.uid, {"restricted": True})
+    _answer_edition(qtbot, window, None)
+    assert cycle_actions.export_word(window, tmp_path / "cancelled.docx") is None
+    assert not (tmp_path / "cancelled.docx").exists()
+
+    _answer_edition(qtbot, window, cycle_actions.FULL_CHOICE)
+    full = cycle_actions.export_word(window, tmp_path / "full.docx")
+    header = docx.Document(str(full)).sections[0].header.paragraphs[0].text
+    assert "OFFICIAL-SENSITIVE" in header
+    assert any(p.text.endswith(section.title) for p in docx.Document(str(full)).paragraphs)
+
+    _answer_edition(qtbot, window, cycle_actions.PUBLIC_CHOICE)
+    public = docx.Document(str(cycle_actions.export_word(window, tmp_path / "public.docx")))
+    assert not any(p.text.endswith(section.title) for p in public.paragraphs
+                   if p.style.name.startswith("Heading"))

@@ -153,3 +153,13 @@ def test_ticking_restricted_on_a_section_stores_it(qtbot, window):
     assert not box.isChecked()
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: stored(window, section.uid)["restricted"] is True, timeout=3000)
+    # the sections list and the navigator say so, until it is unticked
+    marked = f"{section['number']}  {section.title} (restricted)"
+    page = window.sections_page
+    qtbot.waitUntil(lambda: marked in [page.model.index(r, 0).data()
+                                       for r in range(page.model.rowCount())], timeout=3000)
+    assert window.navigator.find(f"section:{section.uid}").data() == marked
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: stored(window, section.uid)["restricted"] is False, timeout=3000)
+    qtbot.waitUntil(lambda: window.navigator.find(f"section:{section.uid}").data()
+                    == f"{section['number']}  {section.title}", timeout=3000)

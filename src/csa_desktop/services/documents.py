@@ -48,6 +48,15 @@ EDITION_DOCUMENTS = ("agreement",)
 """Documents with a public and a full edition (printing.model.EDITIONS)."""
 
 
+def holds_restricted(copy: Copy) -> bool:
+    """Whether any section, evidence item or attachment is restricted (so that the full
+    edition of the agreement differs from the public one)."""
+    from csa_desktop.domain.kinds import RESTRICTED_KINDS
+
+    return any(record.fields.get("restricted") is True for kind in RESTRICTED_KINDS
+               for record in copy.records.list_kind(kind))
+
+
 def check_edition(document: str, edition: str | None) -> str:
     """The edition to print (public unless asked), or why `document` has no such edition."""
     if edition is None:

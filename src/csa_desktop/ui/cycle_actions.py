@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMenu, QMe
 
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
+from csa_desktop.printing.model import FULL_EDITION, PUBLIC_EDITION, RESTRICTED_MARKING
 from csa_desktop.ui.busy import run_busy
 from csa_desktop.ui.settings import WindowSettings
 
@@ -152,22 +153,53 @@ def _ask_path(window: Any, title: str, name: str, pattern: str) -> Path | None:
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
-def export_word(window: Any, path: Path | None = None) -> Path | None:
-    """Save the agreement as .docx (asks where unless `path` is given)."""
+PUBLIC_CHOICE = "Public edition (restricted sections, evidence and images left out)"
+FULL_CHOICE = f"Full edition (every page marked {RESTRICTED_MARKING})"
+
+
+def ask_edition(window: Any) -> str | None:
+    """The edition to export: public, unless the copy holds restricted content and the user
+    chooses the full one; None when they cancel."""
+    from csa_desktop.services.documents import holds_restricted
+
+    if not holds_restricted(window.copy):
+        return PUBLIC_EDITION
+    dialog = QInputDialog(window)
+    dialog.setWindowTitle("Export agreement to Word")
+    dialog.setLabelText("This agreement holds restricted content. Which edition?")
+    dialog.setComboBoxItems([PUBLIC_CHOICE, FULL_CHOICE])
+    dialog.setComboBoxEditable(False)
+    window.edition_dialog = dialog  # tests find it while it is open
+    chosen = dialog.exec()
+    window.edition_dialog = None
+    if not chosen:
+        return None
+    return FULL_EDITION if dialog.textValue() == FULL_CHOICE else PUBLIC_EDITION
+
+
+def export_word(window: Any, path: Path | None = None,
+                edition: str | None = None) -> Path | None:
+    """Save the agreement as .docx (asks the edition when there is a choice, and where,
+    unless given)."""
     from csa_desktop.services.office_export import export_agreement_docx
     from csa_desktop.services.refresh import current_refresh
 
     copy = window.copy
+    edition = edition or ask_edition(window)
+    if edition is None:
+        return None
     if path is None:
         agreements = copy.records.list_kind("agreement")
         title = agreements[0].title if agreements else "Agreement"
-        name = _safe_name(f"{title} ({current_refresh(copy).label.replace('/', '-')})")
+        full = " full edition" if edition == FULL_EDITION else ""
+        name = _safe_name(f"{title} ({current_refresh(copy).label.replace('/', '-')}{full})")
         path = _ask_path(window, "Export agreement to Word", f"{name}.docx",
                          "Word document (*.docx)")
         if path is None:
             return None
+    chosen = edition
     return _export(window, "Exporting the agreement…",
-                   lambda: export_agreement_docx(copy, path))
+                   lambda: export_agreement_docx(copy, path, edition=chosen))
 
 
 def draft_committee_report(window: Any, path: Path | None = None) -> Path | None:

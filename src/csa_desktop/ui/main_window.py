@@ -73,7 +73,7 @@ FEATURE_MODULES: tuple[str, ...] = ("csa_desktop.ui.print_actions",
 # Which fields of which kinds change the navigator tree (titles, order, parents).
 TREE_FIELDS: dict[str, frozenset[str]] = {
     "agreement": frozenset({"title"}),
-    "section": frozenset({"number", "title", "position"}),
+    "section": frozenset({"number", "title", "position", "restricted"}),
     "key-issue": frozenset({"name", "position"}),
     "partnership": frozenset({"name", "position"}),
     "local-plan": frozenset({"partnership_uid", "status", "period_start"}),

@@ -256,8 +256,10 @@ def _add_plan_nodes(node: Node, plan: Record, priorities: dict[str, list[Record]
 
 
 def section_title(section: Record) -> str:
+    """'2  Context', marked when restricted (left out of the public edition)."""
     number = section.fields.get("number")
-    return f"{number}  {section.title}" if number else section.title
+    title = f"{number}  {section.title}" if number else section.title
+    return f"{title} (restricted)" if section.fields.get("restricted") is True else title
 
 
 def current_plans(plans: Sequence[Record]) -> dict[str, Record]:
