@@ -12,10 +12,11 @@ Revision ID: 0012_rolling_agreements
 Revises: 0011_approval_chain
 """
 
-import json
 
 import sqlalchemy as sa
 from alembic import op
+
+from csa_desktop.storage.migrations.snapshots import snapshot_field
 
 revision = '0012_rolling_agreements'
 down_revision = '0011_approval_chain'
@@ -66,38 +67,13 @@ def _rebuild(period_end_nullable: bool, with_rolling: bool) -> None:
             "VALUES (NEW.uid, 'agreement'); END")
 
 
-def _snapshots(add: bool) -> None:
-    connection = op.get_bind()
-    for snapshot, key in (('baseline_records', 'uid'),
-                          ('refresh_records', 'refresh_uid, record_uid')):
-        rows = connection.execute(sa.text(
-            f"SELECT {key}, data FROM {snapshot} WHERE kind = 'agreement'")).fetchall()
-        for row in rows:
-            data = json.loads(row[-1])
-            fields = data.get('fields') if snapshot == 'refresh_records' else data
-            if not isinstance(fields, dict):
-                continue
-            if add:
-                fields.setdefault('rolling', False)
-            else:
-                fields.pop('rolling', None)
-            text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-            if snapshot == 'baseline_records':
-                connection.execute(sa.text('UPDATE baseline_records SET data = :data '
-                                           'WHERE uid = :uid'), {'data': text, 'uid': row[0]})
-            else:
-                connection.execute(sa.text(
-                    'UPDATE refresh_records SET data = :data WHERE refresh_uid = :refresh '
-                    'AND record_uid = :uid'), {'data': text, 'refresh': row[0], 'uid': row[1]})
-
-
 def upgrade() -> None:
     _rebuild(period_end_nullable=True, with_rolling=True)
-    _snapshots(add=True)
+    snapshot_field(('agreement',), 'rolling', False, add=True)
 
 
 def downgrade() -> None:
     # a rolling agreement had no end date: an older version needs one (the period start)
     op.execute('UPDATE agreements SET period_end = period_start WHERE period_end IS NULL')
     _rebuild(period_end_nullable=False, with_rolling=False)
-    _snapshots(add=False)
+    snapshot_field(('agreement',), 'rolling', False, add=False)

@@ -11,40 +11,16 @@ Revision ID: 0015_reporting_calendar
 Revises: 0014_themes
 """
 
-import json
 
 import sqlalchemy as sa
 from alembic import op
+
+from csa_desktop.storage.migrations.snapshots import snapshot_field
 
 revision = '0015_reporting_calendar'
 down_revision = '0014_themes'
 branch_labels = None
 depends_on = None
-
-
-def _snapshots(add: bool) -> None:
-    connection = op.get_bind()
-    for snapshot, key in (('baseline_records', 'uid'),
-                          ('refresh_records', 'refresh_uid, record_uid')):
-        rows = connection.execute(sa.text(
-            f"SELECT {key}, data FROM {snapshot} WHERE kind = 'agreement'")).fetchall()
-        for row in rows:
-            data = json.loads(row[-1])
-            fields = data.get('fields') if snapshot == 'refresh_records' else data
-            if not isinstance(fields, dict):
-                continue
-            if add:
-                fields.setdefault('update_due_days', None)
-            else:
-                fields.pop('update_due_days', None)
-            text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-            if snapshot == 'baseline_records':
-                connection.execute(sa.text('UPDATE baseline_records SET data = :data '
-                                           'WHERE uid = :uid'), {'data': text, 'uid': row[0]})
-            else:
-                connection.execute(sa.text(
-                    'UPDATE refresh_records SET data = :data WHERE refresh_uid = :refresh '
-                    'AND record_uid = :uid'), {'data': text, 'refresh': row[0], 'uid': row[1]})
 
 
 def upgrade() -> None:
@@ -67,7 +43,7 @@ def upgrade() -> None:
             f"CREATE TRIGGER local_change_meetings_{event} AFTER {event.upper()} ON meetings "
             f"BEGIN INSERT OR IGNORE INTO local_changes (uid, kind) "
             f"VALUES (NEW.uid, 'meeting'); END")
-    _snapshots(add=True)
+    snapshot_field(('agreement',), 'update_due_days', None, add=True)
 
 
 def downgrade() -> None:
@@ -76,4 +52,4 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_meetings_partnership_uid'), table_name='meetings')
     op.drop_table('meetings')
     op.execute('ALTER TABLE agreements DROP COLUMN update_due_days')
-    _snapshots(add=False)
+    snapshot_field(('agreement',), 'update_due_days', None, add=False)
