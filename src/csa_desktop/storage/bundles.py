@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import JSON, delete, func, insert, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -379,7 +379,8 @@ def _make_record_reader(kind: str, dialect: Dialect) -> RecordReader:
     returns), without Core's per-row result machinery."""
     table = bulk.table(kind)
     names = [column.name for column in table.columns]
-    processors = [(index, process) for index, column in enumerate(table.columns)
+    processors = [(index, _json_loads(process) if isinstance(column.type, JSON) else process)
+                  for index, column in enumerate(table.columns)
                   if (process := column.type.dialect_impl(dialect).result_processor(
                       dialect, None)) is not None]
     position = {name: index for index, name in enumerate(names)}
@@ -397,6 +398,25 @@ def _make_record_reader(kind: str, dialect: Dialect) -> RecordReader:
         return Record(kind, row[uid], row[rev], values, row[at], row[by], bool(row[deleted]))
 
     return f"SELECT {', '.join(names)} FROM {table.name}", record
+
+
+def _json_loads(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A JSON column's result processor with orjson first: the same values for any JSON text
+    (an empty list, most of them, without parsing); what orjson refuses (NaN, a number too
+    large for 64 bits) goes to the column's own processor, which reads it as before."""
+    loads, error = orjson.loads, orjson.JSONDecodeError
+
+    def load(value: Any) -> Any:
+        if value is None:
+            return process(value)
+        if value == "[]":
+            return []
+        try:
+            return loads(value)
+        except error:
+            return process(value)
+
+    return load
 
 
 def read_records(session: Session, kind: str,
