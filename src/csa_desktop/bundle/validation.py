@@ -8,6 +8,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from csa_desktop.bundle.acceptor import accepts
 from csa_desktop.bundle.format import ADDED_FIELDS, DELETED, FORMAT_VERSION, REPLACED_FIELDS
 from csa_desktop.bundle.schema import CHARACTER_RULES, SchemaProblem, first_problem
 from csa_desktop.domain.kinds import KINDS, Value, control_character
@@ -103,6 +104,8 @@ def validate(data: Any, definition: str, member: str, name: str) -> None:
         for index, entry in enumerate(items):
             kind = entry.get("kind") if isinstance(entry, dict) else None
             known = isinstance(kind, str) and kind in KINDS
+            if known and accepts(f"{item}-{kind}", entry):
+                continue  # certainly valid (bundle.acceptor): nothing for the validator to say
             problem = first_problem(f"{item}-{kind}" if known else item, entry,
                                     f"{definition}[{index}]")
             if problem is not None:
