@@ -151,6 +151,8 @@ def _replace_fields(payload: dict[str, Any], items: list[Any], version: int) -> 
     for later in range(version + 1, FORMAT_VERSION + 1):
         for kind_name, taken_out in REPLACED_FIELDS.get(later, {}).items():
             replaced.setdefault(kind_name, {}).update(taken_out)
+    if not replaced:
+        return  # nothing taken out since `version` (the current format): items untouched
     themed = False
     for item in items:
         fields: Any = item.get("fields") if isinstance(item, dict) else None
