@@ -44,3 +44,22 @@ def test_an_odd_stored_json_value_goes_to_the_columns_own_reader():
     for value in ["[]", '["a", "b"]', "null", None, "[1e400]", "[NaN]", f"[{10**30}]",
                   '{"a": [1, 2.5, true]}']:
         assert repr(quick(value)) == repr(own(value)), value
+
+
+def test_owners_found_through_rows_read_ahead_are_those_found_by_reading_each_parent(
+        exchange: Exchange):
+    from csa_desktop.services.records import ParentRows, RecordService
+
+    with Copy.open(exchange.lead) as copy, copy.store.reader() as session:
+        service = RecordService(copy.store, copy.identity)
+        everything = {kind: [r for r in store.read_records(session, kind)] for kind in KINDS}
+        loaded = ParentRows(store.load_with_parents(
+            session, {kind: [r.uid for r in rows] for kind, rows in everything.items()}))
+        compared = 0
+        for kind, rows in everything.items():
+            for record in rows:
+                spec = KINDS[kind]
+                alone = service.owner_of(session, spec, record.fields)
+                assert service.owner_of(session, spec, record.fields, loaded=loaded) == alone
+                compared += alone.partnership_uid is not None or alone.area_uid is not None
+        assert compared > 20

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import orjson
@@ -539,28 +540,36 @@ def changed_since(session: Session, uid: str, mark: int, *, committed: int,
     return session.execute(query).first() is not None
 
 
-def load_with_parents(session: Session, wanted: Mapping[str, Iterable[str]]) -> list[object]:
-    """Load records (kind -> uids) and, level by level, the records they sit under, into the
-    session, so that following parent links afterwards costs no query. Keep the returned list
-    while they are needed (the session holds loaded rows weakly)."""
-    from csa_desktop.storage.records import row_class
+_LINK_COLUMNS = frozenset(["partnership_uid", *(spec.parent_field for spec in KINDS.values()
+                                                  if spec.parent_field)])
 
+
+def load_with_parents(session: Session, wanted: Mapping[str, Iterable[str]]) -> list[object]:
+    """The records (kind -> uids) and, level by level, the records they sit under, as light
+    rows holding `uid`, `partnership_uid` and the parent links their table has (what owner_of
+    follows), so that following parent links afterwards costs no query. One driver-level
+    query per kind and level, in IN (...) chunks; no ORM objects."""
+    connection = session.connection()
     held: list[object] = []
     level = {kind: list(dict.fromkeys(uids)) for kind, uids in wanted.items()}
     for _ in range(6):
         parents: dict[str, set[str]] = {}
         for kind, uids in level.items():
             spec = KINDS[kind]
-            cls = row_class(kind)
+            table = bulk.table(kind)
+            names = ["uid", *(c.name for c in table.columns if c.name in _LINK_COLUMNS)]
+            link = spec.parent_field if spec.parent_field and kind != "local-plan" else None
+            parent_kind = spec.field(link).ref_kind if link else None
             for start in range(0, len(uids), CHUNK):
-                rows = list(session.scalars(select(cls).where(cls.uid.in_(
-                    uids[start:start + CHUNK]))))
+                chunk = tuple(uids[start:start + CHUNK])
+                rows = [SimpleNamespace(**dict(zip(names, row, strict=True)))
+                        for row in connection.exec_driver_sql(
+                            f"SELECT {', '.join(names)} FROM {table.name} WHERE uid IN "
+                            f"({', '.join('?' * len(chunk))})", chunk)]
                 held.extend(rows)
-                if spec.parent_field and kind != "local-plan":
-                    parent_kind = spec.field(spec.parent_field).ref_kind
-                    assert parent_kind is not None
+                if link and parent_kind is not None:
                     parents.setdefault(parent_kind, set()).update(
-                        p for r in rows if isinstance(p := getattr(r, spec.parent_field), str))
+                        p for r in rows if isinstance(p := getattr(r, link), str))
         level = {kind: sorted(uids) for kind, uids in parents.items() if uids}
         if not level:
             break
