@@ -116,11 +116,11 @@ def make_cases(sizes: Sizes) -> list[Case]:
         Case("actions-filter", "Filter the actions view, large copy", "ms", "≤ 30 ms",
              "Python: substring test over the titles", limit=30),
         Case("export", f"Export a contribution of {sizes.contribution:,} changed records", "ms",
-             "≤ 5× floor", f"raw sqlite3 executemany, {sizes.contribution:,} rows",
-             max_ratio=5),
+             "≤ 3× floor", f"raw sqlite3 executemany, {sizes.contribution:,} rows",
+             max_ratio=3),  # the goals of issue 22
         Case("merge", f"Import and merge {sizes.bundles} bundles × "
-             f"{sizes.bundle_changes:,} changes into the large master", "ms", "≤ 5× floor",
-             f"raw sqlite3 executemany, {n_merge:,} rows", max_ratio=5),
+             f"{sizes.bundle_changes:,} changes into the large master", "ms", "≤ 15× floor",
+             f"raw sqlite3 executemany, {n_merge:,} rows", max_ratio=15),
         Case("gate", f"The gate alone: {sizes.bundles} contributions × {sizes.bundle_changes:,} "
              "changes checked, nothing written", "ms", "≤ 3× floor",
              "read, unzip, SHA-256, Ed25519 verify and orjson parse of the same files",
@@ -286,6 +286,28 @@ def timed(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
     return (time.perf_counter() - started) * 1000
+
+
+PROFILE_STEM: Path | None = None  # --profile: <report stem>, the profiles are written beside it
+
+
+def profile(case: str, action: Callable[[], object]) -> None:
+    """With --profile: one more run of a case's timed part under cProfile (after the timed runs,
+    which stay unprofiled), written as <report stem>-<case>.prof and a top-30 by cumulative
+    time as <report stem>-<case>.txt."""
+    if PROFILE_STEM is None:
+        return
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(action)
+    stem = f"{PROFILE_STEM}-{case}"
+    profiler.dump_stats(f"{stem}.prof")
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(30)
+    Path(f"{stem}.txt").write_text(text.getvalue(), encoding="utf-8")
+    say(f"  profile of {case}: {stem}.prof, {stem}.txt")
 
 
 def raw_executemany(folder: Path, rows: int) -> float:
@@ -598,6 +620,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--work", type=Path, metavar="DIR",
                    help="work folder (default: a temporary folder, removed afterwards)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--profile", action="store_true",
+                   help="also profile the timed part of each selected case (one extra run, "
+                        "cProfile): <report stem>-<case>.prof and a top-30 text beside the "
+                        "report")
     return p.parse_args(argv)
 
 
@@ -614,8 +640,11 @@ def choose_sizes(args: argparse.Namespace) -> Sizes:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PROFILE_STEM
     args = parse_args(argv)
     sizes = choose_sizes(args)
+    if args.profile:
+        PROFILE_STEM = args.report.with_suffix("")
     started = time.perf_counter()
     work = args.work or Path(tempfile.mkdtemp(prefix="csa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -804,6 +833,7 @@ def measure_bundles(cases: dict[str, Case], sizes: Sizes, work: Path, large: Pat
             exports.append((time.perf_counter() - started) * 1000)
             counts.append(result.count)
             export_floor.append(raw_executemany(folder, sizes.contribution))
+        profile("export", lambda: service.export(folder / "export-profiled.csabundle"))
     cases["export"].record(exports, export_floor)
     cases["export"].note = (f"{counts[-1]:,} changed records written, signed and logged "
                             f"({(folder / 'export-0.csabundle').stat().st_size:,} bytes)")
@@ -825,6 +855,11 @@ def measure_bundles(cases: dict[str, Case], sizes: Sizes, work: Path, large: Pat
                    "restore point included")
         merge_floor.append(raw_executemany(folder, total))
         shutil.rmtree(target, ignore_errors=True)
+    if PROFILE_STEM is not None:
+        target = copy_folder(setup.master, folder / "merge-profiled")
+        with Copy.open(target) as copy:
+            profile("merge", lambda: SyncService(copy).import_files(setup.bundles))
+        shutil.rmtree(target, ignore_errors=True)
     target = copy_folder(setup.master, folder / "gate")
     gates, gate_floor = [], []
     with Copy.open(target) as copy:
@@ -833,6 +868,7 @@ def measure_bundles(cases: dict[str, Case], sizes: Sizes, work: Path, large: Pat
             SyncService(copy).check_files(setup.bundles)  # the gate alone, read-only
             gates.append((time.perf_counter() - started) * 1000)
             gate_floor.append(timed(lambda: bare_gate(setup.bundles)))
+        profile("gate", lambda: SyncService(copy).check_files(setup.bundles))
     shutil.rmtree(target, ignore_errors=True)
     cases["merge"].record(merges, merge_floor)
     cases["merge"].note = f"{summary}"
@@ -889,6 +925,11 @@ def measure_join(cases: dict[str, Case], sizes: Sizes, work: Path, large: Path) 
         joins.append((time.perf_counter() - started) * 1000)
         floor.append(raw_executemany(folder, result.count))
         shutil.rmtree(target, ignore_errors=True)
+    if PROFILE_STEM is not None:
+        target = folder / "district-profiled"
+        shutil.rmtree(target, ignore_errors=True)
+        profile("join", lambda: join_partnership(target, baseline, partnership=partnership,
+                                                 name="Officer").close())
     cases["join"].record(joins, floor)
     cases["join"].note = (f"{result.count:,} records, {baseline.stat().st_size:,} bytes: "
                           "the gate, a new copy and the import, into a new folder")

@@ -59,7 +59,11 @@ def _converter(kind_name: str, field_name: str, required: bool) -> Converter:
     else, errors included, goes through `_value` itself."""
     spec = KINDS[kind_name].field(field_name)
 
+    is_list = spec.type is FieldType.REF_LIST
+
     def slow(raw: object) -> Value:
+        if raw is None and not required:  # as _value: an empty field
+            return [] if is_list else None
         return _value(kind_name, field_name, raw, required=required)
 
     limit = spec.max_length
@@ -108,49 +112,69 @@ def _converter(kind_name: str, field_name: str, required: bool) -> Converter:
     return slow
 
 
+@cache
+def _pair_converters(kind_name: str) -> dict[str, tuple[Converter, Converter]]:
+    """The converters of a changed field's base and new value, for each field of the kind."""
+    return {f.name: (_converter(kind_name, f.name, False), _converter(kind_name, f.name,
+                                                                       f.required))
+            for f in KINDS[kind_name].fields}
+
+
+@cache
+def _field_names(kind_name: str) -> tuple[str, ...]:
+    return tuple(f.name for f in KINDS[kind_name].fields)
+
+
 def changes_from_json(items: list[dict[str, Any]], name: str) -> tuple[RecordChange, ...]:
     seen: set[str] = set()
     changes = []
     for index, item in enumerate(items):
-        where = f"change {index + 1} ({item['kind']} {item['uid']})"
-        if item["uid"] in seen:
-            raise InputError(f"{where}: the uid appears twice")
-        seen.add(item["uid"])
+        kind, uid = item["kind"], item["uid"]
+        if uid in seen:
+            raise InputError(f"{_where(index, item)}: the uid appears twice")
+        seen.add(uid)
         fields: dict[str, FieldChange] = {}
         op = item["op"]
+        converters = _pair_converters(kind)
         for field_name, pair in item["fields"].items():
             if field_name == DELETED:
                 fields[DELETED] = FieldChange(pair["base"], pair["new"])
                 continue
-            required = KINDS[item["kind"]].field(field_name).required
-            fields[field_name] = FieldChange(
-                _converter(item["kind"], field_name, False)(pair["base"]),
-                _converter(item["kind"], field_name, required)(pair["new"]),
-            )
-        _check_op(op, item["base_rev"], fields, item["kind"], where)
-        changes.append(RecordChange(item["kind"], item["uid"], op, item["base_rev"], fields))
+            pair_of = converters.get(field_name)
+            if pair_of is None:  # not a field of the kind: field() says so
+                KINDS[kind].field(field_name)
+                raise AssertionError(field_name)  # pragma: no cover - field() raised
+            fields[field_name] = FieldChange(pair_of[0](pair["base"]), pair_of[1](pair["new"]))
+        base_rev = item["base_rev"]
+        _check_op(op, base_rev, fields, kind, index, item)
+        changes.append(RecordChange(kind, uid, op, base_rev, fields))
     return tuple(changes)
 
 
+def _where(index: int, item: dict[str, Any]) -> str:
+    return f"change {index + 1} ({item['kind']} {item['uid']})"
+
+
 def _check_op(op: str, base_rev: int | None, fields: dict[str, FieldChange], kind_name: str,
-              where: str) -> None:
+              index: int, item: dict[str, Any]) -> None:
     deleted = fields.get(DELETED)
     if op == "create":
-        missing = [f.name for f in KINDS[kind_name].fields if f.name not in fields]
-        if base_rev is not None or missing or any(
-            c.base not in (None, []) for n, c in fields.items() if n != DELETED
-        ):
-            raise InputError(f"{where}: a new record must have every field, with empty base "
-                             "values and no base revision")
+        if base_rev is not None or any(n not in fields for n in _field_names(kind_name)) or any(
+                c.base is not None and c.base != [] for n, c in fields.items() if n != DELETED):
+            raise InputError(f"{_where(index, item)}: a new record must have every field, "
+                             "with empty base values and no base revision")
         return
+    problem = None
     if base_rev is None:
-        raise InputError(f"{where}: an {op} needs the base revision")
-    if op == "delete" and (deleted is None or deleted.new is not True):
-        raise InputError(f"{where}: a delete must set '{DELETED}' to true")
-    if op == "update" and deleted is not None and deleted.new is True:
-        raise InputError(f"{where}: an update cannot delete the record")
-    if deleted is not None and deleted.base is None:
-        raise InputError(f"{where}: '{DELETED}' needs its base value")
+        problem = f"an {op} needs the base revision"
+    elif op == "delete" and (deleted is None or deleted.new is not True):
+        problem = f"a delete must set '{DELETED}' to true"
+    elif op == "update" and deleted is not None and deleted.new is True:
+        problem = "an update cannot delete the record"
+    elif deleted is not None and deleted.base is None:
+        problem = f"'{DELETED}' needs its base value"
+    if problem is not None:
+        raise InputError(f"{_where(index, item)}: {problem}")
 
 
 def records_from_json(items: list[dict[str, Any]], name: str) -> tuple[RecordState, ...]:

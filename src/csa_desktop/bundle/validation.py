@@ -8,6 +8,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from csa_desktop.bundle.acceptor import accepts
 from csa_desktop.bundle.format import ADDED_FIELDS, DELETED, FORMAT_VERSION, REPLACED_FIELDS
 from csa_desktop.bundle.schema import CHARACTER_RULES, SchemaProblem, first_problem
 from csa_desktop.domain.kinds import KINDS, Value, control_character
@@ -103,6 +104,8 @@ def validate(data: Any, definition: str, member: str, name: str) -> None:
         for index, entry in enumerate(items):
             kind = entry.get("kind") if isinstance(entry, dict) else None
             known = isinstance(kind, str) and kind in KINDS
+            if known and accepts(f"{item}-{kind}", entry):
+                continue  # certainly valid (bundle.acceptor): nothing for the validator to say
             problem = first_problem(f"{item}-{kind}" if known else item, entry,
                                     f"{definition}[{index}]")
             if problem is not None:
@@ -148,6 +151,8 @@ def _replace_fields(payload: dict[str, Any], items: list[Any], version: int) -> 
     for later in range(version + 1, FORMAT_VERSION + 1):
         for kind_name, taken_out in REPLACED_FIELDS.get(later, {}).items():
             replaced.setdefault(kind_name, {}).update(taken_out)
+    if not replaced:
+        return  # nothing taken out since `version` (the current format): items untouched
     themed = False
     for item in items:
         fields: Any = item.get("fields") if isinstance(item, dict) else None
