@@ -161,3 +161,20 @@ def test_the_committee_report_lists_the_consultations_in_place_of_the_officer_pr
             "2025: they said: Young people asked for more on online harm; as a result: Online "
             "harm added to the exploitation key issue.") in part
     assert not any("Jane Resident" in p for p in part)
+
+
+def test_the_public_edition_names_no_restricted_section_a_consultation_touched(
+        demo_copy: Copy, tmp_path: Path) -> None:
+    _add_two(demo_copy)
+    section = demo_copy.records.list_kind("section")[0]
+    demo_copy.records.update(section.uid, {"restricted": True})
+    issue = demo_copy.records.list_kind("key-issue")[0].title
+    public = agreement_data(demo_copy, invariant=True)
+    assert [c.touched for c in public.consultations if c.touched] == [issue]
+    full = agreement_data(demo_copy, invariant=True, edition="full")
+    assert [c.touched for c in full.consultations if c.touched] == [f"{section.title}; {issue}"]
+    report = tmp_path / "report.docx"
+    report.write_bytes(committee_report_docx(demo_copy, "cabinet", dt.date(2026, 9, 10)).data)
+    words = " ".join(p.text for p in docx.Document(str(report)).paragraphs)
+    assert "Lancashire Youth Council" in words and section.title not in words
+    assert consultation_rows(demo_copy)[1].touched == f"{section.title}; {issue}"  # the page

@@ -177,7 +177,7 @@ def committee_report_docx(copy: Copy, body: str, meeting: dt.date) -> CommitteeR
     doc.add_heading("Consultation and co-production", level=1)
     for line in _consulted(copy):
         doc.add_paragraph(line, style="List Bullet")
-    consultations = consultation_rows(copy)
+    consultations = consultation_rows(copy, public=True)
     if consultations:
         doc.add_paragraph(f"The wider consultation ({_count(len(consultations))}; the "
                           "agreement's consultation appendix lists them):")

@@ -45,10 +45,16 @@ def when_text(opened: dt.date | None, closed: dt.date | None) -> str:
     return ""
 
 
-def consultation_rows(copy: Copy) -> list[ConsultationSummary]:
-    """The agreement's consultations, earliest first (undated last), then by consultee."""
+def consultation_rows(copy: Copy, *, public: bool = False) -> list[ConsultationSummary]:
+    """The agreement's consultations, earliest first (undated last), then by consultee;
+    `public`: the sections they touched leave out the restricted ones (not in a public
+    paper)."""
     found = copy.records.list_kind("consultation")
     sections = copy.records.titles("section", _uids(found, "section_uids"))
+    if public:
+        hidden = {r.uid for r in copy.records.list_kind("section")
+                  if r.fields.get("restricted") is True}
+        sections = {uid: title for uid, title in sections.items() if uid not in hidden}
     issues = copy.records.titles("key-issue", _uids(found, "key_issue_uids"))
     rows = [
         ConsultationSummary(
@@ -62,11 +68,12 @@ def consultation_rows(copy: Copy) -> list[ConsultationSummary]:
                                        r.consultee.casefold()))
 
 
-def consultation_lines(copy: Copy) -> tuple[ConsultationLine, ...]:
-    """The consultations as the agreement's appendix prints them."""
+def consultation_lines(copy: Copy, *, public: bool = True) -> tuple[ConsultationLine, ...]:
+    """The consultations as the agreement's appendix prints them (`public`: the public
+    edition, which names no restricted section)."""
     return tuple(
         ConsultationLine(printed_consultee(r), r.method, r.when, r.outcome, r.touched)
-        for r in consultation_rows(copy))
+        for r in consultation_rows(copy, public=public))
 
 
 def printed_consultee(row: ConsultationSummary) -> str:

@@ -323,7 +323,7 @@ def agreement_data(copy: Copy, *, printed_on: dt.date | None = None,
                              approvals, lines, appendix.note, images=images, edition=shown,
                              evidence=evidence,
                              assessment=_text(agreement["strategic_assessment"]),
-                             consultations=consultation_lines(copy))
+                             consultations=consultation_lines(copy, public=not full))
 
 
 def _evidence_is_sample(groups: Sequence[EvidenceGroup]) -> bool:
