@@ -7,6 +7,7 @@ import pytest
 
 from csa_desktop.domain import rich_text
 from csa_desktop.domain.markdown_editing import (
+    insert_block,
     insert_table,
     make_link,
     set_heading,
@@ -146,3 +147,16 @@ def test_table_commands_outside_a_table_change_nothing(position: int) -> None:
     text = "Just a paragraph."
     assert table_row(text, position, add=True).text == text
     assert table_column(text, position, add=False).text == text
+
+
+@pytest.mark.parametrize(("text", "position", "expected"), [
+    ("", 0, "![A map](attachment:u1)"),
+    ("First line.", 3, "First line.\n\n![A map](attachment:u1)"),
+    ("First line.\nSecond.", 2, "First line.\n\n![A map](attachment:u1)\n\nSecond."),
+    ("One.\n\nTwo.", 0, "One.\n\n![A map](attachment:u1)\n\nTwo."),
+])
+def test_an_image_is_inserted_as_a_paragraph_of_its_own_after_the_cursors_line(
+        text: str, position: int, expected: str) -> None:
+    edit = insert_block(text, position, "![A map](attachment:u1)")
+    assert edit.text == expected
+    assert edit.text[edit.start:edit.end] == "![A map](attachment:u1)"

@@ -168,3 +168,46 @@ def test_a_read_only_copy_offers_preview_but_no_formatting(qtbot, district_windo
     assert editor.text.isReadOnly()
     assert not editor.field.actions_["bold"].isEnabled()
     assert editor.field.actions_["preview"].isEnabled()
+
+
+def test_image_attaches_the_chosen_picture_and_places_it_after_the_cursors_line(
+        qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    from tests.attachments.images import png
+
+    picture = tmp_path / "district map.png"
+    picture.write_bytes(png())
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *_a, **_k: (str(picture), "Images (*.png *.jpg *.jpeg)"))
+    answers = iter([("", True), ("Map of the twelve districts", True)])  # empty: asked again
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: next(answers))
+    section = window.copy.records.list_kind("section")[0]
+    window.copy.records.update(section.uid, {"body": "Where we work.\nMore."})
+    window.refresh(None)
+    window.show_place(f"section:{section.uid}")
+    editor = window.sections_page.form.editor("body")
+    field, body = editor.field, editor.text
+    assert field.toolbar.widgetForAction(field.actions_["image"]).isVisible()
+    body.setFocus()
+    cursor = body.textCursor()
+    cursor.setPosition(3)
+    body.setTextCursor(cursor)
+    field.actions_["image"].trigger()
+    (attachment,) = window.copy.records.list_kind("attachment")
+    assert attachment["alt_text"] == "Map of the twelve districts"
+    expected = (f"Where we work.\n\n![Map of the twelve districts](attachment:{attachment.uid})"
+                "\n\nMore.")
+    assert body.toPlainText() == expected
+    window.tree.setFocus()
+    qtbot.waitUntil(lambda: _stored(window, section.uid)["body"] == expected, timeout=3000)
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    picture.write_bytes(b"not an image at all")
+    answers = iter([("A broken picture", True)])
+    body.setFocus()
+    field.actions_["image"].trigger()
+    assert warnings and "district map.png" in warnings[0]
+    assert body.toPlainText() == expected  # refused: nothing placed, nothing attached
+    assert len(window.copy.records.list_kind("attachment")) == 1

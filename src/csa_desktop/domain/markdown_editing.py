@@ -144,16 +144,19 @@ def insert_table(text: str, position: int, rows: int = 2, columns: int = 2) -> E
     rows, columns = max(rows, 1), max(columns, 1)
     header = [f"Heading {i + 1}" for i in range(columns)]
     table = _render([header] + [[""] * columns for _ in range(rows)])
+    inserted = insert_block(text, position, table)
+    at = inserted.start + 2
+    return Edit(inserted.text, at, at + len(header[0]))
+
+
+def insert_block(text: str, position: int, block: str) -> Edit:
+    """`block` (a table, an image) as a paragraph of its own after the line the cursor is on;
+    the cursor then stands at the block's start and the selection covers it."""
     _first, last = _lines_of(text, position, position)
-    before = text[:last]
-    lead = "" if not before.strip() else ("\n" if before.endswith("\n\n") else
-                                          "\n\n" if not before.endswith("\n") else "\n")
-    after = text[last:]
-    trail = "" if not after.strip() else ("\n" if after.startswith("\n\n") else "\n\n"
-                                          if not after.startswith("\n") else "\n")
-    at = len(before) + len(lead) + 2
-    return Edit(before.rstrip(" ") + lead + table + trail + after.lstrip(" "), at,
-                at + len(header[0]))
+    before, after = text[:last].rstrip(" \n"), text[last:].lstrip(" \n")
+    head = before + "\n\n" if before.strip() else ""
+    trail = "\n\n" if after.strip() else ""
+    return Edit(head + block + trail + after, len(head), len(head) + len(block))
 
 
 def table_row(text: str, position: int, *, add: bool) -> Edit:

@@ -8,6 +8,7 @@ message next to the field. A dialog uses the same form without saving (see Recor
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from itertools import count
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -36,6 +37,7 @@ from csa_desktop.domain.kinds import (
 from csa_desktop.domain.records import Record
 from csa_desktop.errors import CsaError
 from csa_desktop.ui.context import EditorContext
+from csa_desktop.ui.image_insert import insert_image
 from csa_desktop.ui.markdown_editor import MarkdownField, raw_text
 from csa_desktop.ui.models.checklist import ChecklistModel
 from csa_desktop.ui.widgets import ErrorLabel, OptionalDateEdit, word_count
@@ -360,6 +362,8 @@ class RecordForm(QWidget):
             if isinstance(editor, DateFieldEditor):
                 editor.date.date_edit.setAccessibleName(caption)
             editor.edited.connect(lambda n=name: self._edited(n))
+            if context is not None and isinstance(editor, TextFieldEditor):
+                editor.field.set_image_source(partial(insert_image, copy=context.copy))
             error = ErrorLabel()
             error.setAccessibleName(f"{caption}: validation message")
             cell = QWidget()

@@ -1,8 +1,8 @@
 """A long text field as a Markdown source with a formatting toolbar and a preview: heading
 levels, bold, italic, bulleted and numbered lists, tables (insert, add or remove a row or a
-column), links, each with its shortcut, and Preview to read the text as it will print. The
-commands are the domain's (domain/markdown_editing.py); this only maps the selection and makes
-each command one step of the text's undo."""
+column), links, images (where the field is given a source), each with its shortcut, and Preview
+to read the text as it will print. The commands are the domain's (domain/markdown_editing.py);
+this only maps the selection and makes each command one step of the text's undo."""
 
 from __future__ import annotations
 
@@ -73,6 +73,7 @@ class MarkdownField(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.toolbar.setIconSize(self.toolbar.iconSize() / 2)
         self.actions_: dict[str, QAction] = {}
+        self.image_source: Callable[[QWidget], str | None] | None = None
         self._build_toolbar()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -138,6 +139,10 @@ class MarkdownField(QWidget):
         self._menu_button("Table", "Insert or change a table", table)
         self.toolbar.addAction(self._action("link", "Link…", "Make the selection a link",
                                             "Ctrl+K", self.link))
+        image = self._action("image", "Image…", "Insert an image (PNG or JPEG) with its "
+                             "alternative text", None, self.insert_image)
+        image.setVisible(False)  # until the field is given where images go (set_image_source)
+        self.toolbar.addAction(image)
         self.toolbar.addSeparator()
         preview = self._action("preview", "Preview", "Show the text as it will print",
                                "Ctrl+Shift+P", self.toggle_preview)
@@ -152,6 +157,18 @@ class MarkdownField(QWidget):
         button.setMenu(menu)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.toolbar.addWidget(button)
+
+    def set_image_source(self, source: Callable[[QWidget], str | None]) -> None:
+        """Offer Image…: `source` asks for an image and returns its Markdown (None: none)."""
+        self.image_source = source
+        self.actions_["image"].setVisible(True)
+
+    def insert_image(self) -> None:
+        if self.image_source is None or self.text.isReadOnly():
+            return
+        markdown = self.image_source(self)
+        if markdown:
+            self.apply(lambda t, s, _e: md.insert_block(t, s, markdown))
 
     def set_read_only(self, read_only: bool) -> None:
         self.text.setReadOnly(read_only)
