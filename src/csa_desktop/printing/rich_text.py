@@ -65,9 +65,20 @@ def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
     bullet = bullet or st.bullet
     context = context or TextContext()
     out: list[Flowable] = []
+    heading: list[Flowable] = []  # a heading waiting for what it heads
     for block in rich_text.without_images(rich_text.parse(text), context.withheld):
-        out += _block(block, st, body, bullet, 0, context)
-    return out
+        made = _block(block, st, body, bullet, 0, context)
+        if isinstance(block, Heading):
+            heading += made
+            continue
+        if heading and made:  # never a heading at the foot of a page, its image overleaf
+            out.append(KeepTogether(heading + made[:1]))
+            made = made[1:]
+        elif heading:
+            out += heading
+        heading = []
+        out += made
+    return out + heading
 
 
 class ScaledImage(Flowable):  # type: ignore[misc]
