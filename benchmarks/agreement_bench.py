@@ -82,6 +82,32 @@ def bare_agreement(document: Any) -> Callable[[], bytes]:
                 out.append(para(image.alt_text, cell))
         return out
 
+    def table(rows: list[tuple[str, ...]]) -> Any:
+        return Table([[para(t, cell) for t in row] for row in rows], repeatRows=1)
+
+    def appendices() -> list[Any]:
+        """The approvals, the evidence behind each key issue, the consultations and the
+        version control, as plain tables of the same texts."""
+        out: list[Any] = []
+        if document.approvals:
+            out += [para("Approvals", head), table([
+                (a.body, a.decision, str(a.decided_on or ""), a.minute_ref)
+                for a in document.approvals])]
+        for group in document.evidence:
+            out.append(para(group.key_issue, head))
+            if group.lines:
+                out.append(table([(f"{e.topic} {e.statement}", f"{e.figure} {e.period}",
+                                   e.area, e.source) for e in group.lines]))
+        if document.consultations:
+            out += [para("Consultation", head), table([
+                (c.consultee, f"{c.method} {c.when}", f"{c.outcome} {c.touched}")
+                for c in document.consultations])]
+        if document.version_lines:
+            out += [para("Version control", head), table([
+                (v.refresh, v.area, v.item, v.change, v.summary)
+                for v in document.version_lines])]
+        return out
+
     def build() -> bytes:
         story: list[Any] = []
         for section in document.sections:
@@ -97,6 +123,7 @@ def bare_agreement(document: Any) -> Callable[[], bytes]:
             for column in section.plan_columns:
                 story.append(para(column.heading, head))
                 story += [para(e.text, cell) for e in column.entries]
+        story += appendices()
         out = io.BytesIO()
         SimpleDocTemplate(out, pagesize=A4, leftMargin=56, rightMargin=56).build(story)
         return out.getvalue()

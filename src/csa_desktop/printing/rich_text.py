@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from csa_desktop.domain import rich_text
 from csa_desktop.domain.rich_text import (
@@ -57,6 +65,11 @@ class TextContext:
     withheld: frozenset[str] = frozenset()  # attachments this edition leaves out, unseen
 
 
+LONG_TABLE = 20
+"""Rows beyond which a table is not kept whole with its heading (measuring it whole costs
+more than the page it might save): the heading asks only for room for its first rows."""
+
+
 def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
               bullet: ParagraphStyle | None = None,
               context: TextContext | None = None) -> list[Flowable]:
@@ -72,8 +85,12 @@ def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
             heading += made
             continue
         if heading and made:  # never a heading at the foot of a page, its image overleaf
-            out.append(KeepTogether(heading + made[:1]))
-            made = made[1:]
+            if isinstance(block, TableBlock) and len(block.rows) > LONG_TABLE:
+                # a long table splits anyway: room for its first rows is enough
+                out += [CondPageBreak(body.fontSize * 12), *heading]
+            else:
+                out.append(KeepTogether(heading + made[:1]))
+                made = made[1:]
         elif heading:
             out += heading
         heading = []
