@@ -624,6 +624,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="also profile the timed part of each selected case (one extra run, "
                         "cProfile): <report stem>-<case>.prof and a top-30 text beside the "
                         "report")
+    p.add_argument("--scaling", action="store_true",
+                   help="how cost grows: import-and-merge at 2,000, 8,000, 32,000 changes and "
+                        "join at 1×, 2×, 4× the large copy (benchmarks/scaling.py)")
     return p.parse_args(argv)
 
 
@@ -648,6 +651,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     work = args.work or Path(tempfile.mkdtemp(prefix="csa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.scaling:
+        from scaling import run_scaling
+
+        try:
+            return run_scaling(sizes, work, quick=args.quick, report=args.report,
+                               seed=args.seed)
+        finally:
+            if args.work is None:
+                shutil.rmtree(work, ignore_errors=True)
     only = set(args.only or ["start", "actions", "bundles", "join", "plan-pdf", "adopt",
                              "import-values", "report-pdf", "agreement-pdf"])
     cases = make_cases(sizes)

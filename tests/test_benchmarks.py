@@ -113,3 +113,33 @@ def test_quick_benchmark_run_writes_a_report_with_every_case(tmp_path):
                     "| ReportLab |", "| SQLite |"):
         assert heading in text
     assert "Cold start to first paint, demo copy" in done.stdout
+
+
+@pytest.mark.slow
+def test_scaling_run_writes_its_table_into_its_own_block_and_keeps_the_report(tmp_path):
+    report = tmp_path / "benchmarks.md"
+    report.write_text("# Benchmarks\n\nkept above\n\n## What was slow, why, and what was done\n"
+                      "\nkept below\n", encoding="utf-8")
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scaling", "--quick",
+               "--actions", "40", "--evidence", "5", "--partnerships", "2", "--bundles", "2",
+               "--report", str(report), "--work", str(tmp_path / "work")]
+    for _run in range(2):  # the second run replaces the block of the first
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                              check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+    text = report.read_text(encoding="utf-8")
+    assert text.count("<!-- scaling: generated") == 1
+    assert text.count("## How cost grows") == 1
+    assert text.index("kept above") < text.index("## How cost grows") < text.index(
+        "## What was slow") < text.index("kept below")
+    block = text.split("<!-- scaling: generated", 1)[1].split("<!-- end of scaling -->")[0]
+    rows = [line for line in block.splitlines() if line.startswith("| ") and " ms |" in line]
+    assert [row.split(" | ")[1] for row in rows] == [
+        "10 changes", "40 changes", "160 changes", *(row.split(" | ")[1] for row in rows[3:])]
+    assert len(rows) == 6
+    assert all("µs a change" in row for row in rows[:3])
+    assert all("µs a record" in row for row in rows[3:])
+    joined = [int(row.split(" | ")[1].split()[0].replace(",", "")) for row in rows[3:]]
+    assert joined[0] < joined[1] < joined[2]  # baselines of 1×, 2× and 4× the copy
+    assert rows[2].split(" | ")[-1].strip(" |") in ("yes", "NO")
+    assert "| import and merge" in done.stdout

@@ -229,3 +229,29 @@ def test_joining_after_reading_the_baseline_parses_it_once_and_a_changed_file_af
         handle.write(b"\0")  # another file of the same name: not the kept one
     join_partnership(tmp_path / "two", other, partnership="Pendle CSP", name="Sam").close()
     assert len(parses) == 3  # the read, the read again, and the other bytes parsed afresh
+
+
+def test_a_joined_copy_holds_the_whole_baseline_and_keeps_the_usual_journal_after_its_bulk_load(
+        tmp_path, published):
+    import sqlite3
+
+    from csa_desktop.errors import StoreError
+
+    lead_dir, baseline = published
+    target = tmp_path / "pendle"
+    with join_partnership(target, baseline, partnership="Pendle CSP", name="Sam") as copy, \
+            Copy.open(lead_dir) as lead:
+        assert copy.info().counts == lead.info().counts
+        assert copy.check() == []
+        with pytest.raises(StoreError, match="just created"), copy.store.bulk_load():
+            pass  # an opened copy is never bulk-loaded
+    conn = sqlite3.connect(paths.database_path(target))
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        held = conn.execute("SELECT COUNT(*) FROM baseline_records").fetchone()[0]
+    finally:
+        conn.close()
+    with Copy.open(lead_dir) as lead:
+        assert held == sum(lead.info().counts.values())
+    assert sorted(p.name for p in target.parent.iterdir()) == ["pendle"]  # nothing left aside

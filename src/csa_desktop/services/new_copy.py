@@ -111,7 +111,7 @@ def join_partnership(data_dir: Path, baseline: Path, *, partnership: str,
 
     def build(folder: Path) -> None:
         with init_copy(folder, role=role, name=name, partnerships=[chosen.uid],
-                       empty=True) as copy:
+                       empty=True) as copy, copy.store.bulk_load():
             from csa_desktop.services.sync import SyncService
 
             report = SyncService(copy).import_files([baseline], progress=progress,

@@ -58,21 +58,23 @@ class Rebase:
         local: dict[str, Record] = {}
         for kind in {r.kind for r in bundle.records}:
             local.update((r.uid, r) for r in store.read_records(self.session, kind))
+        snapshot: list[SnapshotRecord] = []
         for record in bundle.records:
+            data = store.json_fields(record.kind, record.fields)  # once a record: read only
+            snapshot.append(SnapshotRecord(record.kind, record.uid, record.rev, record.deleted,
+                                           data))
             mine = local.get(record.uid)
             if mine is None:
-                self.insert(record)
+                self.insert(record, data)
             else:
-                self.rebase(record, mine, old.get(record.uid))
-        self.plan.snapshot = [SnapshotRecord(r.kind, r.uid, r.rev, r.deleted,
-                                             store.json_fields(r.kind, r.fields))
-                              for r in bundle.records]
+                self.rebase(record, mine, old.get(record.uid), data)
+        self.plan.snapshot = snapshot
         self.plan.baseline_id = self.bundle_id
         self.plan.log.append(log_entry(self.item, "imported",
                                                     {"records": len(bundle.records)}))
         self.plan.outcomes.append(bundle_outcome(self.item, self.tally))
 
-    def insert(self, record: RecordState) -> None:
+    def insert(self, record: RecordState, data: dict[str, object]) -> None:
         # A record new to this copy arrives whole, with its revision and stamp; its earlier
         # history stays in the lead's copy (a row per field here would only repeat it).
         self.plan.record_write(record.kind, record.uid, state_row(record), insert=True,
@@ -80,12 +82,12 @@ class Rebase:
         if record.deleted:  # added and removed again before it reached here: nothing to show
             return
         self.tally.add(RecordLine(record.kind, record.uid,
-                                  record_title(record.kind, store.json_fields(record.kind,
-                                                                        record.fields)),
+                                  record_title(record.kind, data),
                                   "create"))
 
-    def rebase(self, record: RecordState, mine: Record, snap: SnapshotRecord | None) -> None:
-        theirs = {**store.json_fields(record.kind, record.fields), DELETED: record.deleted}
+    def rebase(self, record: RecordState, mine: Record, snap: SnapshotRecord | None,
+               data: dict[str, object]) -> None:
+        theirs = {**data, DELETED: record.deleted}
         ours = json_record(mine)
         base = {**snap.data, DELETED: snap.deleted} if snap is not None else ours
         result: dict[str, object] = {}

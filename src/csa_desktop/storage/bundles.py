@@ -218,11 +218,13 @@ def replace_snapshot(session: Session, records: Iterable[SnapshotRecord]) -> Non
     """Take a new baseline snapshot, and list again the records that differ from it (local
     edits the new baseline did not settle stay to be sent)."""
     session.execute(delete(BaselineRecordRow))
-    rows = [{"uid": r.uid, "kind": r.kind, "rev": r.rev, "deleted": r.deleted,
-             "data": json.dumps(r.data, ensure_ascii=False, sort_keys=True)} for r in records]
-    for start in range(0, len(rows), bulk.BATCH):
-        session.execute(insert(BaselineRecordRow), rows[start:start + bulk.BATCH])
     connection = session.connection()
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as json.dumps
+    rows = [(r.uid, r.kind, r.rev, 1 if r.deleted else 0, dumps(r.data)) for r in records]
+    sql = (f"INSERT INTO {BaselineRecordRow.__tablename__} (uid, kind, rev, deleted, data) "
+           "VALUES (?, ?, ?, ?, ?)")
+    for start in range(0, len(rows), bulk.BATCH):  # one executemany per batch, to the driver
+        connection.exec_driver_sql(sql, rows[start:start + bulk.BATCH])
     connection.exec_driver_sql(f"DELETE FROM {LocalChangeRow.__tablename__}")
     base = BaselineRecordRow.__tablename__
     for kind in KINDS:

@@ -98,6 +98,25 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# A new copy being filled before anyone else can see it (services.new_copy: built in a folder
+# of its own and moved into place only when whole) needs no crash safety while it is filled: a
+# crash leaves that folder, never a copy. The rollback journal in memory (a cancel or refusal
+# still rolls back), no fsync per commit (the file is fsynced once, after the load) and a page
+# cache large enough for the indexes of 125,000 records halve the time of writing them.
+BULK_LOAD_CACHE_KIB = 256 * 1024
+
+
+def _on_connect_bulk_load(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=MEMORY")
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.execute(f"PRAGMA cache_size=-{BULK_LOAD_CACHE_KIB}")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def _on_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA query_only=ON")
@@ -107,7 +126,7 @@ def _on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+def make_engine(path: Path, *, read_only: bool = False, bulk_load: bool = False) -> Engine:
     if read_only:
         uri = backups.read_only_uri(path)
         engine = create_engine(
@@ -117,7 +136,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _on_connect_read_only)
         return engine
     engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "connect", _on_connect_bulk_load if bulk_load else _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -263,6 +282,27 @@ class Store:
         self.path = target
         self._final_path = None
         self.engine = make_engine(target)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Fill a copy this process has just created and nobody else has opened (a join's
+        baseline) without crash safety while it is filled: see _on_connect_bulk_load. The
+        file is fsynced and the usual settings (WAL, synchronous=FULL) are back afterwards,
+        also after a failure; the caller throws away a copy whose load failed."""
+        if not self.created or self.read_only_reason is not None:
+            raise StoreError("only a copy just created here can be bulk-loaded")
+        self.engine.dispose()
+        self._use_engine(make_engine(self.path, bulk_load=True))
+        try:
+            yield
+        finally:
+            self.engine.dispose()
+            backups.fsync(self.path)
+            self._use_engine(make_engine(self.path))
+
+    def _use_engine(self, engine: Engine) -> None:
+        self.engine = engine
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def discard(self) -> None:
