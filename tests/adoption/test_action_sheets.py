@@ -269,3 +269,17 @@ def test_without_merged_sections_a_lone_first_cell_is_still_a_section(
     assert "Domestic abuse" not in actions
     priority = demo_copy.records.get(str(actions["Run awareness weeks"]["priority_uid"]))
     assert priority.title == "Domestic abuse"
+
+
+def test_a_cancelled_adoption_writes_nothing_and_leaves_no_restore_point(
+        demo_copy: Copy, tmp_path: Path) -> None:
+    from csa_desktop.services.import_plan import ImportCancelledError
+
+    path = _council_sheet(tmp_path / "plan.xlsx")
+    before = _counts(demo_copy.data_dir)
+    points = restore_points.list_points(demo_copy)
+    adoption = ActionSheetAdoption(demo_copy, today=TODAY)
+    with pytest.raises(ImportCancelledError, match="nothing was imported"):
+        adoption.adopt(adoption.plan(path, PARTNERSHIP), cancelled=lambda: True)
+    assert _counts(demo_copy.data_dir) == before
+    assert restore_points.list_points(demo_copy) == points

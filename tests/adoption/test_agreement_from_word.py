@@ -326,3 +326,21 @@ def test_an_image_that_cannot_be_read_is_listed_and_the_rest_comes_in(kent: Copy
     assert any("is damaged" in str(n) or "not brought in" in str(n) for n in plan.not_brought)
     AgreementAdoption(kent).adopt(plan)
     assert "Context" in _sections(kent) and kent.records.list_kind("attachment") == []
+
+
+def test_a_cancelled_word_import_writes_nothing_and_leaves_no_restore_point(
+        kent: Copy, tmp_path: Path) -> None:
+    from csa_desktop.services.import_plan import ImportCancelledError
+
+    before, points = _counts(kent), restore_points.list_points(kent)
+    steps: list[str] = []
+
+    def cancelled() -> bool:  # the user presses Cancel while the third section is written
+        steps.append("asked")
+        return len(steps) >= 3
+
+    adoption = AgreementAdoption(kent)
+    with pytest.raises(ImportCancelledError):
+        adoption.adopt(adoption.plan(kent_agreement(tmp_path / "kent.docx")),
+                       cancelled=cancelled)
+    assert _counts(kent) == before and restore_points.list_points(kent) == points

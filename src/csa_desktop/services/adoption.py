@@ -30,7 +30,7 @@ from csa_desktop.domain.sheet_values import (
 )
 from csa_desktop.errors import CsaError, InputError, ScopeError, StoreError
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.import_plan import Progress
+from csa_desktop.services.import_plan import Cancelled, Progress, cancellable
 from csa_desktop.services.sheets import SheetRow, SheetTable, column_letter, read_table
 from csa_desktop.storage import bulk, restore_points
 from csa_desktop.storage import bundles as bundle_store
@@ -272,7 +272,11 @@ class ActionSheetAdoption:
     # --- writing ----------------------------------------------------------------------------
 
     def adopt(self, plan: ActionSheetPlan, *, skip_bad: bool = False, dry_run: bool = False,
-              progress: Progress | None = None) -> AdoptionResult:
+              progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> AdoptionResult:
+        """Write the plan's actions and updates (`cancelled`: checked between steps; a
+        cancel rolls everything back)."""
+        progress = cancellable(progress, cancelled)
         if plan.bad and not skip_bad:
             raise BadRowsError(plan.bad, plan.table.file.name)
         if not plan.actions:

@@ -24,7 +24,7 @@ from csa_desktop.domain.records import Changes, Record
 from csa_desktop.errors import InputError, ScopeError, StoreError
 from csa_desktop.services.adoption import keys_after, write_adoption
 from csa_desktop.services.copy import Copy
-from csa_desktop.services.import_plan import Progress
+from csa_desktop.services.import_plan import Cancelled, Progress, cancellable
 from csa_desktop.services.refresh import the_agreement
 from csa_desktop.services.word_outline import (
     Image,
@@ -245,7 +245,8 @@ class AgreementAdoption:
                                      tuple(images))
 
     def adopt(self, plan: AgreementDocumentPlan, *, dry_run: bool = False,
-              progress: Progress | None = None) -> AgreementAdoptionResult:
+              progress: Progress | None = None,
+              cancelled: Cancelled | None = None) -> AgreementAdoptionResult:
         if plan.problems:
             raise InputError(f"{plan.outline.file.name}: nothing was brought in:\n"
                              + "\n".join(f"  {p}" for p in plan.problems))
@@ -258,7 +259,8 @@ class AgreementAdoption:
             return AgreementAdoptionResult(plan, None, dry_run=True)
 
         def write(session: Session, adoption_id: str) -> tuple[Changes, dict[str, Any]]:
-            writer = _Writer(session, plan, adoption_id, self.copy.identity.name, progress)
+            writer = _Writer(session, plan, adoption_id, self.copy.identity.name,
+                             cancellable(progress, cancelled))
             return writer.run(), {"sections": len(plan.sections), "created": plan.created,
                                   "updated": plan.updated,
                                   "framework_rows": len(plan.framework_rows),

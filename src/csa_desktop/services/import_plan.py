@@ -39,6 +39,22 @@ class ImportCancelledError(CsaError):
     exit_code = 1
 
 
+def cancellable(progress: Progress | None, cancelled: Cancelled | None) -> Progress | None:
+    """`progress` that also stops the work when `cancelled()` says so: it raises
+    ImportCancelledError from the step it reports, inside the writing transaction, which
+    then rolls back (nothing applied, the restore point discarded)."""
+    if cancelled is None:
+        return progress
+
+    def report(done: int, total: int, what: str) -> None:
+        if cancelled():
+            raise ImportCancelledError("cancelled: nothing was imported")
+        if progress is not None:
+            progress(done, total, what)
+
+    return report
+
+
 @dataclass(frozen=True)
 class RecordLine:
     """One record a bundle would change, for the preview."""

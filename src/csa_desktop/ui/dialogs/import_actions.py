@@ -44,6 +44,7 @@ from csa_desktop.services.adoption import (
     guess_mapping,
 )
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.import_plan import ImportCancelledError
 from csa_desktop.services.sheets import SheetTable, column_letter, read_table
 from csa_desktop.ui.busy import run_busy, run_with_progress
 from csa_desktop.ui.widgets import ErrorLabel, plain_label
@@ -328,11 +329,13 @@ class ImportActionsDialog(QDialog):
             return
         skip = self.skip.isChecked()
         try:
-            done = run_with_progress(self, "Importing actions", lambda progress, _c: (
-                self.adoption.adopt(plan, skip_bad=skip, progress=progress)),
-                cancellable=False)
+            done = run_with_progress(self, "Importing actions", lambda progress, stop: (
+                self.adoption.adopt(plan, skip_bad=skip, progress=progress, cancelled=stop)))
         except BadRowsError as exc:  # not expected: the button waits for the choice
             self.error.show_message(f"{len(exc.bad)} rows cannot be read: nothing was imported.")
+            return
+        except ImportCancelledError:
+            self.error.show_message("Cancelled: nothing was imported.")
             return
         except CsaError as exc:
             self.error.show_message(f"Nothing was imported: {exc}")

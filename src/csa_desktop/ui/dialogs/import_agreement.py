@@ -36,6 +36,7 @@ from csa_desktop.services.agreement_adoption import (
     AgreementDocumentPlan,
 )
 from csa_desktop.services.copy import Copy
+from csa_desktop.services.import_plan import ImportCancelledError
 from csa_desktop.services.word_outline import ImageRef, Outline, OutlineSection, read_outline
 from csa_desktop.ui.busy import run_with_progress
 from csa_desktop.ui.widgets import ErrorLabel, plain_label
@@ -229,8 +230,11 @@ class ImportAgreementDialog(QDialog):
         if plan is None or not self.import_button.isEnabled():
             return
         try:
-            done = run_with_progress(self, "Importing the agreement", lambda progress, _c: (
-                self.adoption.adopt(plan, progress=progress)), cancellable=False)
+            done = run_with_progress(self, "Importing the agreement", lambda progress, stop: (
+                self.adoption.adopt(plan, progress=progress, cancelled=stop)))
+        except ImportCancelledError:
+            self.error.show_message("Cancelled: nothing was imported.")
+            return
         except CsaError as exc:
             self.error.show_message(f"Nothing was imported: {exc}")
             return
