@@ -225,3 +225,44 @@ def test_the_agreement_previews_in_either_edition_and_the_web_page_only_public(
     assert not dialog.web_button.isEnabled()
     assert "always the public one" in dialog.web_button.toolTip()
     assert dialog.suggested_file_name() == "agreement-full-official-sensitive.pdf"
+
+
+def test_a_slow_print_can_be_cancelled_and_the_preview_says_so(qtbot, demo_copy, monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    from csa_desktop.services import documents
+
+    release = threading.Event()
+    original = documents.print_document
+
+    def slow(*args, **kwargs):  # a long report, until the test lets it finish
+        release.wait(10)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "print_document", slow)
+    pressed: list[str] = []
+
+    def press_cancel() -> None:
+        busy = [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, QProgressDialog) and w.objectName() == "busyDialog"
+                and w.isVisible()]
+        if not busy:
+            QTimer.singleShot(50, press_cancel)
+            return
+        pressed.append(busy[0].labelText())
+        button = busy[0].findChild(QPushButton)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, press_cancel)
+    dialog = PrintPreviewDialog(demo_copy, document="agreement")
+    qtbot.addWidget(dialog)
+    release.set()
+    assert len(pressed) == 1 and "agreement" in pressed[0]
+    assert "was cancelled" in dialog.message.text() and not dialog.pdf_bytes
+    assert not dialog.print_button.isEnabled()
+    monkeypatch.setattr(documents, "print_document", original)
+    dialog.refresh()  # chosen again: printed
+    qtbot.waitUntil(lambda: bool(dialog.pdf_bytes), timeout=10000)

@@ -32,11 +32,18 @@ def read_in_background(read: Callable[[], object], arrived: SignalInstance,
     QThreadPool.globalInstance().start(work)
 
 
-def run_busy(parent: QWidget | None, text: str, work: Callable[[], T]) -> T:
+class BusyCancelledError(Exception):
+    """The user stopped waiting for work that writes nothing (a print being prepared)."""
+
+
+def run_busy(parent: QWidget | None, text: str, work: Callable[[], T], *,
+             cancellable: bool = False) -> T:
     """`work()` in a worker thread; a busy dialog appears if it takes more than a moment.
 
-    The user cannot start anything else meanwhile (input is held back), so the copy sees one
-    writer at a time; painting goes on."""
+    The user cannot start anything else meanwhile (input is held back, or the dialog is modal
+    with its Cancel button), so the copy sees one writer at a time; painting goes on.
+    `cancellable`, for work that writes nothing: Cancel stops the wait and raises
+    BusyCancelledError; the work's result, when it comes, is dropped."""
     done: list[T] = []
     failed: list[BaseException] = []
 
@@ -46,8 +53,10 @@ def run_busy(parent: QWidget | None, text: str, work: Callable[[], T]) -> T:
         except BaseException as exc:  # handed to the GUI thread below
             failed.append(exc)
 
-    progress = QProgressDialog(text, "", 0, 0, parent)
-    progress.setCancelButton(None)
+    progress = QProgressDialog(text, "Cancel" if cancellable else "", 0, 0, parent)
+    progress.setObjectName("busyDialog")
+    if not cancellable:
+        progress.setCancelButton(None)
     progress.setWindowTitle(text.rstrip("…."))
     progress.setWindowModality(Qt.WindowModality.ApplicationModal)
     progress.setMinimumDuration(300)
@@ -58,11 +67,23 @@ def run_busy(parent: QWidget | None, text: str, work: Callable[[], T]) -> T:
     timer = QTimer()
     timer.setInterval(25)
     timer.timeout.connect(lambda: None if thread.is_alive() else loop.quit())
+    stopped: list[bool] = []
+
+    def cancel() -> None:
+        stopped.append(True)
+        loop.quit()
+
+    progress.canceled.connect(cancel)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         thread.start()
         timer.start()
-        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        if cancellable:
+            loop.exec()  # the modal dialog takes the clicks: its Cancel only
+        else:
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        if stopped and thread.is_alive():
+            raise BusyCancelledError(text)
         thread.join()
     finally:
         timer.stop()

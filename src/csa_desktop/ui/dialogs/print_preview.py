@@ -30,7 +30,7 @@ from csa_desktop.files import write_atomically
 from csa_desktop.printing.model import FULL_EDITION, PUBLIC_EDITION, RESTRICTED_MARKING
 from csa_desktop.services import documents, printing
 from csa_desktop.services.copy import Copy
-from csa_desktop.ui.busy import run_busy
+from csa_desktop.ui.busy import BusyCancelledError, run_busy
 from csa_desktop.ui.settings import WindowSettings
 
 COUNTY = ""  # the partnership choice meaning "the county agreement"
@@ -194,7 +194,11 @@ class PrintPreviewDialog(QDialog):
             printed = run_busy(self, f"Preparing {label.lower()}…",
                                lambda: documents.print_document(
                                    copy, document, partnership=partnership, period=period,
-                                   edition=edition))
+                                   edition=edition), cancellable=True)
+        except BusyCancelledError:
+            self._show_problem("Choose the document again, or Close.",
+                               heading=f"Preparing {label.lower()} was cancelled.")
+            return
         except CsaError as exc:
             self._show_problem(str(exc))
             return
@@ -229,11 +233,12 @@ class PrintPreviewDialog(QDialog):
             "The agreement as one accessible HTML page, for the council's website" if public
             else "The web edition is always the public one: choose the public edition")
 
-    def _show_problem(self, text: str) -> None:
+    def _show_problem(self, text: str,
+                      heading: str = "This document cannot be printed as it is.") -> None:
         self.pdf.close()
         self.pdf_bytes = b""
         self.problem = text
-        self.message.setText(f"This document cannot be printed as it is.\n\n{text}")
+        self.message.setText(f"{heading}\n\n{text}")
         self.stack.setCurrentWidget(self.message)
         self.status.setText("Nothing to print")
         self.print_button.setEnabled(False)
