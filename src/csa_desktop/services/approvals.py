@@ -35,6 +35,7 @@ from csa_desktop.domain.ordering import key_between
 from csa_desktop.domain.records import Changes, Record
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import InputError, ScopeError
+from csa_desktop.printing.model import long_date  # English months whatever the locale
 from csa_desktop.services.refresh import current_refresh
 from csa_desktop.storage import records
 from csa_desktop.storage.database import Session
@@ -140,10 +141,6 @@ def stage_lines(stages: Sequence[StageState]) -> tuple[str, ...]:
             text += f", minute {s.minute_ref}"
         found.append(text)
     return tuple(found)
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def stage_of(approval: Record) -> str | None:

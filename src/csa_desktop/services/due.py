@@ -17,8 +17,8 @@ from csa_desktop.domain.records import Record
 from csa_desktop.domain.reporting import quarter_span
 from csa_desktop.domain.roles import Role
 from csa_desktop.printing.due_model import DueGroup, DueLine, DueListDocument
-from csa_desktop.printing.model import PrintMeta
-from csa_desktop.services.approvals import StageState, Workflow, long_date, workflow
+from csa_desktop.printing.model import PrintMeta, long_date
+from csa_desktop.services.approvals import StageState, Workflow, workflow
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.dashboard import reporting_lists, shown_actions
 from csa_desktop.services.plan_approvals import plan_workflow_of

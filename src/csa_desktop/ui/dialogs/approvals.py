@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 from csa_desktop.domain.records import Changes
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
+from csa_desktop.printing.model import long_date
 from csa_desktop.services.approvals import (
     StageState,
     Workflow,
     advance,
     correct,
-    long_date,
     step_back,
     workflow,
 )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
-from csa_desktop.services.approvals import long_date
+from csa_desktop.printing.model import long_date
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.plan_approvals import (
     PlanWorkflow,

@@ -16,7 +16,8 @@ from csa_desktop.domain.kinds import Value
 from csa_desktop.domain.records import Record
 from csa_desktop.domain.roles import Role
 from csa_desktop.errors import CsaError
-from csa_desktop.services.approvals import Workflow, long_date, workflow
+from csa_desktop.printing.model import long_date
+from csa_desktop.services.approvals import Workflow, workflow
 from csa_desktop.services.refresh import current_refresh
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.dialogs.record_dialog import RecordDialog
