@@ -131,3 +131,12 @@ def test_csa_print_due_list_writes_the_pdf_as_on_its_date(demo_dir: Path, tmp_pa
     printed = squashed(text(out.read_bytes()))
     assert squashed("as on 5 July 2023") in printed
     assert squashed("Actions past their due date") in printed
+
+
+def test_a_long_group_starts_under_the_title_and_leaves_no_page_blank(demo_copy: Copy) -> None:
+    from tests.printing.pdfcheck import page_texts
+
+    pages = page_texts(due_list_pdf(demo_copy, today=dt.date(2026, 12, 7), invariant=True))
+    assert "Actions past their due date (18)" in pages[0]  # not pushed overleaf whole
+    assert "Partnership" in pages[0] and "overdue" in pages[0]
+    assert len(pages) == 3

@@ -8,7 +8,7 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table
 
 from csa_desktop.printing.common import (
     FONT_ITALIC,
@@ -62,6 +62,7 @@ def _group(group: DueGroup, st: Styles, width: float) -> list[Flowable]:
                      Paragraph(inline(line.detail), st.cell)])
     table = Table(data, colWidths=[width * f for f in (0.2, 0.32, 0.11, 0.37)], repeatRows=1)
     table.setStyle(grid_style(2))
-    if len(group.lines) > 12:  # a long list splits across pages, its header repeated
-        return [heading, table]
+    if len(group.lines) > 12:  # a long list splits across pages, its header repeated:
+        heading.keepWithNext = 0  # not kept whole with its heading (that left a page blank);
+        return [CondPageBreak(90), heading, table]  # room for the heading and a few rows
     return [KeepTogether([heading, table])]

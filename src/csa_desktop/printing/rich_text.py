@@ -86,7 +86,10 @@ def long_text(text: str, st: Styles, *, body: ParagraphStyle | None = None,
             continue
         if heading and made:  # never a heading at the foot of a page, its image overleaf
             if isinstance(block, TableBlock) and len(block.rows) > LONG_TABLE:
-                # a long table splits anyway: room for its first rows is enough
+                # a long table splits anyway: room for its first rows is enough (and the
+                # heading's keepWithNext would keep the whole table with it)
+                for flowable in heading:
+                    flowable.keepWithNext = 0
                 out += [CondPageBreak(body.fontSize * 12), *heading]
             else:
                 out.append(KeepTogether(heading + made[:1]))
