@@ -65,3 +65,23 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     with init_copy(root / "lead", name="Lancashire county team") as lead:
         BundleService(lead).export(root / "baseline.csabundle")
     return root / "lead", root / "baseline.csabundle"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_export_passes_the_gate() -> Iterator[None]:
+    """Every bundle the suite exports is also read back the whole way the import gate reads
+    it (unzipped, hashes, signature, JSON, schema, field rules) before it is written: the
+    export checks its members in memory instead, and must never let through a bundle that
+    the gate would refuse."""
+    from csa_desktop.bundle.reader import open_bundle, parse_bundle
+    from csa_desktop.services import bundles
+
+    write = bundles.write_atomically
+
+    def checked_write(data: bytes, out: Path) -> Path:
+        parse_bundle(open_bundle(data, out.name))
+        return write(data, out)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bundles, "write_atomically", checked_write)
+        yield

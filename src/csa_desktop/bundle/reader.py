@@ -395,17 +395,43 @@ def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS, *, keep: bool = 
 
 
 def _parse_bundle(opened: OpenedBundle, limits: Limits) -> Bundle:
-    name = opened.name
-    payload = parse_json(opened.payload, opened.payload_name, name, limits)
-    validate(opened.manifest_data, "manifest", MANIFEST, name)
-    version = opened.manifest_data["format_version"]
-    kind = opened.manifest_data["kind"]
-    if opened.payload_name != PAYLOAD_MEMBER[kind]:
+    return _parse_members(opened.name, opened.sha256, opened.manifest_data,
+                          opened.payload_name, opened.payload, opened.attachments, limits)
+
+
+def check_members(data: bytes, name: str, manifest_bytes: bytes, payload_name: str,
+                  payload: bytes, attachments: dict[str, bytes],
+                  limits: Limits = LIMITS) -> Bundle:
+    """What `parse_bundle(open_bundle(data, name))` checks, for a bundle this app has just
+    built from these members (its manifest, payload and attachments by SHA-256): the
+    container from the ZIP's directory (size, members, their sizes and compression ratios,
+    nothing decompressed), then the members' JSON, schema, version and field rules as they
+    are in memory. The hashes and the signature are not checked again: the writer computed
+    them from these very bytes. Refusals are the gate's own, in the gate's order."""
+    if len(data) > limits.bundle_bytes:
+        raise _too_large(name, len(data), limits)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _check_members(archive.infolist(), name, limits)
+    manifest_data = parse_json(manifest_bytes, MANIFEST, name, limits)
+    if not isinstance(manifest_data, dict):
+        raise BundleError("manifest", f"{name}: {MANIFEST} is not a JSON object")
+    return _parse_members(name, hashlib.sha256(data).hexdigest(), manifest_data, payload_name,
+                          payload, attachments, limits)
+
+
+def _parse_members(name: str, sha256: str, manifest_data: dict[str, Any], payload_name: str,
+                   payload_bytes: bytes, attachments: dict[str, bytes],
+                   limits: Limits) -> Bundle:
+    payload = parse_json(payload_bytes, payload_name, name, limits)
+    validate(manifest_data, "manifest", MANIFEST, name)
+    version = manifest_data["format_version"]
+    kind = manifest_data["kind"]
+    if payload_name != PAYLOAD_MEMBER[kind]:
         raise BundleError("schema", f"{name}: a {kind} carries {PAYLOAD_MEMBER[kind]}, "
-                                    f"not {opened.payload_name}")
+                                    f"not {payload_name}")
     if version in SUPPORTED_VERSIONS:
         upgrade(payload, version)
-        validate(payload, "records" if kind == BASELINE else "changes", opened.payload_name,
+        validate(payload, "records" if kind == BASELINE else "changes", payload_name,
                  name)
     if version > FORMAT_VERSION:
         raise BundleError("newer-version",
@@ -414,18 +440,18 @@ def _parse_bundle(opened: OpenedBundle, limits: Limits) -> Bundle:
     if version not in SUPPORTED_VERSIONS:
         raise BundleError("unknown-version",
                           f"{name}: has bundle format {version}, which no CSA Desktop writes")
-    manifest = manifest_from_json(opened.manifest_data)
+    manifest = manifest_from_json(manifest_data)
     try:
         if kind == BASELINE:
-            bundle = Bundle(name, manifest, opened.sha256,
+            bundle = Bundle(name, manifest, sha256,
                             records=records_from_json(payload["records"], name),
-                            attachments=opened.attachments)
+                            attachments=attachments)
         else:
-            bundle = Bundle(name, manifest, opened.sha256,
+            bundle = Bundle(name, manifest, sha256,
                             changes=changes_from_json(payload["changes"], name),
-                            attachments=opened.attachments)
+                            attachments=attachments)
     except InputError as exc:
-        raise BundleError("schema", f"{name}: {opened.payload_name} {exc}") from None
+        raise BundleError("schema", f"{name}: {payload_name} {exc}") from None
     check_attachments(bundle)
     return bundle
 

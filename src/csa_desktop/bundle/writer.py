@@ -7,7 +7,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from csa_desktop.bundle.format import (
     DELETED,
@@ -59,10 +59,28 @@ def payload_bytes(*, changes: tuple[RecordChange, ...] | None = None,
     return canonical_json({"records": [record_json(r) for r in records]})
 
 
+@dataclass(frozen=True)
+class BuiltBundle:
+    """A bundle file's bytes and the members it was built from, as they are in memory."""
+
+    data: bytes
+    manifest: bytes
+    payload_member: str
+    payload: bytes
+    attachments: dict[str, bytes]  # sha256 -> bytes
+
+
 def build_bundle(manifest: Manifest, payload: bytes, key: SigningKey,
                  attachments: Mapping[str, bytes] | None = None) -> bytes:
     """The bundle file's bytes; `manifest.files` is filled in here from the payload and the
     attachments' bytes (sha256 -> bytes), each a member named by its hash."""
+    return built_bundle(manifest, payload, key, attachments).data
+
+
+def built_bundle(manifest: Manifest, payload: bytes, key: SigningKey,
+                 attachments: Mapping[str, bytes] | None = None) -> BuiltBundle:
+    """`build_bundle`, keeping the members it signed and zipped (for checking them without
+    reading the ZIP back)."""
     blobs = [(member_name(sha256), data) for sha256, data in sorted((attachments or {}).items())]
     files = {name: MemberEntry(len(data), hashlib.sha256(data).hexdigest())
              for name, data in [(manifest.payload_member, payload), *blobs]}
@@ -70,7 +88,8 @@ def build_bundle(manifest: Manifest, payload: bytes, key: SigningKey,
     manifest_bytes = canonical_json(manifest.to_json())
     members = [(MANIFEST, manifest_bytes), (manifest.payload_member, payload),
                (SIGNATURE, key.sign(manifest_bytes)), *blobs]
-    return zip_members(members)
+    return BuiltBundle(zip_members(members), manifest_bytes, manifest.payload_member, payload,
+                       dict(attachments or {}))
 
 
 def zip_members(members: list[tuple[str, bytes]]) -> bytes:

@@ -21,8 +21,8 @@ from csa_desktop.bundle.format import (
     Manifest,
     RecordState,
 )
-from csa_desktop.bundle.reader import open_bundle, parse_bundle, read_file
-from csa_desktop.bundle.writer import build_bundle, changes_payload, payload_bytes
+from csa_desktop.bundle.reader import check_members, open_bundle, read_file
+from csa_desktop.bundle.writer import BuiltBundle, built_bundle, changes_payload, payload_bytes
 from csa_desktop.domain.kinds import (
     KINDS,
     from_json,
@@ -339,8 +339,9 @@ class BundleService:
                 app_version=__version__, signer_key=key.public_key,
             )
             blobs = self._attachment_blobs(session, states, changes)
-            data = build_bundle(manifest, payload, key, blobs)
-            self._check_export(data, out.name, kind, states if kind == BASELINE else changes)
+            built = built_bundle(manifest, payload, key, blobs)
+            data = built.data
+            self._check_export(built, out.name, kind, states if kind == BASELINE else changes)
             store.log_bundle(session, LoggedBundle(
                 bundle_id, "exported", kind, me.replica_id, me.name, key.public_key,
                 baseline_id, seq, manifest.created_at, store.stamp(), out.name,
@@ -348,13 +349,15 @@ class BundleService:
             write_atomically(data, out)  # inside the transaction: no log entry without a file
         return ExportResult(out, bundle_id, kind, count, len(data))
 
-    def _check_export(self, data: bytes, name: str, kind: str,
+    def _check_export(self, built: BuiltBundle, name: str, kind: str,
                       items: Sequence[RecordState] | Sequence[dict[str, object]]) -> None:
-        """Read the signed bundle back through the import gate's own checks (container,
-        hashes, signature, schema, field rules) before it is written: a value the receiver
-        would refuse is named here, to the sender, and nothing is exported."""
+        """The import gate's own checks (container, JSON, schema, field rules, attachments)
+        on the bundle before it is written, on its members as they are in memory (the hashes
+        and signature were made from them): a value the receiver would refuse is named here,
+        to the sender, and nothing is exported."""
         try:
-            parse_bundle(open_bundle(data, name))
+            check_members(built.data, name, built.manifest, built.payload_member,
+                          built.payload, built.attachments)
         except BundleError as exc:
             culprit = _bad_value(kind, items)
             if culprit is not None:
