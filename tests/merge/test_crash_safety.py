@@ -64,18 +64,27 @@ def test_an_import_killed_at_any_moment_leaves_the_before_or_the_after_state(lab
     after = content(reference)
     assert after != before
 
+    # the kills are spread over the whole run and past its usual end; a loaded machine runs
+    # some trials slower (or faster) than the reference, so where one outcome has not occurred
+    # yet, more trials follow, later (or earlier), until both have
+    delays = [duration * 1.6 * (trial + 0.5) / TRIALS for trial in range(TRIALS)]
     seen = {"before": 0, "after": 0}
-    for trial in range(TRIALS):
+    trial = 0
+    while trial < len(delays):
         folder = lab.fresh_lead(f"trial-{trial}")
         process = subprocess.Popen(command(folder, big), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        # spread the kills over the whole run and past its usual end (a loaded machine
-        # runs some trials slower than the reference), so both outcomes occur
-        time.sleep(duration * 1.6 * (trial + 0.5) / TRIALS)
+        time.sleep(delays[trial])
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert csa(folder, "check") == 0, f"trial {trial}"
         state = content(folder)
         assert state in (before, after), f"trial {trial} left a state in between"
         seen["before" if state == before else "after"] += 1
+        trial += 1
+        if trial == len(delays) and len(delays) < 3 * TRIALS:
+            if not seen["after"]:
+                delays.append(delays[-1] * 1.5)
+            elif not seen["before"]:
+                delays.append(min(delays) / 2)
     assert seen["before"] and seen["after"], seen
