@@ -101,6 +101,9 @@ def _open(app: Any, start: Any, folder: Path, args: argparse.Namespace, launcher
           opened: dict[str, Any]) -> None:
     """Open the copy and show the main window in place of the start window."""
     try:
+        from csa_desktop.services.early_check import begin_check
+
+        begin_check(folder)  # SQLite checks the file on the other core while Python imports
         _guard_wheel(app)
         _open_main_window(start, folder, args, launcher)
     except BaseException as exc:  # re-raised by main() once the event loop has ended
