@@ -223,6 +223,11 @@ class MainWindow(QMainWindow):
                     can_add and self.stack.currentWidget() is local_plans))
 
     @property
+    def built_pages(self) -> list[str]:
+        """The names (keys of PAGES) of the pages built so far, in the order they were built."""
+        return list(self._built)
+
+    @property
     def pages(self) -> list[EditorPage]:
         """Every page, in the order of PAGES (those not yet shown are built now)."""
         return [self.page(name) for name in PAGES]
