@@ -23,6 +23,7 @@ from csa_desktop.storage import backups
 from csa_desktop.storage import lock as folder_lock
 from csa_desktop.storage.lock import FolderLock
 from csa_desktop.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
+from csa_desktop.storage.probe import probe, probed
 
 log = logging.getLogger(__name__)
 
@@ -41,33 +42,6 @@ class DamagedCopyError(StoreError):
         self.path = path
         self.problems = problems
         self.backup = backup
-
-
-def probe(path: Path) -> tuple[str | None, list[str]]:
-    """The stamped Alembic revision and SQLite's quick_check problems, read with plain sqlite3
-    (no Alembic import). quick_check (not the full integrity_check: no index contents) keeps
-    start-up fast; `csa check` and restores run the full check."""
-    try:
-        conn = sqlite3.connect(backups.read_only_uri(path), uri=True)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path}: {exc}") from None
-    try:
-        problems = [f"integrity check: {message}"
-                    for (message,) in conn.execute("PRAGMA quick_check") if message != "ok"]
-        if problems:
-            return None, problems
-        has_table = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).fetchone()
-        query = "SELECT version_num FROM alembic_version"
-        row = conn.execute(query).fetchone() if has_table else None
-    except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
-            return None, [f"the file is not a readable database: {exc}"]
-        raise StoreError(f"cannot read {path}: {exc}") from None
-    finally:
-        conn.close()
-    return (str(row[0]) if row else None), []
 
 
 def schema_revision(path: Path) -> str | None:
@@ -216,7 +190,7 @@ class Store:
         reason = "this copy was opened read-only" if read_only else None
         if exists:
             reason = reason or unwritable_reason(path)
-            revision = cls._checked_revision(path)
+            revision = cls._checked_revision(path, early=True)
         else:
             revision = None
             try:
@@ -312,8 +286,9 @@ class Store:
             _remove_database_files(self.path)
 
     @staticmethod
-    def _checked_revision(path: Path) -> str | None:
-        revision, problems = probe(path)
+    def _checked_revision(path: Path, *, early: bool = False) -> str | None:
+        """The schema revision; `early`: the check begun by probe.start_probe may be used."""
+        revision, problems = probed(path) if early else probe(path)
         if problems:
             log.error("damaged copy %s: %s", path, "; ".join(problems))
             raise DamagedCopyError(path, problems, backups.newest_good_backup(path))
@@ -411,4 +386,5 @@ def _remove_database_files(path: Path) -> None:
         name.unlink(missing_ok=True)
 
 
-__all__ = ["DamagedCopyError", "Session", "Store", "make_engine", "migrate", "schema_revision"]
+__all__ = ["DamagedCopyError", "Session", "Store", "make_engine", "migrate", "probe",
+           "schema_revision"]

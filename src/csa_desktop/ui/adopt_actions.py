@@ -6,19 +6,21 @@ as a bundle import is."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
-from csa_desktop.services.adoption import AdoptionResult
-from csa_desktop.services.agreement_adoption import AgreementAdoptionResult
-from csa_desktop.services.copy import Copy
-from csa_desktop.services.sheets import read_table
-from csa_desktop.services.word_outline import read_outline
-from csa_desktop.ui.busy import run_busy
 from csa_desktop.ui.settings import WindowSettings
+
+# Installed in every main window before it is first painted: the readers of sheets and Word
+# documents and the adoption services are imported when an import is chosen.
+if TYPE_CHECKING:
+    from csa_desktop.services.adoption import AdoptionResult
+    from csa_desktop.services.agreement_adoption import AgreementAdoptionResult
+    from csa_desktop.services.copy import Copy
 
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
 WORD_FILTER = "Word documents (*.docx);;All files (*)"
@@ -99,6 +101,9 @@ class AdoptActions:
 
     def import_actions(self, path: Path | None = None) -> AdoptionResult | None:
         """Choose a spreadsheet, map and preview it, import after the user agrees."""
+        from csa_desktop.services.sheets import read_table
+        from csa_desktop.ui.busy import run_busy
+
         path = path or self._choose("Import actions", SHEET_FILTER)
         if path is None:
             return None
@@ -129,6 +134,9 @@ class AdoptActions:
 
     def import_word(self, path: Path | None = None) -> AgreementAdoptionResult | None:
         """Choose a Word document, see its outline, import after the user agrees."""
+        from csa_desktop.services.word_outline import read_outline
+        from csa_desktop.ui.busy import run_busy
+
         path = path or self._choose("Import from Word", WORD_FILTER)
         if path is None:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
@@ -24,20 +24,16 @@ from PySide6.QtWidgets import (
 from csa_desktop.domain.records import Changes
 from csa_desktop.errors import CsaError
 from csa_desktop.services import restore_points
-from csa_desktop.services.bundles import (
-    BundleService,
-    ExportResult,
-    after_export_advice,
-    suggested_file_name,
-)
 from csa_desktop.services.conflicts import ConflictService
-from csa_desktop.services.copy import Copy
-from csa_desktop.services.history import history_lines
-from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
-from csa_desktop.ui.busy import run_with_progress
 from csa_desktop.ui.commands import DecideConflictCommand
-from csa_desktop.ui.dialogs.import_preview import conflicts_waiting
 from csa_desktop.ui.settings import WindowSettings
+
+# Installed in every main window before it is first painted: what only a menu item needs
+# (the bundle services, the signing library behind them, the progress dialog) is imported
+# when the item is used.
+if TYPE_CHECKING:
+    from csa_desktop.services.copy import Copy
+    from csa_desktop.services.sync import ImportReport, SyncService
 
 EXTENSION = ".csabundle"
 FILTER = "CSA bundles (*.csabundle)"
@@ -229,6 +225,14 @@ class BundleActions:
             settings.remember_folder("bundles", chosen)
 
     def export_bundle(self) -> Path | None:
+        from csa_desktop.services.bundles import (
+            BundleService,
+            ExportResult,
+            after_export_advice,
+            suggested_file_name,
+        )
+        from csa_desktop.ui.busy import run_with_progress
+
         self._flush()
         lead = self.copy.identity.role.value == "lead"
         stem = "baseline" if lead else "contribution"
@@ -263,6 +267,10 @@ class BundleActions:
 
     def import_bundles(self, paths: list[Path] | None = None) -> ImportReport | None:
         """Choose (or take dropped) bundles, preview them, apply after the user agrees."""
+        from csa_desktop.services.sync import ImportCancelledError, ImportReport, SyncService
+        from csa_desktop.ui.busy import run_with_progress
+        from csa_desktop.ui.dialogs.import_preview import conflicts_waiting
+
         if paths is None:
             chosen, _ = QFileDialog.getOpenFileNames(self.window, "Import bundles",
                                                      str(self._folder()), FILTER)
@@ -316,6 +324,9 @@ class BundleActions:
 
     def _preview(self, sync: SyncService, paths: list[Path]) -> ImportReport:
         """The dry run; an unknown sender's key is offered for trust (then checked again)."""
+        from csa_desktop.services.sync import ImportReport
+        from csa_desktop.ui.busy import run_with_progress
+
         asked: set[str] = set()
         while True:
             report = run_with_progress(
@@ -336,6 +347,7 @@ class BundleActions:
                 return report
 
     def ask_trust(self, path: Path) -> bool:
+        from csa_desktop.services.bundles import BundleService
         from csa_desktop.ui.dialogs.trust import TrustPromptDialog
 
         service = BundleService(self.copy)
@@ -358,6 +370,7 @@ class BundleActions:
         return True
 
     def manage_trust(self) -> None:
+        from csa_desktop.services.bundles import BundleService
         from csa_desktop.ui.dialogs.trust import TrustedKeysDialog
 
         TrustedKeysDialog(BundleService(self.copy), self.window).exec()
@@ -399,6 +412,7 @@ class BundleActions:
         return True
 
     def show_history(self) -> None:
+        from csa_desktop.services.history import history_lines
         from csa_desktop.ui.dialogs.history import HistoryDialog
 
         uid = current_record_uid(self.window)

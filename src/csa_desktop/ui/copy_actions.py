@@ -1,17 +1,30 @@
 """Which copies are open: the welcome window until a copy is chosen, then a main window per
 copy; File ▸ New copy… and File ▸ Open copy (recent copies, or any folder) in every main
-window. Each new copy gets a folder of its own under the user data folder (paths.py)."""
+window. Each new copy gets a folder of its own under the user data folder (paths.py).
+
+app.py makes the launcher before the start window is painted: nothing here imports the database
+layer (services.copy) at module level."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from csa_desktop import paths
-from csa_desktop.services.copy import Copy, copy_exists
+
+if TYPE_CHECKING:
+    from csa_desktop.services.copy import Copy
+
+
+def copy_exists(data_dir: Path) -> bool:
+    """Whether `data_dir` holds a copy (services.copy.copy_exists, imported when asked)."""
+    from csa_desktop.services.copy import copy_exists as exists
+
+    return exists(data_dir)
 
 
 class CopyLauncher(QObject):

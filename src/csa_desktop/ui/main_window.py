@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -42,23 +42,23 @@ from csa_desktop.ui.commands import EditHistory
 from csa_desktop.ui.context import EditorContext
 from csa_desktop.ui.models import navigator as nav
 from csa_desktop.ui.settings import WindowSettings
-from csa_desktop.ui.views.agreement_page import AgreementPage
 from csa_desktop.ui.views.common import EditorPage
-from csa_desktop.ui.views.consultation_page import ConsultationPage
-from csa_desktop.ui.views.dashboard_page import DashboardPage
-from csa_desktop.ui.views.evidence_page import EvidencePage
-from csa_desktop.ui.views.indicators_page import IndicatorsPage
-from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
-from csa_desktop.ui.views.local_plan_page import LocalPlansPage
-from csa_desktop.ui.views.meetings_page import MeetingsPage
-from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
-from csa_desktop.ui.views.sections_page import SectionsPage
-from csa_desktop.ui.views.themes_page import ThemesPage
 from csa_desktop.ui.wheel import guard_wheel
 from csa_desktop.ui.widgets import with_sample_banner
 
 if TYPE_CHECKING:
     from csa_desktop.services.due import DueItem
+    from csa_desktop.ui.views.agreement_page import AgreementPage
+    from csa_desktop.ui.views.consultation_page import ConsultationPage
+    from csa_desktop.ui.views.dashboard_page import DashboardPage
+    from csa_desktop.ui.views.evidence_page import EvidencePage
+    from csa_desktop.ui.views.indicators_page import IndicatorsPage
+    from csa_desktop.ui.views.key_issues_page import KeyIssuesPage
+    from csa_desktop.ui.views.local_plan_page import LocalPlansPage
+    from csa_desktop.ui.views.meetings_page import MeetingsPage
+    from csa_desktop.ui.views.plan_on_a_page import PlanOnAPagePage
+    from csa_desktop.ui.views.sections_page import SectionsPage
+    from csa_desktop.ui.views.themes_page import ThemesPage
 
 # Feature modules (ui/<feature>_actions.py), each with `install(window: MainWindow) -> None`
 # adding its menu items and toolbar buttons. Add yours here.
@@ -69,6 +69,40 @@ FEATURE_MODULES: tuple[str, ...] = ("csa_desktop.ui.print_actions",
                                      "csa_desktop.ui.adopt_actions",
                                      "csa_desktop.ui.guide_actions",
                                      "csa_desktop.ui.copy_actions")  # last: at the top of File
+
+# The pages of the right-hand side: attribute of the window -> (module under ui/views, class).
+# Each is built (and its module imported) when first shown or asked for, not at start: a copy
+# opens on one page, and building all of them cost a quarter of a second.
+PAGES: dict[str, tuple[str, str]] = {
+    "dashboard_page": ("dashboard_page", "DashboardPage"),
+    "agreement_page": ("agreement_page", "AgreementPage"),
+    "plan_on_a_page_page": ("plan_on_a_page", "PlanOnAPagePage"),
+    "sections_page": ("sections_page", "SectionsPage"),
+    "key_issues_page": ("key_issues_page", "KeyIssuesPage"),
+    "evidence_page": ("evidence_page", "EvidencePage"),
+    "local_plans_page": ("local_plan_page", "LocalPlansPage"),
+    "indicators_page": ("indicators_page", "IndicatorsPage"),
+    "consultation_page": ("consultation_page", "ConsultationPage"),
+    "themes_page": ("themes_page", "ThemesPage"),
+    "meetings_page": ("meetings_page", "MeetingsPage"),
+}
+
+# Which page shows which kind of navigator node.
+PAGE_FOR_KIND: dict[str, str] = {
+    nav.DASHBOARD: "dashboard_page",
+    nav.MEETINGS: "meetings_page",
+    nav.AGREEMENT: "agreement_page", nav.DETAILS: "agreement_page",
+    nav.PLAN_ON_A_PAGE: "plan_on_a_page_page",
+    nav.SECTIONS: "sections_page", nav.SECTION: "sections_page",
+    nav.KEY_ISSUES: "key_issues_page", nav.KEY_ISSUE: "key_issues_page",
+    nav.EVIDENCE: "evidence_page",
+    nav.CONSULTATION: "consultation_page",
+    nav.THEMES: "themes_page",
+    nav.LOCAL_PLANS: "local_plans_page", nav.PARTNERSHIP: "local_plans_page",
+    nav.PRIORITY: "local_plans_page", nav.UNPRIORITISED: "local_plans_page",
+    nav.ACTION: "local_plans_page",
+    nav.INDICATORS: "indicators_page",
+}
 
 # Which fields of which kinds change the navigator tree (titles, order, parents).
 TREE_FIELDS: dict[str, frozenset[str]] = {
@@ -158,43 +192,94 @@ class MainWindow(QMainWindow):
 
     def _create_pages(self) -> None:
         self.stack = QStackedWidget()
-        self.dashboard_page = DashboardPage(self.context)
-        self.dashboard_page.open_actions.connect(self.open_action_list)
-        self.dashboard_page.open_indicators.connect(self.open_indicators_off_target)
-        self.dashboard_page.open_due.connect(self.open_due_item)
-        self.dashboard_page.print_due.connect(self.print_due_list)
-        self.meetings_page = MeetingsPage(self.context)
-        self.agreement_page = AgreementPage(self.context)
-        self.plan_on_a_page_page = PlanOnAPagePage(self.context)
-        self.sections_page = SectionsPage(self.context)
-        self.key_issues_page = KeyIssuesPage(self.context)
-        self.evidence_page = EvidencePage(self.context)
-        self.consultation_page = ConsultationPage(self.context)
-        self.themes_page = ThemesPage(self.context)
-        self.local_plans_page = LocalPlansPage(self.context)
-        self.indicators_page = IndicatorsPage(self.context)
-        self.pages: list[EditorPage] = [
-            self.dashboard_page, self.agreement_page, self.plan_on_a_page_page, self.sections_page,
-            self.key_issues_page, self.evidence_page, self.local_plans_page,
-            self.indicators_page, self.consultation_page, self.themes_page, self.meetings_page,
-        ]
-        for page in self.pages:
-            self.stack.addWidget(page)
-        self.page_for_kind: dict[str, EditorPage] = {
-            nav.DASHBOARD: self.dashboard_page,
-            nav.MEETINGS: self.meetings_page,
-            nav.AGREEMENT: self.agreement_page, nav.DETAILS: self.agreement_page,
-            nav.PLAN_ON_A_PAGE: self.plan_on_a_page_page,
-            nav.SECTIONS: self.sections_page, nav.SECTION: self.sections_page,
-            nav.KEY_ISSUES: self.key_issues_page, nav.KEY_ISSUE: self.key_issues_page,
-            nav.EVIDENCE: self.evidence_page,
-            nav.CONSULTATION: self.consultation_page,
-            nav.THEMES: self.themes_page,
-            nav.LOCAL_PLANS: self.local_plans_page, nav.PARTNERSHIP: self.local_plans_page,
-            nav.PRIORITY: self.local_plans_page, nav.UNPRIORITISED: self.local_plans_page,
-            nav.ACTION: self.local_plans_page,
-            nav.INDICATORS: self.indicators_page,
-        }
+        self._built: dict[str, EditorPage] = {}  # the pages built so far, by attribute
+
+    def page(self, name: str) -> EditorPage:
+        """The page called `name` (a key of PAGES), built on first use."""
+        built = self._built.get(name)
+        if built is not None:
+            return built
+        module, class_name = PAGES[name]
+        page_class = getattr(importlib.import_module(f"csa_desktop.ui.views.{module}"),
+                             class_name)
+        page: EditorPage = page_class(self.context)
+        self._built[name] = page
+        self.stack.addWidget(page)
+        self._connect_page(name, page)
+        self.settings.restore_splitters(page)  # its splitters as they were left
+        return page
+
+    def _connect_page(self, name: str, page: EditorPage) -> None:
+        if name == "dashboard_page":
+            dashboard = cast("DashboardPage", page)
+            dashboard.open_actions.connect(self.open_action_list)
+            dashboard.open_indicators.connect(self.open_indicators_off_target)
+            dashboard.open_due.connect(self.open_due_item)
+            dashboard.print_due.connect(self.print_due_list)
+        elif name == "local_plans_page":
+            local_plans = cast("LocalPlansPage", page)
+            local_plans.actions_panel.can_add_changed.connect(
+                lambda can_add: self.new_action_action.setEnabled(
+                    can_add and self.stack.currentWidget() is local_plans))
+
+    @property
+    def built_pages(self) -> list[str]:
+        """The names (keys of PAGES) of the pages built so far, in the order they were built."""
+        return list(self._built)
+
+    @property
+    def pages(self) -> list[EditorPage]:
+        """Every page, in the order of PAGES (those not yet shown are built now)."""
+        return [self.page(name) for name in PAGES]
+
+    def page_for_kind(self, kind: str) -> EditorPage | None:
+        """The page that shows navigator nodes of `kind` (built on first use)."""
+        name = PAGE_FOR_KIND.get(kind)
+        return None if name is None else self.page(name)
+
+    @property
+    def dashboard_page(self) -> DashboardPage:
+        return cast("DashboardPage", self.page("dashboard_page"))
+
+    @property
+    def agreement_page(self) -> AgreementPage:
+        return cast("AgreementPage", self.page("agreement_page"))
+
+    @property
+    def plan_on_a_page_page(self) -> PlanOnAPagePage:
+        return cast("PlanOnAPagePage", self.page("plan_on_a_page_page"))
+
+    @property
+    def sections_page(self) -> SectionsPage:
+        return cast("SectionsPage", self.page("sections_page"))
+
+    @property
+    def key_issues_page(self) -> KeyIssuesPage:
+        return cast("KeyIssuesPage", self.page("key_issues_page"))
+
+    @property
+    def evidence_page(self) -> EvidencePage:
+        return cast("EvidencePage", self.page("evidence_page"))
+
+    @property
+    def local_plans_page(self) -> LocalPlansPage:
+        return cast("LocalPlansPage", self.page("local_plans_page"))
+
+    @property
+    def indicators_page(self) -> IndicatorsPage:
+        return cast("IndicatorsPage", self.page("indicators_page"))
+
+    @property
+    def consultation_page(self) -> ConsultationPage:
+        return cast("ConsultationPage", self.page("consultation_page"))
+
+    @property
+    def themes_page(self) -> ThemesPage:
+        return cast("ThemesPage", self.page("themes_page"))
+
+    @property
+    def meetings_page(self) -> MeetingsPage:
+        return cast("MeetingsPage", self.page("meetings_page"))
 
     def _action(self, text: str, slot: Callable[[], object], *,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
@@ -236,9 +321,6 @@ class MainWindow(QMainWindow):
             shortcut=QKeySequence.StandardKey.New, icon="add",
             tip="Add an action to the local plan shown")
         self.new_action_action.setEnabled(False)  # until a plan this copy may change is shown
-        self.local_plans_page.actions_panel.can_add_changed.connect(
-            lambda can_add: self.new_action_action.setEnabled(
-                can_add and self.stack.currentWidget() is self.local_plans_page))
         self.go_actions: list[QAction] = [self._action(
             "Dash&board", partial(self.show_place, nav.DASHBOARD), shortcut="Ctrl+0",
             tip="How the actions and indicators stand, and what is due")]
@@ -403,7 +485,7 @@ class MainWindow(QMainWindow):
         if self._restoring or not current.isValid():
             return
         node = self.navigator.node(current)
-        page = self.page_for_kind.get(node.kind)
+        page = self.page_for_kind(node.kind)
         if page is None:
             return
         shown = self.stack.currentWidget()
@@ -411,9 +493,9 @@ class MainWindow(QMainWindow):
             shown.flush()
         self.stack.setCurrentWidget(page)
         page.show_node(node)
-        panel = self.local_plans_page.actions_panel
-        self.new_action_action.setEnabled(page is self.local_plans_page
-                                          and panel.new_action.isEnabled())
+        on_local_plans = PAGE_FOR_KIND[node.kind] == "local_plans_page"
+        self.new_action_action.setEnabled(
+            on_local_plans and self.local_plans_page.actions_panel.new_action.isEnabled())
 
     def show_place(self, place: str) -> bool:
         """Select a navigator node by key ('sections', 'section:<uid>', ...), by --show
@@ -484,7 +566,7 @@ class MainWindow(QMainWindow):
 
     def find_action_text(self) -> None:
         node = self.current_node()
-        if node is None or self.page_for_kind.get(node.kind) is not self.local_plans_page:
+        if node is None or PAGE_FOR_KIND.get(node.kind) != "local_plans_page":
             self.show_place(nav.LOCAL_PLANS)
         self.local_plans_page.actions_panel.focus_filter()
 
@@ -497,7 +579,7 @@ class MainWindow(QMainWindow):
             return
         if changes is None or self._tree_changed(changes):
             self.reload_navigator()
-        for page in self.pages:
+        for page in list(self._built.values()):  # a page not built yet reads all when shown
             page.refresh(changes)
 
     @staticmethod
@@ -544,7 +626,7 @@ class MainWindow(QMainWindow):
 
     def flush(self) -> None:
         """Save typing still waiting for a pause."""
-        for page in self.pages:
+        for page in list(self._built.values()):
             page.flush()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -166,8 +166,10 @@ class OptionalDateEdit(QWidget):
         self.clear_button.setToolTip(f"Clear {label.lower()}")
         self.clear_button.setAccessibleName(f"Clear {label.lower()}")
         self.clear_button.clicked.connect(self._clear)
-        self.clear_button.setVisible(optional)
         layout.addWidget(self.clear_button)
+        # Only once it has a parent: a parentless widget made visible is a window of its own,
+        # shown for a moment, and it takes the focus from the main window.
+        self.clear_button.setVisible(optional)
         layout.addStretch(1)
         self.setFocusProxy(self.date_edit)
         self._last: dt.date | None = None
