@@ -40,6 +40,7 @@ from csa_desktop.bundle.format import (
     Limits,
     canonical_json,
 )
+from csa_desktop.bundle.quick import MISS, QUICK_DEPTH, read_items
 from csa_desktop.bundle.typed import changes_from_json, manifest_from_json, records_from_json
 from csa_desktop.bundle.validation import short, upgrade, validate
 from csa_desktop.domain.attachments import attachment_uid, check_image
@@ -325,13 +326,22 @@ def _parse_canonical(data: bytes) -> Any:
 
 
 def parse_json(data: bytes, member: str, name: str, limits: Limits = LIMITS) -> Any:
+    value = _decode_json(data, member, name)
+    _check_depth(value, member, name, limits)
+    return value
+
+
+def _decode_json(data: bytes, member: str, name: str) -> Any:
     value = _parse_canonical(data)
     if value is None:
         value = _parse_careful(data, member, name)
+    return value
+
+
+def _check_depth(value: Any, member: str, name: str, limits: Limits) -> None:
     if _depth(value) > limits.json_depth:
         raise BundleError("too-deep", f"{name}: {member} is nested more than "
                                       f"{limits.json_depth} levels deep")
-    return value
 
 
 def _parse_careful(data: bytes, member: str, name: str) -> Any:
@@ -422,17 +432,23 @@ def check_members(data: bytes, name: str, manifest_bytes: bytes, payload_name: s
 def _parse_members(name: str, sha256: str, manifest_data: dict[str, Any], payload_name: str,
                    payload_bytes: bytes, attachments: dict[str, bytes],
                    limits: Limits) -> Bundle:
-    payload = parse_json(payload_bytes, payload_name, name, limits)
+    payload = _decode_json(payload_bytes, payload_name, name)
+    definition = "records" if payload_name == RECORDS else "changes"
+    read = read_items(definition, payload) if manifest_data.get(
+        "format_version") == FORMAT_VERSION else None  # upgrade() leaves such a payload be
+    if read is None or limits.json_depth < QUICK_DEPTH or any(r is MISS for r in read):
+        _check_depth(payload, payload_name, name, limits)  # else the reads bound the depth
     validate(manifest_data, "manifest", MANIFEST, name)
     version = manifest_data["format_version"]
     kind = manifest_data["kind"]
     if payload_name != PAYLOAD_MEMBER[kind]:
         raise BundleError("schema", f"{name}: a {kind} carries {PAYLOAD_MEMBER[kind]}, "
                                     f"not {payload_name}")
+    if version != FORMAT_VERSION:
+        read = None
     if version in SUPPORTED_VERSIONS:
         upgrade(payload, version)
-        validate(payload, "records" if kind == BASELINE else "changes", payload_name,
-                 name)
+        validate(payload, definition, payload_name, name, read)
     if version > FORMAT_VERSION:
         raise BundleError("newer-version",
                           f"{name}: was made by a newer CSA Desktop (bundle format {version}; "
@@ -444,11 +460,11 @@ def _parse_members(name: str, sha256: str, manifest_data: dict[str, Any], payloa
     try:
         if kind == BASELINE:
             bundle = Bundle(name, manifest, sha256,
-                            records=records_from_json(payload["records"], name),
+                            records=records_from_json(payload["records"], name, read),
                             attachments=attachments)
         else:
             bundle = Bundle(name, manifest, sha256,
-                            changes=changes_from_json(payload["changes"], name),
+                            changes=changes_from_json(payload["changes"], name, read),
                             attachments=attachments)
     except InputError as exc:
         raise BundleError("schema", f"{name}: {payload_name} {exc}") from None
