@@ -11,6 +11,7 @@ signer is trusted, JSON within depth and size limits, the schema and the format 
 from __future__ import annotations
 
 import collections
+import gc
 import hashlib
 import io
 import json
@@ -61,6 +62,7 @@ class OpenedBundle:
     payload: bytes
     signer_key: str
     attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+    limits: Limits = LIMITS  # those it was opened within
 
     @property
     def declared_kind(self) -> str:
@@ -103,9 +105,14 @@ def _too_large(name: str, size: int, limits: Limits) -> BundleError:
 
 
 def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle:
-    """Container, members, limits, hashes and signature: everything short of trust."""
+    """Container, members, limits, hashes and signature: everything short of trust. The same
+    bytes opened and parsed with keep=True a moment ago are taken as they were opened."""
     if len(data) > limits.bundle_bytes:
         raise _too_large(name, len(data), limits)
+    sha256 = hashlib.sha256(data).hexdigest()
+    kept = _KEPT_OPEN.pop((sha256, name), None)
+    if kept is not None and kept[1] == limits:
+        return kept[0]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -133,8 +140,8 @@ def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle
         raise BundleError("bad-signature", f"{name}: the signature does not match the manifest "
                                            "(changed after signing, or not signed by the key "
                                            "it names)")
-    return OpenedBundle(name, hashlib.sha256(data).hexdigest(), manifest_data, payload_name,
-                        contents[payload_name], signer, attachments)
+    return OpenedBundle(name, sha256, manifest_data, payload_name, contents[payload_name],
+                        signer, attachments, limits)
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
@@ -387,6 +394,9 @@ _KEPT: dict[tuple[str, str], Bundle] = {}
 """At most one parsed bundle kept for its next use (keep=True): a baseline read to show who
 published it, parsed again moments later when the officer joins from it — 250,000 records'
 JSON, schema and typing done once. Keyed by the file's SHA-256 and name; taken on reuse."""
+_KEPT_OPEN: dict[tuple[str, str], tuple[OpenedBundle, Limits]] = {}
+"""The same bundle as open_bundle opened it (with the limits it was opened within), for the
+next open_bundle of the same bytes: unzipping, hashing and verifying a baseline done once."""
 
 
 def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS, *, keep: bool = False) -> Bundle:
@@ -397,10 +407,18 @@ def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS, *, keep: bool = 
     kept = _KEPT.pop(key, None)
     if kept is not None and limits == LIMITS:
         return kept
-    bundle = _parse_bundle(opened, limits)
+    enabled = gc.isenabled()  # millions of new objects and no cycles: see collector_paused
+    gc.disable()
+    try:
+        bundle = _parse_bundle(opened, limits)
+    finally:
+        if enabled:
+            gc.enable()
     if keep:
         _KEPT.clear()
         _KEPT[key] = bundle
+        _KEPT_OPEN.clear()
+        _KEPT_OPEN[key] = (opened, opened.limits)
     return bundle
 
 

@@ -5,7 +5,7 @@ leaves the copy byte for byte as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -113,6 +113,19 @@ def _references(spec: KindSpec, values: Mapping[str, Value]) -> set[str]:
             found.update(value)
     return found
 
+
+
+def _all_held(values: Mapping[str, Value], reference_fields: Mapping[str, tuple[str, bool]],
+              uids: Container[str]) -> bool:
+    """Whether every record the values refer to (as _references finds them) is in `uids`."""
+    for field_name, (_, is_list) in reference_fields.items():
+        value = values.get(field_name)
+        if is_list:
+            if isinstance(value, list) and not all(target in uids for target in value):
+                return False
+        elif isinstance(value, str) and value not in uids:
+            return False
+    return True
 
 
 def value_identity_problem(kind: str, uid: str, fields: Mapping[str, object]) -> str | None:
@@ -265,9 +278,12 @@ class BundleGate:
             raise BundleError("schema", f"{bundle.name}: holds more than one agreement; a "
                                         "master holds one agreement, refreshed every year")
         for record in bundle.records:
-            problem = value_identity_problem(record.kind, record.uid, record.fields)
+            problem = value_identity_problem(record.kind, record.uid, record.fields) if \
+                record.kind == "indicator-value" else None
             if problem:
                 raise BundleError("schema", f"{bundle.name}: {problem}")
+            if _all_held(record.fields, _reference_fields(record.kind), uids):
+                continue  # else the missing one found as before (the first of a set)
             for target in _references(KINDS[record.kind], record.fields):
                 if target not in uids:
                     raise BundleError("schema", f"{bundle.name}: {record.kind} {record.uid} "
