@@ -39,6 +39,7 @@ from csa_desktop.domain.kinds import (
     Value,
     from_json,
 )
+from csa_desktop.domain.ordering import MAX_KEY_LENGTH
 from csa_desktop.errors import InputError
 
 
@@ -98,7 +99,18 @@ def _value_node(spec: FieldSpec, nullable: bool) -> dict[str, Any] | None:
         case FieldType.REF_LIST:
             return {"type": _typed("array", nullable), "maxItems": 500,
                     "items": {"$ref": "#/$defs/uuid"}}
+        case FieldType.POSITION:
+            return {"type": _typed("string", nullable), "minLength": 1,
+                    "maxLength": MAX_KEY_LENGTH, "pattern": "[1-9A-Za-z]$",
+                    "not": {"type": "string", "pattern": "[^0-9A-Za-z]"}}
     return None
+
+
+def _is_key(text: str) -> bool:
+    """A position key as the schema and domain.ordering.check_key read it: 1 to 64 ASCII
+    letters and digits, not ending in 0."""
+    return 0 < len(text) <= MAX_KEY_LENGTH and text.isascii() and text.isalnum() and \
+        text[-1] != "0"
 
 
 def _value_reader(spec: FieldSpec, node: Any, nullable: bool, required: bool,
@@ -142,6 +154,9 @@ def _value_reader(spec: FieldSpec, node: Any, nullable: bool, required: bool,
         case FieldType.REF:
             return lambda raw: raw if type(raw) is str and _UID(raw) is not None else (
                 none if raw is None else MISS)
+        case FieldType.POSITION:
+            return lambda raw: raw if type(raw) is str and _is_key(raw) else (
+                none if raw is None else MISS)
         case FieldType.REF_LIST:
             def ref_list(raw: object) -> object:
                 if type(raw) is list:
@@ -174,6 +189,93 @@ def _generic(spec: FieldSpec, node: Any, required: bool, defs: dict[str, Any]) -
         except InputError:
             return MISS
     return read
+
+
+def _value_code(spec: FieldSpec, node: Any, nullable: bool, required: bool,
+                defs: dict[str, Any], var: str, names: dict[str, Any]) -> list[str]:
+    """Python lines that do what _value_reader's reader does to the value in `var`: leave
+    the typed value in it, or return MISS. Constants they need go into `names`."""
+    empty = "[]" if spec.type is FieldType.REF_LIST else "None"
+    if nullable and not required:
+        none = f"{var} = []" if empty == "[]" else "pass"
+    else:
+        none = "return MISS"
+    blank = "return MISS" if spec.required else f"{var} = {empty}"
+    tail = [f"elif {var} is None:", f"    {none}", "else:", "    return MISS"]
+    if node != _value_node(spec, nullable) or defs.get("uuid") != UUID:
+        key = f"_r{len(names)}"
+        names[key] = _generic(spec, node, required, defs)
+        return [f"{var} = {key}({var})", f"if {var} is MISS:", "    return MISS"]
+    match spec.type:
+        case FieldType.TEXT | FieldType.LONG_TEXT:
+            bad = "_ONE_LINE" if spec.type is FieldType.TEXT else "_CONTROL"
+            return [f"if type({var}) is str:", f"    if not {var}:", f"        {blank}",
+                    f"    elif len({var}) > {spec.max_length} or {bad}({var}) is not None:",
+                    "        return MISS", *tail]
+        case FieldType.INT | FieldType.BOOL:
+            wanted = "int" if spec.type is FieldType.INT else "bool"
+            return [f"if type({var}) is {wanted}:", "    pass", *tail]
+        case FieldType.DATE:
+            return [f"if type({var}) is str and _DATE({var}) is not None:", "    try:",
+                    f"        {var} = _date({var})", "    except ValueError:",
+                    "        return MISS", *tail]
+        case FieldType.CHOICE:
+            key = f"_c{len(names)}"
+            names[key] = frozenset(spec.choices) - {""}
+            return [f"if type({var}) is str and {var} in {key}:", "    pass", *tail]
+        case FieldType.REF:
+            return [f"if type({var}) is str and _UID({var}) is not None:", "    pass", *tail]
+        case FieldType.POSITION:
+            return [f"if type({var}) is str and _is_key({var}):", "    pass", *tail]
+        case FieldType.REF_LIST:
+            return [f"if type({var}) is list:", f"    if not {var}:", f"        {blank}",
+                    f"    elif len({var}) <= 500 and all(type(x) is str and _UID(x) is not "
+                    f"None for x in {var}):", f"        {var} = list({var})", "    else:",
+                    "        return MISS", *tail]
+    raise AssertionError(spec.type)  # pragma: no cover - _value_node has no node for it
+
+
+def _function(signature: str, body: list[str], names: dict[str, Any]) -> Callable[..., object]:
+    """A function compiled from generated lines (bundle.quick's own, from the schema's
+    numbers and the field names of domain.kinds: no text from any bundle)."""
+    namespace = {"MISS": MISS, "_UID": _UID, "_DATE": _DATE, "_ONE_LINE": _ONE_LINE,
+                 "_CONTROL": _CONTROL, "_date": dt.date.fromisoformat, "_is_key": _is_key,
+                 "FieldChange": FieldChange, "_PAIR": _PAIR, **names}
+    source = f"def read({signature}):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, "<bundle.quick>", "exec"), namespace)
+    function: Callable[..., object] = namespace["read"]
+    return function
+
+
+_PAIR = frozenset({"base", "new"})
+
+
+def _pair_function(spec: FieldSpec, node: Any, defs: dict[str, Any]) -> Callable[[Any], object]:
+    """A changed field's {"base", "new"} -> its FieldChange (base and new typed as
+    changes_from_json types them), or MISS."""
+    names: dict[str, Any] = {}
+    body = ["if type(pair) is not dict or pair.keys() != _PAIR:", "    return MISS",
+            "b = pair['base']", *_value_code(spec, node, True, False, defs, "b", names),
+            "n = pair['new']", *_value_code(spec, node, True, spec.required, defs, "n", names),
+            "return FieldChange(b, n)"]
+    return _function("pair", body, names)
+
+
+def _fields_function(kind_name: str, nodes: dict[str, Any],
+                     defs: dict[str, Any]) -> Callable[[Any], object]:
+    """A record's fields, their names in the order of `_sorted_names` (as the canonical JSON
+    writes them) -> the typed values in that order, or MISS."""
+    names: dict[str, Any] = {}
+    body: list[str] = []
+    specs = sorted(KINDS[kind_name].fields, key=lambda f: f.name)
+    for index, spec in enumerate(specs):
+        nullable = not (spec.type is FieldType.REF_LIST or spec.required)
+        body.append(f"v{index} = raw[{spec.name!r}]")
+        body += _value_code(spec, nodes[spec.name], nullable, spec.required, defs,
+                            f"v{index}", names)
+    body.append("return {" + ", ".join(f"{spec.name!r}: v{index}"
+                                       for index, spec in enumerate(specs)) + "}")
+    return _function("raw", body, names)
 
 
 def _pair_node(value: dict[str, Any]) -> dict[str, Any]:
@@ -239,11 +341,8 @@ def _change_reader(kind_name: str, defs: dict[str, Any]) -> ItemReader | None:
     if not _change_definition(kind_name, defs):
         return None
     nodes = defs[f"change-fields-{kind_name}"]["properties"]
-    pairs: dict[str, tuple[ValueReader, ValueReader]] = {}
-    for spec in KINDS[kind_name].fields:
-        node = nodes[spec.name]["properties"]["base"]
-        pairs[spec.name] = (_value_reader(spec, node, True, False, defs),
-                            _value_reader(spec, node, True, spec.required, defs))
+    pairs = {spec.name: _pair_function(spec, nodes[spec.name]["properties"]["base"], defs)
+             for spec in KINDS[kind_name].fields}
     most = len(pairs) + 1
 
     def read_change(item: Any) -> object:
@@ -259,26 +358,21 @@ def _change_reader(kind_name: str, defs: dict[str, Any]) -> ItemReader | None:
             return MISS
         if type(raw) is not dict or not 1 <= len(raw) <= most:
             return MISS
-        fields: dict[str, FieldChange] = {}
+        fields: dict[str, object] = {}
         for name, pair in raw.items():
-            if type(pair) is not dict or len(pair) != 2 or "base" not in pair or \
-                    "new" not in pair:
-                return MISS
-            base, new = pair["base"], pair["new"]
-            readers = pairs.get(name)
-            if readers is None:
-                if name != DELETED or not (base is None or type(base) is bool) or \
-                        type(new) is not bool:
+            read = pairs.get(name)
+            if read is None:
+                if name != DELETED or type(pair) is not dict or pair.keys() != _PAIR:
+                    return MISS
+                base, new = pair["base"], pair["new"]
+                if not (base is None or type(base) is bool) or type(new) is not bool:
                     return MISS
                 fields[name] = FieldChange(base, new)
                 continue
-            typed_base = readers[0](base)
-            if typed_base is MISS:
+            change = read(pair)
+            if change is MISS:
                 return MISS
-            typed_new = readers[1](new)
-            if typed_new is MISS:
-                return MISS
-            fields[name] = FieldChange(typed_base, typed_new)  # type: ignore[arg-type]
+            fields[name] = change
         return fields
 
     return read_change
@@ -294,6 +388,8 @@ def _record_reader(kind_name: str, defs: dict[str, Any]) -> ItemReader | None:
         readers[spec.name] = _value_reader(spec, nodes[spec.name], nullable, spec.required,
                                            defs)
     count = len(readers)
+    canonical = tuple(sorted(readers))
+    fast = _fields_function(kind_name, nodes, defs)
 
     def read_record(item: Any) -> object:
         """A record -> its RecordState, as records_from_json makes it, or MISS."""
@@ -311,6 +407,12 @@ def _record_reader(kind_name: str, defs: dict[str, Any]) -> ItemReader | None:
             updated_at = dt.datetime.fromisoformat(at)
         except ValueError:
             return MISS
+        if tuple(raw) == canonical:  # the order canonical JSON writes: the generated reader
+            typed = fast(raw)
+            if typed is MISS:
+                return MISS
+            return RecordState(kind_name, uid, rev, updated_at, by, deleted,
+                               typed)  # type: ignore[arg-type]
         values: dict[str, Value] = {}
         for name, held in raw.items():  # in the item's order, as records_from_json
             read = readers.get(name)
