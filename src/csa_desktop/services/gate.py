@@ -90,6 +90,7 @@ def _reference_fields(kind_name: str) -> dict[str, tuple[str, bool]]:
 _OWNER_COLUMNS = ("area_uid", "partnership_uid", *dict.fromkeys(
     spec.parent_field for spec in KINDS.values() if spec.parent_field))
 """What owner_of reads of a record (besides the parent it follows)."""
+_OWNER_SET = frozenset(_OWNER_COLUMNS)
 
 
 class _Where:
@@ -354,7 +355,7 @@ class BundleGate:
                 states.setdefault((kind, before.get(link) if link else None,
                                    before.get("area_uid") or before.get("partnership_uid")),
                                   before)
-            if before is None or any(n in fields for n in _OWNER_COLUMNS):
+            if before is None or not _OWNER_SET.isdisjoint(fields):
                 after = {**(before or {}), **{n: fields[n].new for n in _OWNER_COLUMNS
                                               if n in fields}}
                 states.setdefault((kind, after.get(link) if link else None,

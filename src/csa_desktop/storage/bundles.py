@@ -461,13 +461,14 @@ def _present(session: Session, kind: str, uids: Sequence[str],
             f"SELECT max(rowid) FROM {name}").scalar()
         if int(most or 0) < len(uids):  # rowids are distinct and positive: at most so many
             wanted = set(uids)
-            return [uid for (uid,) in connection.exec_driver_sql(f"SELECT uid FROM {name}")
-                    if uid in wanted]
+            return [uid for (uid,) in connection.exec_driver_sql(
+                f"SELECT uid FROM {name}").fetchall() if uid in wanted]
     found: list[str] = []
     for start in range(0, len(uids), CHUNK):
         chunk = tuple(uids[start:start + CHUNK])
         found.extend(uid for (uid,) in connection.exec_driver_sql(
-            f"SELECT uid FROM {name} WHERE uid IN ({', '.join('?' * len(chunk))})", chunk))
+            f"SELECT uid FROM {name} WHERE uid IN ({', '.join('?' * len(chunk))})",
+            chunk).fetchall())
     return found
 
 
@@ -516,7 +517,7 @@ def _present_in_small(session: Session, kinds: Sequence[str],
     wanted = set(uids)
     query = " UNION ALL ".join(f"SELECT uid, {index} FROM {bulk.table(kind).name}"
                                for index, kind in enumerate(kinds))
-    for uid, index in session.connection().exec_driver_sql(query):
+    for uid, index in session.connection().exec_driver_sql(query).fetchall():
         if uid in wanted:
             held[kinds[index]].append(uid)
     return held
@@ -545,7 +546,7 @@ def read_links(session: Session, uids: Iterable[str], expected: Mapping[str, str
             chunk = tuple(kind_uids[start:start + CHUNK])
             for row in connection.exec_driver_sql(
                     f"SELECT {', '.join(('uid', *names))} FROM {table} WHERE uid IN "
-                    f"({', '.join('?' * len(chunk))})", chunk):
+                    f"({', '.join('?' * len(chunk))})", chunk).fetchall():
                 found[row[0]] = kind
                 links[row[0]] = dict(zip(names, row[1:], strict=True))
     rest = [uid for uid in wanted if uid not in found]
@@ -652,7 +653,7 @@ def load_with_parents(session: Session, wanted: Mapping[str, Iterable[str]]) -> 
                 rows = [SimpleNamespace(**dict(zip(names, row, strict=True)))
                         for row in connection.exec_driver_sql(
                             f"SELECT {', '.join(names)} FROM {table.name} WHERE uid IN "
-                            f"({', '.join('?' * len(chunk))})", chunk)]
+                            f"({', '.join('?' * len(chunk))})", chunk).fetchall()]
                 held.extend(rows)
                 if link and parent_kind is not None:
                     parents.setdefault(parent_kind, set()).update(
