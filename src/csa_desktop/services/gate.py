@@ -93,6 +93,15 @@ _OWNER_COLUMNS = ("area_uid", "partnership_uid", *dict.fromkeys(
 _OWNER_SET = frozenset(_OWNER_COLUMNS)
 
 
+@cache
+def _parent_kind(kind_name: str) -> str | None:
+    """The kind a record's parent link points to (None: no link owner_of follows)."""
+    spec = KINDS[kind_name]
+    if spec.parent_field is None or kind_name == "local-plan":
+        return None
+    return spec.field(spec.parent_field).ref_kind
+
+
 class _Where:
     """"action UID" for a refusal, spelt out only when there is one."""
 
@@ -304,24 +313,23 @@ class BundleGate:
         existing, current = store.read_links(
             session, [c.uid for c in bundle.changes],
             expected={c.uid: c.kind for c in bundle.changes})
-        parents: dict[str, set[str]] = {}
-        for change in bundle.changes:
-            spec = KINDS[change.kind]
-            pair = change.fields.get(spec.parent_field or "")
-            parent = pair.new if pair is not None else (
-                current[change.uid].get(spec.parent_field or "")
-                if change.uid in current else None)
-            if spec.parent_field and spec.name != "local-plan" and isinstance(parent, str):
-                parent_kind = spec.field(spec.parent_field).ref_kind
-                assert parent_kind is not None
-                parents.setdefault(parent_kind, set()).add(parent)
-        loaded = ParentRows(store.load_with_parents(session, parents))  # owner_of: no queries
         references = self._quick_checks(session, bundle, existing, current, created, identity,
-                                        service, areas, loaded)
+                                        service, areas)
         if references is None:  # a change may be refused: the checks in order word it
+            parents: dict[str, set[str]] = {}
+            for change in bundle.changes:
+                spec = KINDS[change.kind]
+                pair = change.fields.get(spec.parent_field or "")
+                parent = pair.new if pair is not None else (
+                    current[change.uid].get(spec.parent_field or "")
+                    if change.uid in current else None)
+                if spec.parent_field and spec.name != "local-plan" and isinstance(parent, str):
+                    parent_kind = spec.field(spec.parent_field).ref_kind
+                    assert parent_kind is not None
+                    parents.setdefault(parent_kind, set()).add(parent)
+            loaded = ParentRows(store.load_with_parents(session, parents))  # no queries after
             references = self._ordered_checks(session, bundle, signer, existing, current,
                                               created, identity, service, areas, loaded)
-        del loaded
         missing = set(references) - set(created) - set(store.existing_uids(
             session, references, expected={u: k for u, k in references.items() if k}))
         if missing:
@@ -332,12 +340,13 @@ class BundleGate:
     def _quick_checks(self, session: Session, bundle: Bundle, existing: Mapping[str, str],
                       current: Mapping[str, Mapping[str, Value]],
                       created: Mapping[str, RecordChange], identity: Identity,
-                      service: RecordService, areas: frozenset[str],
-                      loaded: ParentRows) -> dict[str, str] | None:
+                      service: RecordService,
+                      areas: frozenset[str]) -> dict[str, str] | None:
         """What _ordered_checks checks, for the whole bundle at once: each changed record's
         kind, then the scope once per owner (the kind, parent link, area or partnership of a
-        record before and after its change), and the references collected; None when any
-        change may be refused, so that _ordered_checks finds the first in order and words it."""
+        record before and after its change; their parents read ahead in one go), and the
+        references collected; None when any change may be refused, so that _ordered_checks
+        finds the first in order and words it."""
         references: dict[str, str] = {}  # uid -> the kind the field refers to
         states: dict[tuple[str, object, object], Mapping[str, Value]] = {}
         for change in bundle.changes:
@@ -372,6 +381,12 @@ class BundleGate:
                 elif target[1] and isinstance(value, list):
                     for uid in value:
                         references.setdefault(uid, target[0])
+        parents: dict[str, set[str]] = {}
+        for kind, parent, _ in states:
+            parent_kind = _parent_kind(kind)
+            if parent_kind is not None and isinstance(parent, str):
+                parents.setdefault(parent_kind, set()).add(parent)
+        loaded = ParentRows(store.load_with_parents(session, parents))  # no queries after
         for (kind, _, _), values in states.items():
             spec = KINDS[kind]
             owner = self._owner(service, session, spec, values, created, loaded)
