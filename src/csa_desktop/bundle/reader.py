@@ -11,6 +11,7 @@ signer is trusted, JSON within depth and size limits, the schema and the format 
 from __future__ import annotations
 
 import collections
+import gc
 import hashlib
 import io
 import json
@@ -40,6 +41,7 @@ from csa_desktop.bundle.format import (
     Limits,
     canonical_json,
 )
+from csa_desktop.bundle.quick import MISS, QUICK_DEPTH, read_items
 from csa_desktop.bundle.typed import changes_from_json, manifest_from_json, records_from_json
 from csa_desktop.bundle.validation import short, upgrade, validate
 from csa_desktop.domain.attachments import attachment_uid, check_image
@@ -60,6 +62,7 @@ class OpenedBundle:
     payload: bytes
     signer_key: str
     attachments: dict[str, bytes] = field(default_factory=dict)  # sha256 -> bytes
+    limits: Limits = LIMITS  # those it was opened within
 
     @property
     def declared_kind(self) -> str:
@@ -102,9 +105,14 @@ def _too_large(name: str, size: int, limits: Limits) -> BundleError:
 
 
 def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle:
-    """Container, members, limits, hashes and signature: everything short of trust."""
+    """Container, members, limits, hashes and signature: everything short of trust. The same
+    bytes opened and parsed with keep=True a moment ago are taken as they were opened."""
     if len(data) > limits.bundle_bytes:
         raise _too_large(name, len(data), limits)
+    sha256 = hashlib.sha256(data).hexdigest()
+    kept = _KEPT_OPEN.pop((sha256, name), None)
+    if kept is not None and kept[1] == limits:
+        return kept[0]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -132,8 +140,8 @@ def open_bundle(data: bytes, name: str, limits: Limits = LIMITS) -> OpenedBundle
         raise BundleError("bad-signature", f"{name}: the signature does not match the manifest "
                                            "(changed after signing, or not signed by the key "
                                            "it names)")
-    return OpenedBundle(name, hashlib.sha256(data).hexdigest(), manifest_data, payload_name,
-                        contents[payload_name], signer, attachments)
+    return OpenedBundle(name, sha256, manifest_data, payload_name, contents[payload_name],
+                        signer, attachments, limits)
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
@@ -325,13 +333,22 @@ def _parse_canonical(data: bytes) -> Any:
 
 
 def parse_json(data: bytes, member: str, name: str, limits: Limits = LIMITS) -> Any:
+    value = _decode_json(data, member, name)
+    _check_depth(value, member, name, limits)
+    return value
+
+
+def _decode_json(data: bytes, member: str, name: str) -> Any:
     value = _parse_canonical(data)
     if value is None:
         value = _parse_careful(data, member, name)
+    return value
+
+
+def _check_depth(value: Any, member: str, name: str, limits: Limits) -> None:
     if _depth(value) > limits.json_depth:
         raise BundleError("too-deep", f"{name}: {member} is nested more than "
                                       f"{limits.json_depth} levels deep")
-    return value
 
 
 def _parse_careful(data: bytes, member: str, name: str) -> Any:
@@ -377,6 +394,9 @@ _KEPT: dict[tuple[str, str], Bundle] = {}
 """At most one parsed bundle kept for its next use (keep=True): a baseline read to show who
 published it, parsed again moments later when the officer joins from it — 250,000 records'
 JSON, schema and typing done once. Keyed by the file's SHA-256 and name; taken on reuse."""
+_KEPT_OPEN: dict[tuple[str, str], tuple[OpenedBundle, Limits]] = {}
+"""The same bundle as open_bundle opened it (with the limits it was opened within), for the
+next open_bundle of the same bytes: unzipping, hashing and verifying a baseline done once."""
 
 
 def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS, *, keep: bool = False) -> Bundle:
@@ -387,10 +407,18 @@ def parse_bundle(opened: OpenedBundle, limits: Limits = LIMITS, *, keep: bool = 
     kept = _KEPT.pop(key, None)
     if kept is not None and limits == LIMITS:
         return kept
-    bundle = _parse_bundle(opened, limits)
+    enabled = gc.isenabled()  # millions of new objects and no cycles: see collector_paused
+    gc.disable()
+    try:
+        bundle = _parse_bundle(opened, limits)
+    finally:
+        if enabled:
+            gc.enable()
     if keep:
         _KEPT.clear()
         _KEPT[key] = bundle
+        _KEPT_OPEN.clear()
+        _KEPT_OPEN[key] = (opened, opened.limits)
     return bundle
 
 
@@ -422,17 +450,23 @@ def check_members(data: bytes, name: str, manifest_bytes: bytes, payload_name: s
 def _parse_members(name: str, sha256: str, manifest_data: dict[str, Any], payload_name: str,
                    payload_bytes: bytes, attachments: dict[str, bytes],
                    limits: Limits) -> Bundle:
-    payload = parse_json(payload_bytes, payload_name, name, limits)
+    payload = _decode_json(payload_bytes, payload_name, name)
+    definition = "records" if payload_name == RECORDS else "changes"
+    read = read_items(definition, payload) if manifest_data.get(
+        "format_version") == FORMAT_VERSION else None  # upgrade() leaves such a payload be
+    if read is None or limits.json_depth < QUICK_DEPTH or any(r is MISS for r in read):
+        _check_depth(payload, payload_name, name, limits)  # else the reads bound the depth
     validate(manifest_data, "manifest", MANIFEST, name)
     version = manifest_data["format_version"]
     kind = manifest_data["kind"]
     if payload_name != PAYLOAD_MEMBER[kind]:
         raise BundleError("schema", f"{name}: a {kind} carries {PAYLOAD_MEMBER[kind]}, "
                                     f"not {payload_name}")
+    if version != FORMAT_VERSION:
+        read = None
     if version in SUPPORTED_VERSIONS:
         upgrade(payload, version)
-        validate(payload, "records" if kind == BASELINE else "changes", payload_name,
-                 name)
+        validate(payload, definition, payload_name, name, read)
     if version > FORMAT_VERSION:
         raise BundleError("newer-version",
                           f"{name}: was made by a newer CSA Desktop (bundle format {version}; "
@@ -444,11 +478,11 @@ def _parse_members(name: str, sha256: str, manifest_data: dict[str, Any], payloa
     try:
         if kind == BASELINE:
             bundle = Bundle(name, manifest, sha256,
-                            records=records_from_json(payload["records"], name),
+                            records=records_from_json(payload["records"], name, read),
                             attachments=attachments)
         else:
             bundle = Bundle(name, manifest, sha256,
-                            changes=changes_from_json(payload["changes"], name),
+                            changes=changes_from_json(payload["changes"], name, read),
                             attachments=attachments)
     except InputError as exc:
         raise BundleError("schema", f"{name}: {payload_name} {exc}") from None

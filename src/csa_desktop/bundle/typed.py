@@ -5,7 +5,7 @@ JSON Schema (bundle.validation) has checked the shape."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -17,6 +17,7 @@ from csa_desktop.bundle.format import (
     RecordChange,
     RecordState,
 )
+from csa_desktop.bundle.quick import MISS
 from csa_desktop.domain.kinds import (
     CONTROL_CHARACTERS,
     KINDS,
@@ -125,16 +126,27 @@ def _field_names(kind_name: str) -> tuple[str, ...]:
     return tuple(f.name for f in KINDS[kind_name].fields)
 
 
-def changes_from_json(items: list[dict[str, Any]], name: str) -> tuple[RecordChange, ...]:
+def changes_from_json(items: list[dict[str, Any]], name: str,
+                      read: Sequence[object] | None = None) -> tuple[RecordChange, ...]:
+    """`read`: the items as bundle.quick.read_items read them (their typed fields; MISS for
+    those it could not read, which are typed here)."""
     seen: set[str] = set()
     changes = []
+    quick = read if read is not None and len(read) == len(items) else [MISS] * len(items)
     for index, item in enumerate(items):
         kind, uid = item["kind"], item["uid"]
         if uid in seen:
             raise InputError(f"{_where(index, item)}: the uid appears twice")
         seen.add(uid)
-        fields: dict[str, FieldChange] = {}
         op = item["op"]
+        typed = quick[index]
+        if typed is not MISS:
+            assert isinstance(typed, dict)
+            base_rev = item["base_rev"]
+            _check_op(op, base_rev, typed, kind, index, item)
+            changes.append(RecordChange(kind, uid, op, base_rev, typed))
+            continue
+        fields: dict[str, FieldChange] = {}
         converters = _pair_converters(kind)
         for field_name, pair in item["fields"].items():
             if field_name == DELETED:
@@ -177,13 +189,21 @@ def _check_op(op: str, base_rev: int | None, fields: dict[str, FieldChange], kin
         raise InputError(f"{_where(index, item)}: {problem}")
 
 
-def records_from_json(items: list[dict[str, Any]], name: str) -> tuple[RecordState, ...]:
+def records_from_json(items: list[dict[str, Any]], name: str,
+                      read: Sequence[object] | None = None) -> tuple[RecordState, ...]:
+    """`read`: as for changes_from_json (RecordStates, or MISS)."""
     seen: set[str] = set()
     records = []
+    quick = read if read is not None and len(read) == len(items) else [MISS] * len(items)
     for index, item in enumerate(items):
         if item["uid"] in seen:
             raise InputError(f"record {index + 1} ({item['uid']}): the uid appears twice")
         seen.add(item["uid"])
+        state = quick[index]
+        if state is not MISS:
+            assert isinstance(state, RecordState)
+            records.append(state)
+            continue
         try:
             updated_at = dt.datetime.fromisoformat(item["updated_at"])
         except ValueError:

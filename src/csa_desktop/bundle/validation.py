@@ -5,11 +5,12 @@ member, the place and the rule."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from csa_desktop.bundle.acceptor import accepts
 from csa_desktop.bundle.format import ADDED_FIELDS, DELETED, FORMAT_VERSION, REPLACED_FIELDS
+from csa_desktop.bundle.quick import MISS
 from csa_desktop.bundle.schema import CHARACTER_RULES, SchemaProblem, first_problem
 from csa_desktop.domain.kinds import KINDS, Value, control_character
 from csa_desktop.domain.themes import SERIOUS_VIOLENCE_DUTY_UID, serious_violence_duty_fields
@@ -92,16 +93,21 @@ def _problem_text(problem: SchemaProblem) -> str:
             return f"{shown} breaks the rule {rule!r} of the bundle format"
 
 
-def validate(data: Any, definition: str, member: str, name: str) -> None:
+def validate(data: Any, definition: str, member: str, name: str,
+             read: Sequence[object] | None = None) -> None:
     """Check `data` against $defs/`definition` of the shipped schema. A payload of changes or
     records is checked item by item against the rules of the item's own kind
     ($defs/change-KIND, $defs/record-KIND: the rules of $defs/change and $defs/record for that
-    kind), which is quicker and compiles only the kinds the bundle holds."""
+    kind), which is quicker and compiles only the kinds the bundle holds. `read`: the items
+    as bundle.quick.read_items read them; one it read (not MISS) is valid already."""
     items = data.get(definition) if isinstance(data, dict) else None
     problem: SchemaProblem | None = None
     if isinstance(items, list) and set(data) == {definition}:
         item = definition[:-1]
+        quick = read if read is not None and len(read) == len(items) else [MISS] * len(items)
         for index, entry in enumerate(items):
+            if quick[index] is not MISS:
+                continue  # read by bundle.quick: certainly valid
             kind = entry.get("kind") if isinstance(entry, dict) else None
             known = isinstance(kind, str) and kind in KINDS
             if known and accepts(f"{item}-{kind}", entry):

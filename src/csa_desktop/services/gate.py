@@ -5,7 +5,7 @@ leaves the copy byte for byte as it was."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -87,6 +87,21 @@ def _reference_fields(kind_name: str) -> dict[str, tuple[str, bool]]:
             for f in KINDS[kind_name].fields if f.type in (FieldType.REF, FieldType.REF_LIST)}
 
 
+_OWNER_COLUMNS = ("area_uid", "partnership_uid", *dict.fromkeys(
+    spec.parent_field for spec in KINDS.values() if spec.parent_field))
+"""What owner_of reads of a record (besides the parent it follows)."""
+_OWNER_SET = frozenset(_OWNER_COLUMNS)
+
+
+@cache
+def _parent_kind(kind_name: str) -> str | None:
+    """The kind a record's parent link points to (None: no link owner_of follows)."""
+    spec = KINDS[kind_name]
+    if spec.parent_field is None or kind_name == "local-plan":
+        return None
+    return spec.field(spec.parent_field).ref_kind
+
+
 class _Where:
     """"action UID" for a refusal, spelt out only when there is one."""
 
@@ -108,6 +123,19 @@ def _references(spec: KindSpec, values: Mapping[str, Value]) -> set[str]:
             found.update(value)
     return found
 
+
+
+def _all_held(values: Mapping[str, Value], reference_fields: Mapping[str, tuple[str, bool]],
+              uids: Container[str]) -> bool:
+    """Whether every record the values refer to (as _references finds them) is in `uids`."""
+    for field_name, (_, is_list) in reference_fields.items():
+        value = values.get(field_name)
+        if is_list:
+            if isinstance(value, list) and not all(target in uids for target in value):
+                return False
+        elif isinstance(value, str) and value not in uids:
+            return False
+    return True
 
 
 def value_identity_problem(kind: str, uid: str, fields: Mapping[str, object]) -> str | None:
@@ -260,9 +288,12 @@ class BundleGate:
             raise BundleError("schema", f"{bundle.name}: holds more than one agreement; a "
                                         "master holds one agreement, refreshed every year")
         for record in bundle.records:
-            problem = value_identity_problem(record.kind, record.uid, record.fields)
+            problem = value_identity_problem(record.kind, record.uid, record.fields) if \
+                record.kind == "indicator-value" else None
             if problem:
                 raise BundleError("schema", f"{bundle.name}: {problem}")
+            if _all_held(record.fields, _reference_fields(record.kind), uids):
+                continue  # else the missing one found as before (the first of a set)
             for target in _references(KINDS[record.kind], record.fields):
                 if target not in uids:
                     raise BundleError("schema", f"{bundle.name}: {record.kind} {record.uid} "
@@ -278,21 +309,100 @@ class BundleGate:
         service = RecordService(self.copy.store, identity)
         areas = service.scope_area_uids(session)
         created = {c.uid: c for c in bundle.changes if c.created}
-        existing, current = store.read_existing(
+        # what owner_of reads of each changed record, not the whole record
+        existing, current = store.read_links(
             session, [c.uid for c in bundle.changes],
             expected={c.uid: c.kind for c in bundle.changes})
-        parents: dict[str, set[str]] = {}
+        references = self._quick_checks(session, bundle, existing, current, created, identity,
+                                        service, areas)
+        if references is None:  # a change may be refused: the checks in order word it
+            parents: dict[str, set[str]] = {}
+            for change in bundle.changes:
+                spec = KINDS[change.kind]
+                pair = change.fields.get(spec.parent_field or "")
+                parent = pair.new if pair is not None else (
+                    current[change.uid].get(spec.parent_field or "")
+                    if change.uid in current else None)
+                if spec.parent_field and spec.name != "local-plan" and isinstance(parent, str):
+                    parent_kind = spec.field(spec.parent_field).ref_kind
+                    assert parent_kind is not None
+                    parents.setdefault(parent_kind, set()).add(parent)
+            loaded = ParentRows(store.load_with_parents(session, parents))  # no queries after
+            references = self._ordered_checks(session, bundle, signer, existing, current,
+                                              created, identity, service, areas, loaded)
+        missing = set(references) - set(created) - set(store.existing_uids(
+            session, references, expected={u: k for u, k in references.items() if k}))
+        if missing:
+            raise BundleError("unknown-record", f"{name}: refers to {sorted(missing)[0]}, which "
+                                                "neither this copy nor the bundle has")
+        self._check_retractions(session, bundle, signer, identity, service, areas)
+
+    def _quick_checks(self, session: Session, bundle: Bundle, existing: Mapping[str, str],
+                      current: Mapping[str, Mapping[str, Value]],
+                      created: Mapping[str, RecordChange], identity: Identity,
+                      service: RecordService,
+                      areas: frozenset[str]) -> dict[str, str] | None:
+        """What _ordered_checks checks, for the whole bundle at once: each changed record's
+        kind, then the scope once per owner (the kind, parent link, area or partnership of a
+        record before and after its change; their parents read ahead in one go), and the
+        references collected; None when any change may be refused, so that _ordered_checks
+        finds the first in order and words it."""
+        references: dict[str, str] = {}  # uid -> the kind the field refers to
+        states: dict[tuple[str, object, object], Mapping[str, Value]] = {}
         for change in bundle.changes:
-            spec = KINDS[change.kind]
-            pair = change.fields.get(spec.parent_field or "")
-            parent = pair.new if pair is not None else (
-                current[change.uid].fields.get(spec.parent_field or "")
-                if change.uid in current else None)
-            if spec.parent_field and spec.name != "local-plan" and isinstance(parent, str):
-                parent_kind = spec.field(spec.parent_field).ref_kind
-                assert parent_kind is not None
+            kind = change.kind
+            found = existing.get(change.uid)
+            if found != kind and (found is not None or not change.created):
+                return None
+            if kind == "indicator-value":
+                return None  # its identity rules: _ordered_checks
+            spec = KINDS[kind]
+            link = spec.parent_field
+            fields = change.fields
+            before = current.get(change.uid)
+            if before is not None:
+                states.setdefault((kind, before.get(link) if link else None,
+                                   before.get("area_uid") or before.get("partnership_uid")),
+                                  before)
+            if before is None or not _OWNER_SET.isdisjoint(fields):
+                after = {**(before or {}), **{n: fields[n].new for n in _OWNER_COLUMNS
+                                              if n in fields}}
+                states.setdefault((kind, after.get(link) if link else None,
+                                   after.get("area_uid") or after.get("partnership_uid")),
+                                  after)
+            reference_fields = _reference_fields(kind)
+            for field_name, pair in fields.items():
+                target = reference_fields.get(field_name)
+                if target is None:
+                    continue
+                value = pair.new
+                if not target[1] and isinstance(value, str):
+                    references.setdefault(value, target[0])
+                elif target[1] and isinstance(value, list):
+                    for uid in value:
+                        references.setdefault(uid, target[0])
+        parents: dict[str, set[str]] = {}
+        for kind, parent, _ in states:
+            parent_kind = _parent_kind(kind)
+            if parent_kind is not None and isinstance(parent, str):
                 parents.setdefault(parent_kind, set()).add(parent)
-        loaded = ParentRows(store.load_with_parents(session, parents))  # owner_of: no queries
+        loaded = ParentRows(store.load_with_parents(session, parents))  # no queries after
+        for (kind, _, _), values in states.items():
+            spec = KINDS[kind]
+            owner = self._owner(service, session, spec, values, created, loaded)
+            if not may_change(identity, spec, owner, areas):
+                return None
+        return references
+
+    def _ordered_checks(self, session: Session, bundle: Bundle, signer: TrustedKey,
+                        existing: Mapping[str, str],
+                        current: Mapping[str, Mapping[str, Value]],
+                        created: Mapping[str, RecordChange], identity: Identity,
+                        service: RecordService, areas: frozenset[str],
+                        loaded: ParentRows) -> dict[str, str]:
+        """Each change in turn: its record's kind, an indicator value's identity, the scope
+        before and after the change; raises the first refusal. Returns the references."""
+        name = bundle.name
         references: dict[str, str] = {}  # uid -> the kind the field refers to
         owners: dict[tuple[str, object, object], Owner] = {}
         for change in bundle.changes:
@@ -317,7 +427,7 @@ class BundleGate:
                 if problem:
                     raise BundleError("schema", f"{name}: {problem}")
             new_values = {n: c.new for n, c in change.fields.items() if n != DELETED}
-            before = current[change.uid].fields if change.uid in current else None
+            before = current.get(change.uid)
             for values in ([before] if before is not None else []) + [
                 {**(before or {}), **new_values}
             ]:
@@ -329,7 +439,9 @@ class BundleGate:
                     owner = owners[key] = self._owner(service, session, spec, values, created,
                                                       loaded)
                 if not may_change(identity, spec, owner, areas):
-                    title = str(values.get(spec.title_field) or "")[:60]
+                    whole = _whole(session, change) if before is not None else {}
+                    shown = whole if values is before else {**whole, **new_values}
+                    title = str(shown.get(spec.title_field) or "")[:60]
                     raise BundleError("scope", f"{name}: {signer.name} ({signer.role}) may not "
                                                f"change {where} '{title}': it is outside the "
                                                "partnerships and areas that key is trusted for")
@@ -343,13 +455,7 @@ class BundleGate:
                 elif is_list and isinstance(value, list):
                     for target in value:
                         references.setdefault(target, target_kind)
-        del loaded
-        missing = set(references) - set(created) - set(store.existing_uids(
-            session, references, expected={u: k for u, k in references.items() if k}))
-        if missing:
-            raise BundleError("unknown-record", f"{name}: refers to {sorted(missing)[0]}, which "
-                                                "neither this copy nor the bundle has")
-        self._check_retractions(session, bundle, signer, identity, service, areas)
+        return references
 
     def _check_retractions(self, session: Session, bundle: Bundle, signer: TrustedKey,
                            identity: Identity, service: RecordService,
@@ -448,6 +554,14 @@ class BundleGate:
                        f"published by {manifest.author}, but this copy already holds "
                        f"'{title}', made in this copy, not taken from that master. Join it "
                        "with a new copy (File ▸ New copy…, or csa init --baseline)")
+
+
+def _whole(session: Session, change: RecordChange) -> dict[str, Value]:
+    """The fields of the record a change changes, as this copy holds them (read only to word
+    a refusal: the checks read what owner_of needs)."""
+    _, records = store.read_existing(session, [change.uid], expected={change.uid: change.kind})
+    record = records.get(change.uid)
+    return dict(record.fields) if record is not None else {}
 
 
 def _agreement_title(bundle: Bundle) -> str:
