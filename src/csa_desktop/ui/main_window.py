@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast, overload
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -104,6 +104,28 @@ PAGE_FOR_KIND: dict[str, str] = {
     nav.INDICATORS: "indicators_page",
 }
 
+P = TypeVar("P", bound=EditorPage)
+
+
+class LazyPage(Generic[P]):
+    """A page of the main window as an attribute (window.dashboard_page): MainWindow.page(name)
+    builds it the first time it is read; the attribute's name is its key in PAGES."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        assert name in PAGES, name
+        self.name = name
+
+    @overload
+    def __get__(self, window: None, owner: type) -> LazyPage[P]: ...
+    @overload
+    def __get__(self, window: MainWindow, owner: type) -> P: ...
+
+    def __get__(self, window: MainWindow | None, owner: type) -> LazyPage[P] | P:
+        if window is None:
+            return self
+        return cast(P, window.page(self.name))
+
+
 # Which fields of which kinds change the navigator tree (titles, order, parents).
 TREE_FIELDS: dict[str, frozenset[str]] = {
     "agreement": frozenset({"title"}),
@@ -133,6 +155,18 @@ PLACES = {
 
 class MainWindow(QMainWindow):
     closed = Signal()  # after the window has closed (the copy may then be closed)
+    # the pages, each built when first read (see LazyPage)
+    dashboard_page: LazyPage[DashboardPage] = LazyPage()
+    agreement_page: LazyPage[AgreementPage] = LazyPage()
+    plan_on_a_page_page: LazyPage[PlanOnAPagePage] = LazyPage()
+    sections_page: LazyPage[SectionsPage] = LazyPage()
+    key_issues_page: LazyPage[KeyIssuesPage] = LazyPage()
+    evidence_page: LazyPage[EvidencePage] = LazyPage()
+    local_plans_page: LazyPage[LocalPlansPage] = LazyPage()
+    indicators_page: LazyPage[IndicatorsPage] = LazyPage()
+    consultation_page: LazyPage[ConsultationPage] = LazyPage()
+    themes_page: LazyPage[ThemesPage] = LazyPage()
+    meetings_page: LazyPage[MeetingsPage] = LazyPage()
 
     def __init__(self, copy: Copy, settings: WindowSettings | None = None) -> None:
         super().__init__()
@@ -236,50 +270,6 @@ class MainWindow(QMainWindow):
         """The page that shows navigator nodes of `kind` (built on first use)."""
         name = PAGE_FOR_KIND.get(kind)
         return None if name is None else self.page(name)
-
-    @property
-    def dashboard_page(self) -> DashboardPage:
-        return cast("DashboardPage", self.page("dashboard_page"))
-
-    @property
-    def agreement_page(self) -> AgreementPage:
-        return cast("AgreementPage", self.page("agreement_page"))
-
-    @property
-    def plan_on_a_page_page(self) -> PlanOnAPagePage:
-        return cast("PlanOnAPagePage", self.page("plan_on_a_page_page"))
-
-    @property
-    def sections_page(self) -> SectionsPage:
-        return cast("SectionsPage", self.page("sections_page"))
-
-    @property
-    def key_issues_page(self) -> KeyIssuesPage:
-        return cast("KeyIssuesPage", self.page("key_issues_page"))
-
-    @property
-    def evidence_page(self) -> EvidencePage:
-        return cast("EvidencePage", self.page("evidence_page"))
-
-    @property
-    def local_plans_page(self) -> LocalPlansPage:
-        return cast("LocalPlansPage", self.page("local_plans_page"))
-
-    @property
-    def indicators_page(self) -> IndicatorsPage:
-        return cast("IndicatorsPage", self.page("indicators_page"))
-
-    @property
-    def consultation_page(self) -> ConsultationPage:
-        return cast("ConsultationPage", self.page("consultation_page"))
-
-    @property
-    def themes_page(self) -> ThemesPage:
-        return cast("ThemesPage", self.page("themes_page"))
-
-    @property
-    def meetings_page(self) -> MeetingsPage:
-        return cast("MeetingsPage", self.page("meetings_page"))
 
     def _action(self, text: str, slot: Callable[[], object], *,
                 shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
