@@ -4,12 +4,15 @@ import; cancelling applies nothing; progress is reported."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
+from csa_desktop import paths
 from csa_desktop.services import restore_points
 from csa_desktop.services.copy import Copy
 from csa_desktop.services.sync import ImportCancelledError, SyncService
+from csa_desktop.storage import backups
 from csa_desktop.storage import restore_points as point_store
 from tests.bundle.builders import csa, database_state
 from tests.helpers import dump
@@ -111,10 +114,12 @@ def test_an_import_that_cannot_save_its_restore_point_imports_nothing(lab: Lab, 
                                                                      monkeypatch):
     import errno
 
-    from csa_desktop.storage import backups
+    real = backups.make_backup
 
-    def full_disk(database, reason):
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def full_disk(database, reason, **kwargs):  # the day's backup was made before
+        if reason == point_store.KIND:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(database, reason, **kwargs)
 
     monkeypatch.setattr(backups, "make_backup", full_disk)
     before = database_state(lab.lead)
@@ -122,3 +127,41 @@ def test_an_import_that_cannot_save_its_restore_point_imports_nothing(lab: Lab, 
     err = capsys.readouterr().err
     assert "restore point could not be saved (No space left on device)" in err
     assert database_state(lab.lead) == before
+
+
+def _daily_backups(folder):
+    return [b for b in backups.list_backups(paths.database_path(folder)) if b.kind == "daily"]
+
+
+def test_the_days_first_import_keeps_its_restore_point_in_the_days_backup_file(lab: Lab,
+                                                                               capsys):
+    for old in _daily_backups(lab.lead):  # as on the first import of a new day
+        old.path.unlink()
+    before = dump(lab.lead)
+    report = import_files(lab.lead, a_bundle(lab))
+    [daily] = _daily_backups(lab.lead)
+    point = point_store.find(paths.database_path(lab.lead), report.restore_point)
+    assert os.path.samefile(daily.path, point.path)  # one file, two names: not copied twice
+    assert csa(lab.lead, "restore-points", "undo") == 0
+    assert dump(lab.lead) == before
+    point_store.discard(point)  # the day's backup outlives its second name
+    assert daily.path.is_file()
+    assert csa(lab.lead, "backup", "restore", daily.id) == 0
+    assert dump(lab.lead) == before
+
+
+def test_an_import_after_a_change_in_the_same_session_copies_its_restore_point(lab: Lab):
+    for old in _daily_backups(lab.lead):
+        old.path.unlink()
+    with Copy.open(lab.lead) as copy:
+        action = lab.actions[1]
+        copy.records.update(action, {"title": "Changed before the import"})
+        report = SyncService(copy).import_files([a_bundle(lab)])
+    [daily] = _daily_backups(lab.lead)
+    point = point_store.find(paths.database_path(lab.lead), report.restore_point)
+    assert not os.path.samefile(daily.path, point.path)
+    with Copy.open(lab.lead) as copy:  # the point holds the change, the daily backup not
+        assert copy.records.get(action).fields["title"] == "Changed before the import"
+    assert csa(lab.lead, "restore-points", "undo") == 0
+    with Copy.open(lab.lead) as copy:
+        assert copy.records.get(action).fields["title"] == "Changed before the import"

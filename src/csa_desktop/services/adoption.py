@@ -311,7 +311,7 @@ def write_adoption(copy: Copy, file: Path, kind: str,
     point's id."""
     data = file.read_bytes()
     adoption_id = new_uid()
-    point = restore_points.create(copy.store.path, [
+    point = copy.store.save_restore_point([
         {"file": file.name, "bundle_id": adoption_id, "kind": kind,
          "author": copy.identity.name}])
     try:

@@ -136,7 +136,7 @@ class SyncService:
             progress(len(paths), total, "saving a restore point")
         if self.copy.store.read_only_reason:
             raise StoreError(f"nothing was imported: {self.copy.store.read_only_reason}")
-        point = restore_points.create(self.copy.store.path, [
+        point = self.copy.store.save_restore_point([
             {"file": c.name, "bundle_id": c.manifest.bundle_id, "kind": c.manifest.kind,
              "author": c.manifest.author} for c in fresh])
         try:

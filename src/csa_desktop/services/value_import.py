@@ -260,7 +260,7 @@ class ValueImport:
             raise StoreError("this copy is open read-only: nothing was imported")
         import_id = new_uid()
         data = plan.table.file.read_bytes()
-        point = restore_points.create(self.copy.store.path, [
+        point = self.copy.store.save_restore_point([
             {"file": plan.table.file.name, "bundle_id": import_id, "kind": VALUES_SHEET,
              "author": self.copy.identity.name}])
         who = self.copy.identity.name

@@ -108,19 +108,33 @@ def _new_path(database: Path, reason: str) -> Path:
     return folder / f"{stamp}-{safe_reason}{SUFFIX}"
 
 
-def make_backup(database: Path, reason: str) -> Path:
+def make_backup(database: Path, reason: str, *, same_as: Path | None = None) -> Path:
     """Copy `database` to backups/<timestamp>-<reason>.sqlite3 and return the new file;
-    StoreError (and no file) when it cannot be written."""
+    StoreError (and no file) when it cannot be written. `same_as`: a backup already holding
+    exactly what `database` holds now (the caller vouches for it), linked under the new name
+    instead of copying the whole file again (copied where the file system cannot link).
+    Backups are never written once made, so the two names can share one file."""
     try:
         target = _new_path(database, reason)
         if not os.access(target.parent, os.W_OK):
             raise StoreError(f"no backup was made: CSA Desktop may not write in the folder "
                              f"{target.parent}")
-        copy_database(database, target)
+        if same_as is None or not _linked(same_as, target):
+            copy_database(database, target)
     except (OSError, sqlite3.Error) as exc:
         text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise StoreError(f"no backup was made in {backups_dir(database)}: {text}") from None
     return target
+
+
+def _linked(existing: Path, target: Path) -> bool:
+    """A second name for the backup `existing` at `target`; False where that cannot be."""
+    try:
+        os.link(existing, target)
+    except OSError:
+        return False
+    fsync_folder(target.parent)
+    return True
 
 
 def copy_database(source: Path, target: Path) -> None:

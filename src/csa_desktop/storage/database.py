@@ -19,11 +19,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from csa_desktop.errors import StoreError
-from csa_desktop.storage import backups
+from csa_desktop.storage import backups, restore_points
 from csa_desktop.storage import lock as folder_lock
 from csa_desktop.storage.lock import FolderLock
 from csa_desktop.storage.migrations import HEAD_REVISION, KNOWN_REVISIONS
-from csa_desktop.storage.probe import probe, probed
+from csa_desktop.storage.probe import Signature, file_signature, probe, probed
+from csa_desktop.storage.restore_points import RestorePoint
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,9 @@ class Store:
         self.created = False
         self._final_path: Path | None = None
         self._read_only_listeners: list[Callable[[str], None]] = []
+        # the daily backup this store made on claiming the lock, with the files' signature
+        # then (until a transaction may have written): see save_restore_point
+        self._daily: tuple[Path, Signature] | None = None
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False, read_only: bool = False) -> Store:
@@ -318,13 +322,31 @@ class Store:
         self.lock.acquire(folder_lock.DEFAULT_WAIT if wait is None else wait)
         if daily_backup and not self.created:
             try:
-                backups.make_daily_backup(self.path)
+                made = backups.make_daily_backup(self.path)
             except StoreError as exc:
                 log.warning("no daily backup of %s: %s", self.path, exc)
+            else:
+                if made is not None:
+                    self._daily = (made, file_signature(self.path))
+
+    def save_restore_point(self, bundles: list[dict[str, Any]]) -> RestorePoint:
+        """A restore point of the copy as it is now, before the import of `bundles`; taken
+        holding the writer lock, so no other program can write between it and the import.
+        When this claim has just made the day's backup and nothing has been written since,
+        the point is that same file under its own name (not a second copy of the whole copy)."""
+        self.claim_writer()
+        same = None
+        if self._daily is not None and self.lock.held:
+            backup, signature = self._daily
+            if file_signature(self.path) == signature and backup.is_file():
+                same = backup
+        self._daily = None
+        return restore_points.create(self.path, bundles, same_as=same)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         self.claim_writer()
+        self._daily = None  # what follows may write
         try:
             with self._sessions() as session, session.begin():
                 yield session

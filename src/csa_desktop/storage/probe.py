@@ -48,7 +48,7 @@ def probe(path: Path) -> Result:
     return (str(row[0]) if row else None), []
 
 
-def _signature(path: Path) -> Signature:
+def file_signature(path: Path) -> Signature:
     """Size and modification time of the file and of its WAL (None for a missing one)."""
     found: list[tuple[int, int] | None] = []
     for name in (str(path), f"{path}-wal"):
@@ -66,7 +66,7 @@ class _Early:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.signature = _signature(path)
+        self.signature = file_signature(path)
         self.result: Result | None = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="csa-probe", daemon=True)
@@ -100,7 +100,7 @@ def probed(path: Path) -> Result:
         early = _early.pop(path.absolute(), None)
     if early is not None:
         early.thread.join()
-        if _signature(early.path) == early.signature:
+        if file_signature(early.path) == early.signature:
             if early.error is not None:
                 raise early.error
             assert early.result is not None

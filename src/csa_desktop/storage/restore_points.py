@@ -55,10 +55,12 @@ def _write_note(backup: Path, note: dict[str, Any]) -> None:
     os.replace(partial, target)
 
 
-def create(database: Path, bundles: list[dict[str, Any]]) -> RestorePoint:
-    """A restore point of the copy as it is now; the import it precedes is `bundles`."""
+def create(database: Path, bundles: list[dict[str, Any]], *,
+           same_as: Path | None = None) -> RestorePoint:
+    """A restore point of the copy as it is now; the import it precedes is `bundles`.
+    `same_as`: a backup holding exactly the copy as it is now (backups.make_backup)."""
     try:
-        path = backups.make_backup(database, KIND)
+        path = backups.make_backup(database, KIND, same_as=same_as)
         _write_note(path, {"bundles": bundles, "status": "pending"})
     except (OSError, sqlite3.Error) as exc:
         text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
