@@ -109,7 +109,7 @@ def make_cases(sizes: Sizes) -> list[Case]:
         Case("start-large", "Cold start to first paint, large copy", "ms", "≤ 1.3× floor",
              "bare PySide6 QMainWindow", max_ratio=1.3),
         Case("ready-large", "Cold start until the copy is shown, large copy", "ms",
-             "— (information)", "bare PySide6 QMainWindow"),
+             "≤ 3× floor", "bare PySide6 QMainWindow", max_ratio=3),  # issue 22
         Case("actions-open", "Open the actions view, large copy", "ms", "≤ 100 ms",
              "raw sqlite3: fetch the action rows", limit=100),
         Case("actions-filter", "Filter the actions view, large copy", "ms", "≤ 30 ms",

@@ -112,15 +112,22 @@ def spread(points: list[Point]) -> float:
 
 
 def table(groups: list[tuple[str, list[Point]]]) -> list[str]:
-    lines = ["| case | size | median | per unit | largest / smallest per unit | linear |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| case | size | median | per unit | each unit added since the size before | "
+             "largest / smallest per unit | linear |",
+             "|---|---|---|---|---|---|---|"]
     for name, points in groups:
         ratio = spread(points)
         for index, p in enumerate(points):
             last = index == len(points) - 1
+            added = ""
+            if index:
+                before = points[index - 1]
+                step_us = (p.ms - before.ms) * 1000 / (p.units - before.units)
+                added = f"{step_us:,.1f} µs a {p.unit}"
             lines.append(
                 f"| {name if index == 0 else ''} | {p.units:,} {p.unit}s | {p.ms:,.0f} ms | "
-                f"{p.per_unit_us:,.1f} µs a {p.unit} | {f'{ratio:.2f}×' if last else ''} | "
+                f"{p.per_unit_us:,.1f} µs a {p.unit} | {added} | "
+                f"{f'{ratio:.2f}×' if last else ''} | "
                 f"{('yes' if ratio <= LINEAR else 'NO') if last else ''} |")
     return lines
 
@@ -132,7 +139,9 @@ def block(groups: list[tuple[str, list[Point]]], quick: bool, repeat: int,
         f"Run on {dt.datetime.now():%Y-%m-%d %H:%M} with `python3 run bench --scaling"
         f"{' --quick' if quick else ''}` ({seconds:.0f} s in all; median of {repeat} "
         f"run{'s' if repeat != 1 else ''} a size). Linear: the largest cost per unit at most "
-        f"{LINEAR}× the smallest.",
+        f"{LINEAR}× the smallest. The cost of each unit added shows what a fixed part "
+        "(the restore point, a copy of the whole file; opening each bundle) hides in the "
+        "cost per unit of the smallest size.",
         "",
         *table(groups),
         END,

@@ -139,6 +139,10 @@ def test_scaling_run_writes_its_table_into_its_own_block_and_keeps_the_report(tm
     assert len(rows) == 6
     assert all("µs a change" in row for row in rows[:3])
     assert all("µs a record" in row for row in rows[3:])
+    added = [row.split(" | ")[4] for row in rows]  # the cost of each unit added
+    assert added[0] == added[3] == ""
+    assert all("µs a change" in cell for cell in added[1:3])
+    assert all("µs a record" in cell for cell in added[4:])
     joined = [int(row.split(" | ")[1].split()[0].replace(",", "")) for row in rows[3:]]
     assert joined[0] < joined[1] < joined[2]  # baselines of 1×, 2× and 4× the copy
     assert rows[2].split(" | ")[-1].strip(" |") in ("yes", "NO")
