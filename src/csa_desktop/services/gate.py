@@ -312,7 +312,7 @@ class BundleGate:
         # what owner_of reads of each changed record, not the whole record
         existing, current = store.read_links(
             session, [c.uid for c in bundle.changes],
-            expected={c.uid: c.kind for c in bundle.changes})
+            expected={c.uid: c.kind for c in bundle.changes}, new=created)
         references = self._quick_checks(session, bundle, existing, current, created, identity,
                                         service, areas)
         if references is None:  # a change may be refused: the checks in order word it
