@@ -559,7 +559,7 @@ def read_links(session: Session, uids: Iterable[str], expected: Mapping[str, str
     if rest:
         others = existing_uids(session, rest)
         again: dict[str, list[str]] = {}
-        for uid, kind in others.items():
+        for uid in others:
             if uid in new and uid in expected:  # held in its own table too? as if probed
                 again.setdefault(expected[uid], []).append(uid)
         found.update(others)
