@@ -140,6 +140,24 @@ def test_the_light_reads_find_what_the_whole_reads_find(exchange: Exchange):
         assert links.keys() == {u for u in uids if u in expected and expected[u] == found.get(u)}
 
 
+def test_the_light_reads_with_new_uids_hinted_find_what_they_find_without(
+        exchange: Exchange):
+    """`new` only says where to look first: records hinted new that this copy holds (as their
+    own kind or another), truly new uids and records not hinted all come out as without it."""
+    with Copy.open(exchange.lead) as lead, lead.store.reader() as session:
+        records = [r for kind in KINDS for r in lead.records.list_kind(kind)][:400]
+        fresh = [new_uid() for _ in range(60)]
+        uids = [r.uid for r in records] + fresh
+        expected = {r.uid: r.kind for r in records[::2]} | {u: "action" for u in fresh}
+        expected |= {r.uid: "section" for r in records[1::7]}  # claimed as another kind
+        reference = store.read_links(session, uids, expected)
+        rng = random.Random(22)
+        for hinted in (set(fresh), set(uids), set(), set(rng.sample(uids, 150)),
+                       {r.uid for r in records[::3]} | set(fresh[:30])):
+            assert store.read_links(session, uids, expected, new=hinted) == reference
+        assert store.read_links(session, [], expected, new=set(fresh)) == ({}, {})
+
+
 def test_a_small_table_read_whole_finds_what_probes_find(exchange: Exchange,
                                                          monkeypatch: pytest.MonkeyPatch):
     with Copy.open(exchange.lead) as lead, lead.store.reader() as session:

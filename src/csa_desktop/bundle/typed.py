@@ -122,8 +122,17 @@ def _pair_converters(kind_name: str) -> dict[str, tuple[Converter, Converter]]:
 
 
 @cache
-def _field_names(kind_name: str) -> tuple[str, ...]:
-    return tuple(f.name for f in KINDS[kind_name].fields)
+def _field_names(kind_name: str) -> frozenset[str]:
+    return frozenset(f.name for f in KINDS[kind_name].fields)
+
+
+def _bases_empty(fields: dict[str, FieldChange]) -> bool:
+    """Whether every changed field but the tombstone has an empty base value."""
+    for field_name, change in fields.items():
+        base = change.base
+        if base is not None and base != [] and field_name != DELETED:
+            return False
+    return True
 
 
 def changes_from_json(items: list[dict[str, Any]], name: str,
@@ -171,8 +180,8 @@ def _check_op(op: str, base_rev: int | None, fields: dict[str, FieldChange], kin
               index: int, item: dict[str, Any]) -> None:
     deleted = fields.get(DELETED)
     if op == "create":
-        if base_rev is not None or any(n not in fields for n in _field_names(kind_name)) or any(
-                c.base is not None and c.base != [] for n, c in fields.items() if n != DELETED):
+        if base_rev is not None or not fields.keys() >= _field_names(kind_name) or \
+                not _bases_empty(fields):
             raise InputError(f"{_where(index, item)}: a new record must have every field, "
                              "with empty base values and no base revision")
         return

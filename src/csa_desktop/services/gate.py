@@ -312,7 +312,7 @@ class BundleGate:
         # what owner_of reads of each changed record, not the whole record
         existing, current = store.read_links(
             session, [c.uid for c in bundle.changes],
-            expected={c.uid: c.kind for c in bundle.changes})
+            expected={c.uid: c.kind for c in bundle.changes}, new=created)
         references = self._quick_checks(session, bundle, existing, current, created, identity,
                                         service, areas)
         if references is None:  # a change may be refused: the checks in order word it
@@ -370,17 +370,16 @@ class BundleGate:
                 states.setdefault((kind, after.get(link) if link else None,
                                    after.get("area_uid") or after.get("partnership_uid")),
                                   after)
-            reference_fields = _reference_fields(kind)
-            for field_name, pair in fields.items():
-                target = reference_fields.get(field_name)
-                if target is None:
+            for field_name, (target_kind, is_list) in _reference_fields(kind).items():
+                pair = fields.get(field_name)  # the kind's few reference fields, not all
+                if pair is None:
                     continue
                 value = pair.new
-                if not target[1] and isinstance(value, str):
-                    references.setdefault(value, target[0])
-                elif target[1] and isinstance(value, list):
+                if not is_list and isinstance(value, str):
+                    references.setdefault(value, target_kind)
+                elif is_list and isinstance(value, list):
                     for uid in value:
-                        references.setdefault(uid, target[0])
+                        references.setdefault(uid, target_kind)
         parents: dict[str, set[str]] = {}
         for kind, parent, _ in states:
             parent_kind = _parent_kind(kind)

@@ -526,32 +526,44 @@ def _present_in_small(session: Session, kinds: Sequence[str],
 _SCAN_BELOW = 50  # uids asked for: fewer are always probed
 
 
-def read_links(session: Session, uids: Iterable[str], expected: Mapping[str, str]
-               ) -> tuple[dict[str, str], dict[str, dict[str, Value]]]:
+def read_links(session: Session, uids: Iterable[str], expected: Mapping[str, str],
+               new: Container[str] = ()) -> tuple[dict[str, str], dict[str, dict[str, Value]]]:
     """existing_uids(uids, expected), and for each uid found as the kind `expected` gives it,
     what owner_of reads of it (its parent link, area and partnership columns, those its table
-    has, as the record's fields hold them: plain text columns), not the whole record."""
+    has, as the record's fields hold them: plain text columns), not the whole record. `new`:
+    uids most likely in no table (new records): looked for in every table at once, not first
+    in their own (the links of any found as their expected kind are read after). One query
+    per kind (the uids as a JSON list, `json_each`) on the driver's cursor."""
     wanted = list(dict.fromkeys(uids))
-    connection = session.connection()
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     found: dict[str, str] = {}
     links: dict[str, dict[str, Value]] = {}
-    by_kind: dict[str, list[str]] = {}
-    for uid in wanted:
-        if uid in expected:
-            by_kind.setdefault(expected[uid], []).append(uid)
-    for kind, kind_uids in by_kind.items():
-        names = _link_names(kind)
-        table = bulk.table(kind).name
-        for start in range(0, len(kind_uids), CHUNK):
-            chunk = tuple(kind_uids[start:start + CHUNK])
-            for row in connection.exec_driver_sql(
-                    f"SELECT {', '.join(('uid', *names))} FROM {table} WHERE uid IN "
-                    f"({', '.join('?' * len(chunk))})", chunk).fetchall():
+
+    def read(by_kind: Mapping[str, list[str]]) -> None:
+        for kind, kind_uids in by_kind.items():
+            names = _link_names(kind)
+            rows = cursor.execute(
+                f"SELECT {', '.join(('uid', *names))} FROM {bulk.table(kind).name} WHERE uid "
+                "IN (SELECT value FROM json_each(?))", (json.dumps(kind_uids),)).fetchall()
+            for row in rows:
                 found[row[0]] = kind
                 links[row[0]] = dict(zip(names, row[1:], strict=True))
+
+    by_kind: dict[str, list[str]] = {}
+    for uid in wanted:
+        kind = expected.get(uid)
+        if kind is not None and uid not in new:
+            by_kind.setdefault(kind, []).append(uid)
+    read(by_kind)
     rest = [uid for uid in wanted if uid not in found]
     if rest:
-        found.update(existing_uids(session, rest))
+        others = existing_uids(session, rest)
+        again: dict[str, list[str]] = {}
+        for uid in others:
+            if uid in new and uid in expected:  # held in its own table too? as if probed
+                again.setdefault(expected[uid], []).append(uid)
+        found.update(others)
+        read(again)  # a "new" record this copy holds already: as if probed first
     return found, links
 
 
