@@ -246,6 +246,13 @@ class ChangedRecord(NamedTuple):
     base_fields: dict[str, object] | None
 
 
+def changed_kinds(session: Session) -> set[str]:
+    """The kinds that have records listed as changed since the baseline (one scan of the list,
+    instead of one per kind: each kind's query scans the whole list)."""
+    return {kind for (kind,) in session.connection().exec_driver_sql(
+        f"SELECT DISTINCT kind FROM {LocalChangeRow.__tablename__}").fetchall()}
+
+
 def changed_records(session: Session, kind: str) -> Iterator[ChangedRecord]:
     """The records of `kind` listed as changed since the baseline, ordered by uid, each with
     its snapshot: one query, its rows fetched in one call, values converted straight to their
