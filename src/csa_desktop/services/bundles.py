@@ -419,7 +419,10 @@ class BundleService:
         and new values of each changed field, tombstones included; new records with all
         their fields. Only the records written since the baseline are read."""
         changes: list[dict[str, object]] = []
+        listed = store.changed_kinds(session)
         for kind in KINDS:
+            if kind not in listed:
+                continue
             for record in store.changed_records(session, kind):
                 change = change_from_baseline(kind, record)
                 if change is not None:

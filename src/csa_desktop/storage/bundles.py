@@ -246,18 +246,25 @@ class ChangedRecord(NamedTuple):
     base_fields: dict[str, object] | None
 
 
+def changed_kinds(session: Session) -> set[str]:
+    """The kinds that have records listed as changed since the baseline (one scan of the list,
+    instead of one per kind: each kind's query scans the whole list)."""
+    return {kind for (kind,) in session.connection().exec_driver_sql(
+        f"SELECT DISTINCT kind FROM {LocalChangeRow.__tablename__}").fetchall()}
+
+
 def changed_records(session: Session, kind: str) -> Iterator[ChangedRecord]:
     """The records of `kind` listed as changed since the baseline, ordered by uid, each with
-    its snapshot: one query, values converted straight to their JSON form."""
+    its snapshot: one query, its rows fetched in one call, values converted straight to their
+    JSON form."""
     connection = session.connection()
     select_sql, convert = _json_reader(kind, connection.dialect)
     rows = connection.exec_driver_sql(
         f"{select_sql} FROM {LocalChangeRow.__tablename__} AS c "
         f"JOIN {bulk.table(kind).name} AS t ON t.uid = c.uid "
         f"LEFT OUTER JOIN {BaselineRecordRow.__tablename__} AS b ON b.uid = c.uid "
-        "WHERE c.kind = ? ORDER BY c.uid", (kind,))
-    for row in rows:
-        yield convert(row)
+        "WHERE c.kind = ? ORDER BY c.uid", (kind,)).fetchall()
+    return map(convert, rows)
 
 
 _JSON_READERS: dict[tuple[str, type[Dialect]], tuple[str, Callable[[Sequence[Any]],
@@ -268,20 +275,26 @@ def _json_reader(kind: str, dialect: Dialect
                  ) -> tuple[str, Callable[[Sequence[Any]], ChangedRecord]]:
     """The select list of `changed_records` and the function turning one of its rows into a
     ChangedRecord: dates stay the ISO text SQLite holds (their JSON form), other values go
-    through their column's own type (booleans, lists of uids), an empty list of uids is []."""
+    through their column's own type (booleans; lists of uids by _json_loads, orjson for a list
+    of texts), an empty list of uids is []."""
     key = (kind, type(dialect))
     if key in _JSON_READERS:
         return _JSON_READERS[key]
     table = bulk.table(kind)
-    names = tuple(name for name, _, _ in field_layout(kind))
+    layout = field_layout(kind)
+    names = tuple(name for name, _, _ in layout)
     special = []  # (place, name, is a list of uids, processor) of values that need converting
-    for place, (name, is_list, is_date) in enumerate(field_layout(kind)):
-        process = (None if is_date else table.columns[name].type.dialect_impl(dialect)
-                   .result_processor(dialect, None))
+    for place, (name, is_list, is_date) in enumerate(layout):
+        column_type = table.columns[name].type
+        process: Callable[[Any], Any] | None = (
+            None if is_date else column_type.dialect_impl(dialect).result_processor(dialect, None))
+        if process is not None:
+            process = _quicker(column_type, process)
         if is_list or process is not None:
             special.append((place, name, is_list, process))
-    lists = tuple(name for name, is_list, _ in field_layout(kind) if is_list)
+    lists = tuple(name for name, is_list, _ in layout if is_list)
     count = len(names)
+    loads = orjson.loads
 
     def convert(row: Sequence[Any]) -> ChangedRecord:
         fields: dict[str, object] = dict(zip(names, row, strict=False))
@@ -293,7 +306,7 @@ def _json_reader(kind: str, dialect: Dialect
         uid, deleted, base_rev, base_deleted, base_data = row[count:]
         if base_rev is None:
             return ChangedRecord(uid, bool(deleted), fields, None, None, None)
-        base = orjson.loads(base_data)
+        base = loads(base_data)
         for name in lists:
             if base.get(name) is None:
                 base[name] = []
