@@ -157,3 +157,17 @@ def test_a_lead_export_refuses_to_sign_a_value_the_districts_would_refuse(exchan
     err = capsys.readouterr().err
     assert f"section {section}" in err and "Order: '!!' is not a valid position key" in err
     assert "the districts would refuse" in err
+
+
+def test_export_refuses_a_number_too_large_for_a_bundle_left_in_old_data(exchange, capsys):
+    from tests.bundle.builders import database_state
+
+    write_raw(exchange.district, "actions", "theme_uids", "[" + "9" * 30 + "]", exchange.action)
+    before = database_state(exchange.district)
+    out = exchange.tmp / "contribution.csabundle"
+    assert csa(exchange.district, "export", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "nothing was exported" in err and "the lead would refuse" in err
+    assert f"action {exchange.action}" in err and "Traceback" not in err
+    assert not out.exists()
+    assert database_state(exchange.district) == before

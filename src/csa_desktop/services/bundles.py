@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from csa_desktop import __version__, paths
 from csa_desktop.bundle import keys
@@ -312,7 +313,7 @@ class BundleService:
             if me.role is Role.LEAD:
                 kind = BASELINE
                 states = self._baseline_records(session)
-                payload = payload_bytes(records=states)
+                payload = _payload(kind, states)
                 count = len(states)
                 baseline_id: str | None = bundle_id
                 summary: dict[str, object] = {"records": count,
@@ -327,7 +328,7 @@ class BundleService:
                                      "import the lead's baseline bundle first")
                 self._before_contribution(session)
                 changes = self.contribution_changes(session)
-                payload = changes_payload(changes)
+                payload = _payload(kind, changes)
                 count = len(changes)
                 summary = {"changes": count}
                 seq = store.max_seq(session, direction="exported") + 1
@@ -359,15 +360,7 @@ class BundleService:
             check_members(built.data, name, built.manifest, built.payload_member,
                           built.payload, built.attachments)
         except BundleError as exc:
-            culprit = _bad_value(kind, items)
-            if culprit is not None:
-                raise InputError(f"nothing was exported: {culprit}; the "
-                                 f"{'districts' if kind == BASELINE else 'lead'} would refuse "
-                                 "the bundle. Correct it in this copy, then export again") \
-                    from None
-            problem = str(exc).split(": ", 1)[-1]
-            raise InputError(f"nothing was exported: the bundle would be refused ({problem})") \
-                from None
+            raise _not_exported(kind, items, str(exc).split(": ", 1)[-1]) from None
 
     @staticmethod
     def _attachment_blobs(session: Session, states: Sequence[RecordState],
@@ -465,6 +458,30 @@ def after_export_advice(result: ExportResult) -> str:
             "into the county master. Keep working here as usual: the next export again holds "
             "everything changed since the last baseline, so a lost or repeated file does no "
             "harm.")
+
+
+def _payload(kind: str, items: Sequence[RecordState] | Sequence[dict[str, object]]) -> bytes:
+    """The payload member of a baseline (`items`: its records) or a contribution (its changes);
+    a value JSON cannot carry (a whole number beyond 64 bits left in the file by another tool)
+    is refused as a value the receiver would refuse."""
+    try:
+        if kind == BASELINE:
+            return payload_bytes(records=tuple(cast("Sequence[RecordState]", items)))
+        return changes_payload(cast("Sequence[dict[str, object]]", items))
+    except TypeError as exc:  # orjson.JSONEncodeError
+        raise _not_exported(kind, items, str(exc)) from None
+
+
+def _not_exported(kind: str, items: Sequence[RecordState] | Sequence[dict[str, object]],
+                  problem: str) -> InputError:
+    """Why nothing was exported: the record and field whose value the receiver would refuse
+    when one can be named, else the problem found in the bundle."""
+    culprit = _bad_value(kind, items)
+    if culprit is not None:
+        return InputError(f"nothing was exported: {culprit}; the "
+                          f"{'districts' if kind == BASELINE else 'lead'} would refuse the "
+                          "bundle. Correct it in this copy, then export again")
+    return InputError(f"nothing was exported: the bundle would be refused ({problem})")
 
 
 def _bad_value(kind: str, items: Sequence[RecordState] | Sequence[dict[str, object]]
