@@ -546,16 +546,16 @@ def read_links(session: Session, uids: Iterable[str], expected: Mapping[str, str
     has, as the record's fields hold them: plain text columns), not the whole record. `new`:
     uids most likely in no table (new records): looked for in every table at once, not first
     in their own (the links of any found as their expected kind are read after). One query
-    per kind (the uids as a JSON list, `json_each`) on the driver's cursor."""
+    per kind (the uids as a JSON list, `json_each`)."""
     wanted = list(dict.fromkeys(uids))
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    connection = session.connection()
     found: dict[str, str] = {}
     links: dict[str, dict[str, Value]] = {}
 
     def read(by_kind: Mapping[str, list[str]]) -> None:
         for kind, kind_uids in by_kind.items():
             names = _link_names(kind)
-            rows = cursor.execute(
+            rows = connection.exec_driver_sql(
                 f"SELECT {', '.join(('uid', *names))} FROM {bulk.table(kind).name} WHERE uid "
                 "IN (SELECT value FROM json_each(?))", (json.dumps(kind_uids),)).fetchall()
             for row in rows:
